@@ -1,0 +1,132 @@
+// @fileoverview The commander program: parses arguments, decides colour, writes output and sets the exit code
+// (0 clean, 1 findings at or over --fail-on, 2 usage errors and unreadable or malformed inputs).
+
+import { writeFileSync } from "node:fs";
+import { Chalk } from "chalk";
+import { Command, InvalidArgumentError, Option } from "commander";
+import {
+  DbError,
+  UsageError,
+  VERSION,
+  failsOn,
+  formatTargetsTable,
+  formatters,
+  listTargets,
+  loadDatabase,
+  scanPaths,
+} from "../index.js";
+import type { FailOn } from "../index.js";
+
+export interface Io {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+/** Colour only on a terminal, never with NO_COLOR, always with FORCE_COLOR or --color. */
+export function colourLevel(flag: boolean | undefined, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 0 | 1 {
+  if (flag !== undefined) return flag ? 1 : 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return 1;
+  return stream.isTTY === true && env.TERM !== "dumb" ? 1 : 0;
+}
+
+function oneOf<T extends string>(values: readonly T[], what: string) {
+  return (v: string): T => {
+    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`${what} must be one of ${values.join(", ")}`);
+    return v as T;
+  };
+}
+
+interface ScanFlags {
+  target: string[];
+  format: string;
+  failOn: FailOn;
+  output?: string;
+  color?: boolean;
+  verbose?: boolean;
+  db?: string;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command();
+  program
+    .name("unifit")
+    .description("Tells you, before you build a unikernel image, what in your application will break on which unikernel.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command("scan")
+    .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
+    .argument("<paths...>", "ELF files or directories to scan (directories are walked; non-ELF files in them are skipped)")
+    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(formatters).sort()).default("text"))
+    .addOption(
+      new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
+        .argParser(oneOf(["blocker", "warning", "none"] as const, "--fail-on"))
+        .default("blocker"),
+    )
+    .option("-o, --output <file>", "write the report to a file instead of standard output")
+    .option("--color", "force colour in the text report")
+    .option("--no-color", "no colour in the text report")
+    .option("-v, --verbose", "show the upstream evidence for every finding and every way it is reached")
+    .option("--db <dir>", "use another syscall-db directory")
+    .action((paths: string[], flags: ScanFlags) => {
+      const db = loadDatabase(flags.db);
+      const progress = io.stderr.isTTY === true;
+      const report = scanPaths(paths, {
+        db,
+        targets: flags.target.length > 0 ? flags.target : ["all"],
+        failOn: flags.failOn,
+        onFile: progress ? (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`) : undefined,
+      });
+      if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
+      const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
+      const formatter = formatters[flags.format];
+      if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);
+      const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
+      if (flags.output !== undefined) writeFileSync(flags.output, out);
+      else io.stdout.write(out);
+      // Bad inputs still get their one line each in the report's text; on stderr too when the report goes elsewhere.
+      if (flags.format !== "text" || flags.output !== undefined) {
+        for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      }
+      if (report.errors.length > 0) code = EXIT_ERROR;
+      else if (report.files.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
+    });
+
+  program
+    .command("targets")
+    .description("list the targets with their pinned upstream commits and counts per status")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("--db <dir>", "use another syscall-db directory")
+    .action((flags: { format: string; db?: string }) => {
+      const rows = listTargets(loadDatabase(flags.db));
+      io.stdout.write(flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : formatTargetsTable(rows));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (typeof err.code === "string" && err.code.startsWith("commander.")) {
+      // help and version exit 0; commander has already printed its one-line error otherwise
+      return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    if (e instanceof UsageError || e instanceof DbError) {
+      io.stderr.write(`unifit: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,258 @@
+// @fileoverview Loads syscall-db/ and validates every row at load time (gVisor's registration does the same):
+// unknown syscall names, missing evidence, partial/stub/enosys rows without a note and incomplete surfaces are errors.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { parse } from "yaml";
+import { DbError } from "./errors.js";
+import { packageInfo } from "../util/package-root.js";
+import type { Arch, Status } from "../types.js";
+import type { Database, Hints, LibcFunction, LibcMap, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
+
+export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
+export const STATUSES: readonly Status[] = ["full", "partial", "stub", "enosys", "absent"];
+const NEEDS_NOTE: ReadonlySet<Status> = new Set(["partial", "stub", "enosys"]);
+/** The closed mode vocabulary (docs/syscall-db.md). */
+export const MODES: Readonly<Record<string, readonly string[]>> = {
+  clone: ["thread", "process"],
+  clone3: ["thread", "process"],
+};
+
+/** syscall-db/ of this package. */
+export function defaultDatabaseDir(): string {
+  return join(packageInfo().root, "syscall-db");
+}
+
+type Obj = Record<string, unknown>;
+
+function readYaml(file: string): Obj {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new DbError(file, `cannot read: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 0 });
+  } catch (e) {
+    throw new DbError(file, `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (!isObj(doc)) throw new DbError(file, "expected a mapping at the top level");
+  return doc;
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(file: string, o: Obj, key: string, where = ""): string {
+  const v = o[key];
+  if (typeof v !== "string" || v.trim() === "") throw new DbError(file, `${where}missing or empty "${key}"`);
+  return v;
+}
+
+function optStr(file: string, o: Obj, key: string, where = ""): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || v.trim() === "") throw new DbError(file, `${where}"${key}" must be a non-empty string`);
+  return v;
+}
+
+function loadTable(dir: string, arch: Arch): SyscallTable {
+  const file = join(dir, "linux", `${arch}.yaml`);
+  const doc = readYaml(file);
+  if (doc.arch !== arch) throw new DbError(file, `arch is ${String(doc.arch)}, expected ${arch}`);
+  const source = isObj(doc.source) ? doc.source : {};
+  const rows = doc.syscalls;
+  if (!Array.isArray(rows) || rows.length === 0) throw new DbError(file, "no syscalls");
+  const byName = new Map<string, { nr: number; line: number }>();
+  const byNr = new Map<number, string>();
+  for (const r of rows) {
+    if (!isObj(r) || typeof r.name !== "string" || typeof r.nr !== "number" || typeof r.line !== "number") {
+      throw new DbError(file, `bad row ${JSON.stringify(r)}`);
+    }
+    if (byName.has(r.name) || byNr.has(r.nr)) throw new DbError(file, `duplicate syscall ${r.name} (${r.nr})`);
+    byName.set(r.name, { nr: r.nr, line: r.line });
+    byNr.set(r.nr, r.name);
+  }
+  return { arch, package: str(file, source, "package"), version: str(file, source, "version"), byName, byNr };
+}
+
+function loadUpstream(file: string, o: unknown): Upstream {
+  if (!isObj(o)) throw new DbError(file, "missing upstream");
+  const up: Upstream = { how: str(file, o, "how", "upstream: ") };
+  const repo = optStr(file, o, "repo", "upstream: ");
+  const commit = optStr(file, o, "commit", "upstream: ");
+  const pkg = optStr(file, o, "package", "upstream: ");
+  const version = optStr(file, o, "version", "upstream: ");
+  const date = o.date === undefined ? undefined : String(o.date instanceof Date ? o.date.toISOString().slice(0, 10) : o.date);
+  if (repo !== undefined) {
+    if (commit === undefined || !/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, "upstream: repo needs a 40-hex commit");
+    up.repo = repo;
+    up.commit = commit;
+  } else if (pkg !== undefined && version !== undefined) {
+    up.package = pkg;
+    up.version = version;
+  } else {
+    throw new DbError(file, "upstream: needs repo + commit, or package + version");
+  }
+  if (date !== undefined) up.date = date;
+  return up;
+}
+
+function status(file: string, v: unknown, where: string): Status {
+  if (typeof v !== "string" || !(STATUSES as readonly string[]).includes(v)) {
+    throw new DbError(file, `${where}status must be one of ${STATUSES.join(", ")} (got ${JSON.stringify(v)})`);
+  }
+  return v as Status;
+}
+
+export function loadSurface(file: string, table: SyscallTable): Surface {
+  const doc = readYaml(file);
+  const name = str(file, doc, "target");
+  if (name !== basename(file, ".yaml")) throw new DbError(file, `target "${name}" does not match the file name`);
+  const pm = str(file, doc, "process-model");
+  if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `bad process-model "${pm}"`);
+  if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
+  const upstream = loadUpstream(file, doc.upstream);
+  if (!isObj(doc.syscalls)) throw new DbError(file, "missing syscalls mapping");
+  const rows = new Map<string, SurfaceRow>();
+  for (const [sc, raw] of Object.entries(doc.syscalls)) {
+    const where = `${sc}: `;
+    if (!table.byName.has(sc)) throw new DbError(file, `${where}not a syscall of ${table.arch}`);
+    if (!isObj(raw)) throw new DbError(file, `${where}expected a mapping`);
+    const row: SurfaceRow = { status: status(file, raw.status, where), at: str(file, raw, "at", where) };
+    if (!/^[^:\s]+:\d+(-\d+)?$/.test(row.at)) throw new DbError(file, `${where}"at" must be path:line or path:start-end`);
+    const note = optStr(file, raw, "note", where);
+    if (note !== undefined) row.note = note;
+    if (NEEDS_NOTE.has(row.status) && note === undefined) throw new DbError(file, `${where}a ${row.status} row needs a note`);
+    const repo = optStr(file, raw, "repo", where);
+    const commit = optStr(file, raw, "commit", where);
+    if ((repo === undefined) !== (commit === undefined)) throw new DbError(file, `${where}repo and commit go together`);
+    if (repo !== undefined && commit !== undefined) {
+      if (!/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, `${where}commit must be 40 hex`);
+      row.repo = repo;
+      row.commit = commit;
+    }
+    if (raw.modes !== undefined) {
+      if (!isObj(raw.modes)) throw new DbError(file, `${where}modes must be a mapping`);
+      const allowed = MODES[sc] ?? [];
+      const modes: Record<string, Status> = {};
+      for (const [m, s] of Object.entries(raw.modes)) {
+        if (!allowed.includes(m)) throw new DbError(file, `${where}unknown mode "${m}" (allowed: ${allowed.join(", ") || "none"})`);
+        modes[m] = status(file, s, `${where}mode ${m}: `);
+      }
+      row.modes = modes;
+    }
+    rows.set(sc, row);
+  }
+  const missing = [...table.byName.keys()].filter((n) => !rows.has(n));
+  if (missing.length > 0) throw new DbError(file, `${missing.length} syscalls not listed: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`);
+  return {
+    name,
+    title: str(file, doc, "title"),
+    kind: str(file, doc, "kind"),
+    processModel: pm,
+    summary: str(file, doc, "summary").trim(),
+    upstream,
+    arch: table.arch,
+    rows,
+  };
+}
+
+function refs(file: string, v: unknown, table: SyscallTable, where: string): SyscallRef[] {
+  if (!Array.isArray(v)) throw new DbError(file, `${where}expected a list of syscalls`);
+  const out: SyscallRef[] = [];
+  for (const item of v) {
+    if (typeof item !== "string") throw new DbError(file, `${where}bad entry ${JSON.stringify(item)}`);
+    const [name = "", mode, extra] = item.split(":");
+    if (extra !== undefined || !table.byName.has(name)) throw new DbError(file, `${where}"${item}" is not a ${table.arch} syscall`);
+    if (mode !== undefined && !(MODES[name] ?? []).includes(mode)) throw new DbError(file, `${where}unknown mode in "${item}"`);
+    out.push(mode === undefined ? { name } : { name, mode });
+  }
+  return out;
+}
+
+export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallTable>>): LibcMap {
+  const doc = readYaml(file);
+  const libc = str(file, doc, "libc");
+  if (libc !== basename(file, ".yaml")) throw new DbError(file, `libc "${libc}" does not match the file name`);
+  const startupRaw = isObj(doc.startup) ? doc.startup : undefined;
+  if (startupRaw === undefined) throw new DbError(file, "missing startup");
+  const tolerated = Array.isArray(startupRaw.tolerated) ? startupRaw.tolerated.map(String) : [];
+  const startup = {
+    why: str(file, startupRaw, "why", "startup: ").trim(),
+    x86_64: refs(file, startupRaw.x86_64, tables.x86_64, "startup.x86_64: "),
+    aarch64: refs(file, startupRaw.aarch64 ?? [], tables.aarch64, "startup.aarch64: "),
+    tolerated: new Set(tolerated),
+  };
+  if (!isObj(doc.functions)) throw new DbError(file, "missing functions");
+  const functions = new Map<string, LibcFunction>();
+  for (const [fn, raw] of Object.entries(doc.functions)) {
+    if (!isObj(raw)) throw new DbError(file, `${fn}: expected a mapping`);
+    functions.set(fn, {
+      x86_64: refs(file, raw.x86_64, tables.x86_64, `${fn}.x86_64: `),
+      aarch64: refs(file, raw.aarch64, tables.aarch64, `${fn}.aarch64: `),
+      how: str(file, raw, "how", `${fn}: `),
+    });
+  }
+  return { libc, version: String(doc.version ?? ""), startup, functions };
+}
+
+function loadHints(file: string, tables: Readonly<Record<Arch, SyscallTable>>): Hints {
+  const doc = readYaml(file);
+  const hints = new Map<string, Record<string, string>>();
+  for (const [key, raw] of Object.entries(doc)) {
+    const [name = "", mode] = key.split(":");
+    if (!tables.x86_64.byName.has(name) && !tables.aarch64.byName.has(name)) throw new DbError(file, `${key}: unknown syscall`);
+    if (mode !== undefined && !(MODES[name] ?? []).includes(mode)) throw new DbError(file, `${key}: unknown mode`);
+    if (!isObj(raw)) throw new DbError(file, `${key}: expected a mapping of process model → hint`);
+    const byModel: Record<string, string> = {};
+    for (const [model, text] of Object.entries(raw)) {
+      if (!["any", "single-process", "multi-process"].includes(model)) throw new DbError(file, `${key}: unknown process model "${model}"`);
+      if (typeof text !== "string") throw new DbError(file, `${key}.${model}: expected text`);
+      byModel[model] = text.trim();
+    }
+    hints.set(key, byModel);
+  }
+  return hints;
+}
+
+function yamlFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new DbError(dir, `cannot read the directory: ${(e as Error).message}`);
+  }
+  return names
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Loads and validates the whole database. Throws DbError on the first invalid file. */
+export function loadDatabase(dir: string = defaultDatabaseDir()): Database {
+  const root = resolve(dir);
+  const tables = { x86_64: loadTable(root, "x86_64"), aarch64: loadTable(root, "aarch64") };
+  const surfaces = new Map<string, Surface>();
+  for (const file of yamlFiles(join(root, "targets"))) {
+    const s = loadSurface(file, tables.x86_64);
+    surfaces.set(s.name, s);
+  }
+  const libcs = new Map<string, LibcMap>();
+  for (const file of yamlFiles(join(root, "libc"))) {
+    const m = loadLibcMap(file, tables);
+    libcs.set(m.libc, m);
+  }
+  return { dir: root, tables, surfaces, libcs, hints: loadHints(join(root, "hints.yaml"), tables) };
+}
+
+/** "repo@commit:path:line" for a row, falling back to the surface's upstream. */
+export function rowEvidence(surface: Surface, row: SurfaceRow): string {
+  const up = surface.upstream;
+  if (row.repo !== undefined) return `${row.repo}@${row.commit?.slice(0, 12)}:${row.at}`;
+  if (up.repo !== undefined) return `${up.repo}@${up.commit?.slice(0, 12)}:${row.at}`;
+  return `${up.package}@${up.version}:${row.at}`;
+}

@@ -1,0 +1,69 @@
+// @fileoverview The loaded, validated syscall-db: read-only lookups handed to analyze and verdict.
+
+import type { Arch, Status } from "../types.js";
+
+export interface SyscallTable {
+  arch: Arch;
+  package: string;
+  version: string;
+  byName: ReadonlyMap<string, { nr: number; line: number }>;
+  byNr: ReadonlyMap<number, string>;
+}
+
+export interface SurfaceRow {
+  status: Status;
+  at: string;
+  repo?: string;
+  commit?: string;
+  note?: string;
+  modes?: Readonly<Record<string, Status>>;
+}
+
+export interface Upstream {
+  repo?: string;
+  commit?: string;
+  date?: string;
+  package?: string;
+  version?: string;
+  how: string;
+}
+
+export interface Surface {
+  name: string;
+  title: string;
+  kind: string;
+  processModel: "single-process" | "multi-process";
+  summary: string;
+  upstream: Upstream;
+  arch: Arch;
+  rows: ReadonlyMap<string, SurfaceRow>;
+}
+
+export interface SyscallRef {
+  name: string;
+  mode?: string;
+}
+
+export interface LibcFunction {
+  x86_64: SyscallRef[];
+  aarch64: SyscallRef[];
+  how: string;
+}
+
+export interface LibcMap {
+  libc: string;
+  version: string;
+  startup: { why: string; x86_64: SyscallRef[]; aarch64: SyscallRef[]; tolerated: ReadonlySet<string> };
+  functions: ReadonlyMap<string, LibcFunction>;
+}
+
+/** Porting hints keyed by "syscall" or "syscall:mode", then by process model ("any" as fallback). */
+export type Hints = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
+export interface Database {
+  dir: string;
+  tables: Readonly<Record<Arch, SyscallTable>>;
+  surfaces: ReadonlyMap<string, Surface>;
+  libcs: ReadonlyMap<string, LibcMap>;
+  hints: Hints;
+}

@@ -1,0 +1,16 @@
+// @fileoverview unifit's public API: re-exports only.
+
+export { scanFile, scanPaths, selectTargets, UsageError, VERSION } from "./scan/scan.js";
+export type { ScanOptions } from "./scan/scan.js";
+export { loadDatabase, defaultDatabaseDir, rowEvidence } from "./db/load.js";
+export { DbError } from "./db/errors.js";
+export type { Database, Surface, SurfaceRow, LibcMap, SyscallTable } from "./db/types.js";
+export { readElf, ElfParseError } from "./elf/index.js";
+export type { ElfFile, ElfSymbol } from "./elf/types.js";
+export { expandPaths } from "./input/expand.js";
+export { failsOn } from "./verdict/rate.js";
+export { formatters } from "./report/index.js";
+export type { FormatOptions, Formatter } from "./report/index.js";
+export { listTargets, formatTargetsTable } from "./report/targets.js";
+export type { TargetListing } from "./report/targets.js";
+export * from "./types.js";

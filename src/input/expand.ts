@@ -1,0 +1,147 @@
+// @fileoverview Turns path arguments into a sorted list of ELF inputs: sniffs magic bytes, walks directories,
+// caps sizes, and records unreadable or unusable paths as InputError. It never parses contents.
+
+import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { InputError } from "../types.js";
+
+export interface Input {
+  path: string;
+  kind: "elf";
+  size: number;
+}
+
+export interface ExpandOptions {
+  /** Files larger than this are refused (default 2 GiB). */
+  maxFileBytes?: number;
+  /** Directory entries visited at most, over all directories (default 1,000,000). */
+  maxEntries?: number;
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+function errno(e: unknown): string {
+  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "EIO";
+}
+
+function describeErrno(code: string): string {
+  switch (code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    default:
+      return `cannot read (${code})`;
+  }
+}
+
+/** First bytes of a file, or an errno code. */
+function head(path: string, n: number): Buffer | string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } catch (e) {
+    return errno(e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function isElf(b: Buffer): boolean {
+  return b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
+}
+
+function looksLikeText(b: Buffer): boolean {
+  if (b.length === 0) return false;
+  let printable = 0;
+  for (const c of b) if (c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127) || c >= 128) printable++;
+  return printable / b.length > 0.95;
+}
+
+function notElfMessage(b: Buffer): string {
+  if (b.length === 0) return "not an ELF file: the file is empty";
+  if (b[0] === 0x7f && b.length < 4) return "not an ELF file: truncated before the end of the ELF magic";
+  if (b.length >= 2 && b[0] === 0x23 && b[1] === 0x21) return "not an ELF file: a script (starts with #!)";
+  if (looksLikeText(b)) return "not an ELF file: it is a text file";
+  return "not an ELF file: no ELF magic (7f 45 4c 46) at offset 0";
+}
+
+/**
+ * Expands paths into ELF inputs. An explicitly named file that is not ELF is an error; inside a directory, files
+ * that are not ELF are skipped (a tree holds scripts and data too), but a directory with no ELF at all is an error.
+ */
+export function expandPaths(paths: readonly string[], options: ExpandOptions = {}): { inputs: Input[]; errors: InputError[] } {
+  const maxBytes = options.maxFileBytes ?? 2 * 1024 ** 3;
+  let budget = options.maxEntries ?? 1_000_000;
+  const inputs = new Map<string, Input>();
+  const errors: InputError[] = [];
+
+  const addFile = (path: string, size: number, explicit: boolean): void => {
+    if (size > maxBytes) {
+      errors.push({ path, code: "TOO_LARGE", message: `file is ${size} bytes, over the ${maxBytes}-byte limit` });
+      return;
+    }
+    const b = head(path, 64);
+    if (typeof b === "string") {
+      errors.push({ path, code: b, message: describeErrno(b) });
+      return;
+    }
+    if (isElf(b)) inputs.set(path, { path, kind: "elf", size });
+    else if (explicit) errors.push({ path, code: "NOT_ELF", message: notElfMessage(b) });
+  };
+
+  const walk = (dir: string): number => {
+    let found = 0;
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      const code = errno(e);
+      errors.push({ path: dir, code, message: describeErrno(code) });
+      return 0;
+    }
+    for (const name of names) {
+      if (--budget < 0) {
+        errors.push({ path: dir, code: "TOO_MANY_FILES", message: "directory walk stopped: too many entries" });
+        return found;
+      }
+      const p = join(dir, name);
+      let st;
+      try {
+        st = lstatSync(p); // symbolic links are not followed inside a walk: no cycles, no duplicates
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) found += walk(p);
+      else if (st.isFile()) {
+        const before = inputs.size;
+        addFile(p, st.size, false);
+        found += inputs.size - before;
+      }
+    }
+    return found;
+  };
+
+  for (const path of paths) {
+    let st;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      const code = errno(e);
+      errors.push({ path, code, message: describeErrno(code) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (walk(path) === 0) errors.push({ path, code: "NO_ELF", message: "directory contains no ELF files" });
+    } else if (st.isFile()) addFile(path, st.size, true);
+    else errors.push({ path, code: "NOT_FILE", message: "not a regular file or directory" });
+  }
+  const sorted = [...inputs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { inputs: sorted, errors };
+}

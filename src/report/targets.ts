@@ -1,0 +1,42 @@
+// @fileoverview Renders the target list (`unifit targets`) as a table or JSON: upstream pin and counts per status.
+
+import type { Database, Surface } from "../db/types.js";
+import { STATUSES } from "../db/load.js";
+import type { Status } from "../types.js";
+
+export interface TargetListing {
+  name: string;
+  title: string;
+  kind: string;
+  processModel: string;
+  upstream: { repo?: string; commit?: string; date?: string; package?: string; version?: string };
+  counts: Record<Status, number>;
+  summary: string;
+}
+
+export function listTargets(db: Database): TargetListing[] {
+  return [...db.surfaces.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((s: Surface) => {
+      const counts = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
+      for (const row of s.rows.values()) counts[row.status]++;
+      const { how: _how, ...upstream } = s.upstream;
+      return { name: s.name, title: s.title, kind: s.kind, processModel: s.processModel, upstream, counts, summary: s.summary };
+    });
+}
+
+export function formatTargetsTable(rows: readonly TargetListing[]): string {
+  const header = ["target", "kind", "upstream", "commit", "date", ...STATUSES];
+  const body = rows.map((r) => [
+    r.name,
+    r.kind,
+    r.upstream.repo ?? r.upstream.package ?? "",
+    r.upstream.commit?.slice(0, 12) ?? r.upstream.version ?? "",
+    r.upstream.date ?? "",
+    ...STATUSES.map((st) => String(r.counts[st])),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i >= 5 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  return [line(header), ...body.map(line)].join("\n") + "\n";
+}

@@ -1,0 +1,79 @@
+// @fileoverview The human report: per file, one verdict line per target, then blockers and warnings with the
+// status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
+
+import type { ChalkInstance } from "chalk";
+import type { FileReport, Finding, Report, TargetVerdict, Verdict } from "../types.js";
+import type { Formatter } from "./types.js";
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  compatible: "compatible",
+  warnings: "works with warnings",
+  blocked: "blocked",
+  unknown: "unknown",
+};
+
+function verdictColour(c: ChalkInstance, v: Verdict): (s: string) => string {
+  return v === "blocked" ? c.red.bold : v === "warnings" ? c.yellow : v === "unknown" ? c.magenta : c.green;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function describeBinary(f: FileReport): string {
+  const b = f.binary;
+  const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : ""), b.libc === "none" ? "no libc" : b.libc];
+  parts.push(b.stripped ? "stripped" : "not stripped");
+  const imports = f.syscalls.some((s) => s.via.some((v) => v.kind === "import"))
+    ? `, ${plural(f.syscalls.length, "syscall")} reachable through ${plural(b.importsMapped, "imported function")}`
+    : f.syscalls.length > 0
+      ? `, ${plural(f.syscalls.length, "syscall")}`
+      : "";
+  return parts.join(", ") + imports;
+}
+
+function viaText(vias: readonly string[], verbose: boolean): string {
+  const max = verbose ? vias.length : 6;
+  const shown = vias.slice(0, max).join(", ");
+  return vias.length > max ? `${shown} and ${vias.length - max} more` : shown;
+}
+
+function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] {
+  const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
+  const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
+  const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
+  lines.push(`               from ${viaText(f.via, verbose)}`);
+  if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
+  if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));
+  return lines;
+}
+
+function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number): string[] {
+  const counts = [plural(t.counts.blockers, "blocker"), plural(t.counts.warnings, "warning")];
+  if (t.counts.info > 0) counts.push(`${t.counts.info} info`);
+  const head = `  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  score ${String(t.score).padStart(3)}  ${counts.join(", ")}`;
+  const shown = t.findings.filter((f) => verbose || f.severity !== "info");
+  return [head, ...shown.flatMap((f) => findingLines(c, f, verbose))];
+}
+
+function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] {
+  const lines = [c.bold(f.path), `  ${c.dim(describeBinary(f))}`];
+  for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
+  const width = Math.max(...f.targets.map((t) => t.target.length), 6);
+  for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width));
+  return lines;
+}
+
+export const text: Formatter = (report: Report, options) => {
+  const c = options.chalk;
+  const verbose = options.verbose ?? false;
+  const out: string[] = [];
+  for (const f of report.files) out.push(...fileLines(c, f, verbose), "");
+  for (const e of report.errors) out.push(`${c.red("error")} ${e.path}: ${e.message}`);
+  if (report.errors.length > 0) out.push("");
+  const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
+  out.push(
+    `${plural(report.summary.files, "file")} scanned` +
+      (report.summary.errors > 0 ? `, ${c.red(plural(report.summary.errors, "error"))}` : "") +
+      (v.length > 0 && report.summary.files > 0 ? `: ${v.join(", ")}` : ""),
+  );
+  return out.join("\n") + "\n";
+};

@@ -1,0 +1,131 @@
+// @fileoverview The shared model between stages (input → elf → analyze → verdict → report). Types only.
+
+import type { ElfMachine, LibcFlavour, Linkage } from "./elf/types.js";
+
+/** Bumped whenever the JSON report changes shape; see docs/report.schema.json. */
+export const SCHEMA_VERSION = 1;
+
+export type Arch = "x86_64" | "aarch64";
+export type Status = "full" | "partial" | "stub" | "enosys" | "absent";
+export type Severity = "blocker" | "warning" | "info";
+export type Confidence = "high" | "medium" | "low";
+export type FailOn = "blocker" | "warning" | "none";
+export type Verdict = "compatible" | "warnings" | "blocked" | "unknown";
+
+/** One way a file reaches a syscall. */
+export interface Via {
+  /** import: an imported libc function; startup: ld.so + libc start-up of every dynamically linked program. */
+  kind: "import" | "startup";
+  /** The imported function (kind import). */
+  function?: string;
+  /** Its symbol version, e.g. GLIBC_2.2.5. */
+  version?: string;
+  /** The DT_NEEDED library the version belongs to, when the binary says. */
+  library?: string;
+  /** Usage mode implied by the function, e.g. "process" for fork → clone. */
+  mode?: string;
+  /** Where the function → syscall fact comes from: the curated map of this libc flavour. */
+  source: string;
+}
+
+/** A syscall that a file can make, independent of any target. */
+export interface ReachedSyscall {
+  name: string;
+  /** Number on the file's architecture. */
+  nr: number;
+  /** Usage modes seen (e.g. ["process", "thread"] for clone); empty when the way it is called says nothing. */
+  modes: string[];
+  via: Via[];
+  confidence: Confidence;
+}
+
+export interface InputError {
+  path: string;
+  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, UNSUPPORTED_ARCH, TOO_LARGE, … */
+  code: string;
+  message: string;
+}
+
+export interface BinaryInfo {
+  arch: Arch | ElfMachine;
+  bits: 32 | 64;
+  endian: "little" | "big";
+  linkage: Linkage;
+  pie: boolean;
+  libc: LibcFlavour;
+  libcEvidence: string;
+  stripped: boolean;
+  sectionHeaders: boolean;
+  interp?: string;
+  needed: string[];
+  rpath: string[];
+  runpath: string[];
+  /** How many imported functions were followed through the libc map, and how many are not in it. */
+  importsMapped: number;
+  /** Imported libc symbols with no map entry (pure functions such as strlen, or not yet mapped). */
+  unmappedImports: string[];
+  warnings: string[];
+}
+
+/** Something the analysis could not see through; reported, never dropped. */
+export interface Uncertainty {
+  kind: "raw-syscall" | "no-libc-map" | "static-binary" | "unsupported-arch" | "degraded-elf";
+  message: string;
+  functions?: string[];
+}
+
+/** A syscall as rated on one target. */
+export interface Finding {
+  syscall: string;
+  nr: number;
+  /** The mode that decided the status, when the row has modes and the call's mode is known. */
+  mode?: string;
+  status: Status;
+  severity: Severity;
+  note?: string;
+  /** Upstream evidence for the status: repo@commit:path:line (or package@version:path:line). */
+  evidence: string;
+  /** What in the file leads to the syscall, e.g. "fork@GLIBC_2.2.5". */
+  via: string[];
+  hint?: string;
+}
+
+export interface TargetVerdict {
+  target: string;
+  title: string;
+  verdict: Verdict;
+  /** 0-100: share of the reached syscalls that work, partial and stub counting half. See docs/report.md. */
+  score: number;
+  counts: { blockers: number; warnings: number; info: number; ok: number };
+  findings: Finding[];
+}
+
+export interface FileReport {
+  path: string;
+  kind: "elf";
+  binary: BinaryInfo;
+  syscalls: ReachedSyscall[];
+  uncertainties: Uncertainty[];
+  targets: TargetVerdict[];
+}
+
+export interface TargetSummary {
+  name: string;
+  title: string;
+  upstream: string;
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  targets: TargetSummary[];
+  failOn: FailOn;
+  files: FileReport[];
+  errors: InputError[];
+  summary: {
+    files: number;
+    errors: number;
+    /** Per target, the worst verdict over all files. */
+    verdicts: { target: string; verdict: Verdict; blockers: number; warnings: number }[];
+  };
+}

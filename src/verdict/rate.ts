@@ -1,0 +1,109 @@
+// @fileoverview Rates reached syscalls against one target surface: status → severity, score and verdict.
+// Pure functions; knows nothing of how the syscalls were found.
+
+import { rowEvidence } from "../db/load.js";
+import type { Hints, Surface, SurfaceRow } from "../db/types.js";
+import type { FailOn, Finding, ReachedSyscall, Severity, Status, TargetVerdict, Verdict, Via } from "../types.js";
+
+const SEVERITY_OF: Record<Status, Severity | "ok"> = {
+  full: "ok",
+  partial: "warning",
+  stub: "warning",
+  enosys: "blocker",
+  absent: "blocker",
+};
+
+const SEVERITY_RANK: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };
+
+function viaLabel(v: Via): string {
+  if (v.kind === "startup") return "libc start-up";
+  return v.version ? `${v.function}@${v.version}` : `${v.function}`;
+}
+
+export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
+  const byModel = (mode !== undefined ? hints.get(`${syscall}:${mode}`) : undefined) ?? hints.get(syscall);
+  if (byModel === undefined) return undefined;
+  const text = byModel[surface.processModel] ?? byModel.any;
+  return text?.replaceAll("{{title}}", surface.title.split(" (")[0] ?? surface.title);
+}
+
+export interface RateContext {
+  surface: Surface;
+  hints: Hints;
+  /** Start-up syscalls whose failure the libc tolerates (their findings are info, not blockers). */
+  tolerated: ReadonlySet<string>;
+  /** No analysis could see the file's syscalls (e.g. a static binary for now): the verdict is unknown. */
+  blind: boolean;
+}
+
+/** One row per (syscall, mode) with a status other than full. */
+function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?: Finding }[] {
+  const row: SurfaceRow = ctx.surface.rows.get(sc.name) ?? {
+    status: "absent",
+    at: "-:0",
+    note: `not in ${ctx.surface.name}'s ${ctx.surface.arch} table`,
+  };
+  // With modes on the row and known modes on the call, each mode is rated on its own; otherwise the row decides.
+  const modes: (string | undefined)[] = row.modes !== undefined && sc.modes.length > 0 ? sc.modes : [undefined];
+  return modes.map((mode) => {
+    const status = (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
+    let severity = SEVERITY_OF[status];
+    if (severity === "ok") return { status };
+    const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
+    if (vias.every((v) => v.kind === "startup") && ctx.tolerated.has(sc.name)) severity = "info";
+    const finding: Finding = {
+      syscall: sc.name,
+      nr: sc.nr,
+      status,
+      severity,
+      evidence: rowEvidence(ctx.surface, row),
+      via: [...new Set(vias.map(viaLabel))].sort(),
+    };
+    if (mode !== undefined) finding.mode = mode;
+    if (row.note !== undefined) finding.note = row.note;
+    const hint = hintFor(ctx.hints, ctx.surface, sc.name, mode);
+    if (hint !== undefined) finding.hint = hint;
+    return { status, finding };
+  });
+}
+
+export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext): TargetVerdict {
+  const counts = { blockers: 0, warnings: 0, info: 0, ok: 0 };
+  const findings: Finding[] = [];
+  for (const sc of syscalls) {
+    for (const r of rate(sc, ctx)) {
+      if (r.finding === undefined) counts.ok++;
+      else {
+        findings.push(r.finding);
+        if (r.finding.severity === "blocker") counts.blockers++;
+        else if (r.finding.severity === "warning") counts.warnings++;
+        else counts.info++;
+      }
+    }
+  }
+  findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      a.nr - b.nr ||
+      (a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0) ||
+      (a.mode ?? "").localeCompare(b.mode ?? ""),
+  );
+  const total = counts.ok + counts.blockers + counts.warnings + counts.info;
+  const score = total === 0 ? (ctx.blind ? 0 : 100) : Math.round((100 * (counts.ok + counts.info + 0.5 * counts.warnings)) / total);
+  let verdict: Verdict = counts.blockers > 0 ? "blocked" : counts.warnings > 0 ? "warnings" : "compatible";
+  if (ctx.blind && verdict !== "blocked") verdict = "unknown";
+  return { target: ctx.surface.name, title: ctx.surface.title, verdict, score, counts, findings };
+}
+
+/** Whether a verdict reaches the --fail-on threshold. An unknown verdict fails any threshold but none. */
+export function failsOn(v: TargetVerdict, failOn: FailOn): boolean {
+  if (failOn === "none") return false;
+  if (v.verdict === "blocked" || v.verdict === "unknown") return true;
+  return failOn === "warning" && v.verdict === "warnings";
+}
+
+const VERDICT_RANK: Record<Verdict, number> = { compatible: 0, warnings: 1, unknown: 2, blocked: 3 };
+
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((w, v) => (VERDICT_RANK[v] > VERDICT_RANK[w] ? v : w), "compatible");
+}

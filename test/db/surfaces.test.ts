@@ -1,0 +1,84 @@
+// @fileoverview syscall-db validation: every shipped surface and libc map loads; the loader rejects rows without
+// evidence, partial/stub rows without a note, unknown syscall names, duplicates and incomplete surfaces.
+
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DbError, loadDatabase } from "../../src/index.js";
+import { ROOT } from "../helpers/paths.js";
+
+const PROCESS_CALLS = [
+  "fork", "vfork", "clone", "clone3", "execve", "execveat", "wait4", "waitid", "kill", "tgkill", "pipe2", "socketpair",
+  "shmget", "shmat", "shmdt", "shmctl", "semget", "semop", "semctl", "semtimedop", "msgget", "msgsnd", "msgrcv",
+  "msgctl", "ptrace", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "chroot", "mount",
+];
+
+describe("syscall-db", () => {
+  const db = loadDatabase();
+
+  it("loads every surface, each covering every x86-64 syscall with evidence", () => {
+    assert.ok(db.surfaces.size >= 5);
+    for (const s of db.surfaces.values()) {
+      assert.equal(s.rows.size, db.tables.x86_64.byName.size, s.name);
+      for (const [name, row] of s.rows) {
+        assert.match(row.at, /^[^:\s]+:\d+(-\d+)?$/, `${s.name}.${name}`);
+        if (row.status === "partial" || row.status === "stub" || row.status === "enosys") assert.ok(row.note, `${s.name}.${name}`);
+      }
+      assert.ok(s.upstream.commit !== undefined || s.upstream.version !== undefined, s.name);
+    }
+  });
+
+  it("every unikernel surface has a note on each process and IPC call", () => {
+    for (const s of db.surfaces.values()) {
+      if (s.name === "linux") continue;
+      for (const call of PROCESS_CALLS) assert.ok(s.rows.get(call)?.note, `${s.name}.${call} has no note`);
+    }
+  });
+
+  it("the libc maps load and cover the process functions", () => {
+    const glibc = db.libcs.get("glibc");
+    assert.ok(glibc);
+    for (const fn of ["fork", "execve", "system", "popen", "posix_spawn", "pthread_create", "waitpid"]) {
+      assert.ok(glibc.functions.get(fn), `glibc.${fn}`);
+    }
+    assert.deepEqual(glibc.functions.get("fork")?.x86_64.map((r) => `${r.name}:${r.mode}`), ["clone:process"]);
+    assert.ok(db.libcs.get("musl"));
+  });
+
+  const tamper = (file: string, edit: (text: string) => string): DbError => {
+    const dir = mkdtempSync(join(tmpdir(), "unifit-db-"));
+    cpSync(join(ROOT, "syscall-db"), dir, { recursive: true });
+    const path = join(dir, file);
+    writeFileSync(path, edit(readFileSync(path, "utf8")));
+    try {
+      loadDatabase(dir);
+    } catch (e) {
+      assert.ok(e instanceof DbError, String(e));
+      return e;
+    }
+    assert.fail("the tampered database loaded");
+  };
+
+  it("rejects a row without evidence", () => {
+    const e = tamper("targets/nanos.yaml", (t) => t.replace(/^( {2}read: \{ status: \w+), at: "[^"]*"/m, "$1"));
+    assert.match(e.message, /nanos\.yaml: read: missing or empty "at"/);
+  });
+  it("rejects a partial row without a note", () => {
+    const e = tamper("targets/linux.yaml", (t) => t.replace(/^ {2}read: \{ status: full,/m, "  read: { status: partial,"));
+    assert.match(e.message, /read: a partial row needs a note/);
+  });
+  it("rejects an unknown syscall name", () => {
+    const e = tamper("targets/linux.yaml", (t) => t.replace(/^ {2}read: /m, "  raed: "));
+    assert.match(e.message, /raed: not a syscall of x86_64/);
+  });
+  it("rejects a duplicate row", () => {
+    const e = tamper("targets/linux.yaml", (t) => t.replace(/^( {2}read: .*)$/m, "$1\n$1"));
+    assert.match(e.message, /invalid YAML|duplicate/i);
+  });
+  it("rejects a libc map naming a syscall unknown to the arch", () => {
+    const e = tamper("libc/glibc.yaml", (t) => t.replace(/clone:process/, "klone:process"));
+    assert.match(e.message, /"klone:process" is not a x86_64 syscall/);
+  });
+});

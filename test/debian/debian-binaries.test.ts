@@ -1,0 +1,45 @@
+// @fileoverview Real Debian binaries (fetched by test/setup/prepare.sh with apt-get download, cached): they scan,
+// and nginx's report names fork and execve as blockers on nanos.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
+import type { FileReport } from "../../src/index.js";
+import { debianBinary } from "../helpers/paths.js";
+
+const db = loadDatabase();
+const targets = selectTargets(db, ["all"]);
+
+const bins = [
+  { pkg: "nginx", path: "usr/sbin/nginx" },
+  { pkg: "redis-tools", path: "usr/bin/redis-check-rdb" },
+  { pkg: "sqlite3", path: "usr/bin/sqlite3" },
+];
+
+describe("real Debian binaries", () => {
+  for (const b of bins) {
+    it(`${b.pkg}: ${b.path} scans as a dynamic glibc binary`, () => {
+      const r = scanFile(debianBinary(b.pkg, b.path), db, targets);
+      assert.ok(!("code" in r), JSON.stringify(r));
+      const f = r as FileReport;
+      assert.equal(f.binary.linkage, "dynamic");
+      assert.equal(f.binary.libc, "glibc");
+      assert.ok(f.syscalls.length > 20, `${f.syscalls.length} syscalls`);
+      console.log(`# ${b.pkg}: ${f.syscalls.length} syscalls via ${f.binary.importsMapped} imports; ` +
+        f.targets.map((t) => `${t.target} ${t.verdict} ${t.score}`).join(", "));
+    });
+  }
+
+  it("nginx on nanos: fork (clone in process mode) and execve are blockers", () => {
+    const f = scanFile(debianBinary("nginx", "usr/sbin/nginx"), db, selectTargets(db, ["nanos"])) as FileReport;
+    const nanos = f.targets[0];
+    assert.equal(nanos?.verdict, "blocked");
+    const blockers = nanos?.findings.filter((x) => x.severity === "blocker") ?? [];
+    const fork = blockers.find((x) => x.syscall === "clone" && x.mode === "process");
+    assert.ok(fork, "clone (process) is a blocker");
+    assert.ok(fork.via.some((v) => v.startsWith("fork@")), fork.via.join(", "));
+    const exec = blockers.find((x) => x.syscall === "execve");
+    assert.ok(exec, "execve is a blocker");
+    assert.ok(exec.via.some((v) => v.startsWith("execve@")), exec.via.join(", "));
+  });
+});

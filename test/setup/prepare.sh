@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs and caches what the tests need, idempotently: gcc, strace and musl-tools from Debian, and the Debian
+# packages whose real binaries the tests scan (apt-get download into .cache/debs, unpacked into .cache/debian/<pkg>).
+# Nothing is downloaded twice; `apt-get update` runs only when a package cannot be found without it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+export DEBIAN_FRONTEND=noninteractive
+
+updated=0
+apt_update() { if [ "$updated" = 0 ]; then apt-get update -qq; updated=1; fi; }
+
+need=()
+command -v gcc >/dev/null || need+=(gcc)
+command -v strace >/dev/null || need+=(strace)
+command -v musl-gcc >/dev/null || need+=(musl-tools)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "prepare: installing ${need[*]}" >&2
+  apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { apt_update; apt-get install -y -qq "${need[@]}" >/dev/null; }
+fi
+
+debs="$root/.cache/debs"
+mkdir -p "$debs" "$root/.cache/debian"
+# nginx: the server binary that nginx-light depends on in Debian 12; redis-tools: holds redis-check-rdb, which
+# /usr/bin/redis-server links to; sqlite3: the shell.
+for pkg in nginx redis-tools sqlite3; do
+  if ! compgen -G "$debs/${pkg}_*.deb" >/dev/null; then
+    echo "prepare: apt-get download $pkg" >&2
+    (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null) || { apt_update; (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null); }
+  fi
+  dest="$root/.cache/debian/$pkg"
+  if [ ! -d "$dest" ]; then
+    rm -rf "$dest.tmp"
+    dpkg-deb -x "$(compgen -G "$debs/${pkg}_*.deb" | head -n 1)" "$dest.tmp"
+    mv "$dest.tmp" "$dest"
+  fi
+done
