@@ -26,6 +26,10 @@ export interface Via {
   mode?: string;
   /** Where the function → syscall fact comes from: the curated map of this libc flavour. */
   source: string;
+  /** Made only on a path the caller opts into (an attribute, flag or file action). */
+  conditional?: boolean;
+  /** The libc carries on silently when this syscall fails here. */
+  tolerated?: boolean;
 }
 
 /** A syscall that a file can make, independent of any target. */
@@ -87,6 +91,9 @@ export interface Finding {
   evidence: string;
   /** What in the file leads to the syscall, e.g. "fork@GLIBC_2.2.5". */
   via: string[];
+  /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
+   * "conditional" (only on a path the caller opts into). */
+  qualifier?: "tolerated" | "conditional";
   hint?: string;
 }
 

@@ -64,7 +64,11 @@ export function analyzeImports(elf: ElfFile, arch: Arch, db: Database): ImportAn
   } else {
     const source = `${map.libc}-map`;
     if (elf.classification.linkage === "dynamic") {
-      for (const ref of map.startup[arch]) add(ref, { kind: "startup", source }, "high");
+      for (const ref of map.startup[arch]) {
+        const via: Via = { kind: "startup", source };
+        if (map.startup.tolerated.has(ref.name) || map.tolerated.names.has(ref.name)) via.tolerated = true;
+        add(ref, via, "high");
+      }
     }
     const raw: string[] = [];
     for (const sym of functionImports) {
@@ -79,7 +83,12 @@ export function analyzeImports(elf: ElfFile, arch: Arch, db: Database): ImportAn
       const via: Via = { kind: "import", function: sym.name, source };
       if (sym.version !== undefined) via.version = sym.version;
       if (sym.library !== undefined) via.library = sym.library;
-      for (const ref of fn[arch]) add(ref, via, confidenceOf(fn, arch));
+      for (const ref of fn[arch]) {
+        let v = via;
+        if (map.tolerated.names.has(ref.name)) v = { ...v, tolerated: true };
+        else if (fn.conditional.has(ref.name)) v = { ...v, conditional: true };
+        add(ref, v, confidenceOf(fn, arch));
+      }
     }
     if (raw.length > 0) {
       uncertainties.push({
@@ -117,7 +126,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const viaKey = (v: Via): string => [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.mode ?? ""].join("\u0000");
+const viaKey = (v: Via): string =>
+  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : ""].join("\u0000");
 
 function dedupeVia(vias: Via[]): Via[] {
   const seen = new Map<string, Via>();

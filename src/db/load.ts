@@ -174,30 +174,38 @@ function refs(file: string, v: unknown, table: SyscallTable, where: string): Sys
   return out;
 }
 
+function names(file: string, v: unknown, where: string): Set<string> {
+  if (v === undefined) return new Set();
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new DbError(file, `${where}expected a list of syscall names`);
+  return new Set(v as string[]);
+}
+
 export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallTable>>): LibcMap {
   const doc = readYaml(file);
   const libc = str(file, doc, "libc");
   if (libc !== basename(file, ".yaml")) throw new DbError(file, `libc "${libc}" does not match the file name`);
   const startupRaw = isObj(doc.startup) ? doc.startup : undefined;
   if (startupRaw === undefined) throw new DbError(file, "missing startup");
-  const tolerated = Array.isArray(startupRaw.tolerated) ? startupRaw.tolerated.map(String) : [];
   const startup = {
     why: str(file, startupRaw, "why", "startup: ").trim(),
     x86_64: refs(file, startupRaw.x86_64, tables.x86_64, "startup.x86_64: "),
     aarch64: refs(file, startupRaw.aarch64 ?? [], tables.aarch64, "startup.aarch64: "),
-    tolerated: new Set(tolerated),
+    tolerated: names(file, startupRaw.tolerated, "startup.tolerated: "),
   };
+  const tol = isObj(doc.tolerated) ? doc.tolerated : { why: "none", names: [] };
+  const tolerated = { why: str(file, tol, "why", "tolerated: ").trim(), names: names(file, tol.names, "tolerated.names: ") };
   if (!isObj(doc.functions)) throw new DbError(file, "missing functions");
   const functions = new Map<string, LibcFunction>();
   for (const [fn, raw] of Object.entries(doc.functions)) {
     if (!isObj(raw)) throw new DbError(file, `${fn}: expected a mapping`);
-    functions.set(fn, {
-      x86_64: refs(file, raw.x86_64, tables.x86_64, `${fn}.x86_64: `),
-      aarch64: refs(file, raw.aarch64, tables.aarch64, `${fn}.aarch64: `),
-      how: str(file, raw, "how", `${fn}: `),
-    });
+    const x86_64 = refs(file, raw.x86_64, tables.x86_64, `${fn}.x86_64: `);
+    const aarch64 = refs(file, raw.aarch64, tables.aarch64, `${fn}.aarch64: `);
+    const conditional = names(file, raw.conditional, `${fn}.conditional: `);
+    const listed = new Set([...x86_64, ...aarch64].map((r) => r.name));
+    for (const c of conditional) if (!listed.has(c)) throw new DbError(file, `${fn}.conditional: ${c} is not in the function's lists`);
+    functions.set(fn, { x86_64, aarch64, conditional, how: str(file, raw, "how", `${fn}: `) });
   }
-  return { libc, version: String(doc.version ?? ""), startup, functions };
+  return { libc, version: String(doc.version ?? ""), startup, tolerated, functions };
 }
 
 function loadHints(file: string, tables: Readonly<Record<Arch, SyscallTable>>): Hints {

@@ -47,6 +47,8 @@ export interface SyscallRef {
 export interface LibcFunction {
   x86_64: SyscallRef[];
   aarch64: SyscallRef[];
+  /** Syscalls made only on a path the caller opts into (an attribute, flag or file action), not by default. */
+  conditional: ReadonlySet<string>;
   how: string;
 }
 
@@ -54,6 +56,8 @@ export interface LibcMap {
   libc: string;
   version: string;
   startup: { why: string; x86_64: SyscallRef[]; aarch64: SyscallRef[]; tolerated: ReadonlySet<string> };
+  /** Syscalls whose failure this libc handles silently wherever it makes them (e.g. rseq registration). */
+  tolerated: { why: string; names: ReadonlySet<string> };
   functions: ReadonlyMap<string, LibcFunction>;
 }
 

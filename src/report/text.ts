@@ -40,7 +40,8 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
   const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
   const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
   const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
-  lines.push(`               from ${viaText(f.via, verbose)}`);
+  const why = f.qualifier === "tolerated" ? " (libc carries on when it fails)" : f.qualifier === "conditional" ? " (only on a path the caller opts into)" : "";
+  lines.push(`               from ${viaText(f.via, verbose)}${why}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));
   return lines;

@@ -65,7 +65,6 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
   const arch: Arch = elf.machine;
   const a = analyzeImports(elf, arch, db);
   const blind = elf.classification.linkage !== "dynamic" || db.libcs.get(elf.classification.libc) === undefined;
-  const tolerated = db.libcs.get(elf.classification.libc)?.startup.tolerated ?? new Set<string>();
   const binary: FileReport["binary"] = {
     arch,
     bits: elf.bits,
@@ -90,7 +89,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     binary,
     syscalls: a.syscalls,
     uncertainties: a.uncertainties,
-    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, tolerated, blind })),
+    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind })),
   };
 }
 

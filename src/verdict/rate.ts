@@ -30,8 +30,6 @@ export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: s
 export interface RateContext {
   surface: Surface;
   hints: Hints;
-  /** Start-up syscalls whose failure the libc tolerates (their findings are info, not blockers). */
-  tolerated: ReadonlySet<string>;
   /** No analysis could see the file's syscalls (e.g. a static binary for now): the verdict is unknown. */
   blind: boolean;
 }
@@ -50,7 +48,15 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
     let severity = SEVERITY_OF[status];
     if (severity === "ok") return { status };
     const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
-    if (vias.every((v) => v.kind === "startup") && ctx.tolerated.has(sc.name)) severity = "info";
+    // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
+    let qualifier: Finding["qualifier"];
+    if (vias.length > 0 && vias.every((v) => v.tolerated === true)) {
+      severity = "info";
+      qualifier = "tolerated";
+    } else if (severity === "blocker" && vias.length > 0 && vias.every((v) => v.tolerated === true || v.conditional === true)) {
+      severity = "warning";
+      qualifier = "conditional";
+    }
     const finding: Finding = {
       syscall: sc.name,
       nr: sc.nr,
@@ -60,6 +66,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
       via: [...new Set(vias.map(viaLabel))].sort(),
     };
     if (mode !== undefined) finding.mode = mode;
+    if (qualifier !== undefined) finding.qualifier = qualifier;
     if (row.note !== undefined) finding.note = row.note;
     const hint = hintFor(ctx.hints, ctx.surface, sc.name, mode);
     if (hint !== undefined) finding.hint = hint;

@@ -1,0 +1,47 @@
+// @fileoverview What the decoders hand back: syscall sites, calls to syscall wrappers, call/jump edges,
+// address-taken code and indirect transfers. Addresses are virtual addresses; no ELF layout, no targets.
+
+export interface CodeRegion {
+  vaddr: number;
+  bytes: Uint8Array;
+}
+
+/** How a site's syscall number was found. */
+export type Resolution =
+  | "immediate" // mov eax/x8, imm
+  | "zeroed" // xor eax,eax and the like
+  | "copied" // mov eax, reg where reg held a constant
+  | "unresolved";
+
+export interface SyscallSite {
+  addr: number;
+  /** syscall: x86-64 `syscall`; int80: i386 ABI `int 0x80`; svc: aarch64 `svc #0`; wrapper: a call to syscall()-like code. */
+  kind: "syscall" | "int80" | "sysenter" | "svc" | "wrapper";
+  nr: number | null;
+  how: Resolution;
+  /** For kind wrapper: the wrapper called. */
+  wrapper?: number;
+}
+
+export interface CodeScan {
+  sites: SyscallSite[];
+  /** Direct call and jump edges, as parallel arrays: from[i] (the instruction address) → to[i]. */
+  edgeFrom: number[];
+  edgeTo: number[];
+  /** Which edges are calls (true) or jumps (false). */
+  edgeCall: boolean[];
+  /** Code addresses whose address is taken (lea reg, [rip+X] / adrp+add) inside the scanned regions. */
+  addressTaken: number[];
+  /** Addresses of indirect calls and jumps (through a register or memory). */
+  indirect: number[];
+  /** Bytes that did not decode as an instruction (data in code, or damage). */
+  invalid: number;
+  instructions: number;
+}
+
+export interface ScanOptions {
+  /** Function start addresses (sorted ascending); a register's known value does not cross them. */
+  functionStarts: readonly number[];
+  /** Addresses of syscall wrappers, and the register holding the number for each (x86: "rdi" | "rax"; aarch64: "x0" | "x8"). */
+  wrappers: ReadonlyMap<number, string>;
+}
