@@ -82,18 +82,23 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
   const inputs = new Map<string, Input>();
   const errors: InputError[] = [];
 
-  const addFile = (path: string, size: number, explicit: boolean): void => {
+  /** Adds the file when it is ELF; returns whether it was. */
+  const addFile = (path: string, size: number, explicit: boolean): boolean => {
     if (size > maxBytes) {
       errors.push({ path, code: "TOO_LARGE", message: `file is ${size} bytes, over the ${maxBytes}-byte limit` });
-      return;
+      return false;
     }
     const b = head(path, 64);
     if (typeof b === "string") {
       errors.push({ path, code: b, message: describeErrno(b) });
-      return;
+      return false;
     }
-    if (isElf(b)) inputs.set(path, { path, kind: "elf", size });
-    else if (explicit) errors.push({ path, code: "NOT_ELF", message: notElfMessage(b) });
+    if (isElf(b)) {
+      inputs.set(path, { path, kind: "elf", size });
+      return true;
+    }
+    if (explicit) errors.push({ path, code: "NOT_ELF", message: notElfMessage(b) });
+    return false;
   };
 
   const walk = (dir: string): number => {
@@ -119,11 +124,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
         continue;
       }
       if (st.isDirectory()) found += walk(p);
-      else if (st.isFile()) {
-        const before = inputs.size;
-        addFile(p, st.size, false);
-        found += inputs.size - before;
-      }
+      else if (st.isFile() && addFile(p, st.size, false)) found++;
     }
     return found;
   };
