@@ -14,14 +14,20 @@ export type Verdict = "compatible" | "warnings" | "blocked" | "unknown";
 
 /** One way a file reaches a syscall. */
 export interface Via {
-  /** import: an imported libc function; startup: ld.so + libc start-up of every dynamically linked program. */
-  kind: "import" | "startup";
+  /** import: an imported libc function (curated map); startup: ld.so + libc start-up of every dynamically linked
+   * program; site: a syscall instruction or syscall-wrapper call in the file's own reachable code; library: an
+   * imported function analysed in the library that defines it. */
+  kind: "import" | "startup" | "site" | "library";
   /** The imported function (kind import). */
   function?: string;
   /** Its symbol version, e.g. GLIBC_2.2.5. */
   version?: string;
   /** The DT_NEEDED library the version belongs to, when the binary says. */
   library?: string;
+  /** For kind site: the instruction's address (hex). */
+  address?: string;
+  /** For kind site: how the number was found (immediate, zeroed, copied). */
+  how?: string;
   /** Usage mode implied by the function, e.g. "process" for fork → clone. */
   mode?: string;
   /** Where the function → syscall fact comes from: the curated map of this libc flavour. */
@@ -40,6 +46,8 @@ export interface ReachedSyscall {
   /** Usage modes seen (e.g. ["process", "thread"] for clone); empty when the way it is called says nothing. */
   modes: string[];
   via: Via[];
+  /** Further code sites not listed in via (the list keeps the first few). */
+  moreSites?: number;
   confidence: Confidence;
 }
 
@@ -69,11 +77,22 @@ export interface BinaryInfo {
   /** Imported libc symbols with no map entry (pure functions such as strlen, or not yet mapped). */
   unmappedImports: string[];
   warnings: string[];
+  /** The file's own code: functions found and reachable, instructions decoded, resolved and unresolved syscall sites. */
+  code: { functions: number; reachable: number; instructions: number; sites: number; unresolved: number; indirectCalls: number };
 }
 
 /** Something the analysis could not see through; reported, never dropped. */
 export interface Uncertainty {
-  kind: "raw-syscall" | "no-libc-map" | "static-binary" | "unsupported-arch" | "degraded-elf";
+  kind:
+    | "raw-syscall"
+    | "no-libc-map"
+    | "static-binary"
+    | "unsupported-arch"
+    | "degraded-elf"
+    | "unresolved-sites"
+    | "indirect-calls"
+    | "int80"
+    | "missing-library";
   message: string;
   functions?: string[];
 }

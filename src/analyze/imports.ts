@@ -1,15 +1,17 @@
 // @fileoverview Joins an ELF's imported functions with the libc map of its flavour: imported symbol (+version)
 // → syscalls, plus the start-up syscalls of every dynamically linked program. Yields target-independent facts.
 
-import type { Database, LibcFunction, LibcMap, SyscallRef, SyscallTable } from "../db/types.js";
+import type { Database, LibcFunction, LibcMap } from "../db/types.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
+import type { Arch, Confidence, Uncertainty, Via } from "../types.js";
+import type { SyscallCollector } from "./collector.js";
 
 export interface ImportAnalysis {
-  syscalls: ReachedSyscall[];
   uncertainties: Uncertainty[];
   importsMapped: number;
   unmappedImports: string[];
+  /** Imported raw syscall() wrappers (their call sites are resolved by the code analysis when it runs). */
+  rawWrappers: string[];
 }
 
 /** Imports that run arbitrary syscalls by number: the number is an argument, not visible from the import. */
@@ -31,28 +33,17 @@ const label = (sym: ElfSymbol): string => (sym.version ? `${sym.name}@${sym.vers
 const confidenceOf = (fn: LibcFunction, arch: Arch): Confidence =>
   arch === "x86_64" && /strace/i.test(fn.how) ? "high" : "medium";
 
-const rank: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
-
-export function analyzeImports(elf: ElfFile, arch: Arch, db: Database): ImportAnalysis {
-  const table: SyscallTable = db.tables[arch];
+/** Follows imported functions through the curated libc map into `out`; `skip` names imports handled elsewhere. */
+export function analyzeImports(elf: ElfFile, arch: Arch, db: Database, out: SyscallCollector, skip: ReadonlySet<string> = new Set()): ImportAnalysis {
   const uncertainties: Uncertainty[] = [];
-  const reached = new Map<string, { modes: Set<string>; via: Via[]; confidence: Confidence }>();
-
-  const add = (ref: SyscallRef, via: Via, confidence: Confidence): void => {
-    let r = reached.get(ref.name);
-    if (r === undefined) {
-      r = { modes: new Set(), via: [], confidence };
-      reached.set(ref.name, r);
-    } else if (rank[confidence] > rank[r.confidence]) r.confidence = confidence;
-    if (ref.mode !== undefined) r.modes.add(ref.mode);
-    r.via.push(ref.mode === undefined ? via : { ...via, mode: ref.mode });
-  };
+  const add = (ref: { name: string; mode?: string }, via: Via, confidence: Confidence): void => out.add(ref, via, confidence);
 
   const flavour = elf.classification.libc;
   const map: LibcMap | undefined = flavour === "glibc" || flavour === "musl" ? db.libcs.get(flavour) : undefined;
   const functionImports = elf.imports.filter((s) => s.kind === "func" || s.kind === "ifunc" || s.kind === "notype");
   let importsMapped = 0;
   const unmapped = new Set<string>();
+  const raw: string[] = [];
 
   if (map === undefined) {
     if (elf.classification.linkage === "dynamic") {
@@ -70,9 +61,12 @@ export function analyzeImports(elf: ElfFile, arch: Arch, db: Database): ImportAn
         add(ref, via, "high");
       }
     }
-    const raw: string[] = [];
     for (const sym of functionImports) {
       if (RAW_SYSCALL_FUNCTIONS.has(sym.name)) raw.push(label(sym));
+      if (skip.has(sym.name)) {
+        importsMapped++;
+        continue;
+      }
       const fn = map.functions.get(sym.name);
       if (fn === undefined) {
         if (isLibcImport(sym) && !RAW_SYSCALL_FUNCTIONS.has(sym.name)) unmapped.add(sym.name);
@@ -90,47 +84,6 @@ export function analyzeImports(elf: ElfFile, arch: Arch, db: Database): ImportAn
         add(ref, v, confidenceOf(fn, arch));
       }
     }
-    if (raw.length > 0) {
-      uncertainties.push({
-        kind: "raw-syscall",
-        message: "imports a raw syscall() wrapper: the syscall numbers passed to it are not visible from the imports",
-        functions: raw.sort(),
-      });
-    }
   }
-
-  if (elf.classification.linkage !== "dynamic") {
-    uncertainties.push({
-      kind: "static-binary",
-      message: `${elf.classification.linkage} binary: it imports no functions, and syscall-site analysis of its code is not available yet, so its syscalls are unknown`,
-    });
-  }
-  if (elf.warnings.length > 0) {
-    uncertainties.push({ kind: "degraded-elf", message: `the ELF is damaged; read what could be read: ${elf.warnings.join("; ")}` });
-  }
-
-  const syscalls: ReachedSyscall[] = [...reached.entries()]
-    .map(([name, r]) => ({
-      name,
-      nr: table.byName.get(name)?.nr ?? -1,
-      modes: [...r.modes].sort(),
-      via: dedupeVia(r.via),
-      confidence: r.confidence,
-    }))
-    .sort((a, b) => a.nr - b.nr || cmp(a.name, b.name));
-
-  return { syscalls, uncertainties, importsMapped, unmappedImports: [...unmapped].sort() };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const viaKey = (v: Via): string =>
-  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : ""].join("\u0000");
-
-function dedupeVia(vias: Via[]): Via[] {
-  const seen = new Map<string, Via>();
-  for (const v of vias) if (!seen.has(viaKey(v))) seen.set(viaKey(v), v);
-  return [...seen.values()].sort((a, b) => cmp(viaKey(a), viaKey(b)));
+  return { uncertainties, importsMapped, unmappedImports: [...unmapped].sort(), rawWrappers: raw.sort() };
 }

@@ -11,6 +11,7 @@ export type Resolution =
   | "immediate" // mov eax/x8, imm
   | "zeroed" // xor eax,eax and the like
   | "copied" // mov eax, reg where reg held a constant
+  | "hoisted" // the register was set once, earlier in the function (a loop-invariant kept in a callee-saved register)
   | "unresolved";
 
 export interface SyscallSite {
@@ -21,6 +22,8 @@ export interface SyscallSite {
   how: Resolution;
   /** For kind wrapper: the wrapper called. */
   wrapper?: number;
+  /** First syscall argument (rdi / x0) when it is a known constant at the site, e.g. clone's flags. */
+  arg0?: number;
 }
 
 export interface CodeScan {
@@ -34,6 +37,10 @@ export interface CodeScan {
   addressTaken: number[];
   /** Addresses of indirect calls and jumps (through a register or memory). */
   indirect: number[];
+  /** Indirect calls and jumps through a RIP-relative memory slot (a GOT entry: PLT stubs, -fno-plt calls). */
+  slotFrom: number[];
+  slotAddr: number[];
+  slotCall: boolean[];
   /** Bytes that did not decode as an instruction (data in code, or damage). */
   invalid: number;
   instructions: number;
@@ -44,4 +51,6 @@ export interface ScanOptions {
   functionStarts: readonly number[];
   /** Addresses of syscall wrappers, and the register holding the number for each (x86: "rdi" | "rax"; aarch64: "x0" | "x8"). */
   wrappers: ReadonlyMap<number, string>;
+  /** GOT slots of imported syscall wrappers (a `call [rip+slot]` to them counts as a wrapper call). */
+  wrapperSlots?: ReadonlyMap<number, string>;
 }

@@ -29,7 +29,19 @@ function lowerBound(sorted: readonly number[], x: number): number {
 export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
   const I = load();
   const { Code, FlowControl, Register, OpKind, RegisterExt } = I;
-  const out: CodeScan = { sites: [], edgeFrom: [], edgeTo: [], edgeCall: [], addressTaken: [], indirect: [], invalid: 0, instructions: 0 };
+  const out: CodeScan = {
+    sites: [],
+    edgeFrom: [],
+    edgeTo: [],
+    edgeCall: [],
+    addressTaken: [],
+    indirect: [],
+    slotFrom: [],
+    slotAddr: [],
+    slotCall: [],
+    invalid: 0,
+    instructions: 0,
+  };
   const ins = new I.Instruction();
   const infoFactory = new I.InstructionInfoFactory();
   const fullIndex = new Map<number, number>(); // full 64-bit GPR → 0..15
@@ -39,40 +51,47 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const RDI = 7;
   const gpr = (r: number): number | undefined => (r === Register.None ? undefined : fullIndex.get(RegisterExt.fullRegister(r)));
 
-  /** Forward constant propagation over [start, end) of one region: value of register `want` at `end`. */
-  const resolve = (bytes: Uint8Array, base: number, start: number, end: number, want: number): { nr: number | null; how: Resolution } => {
-    if (end - start > MAX_RUN_BYTES || start >= end) return { nr: null, how: "unresolved" };
-    const vals: (number | null)[] = new Array(16).fill(null);
-    const how: Resolution[] = new Array(16).fill("unresolved");
+  /**
+   * Forward propagation over [start, end) of one region. Each register holds a constant, "the value it had at
+   * `start`" (symbolic), or unknown. Returns what register `want` holds at `end`, and rdi as arg0.
+   */
+  type Val = { k: "const"; v: number; how: Resolution } | { k: "entry"; reg: number } | { k: "unknown" };
+  const simulate = (bytes: Uint8Array, base: number, start: number, end: number): Val[] | undefined => {
+    if (end - start > MAX_RUN_BYTES || start > end) return undefined;
+    const regs: Val[] = Array.from({ length: 16 }, (_, i) => ({ k: "entry", reg: i }) as Val);
+    if (start === end) return regs;
     const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
     d.ip = BigInt(base + start);
     const x = new I.Instruction();
+    const konst = (v: number, how: Resolution): Val => ({ k: "const", v, how });
     try {
       while (d.canDecode) {
         d.decodeOut(x);
         const code = x.code;
-        if (code === Code.INVALID) return { nr: null, how: "unresolved" };
+        if (code === Code.INVALID) return undefined;
         const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
         if ((code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32) && dst !== undefined) {
-          vals[dst] = x.immediate32 >>> 0;
-          how[dst] = "immediate";
+          regs[dst] = konst(x.immediate32 >>> 0, "immediate");
         } else if ((code === Code.Mov_r64_imm64 || code === Code.Mov_rm64_imm32) && dst !== undefined) {
           const v = Number(code === Code.Mov_r64_imm64 ? x.immediate64 : x.immediate32to64);
-          vals[dst] = v >= 0 && v < 0x100000 ? v : null;
-          how[dst] = "immediate";
+          regs[dst] = v >= 0 && v < 0x100000000 ? konst(v, "immediate") : { k: "unknown" };
+        } else if ((code === Code.Mov_r8_imm8 || code === Code.Mov_rm8_imm8) && dst !== undefined && x.op0Register !== Register.AH &&
+          x.op0Register !== Register.CH && x.op0Register !== Register.DH && x.op0Register !== Register.BH) {
+          // mov al, imm8 after xor eax, eax: the low byte of a known value (musl's clone does this).
+          const old = regs[dst] as Val;
+          regs[dst] = old.k === "const" ? konst((old.v & ~0xff) | (x.immediate8 & 0xff), "immediate") : { k: "unknown" };
         } else if (
           (code === Code.Xor_r32_rm32 || code === Code.Xor_rm32_r32 || code === Code.Xor_r64_rm64 || code === Code.Xor_rm64_r64) &&
           dst !== undefined && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst
         ) {
-          vals[dst] = 0;
-          how[dst] = "zeroed";
+          regs[dst] = konst(0, "zeroed");
         } else if (
           (code === Code.Mov_r32_rm32 || code === Code.Mov_rm32_r32 || code === Code.Mov_r64_rm64 || code === Code.Mov_rm64_r64) &&
           dst !== undefined && x.op1Kind === OpKind.Register
         ) {
           const src = gpr(x.op1Register);
-          vals[dst] = src === undefined ? null : (vals[src] as number | null);
-          how[dst] = src !== undefined && vals[src] !== null ? "copied" : "unresolved";
+          const v = src === undefined ? ({ k: "unknown" } as Val) : (regs[src] as Val);
+          regs[dst] = v.k === "const" ? konst(v.v, "copied") : v;
         } else {
           // Anything else that writes a register makes it unknown.
           const info = infoFactory.info(x);
@@ -80,24 +99,98 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
             const a = u.access;
             if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
               const g = gpr(u.register);
-              if (g !== undefined) {
-                vals[g] = null;
-                how[g] = "unresolved";
-              }
+              if (g !== undefined) regs[g] = { k: "unknown" };
             }
             u.free();
           }
+          info.free();
         }
       }
     } finally {
       d.free();
       x.free();
     }
-    const v = vals[want] ?? null;
-    return v === null ? { nr: null, how: "unresolved" } : { nr: v, how: how[want] ?? "immediate" };
+    return regs;
+  };
+
+  /**
+   * The value of `want` at `end`, from the straight-line run [runStart, end). When it comes unchanged from before
+   * the run, and the function writes that register exactly once before the site, with a constant (a value kept in
+   * a callee-saved register across a loop, as compilers hoist it), that constant is taken ("hoisted").
+   */
+  const resolve = (
+    bytes: Uint8Array,
+    base: number,
+    fnStart: number,
+    runStart: number,
+    end: number,
+    want: number,
+  ): { nr: number | null; how: Resolution; arg0?: number } => {
+    const regs = simulate(bytes, base, runStart, end);
+    if (regs === undefined) return { nr: null, how: "unresolved" };
+    const valueOf = (r: number): { v: number; how: Resolution } | undefined => {
+      const val = regs[r] as Val;
+      if (val.k === "const") return { v: val.v, how: val.how };
+      if (val.k !== "entry" || runStart <= fnStart) return undefined;
+      const prefix = simulateWrites(bytes, base, fnStart, runStart, val.reg);
+      return prefix === undefined ? undefined : { v: prefix, how: "hoisted" };
+    };
+    const w = valueOf(want);
+    if (w === undefined) return { nr: null, how: "unresolved" };
+    const a0 = want === RDI ? undefined : (regs[RDI] as Val);
+    return a0 !== undefined && a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
+  };
+
+  /**
+   * The constant that the last write to `reg` in [start, end) stores, in address order; undefined when that write is
+   * not a constant move, or a call in between clobbers a caller-saved `reg`.
+   */
+  const simulateWrites = (bytes: Uint8Array, base: number, start: number, end: number, reg: number): number | undefined => {
+    if (end - start > MAX_RUN_BYTES * 4) return undefined;
+    const calleeSaved = [3, 5, 12, 13, 14, 15].includes(reg);
+    const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
+    d.ip = BigInt(base + start);
+    const x = new I.Instruction();
+    let value: number | undefined;
+    try {
+      while (d.canDecode) {
+        d.decodeOut(x);
+        const code = x.code;
+        if (code === Code.INVALID) return undefined;
+        const fc = x.flowControl;
+        if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) {
+          if (!calleeSaved) value = undefined;
+          continue;
+        }
+        const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
+        if (dst === reg && (code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32)) {
+          value = x.immediate32 >>> 0;
+          continue;
+        }
+        if (code === Code.Push_r64) continue;
+        const info = infoFactory.info(x);
+        for (const u of info.usedRegisters() as { register: number; access: number; free(): void }[]) {
+          const a = u.access;
+          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess && gpr(u.register) === reg) value = undefined;
+          u.free();
+        }
+        info.free();
+      }
+    } finally {
+      d.free();
+      x.free();
+    }
+    return value;
   };
 
   const starts = options.functionStarts;
+  // Code addresses loaded as immediates (mov edi, offset main in non-PIE code) are address-taken too.
+  let codeLo = Infinity;
+  let codeHi = -Infinity;
+  for (const r of regions) {
+    codeLo = Math.min(codeLo, r.vaddr);
+    codeHi = Math.max(codeHi, r.vaddr + r.bytes.length);
+  }
   for (const region of regions) {
     const { bytes, vaddr } = region;
     const dec = new I.Decoder(64, bytes, I.DecoderOptions.None);
@@ -112,24 +205,39 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       const next = dec.position;
       const fc = ins.flowControl;
       if (fc === FlowControl.Next) {
-        if (ins.code === Code.Lea_r64_m && ins.memoryBase === Register.RIP) out.addressTaken.push(Number(ins.memoryDisplacementU64));
+        const c = ins.code;
+        if (c === Code.Lea_r64_m) {
+          if (ins.memoryBase === Register.RIP) out.addressTaken.push(Number(ins.memoryDisplacementU64));
+        } else if (c === Code.Mov_r32_imm32 || c === Code.Mov_rm64_imm32) {
+          const v = ins.immediate32 >>> 0;
+          if (v >= codeLo && v < codeHi) out.addressTaken.push(v);
+        } else if (c === Code.Mov_r64_imm64) {
+          const v = Number(ins.immediate64);
+          if (v >= codeLo && v < codeHi) out.addressTaken.push(v);
+        }
         pos = next;
         continue;
       }
       const code = ins.code;
       const addr = vaddr + pos;
-      const runFrom = (): number => {
+      const fnStartOf = (): number => {
         const f = lowerBound(starts, addr);
-        const fnStart = f >= 0 ? (starts[f] as number) - vaddr : 0;
-        return Math.max(runStart, fnStart);
+        const fs = f >= 0 ? (starts[f] as number) - vaddr : 0;
+        return fs >= 0 && fs <= pos ? fs : 0;
+      };
+      const resolveAt = (want: number): { nr: number | null; how: Resolution; arg0?: number } => {
+        const fs = fnStartOf();
+        return resolve(bytes, vaddr, fs, Math.max(runStart, fs), pos, want);
       };
       if (code === Code.INVALID) {
         out.invalid += next - pos;
         runStart = next;
       } else if (code === Code.Syscall || code === Code.Sysenter || (code === Code.Int_imm8 && ins.immediate8 === 0x80)) {
-        const r = resolve(bytes, vaddr, runFrom(), pos, RAX);
+        const r = resolveAt(RAX);
         const kind: SyscallSite["kind"] = code === Code.Syscall ? "syscall" : code === Code.Sysenter ? "sysenter" : "int80";
-        out.sites.push({ addr, kind, nr: r.nr, how: r.how });
+        const site: SyscallSite = { addr, kind, nr: r.nr, how: r.how };
+        if (r.arg0 !== undefined) site.arg0 = r.arg0;
+        out.sites.push(site);
         // The kernel clobbers rcx and r11 only; the run goes on.
       } else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
         const target = Number(ins.nearBranchTarget);
@@ -138,12 +246,24 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         out.edgeCall.push(fc === FlowControl.Call);
         const reg = options.wrappers.get(target);
         if (reg !== undefined) {
-          const r = resolve(bytes, vaddr, runFrom(), pos, reg === "rax" ? RAX : RDI);
+          const r = resolveAt(reg === "rax" ? RAX : RDI);
           out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target });
         }
         if (fc !== FlowControl.ConditionalBranch) runStart = next;
       } else {
-        if (fc === FlowControl.IndirectCall || fc === FlowControl.IndirectBranch) out.indirect.push(addr);
+        if (fc === FlowControl.IndirectCall || fc === FlowControl.IndirectBranch) {
+          if (ins.memoryBase === Register.RIP && ins.op0Kind === OpKind.Memory) {
+            const slot = Number(ins.memoryDisplacementU64);
+            out.slotFrom.push(addr);
+            out.slotAddr.push(slot);
+            out.slotCall.push(fc === FlowControl.IndirectCall);
+            const reg = options.wrapperSlots?.get(slot);
+            if (reg !== undefined) {
+              const r = resolveAt(reg === "rax" ? RAX : RDI);
+              out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how });
+            }
+          } else out.indirect.push(addr);
+        }
         runStart = next;
       }
       pos = next;

@@ -30,6 +30,11 @@ export const SHT_DYNAMIC = 6;
 export const SHT_NOTE = 7;
 export const SHT_NOBITS = 8;
 export const SHT_DYNSYM = 11;
+export const SHT_RELA = 4;
+export const SHT_REL = 9;
+export const SHT_INIT_ARRAY = 14;
+export const SHT_FINI_ARRAY = 15;
+export const SHT_PREINIT_ARRAY = 16;
 export const SHT_GNU_VERDEF = 0x6ffffffd;
 export const SHT_GNU_VERNEED = 0x6ffffffe;
 export const SHT_GNU_VERSYM = 0x6fffffff;
@@ -55,7 +60,17 @@ export const DT_RELSZ = 18;
 export const DT_RELENT = 19;
 export const DT_PLTREL = 20;
 export const DT_JMPREL = 23;
+export const DT_INIT = 12;
+export const DT_FINI = 13;
+export const DT_INIT_ARRAY = 25;
+export const DT_FINI_ARRAY = 26;
+export const DT_INIT_ARRAYSZ = 27;
+export const DT_FINI_ARRAYSZ = 28;
+export const DT_PREINIT_ARRAY = 32;
+export const DT_PREINIT_ARRAYSZ = 33;
 export const DT_RUNPATH = 29;
+export const DT_RELRSZ = 35;
+export const DT_RELR = 36;
 export const DT_FLAGS = 30;
 export const DT_GNU_HASH = 0x6ffffef5;
 export const DT_VERSYM = 0x6ffffff0;
@@ -95,4 +110,10 @@ export const STB_NAMES: Readonly<Record<number, string>> = {
   1: "global",
   2: "weak",
   10: "unique",
+};
+
+/** Relocation types unifit reads, per machine: symbol slots, relative pointers and ifunc resolvers. */
+export const RELOC_TYPES: Readonly<Record<number, { abs64: number; globDat: number; jumpSlot: number; relative: number; irelative: number }>> = {
+  62: { abs64: 1, globDat: 6, jumpSlot: 7, relative: 8, irelative: 37 },
+  183: { abs64: 257, globDat: 1025, jumpSlot: 1026, relative: 1027, irelative: 1032 },
 };

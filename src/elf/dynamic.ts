@@ -1,7 +1,17 @@
 // @fileoverview PT_INTERP and PT_DYNAMIC: reads the dynamic tags (until DT_NULL, capped at the segment) into a DynamicInfo.
 
 import {
+  DT_FINI,
+  DT_FINI_ARRAY,
+  DT_FINI_ARRAYSZ,
   DT_FLAGS,
+  DT_INIT,
+  DT_INIT_ARRAY,
+  DT_INIT_ARRAYSZ,
+  DT_PREINIT_ARRAY,
+  DT_PREINIT_ARRAYSZ,
+  DT_RELR,
+  DT_RELRSZ,
   DT_FLAGS_1,
   DT_GNU_HASH,
   DT_HASH,
@@ -67,6 +77,18 @@ export interface DynamicInfo {
   jmprel?: number;
   pltrelsz?: number;
   pltrel?: number;
+  /** DT_INIT / DT_FINI functions and the init/fini arrays (address + byte size), roots of the call graph. */
+  init?: number;
+  fini?: number;
+  initArray?: number;
+  initArraySz?: number;
+  finiArray?: number;
+  finiArraySz?: number;
+  preinitArray?: number;
+  preinitArraySz?: number;
+  /** DT_RELR packed relative relocations (address + byte size). */
+  relr?: number;
+  relrsz?: number;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -203,6 +225,36 @@ export function readDynamic(
         break;
       case DT_PLTREL:
         info.pltrel ??= value;
+        break;
+      case DT_RELR:
+        info.relr ??= value;
+        break;
+      case DT_RELRSZ:
+        info.relrsz ??= value;
+        break;
+      case DT_INIT:
+        info.init ??= value;
+        break;
+      case DT_FINI:
+        info.fini ??= value;
+        break;
+      case DT_INIT_ARRAY:
+        info.initArray ??= value;
+        break;
+      case DT_INIT_ARRAYSZ:
+        info.initArraySz ??= value;
+        break;
+      case DT_FINI_ARRAY:
+        info.finiArray ??= value;
+        break;
+      case DT_FINI_ARRAYSZ:
+        info.finiArraySz ??= value;
+        break;
+      case DT_PREINIT_ARRAY:
+        info.preinitArray ??= value;
+        break;
+      case DT_PREINIT_ARRAYSZ:
+        info.preinitArraySz ??= value;
         break;
       default:
         break;

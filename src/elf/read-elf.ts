@@ -17,7 +17,12 @@ import {
   SHT_GNU_VERDEF,
   SHT_GNU_VERNEED,
   SHT_GNU_VERSYM,
+  SHT_FINI_ARRAY,
+  SHT_INIT_ARRAY,
   SHT_NOTE,
+  SHT_PREINIT_ARRAY,
+  SHT_REL,
+  SHT_RELA,
   SHT_STRTAB,
   SHT_SYMTAB,
   SIZES,
@@ -27,6 +32,8 @@ import type { DynamicInfo } from "./dynamic.js";
 import { openElf, readHeaderTables } from "./elfy-adapter.js";
 import { ElfParseError } from "./errors.js";
 import { readNotes } from "./notes.js";
+import { readPointerArray, readRelocations, readRelr } from "./relocations.js";
+import type { Relocations } from "./relocations.js";
 import type { ElfNote } from "./notes.js";
 import type { ByteReader } from "./reader.js";
 import { StringTable } from "./string-table.js";
@@ -137,6 +144,17 @@ class ElfBuilder {
     imports.sort(bySymbol);
     exports.sort(bySymbol);
 
+    const versionOf = (index: number): string | undefined => {
+      const v = versym[index];
+      if (v === undefined || v < 2) return undefined;
+      return verneed.byIndex.get(v)?.name ?? verdef.get(v);
+    };
+    const relocs = this.guard("relocations", { slots: [], relative: [] } as Relocations, () =>
+      readRelocations(reader, this.map, tables.machineCode, this.allRelocationTables(dyn), dynsyms, versionOf),
+    );
+    relocs.relative.push(...this.guard("DT_RELR", [] as number[], () => readRelr(reader, this.map, dyn.relr, dyn.relrsz)));
+    const initFini = this.guard("init/fini arrays", [] as number[], () => this.initFini(dyn));
+
     const symtabSection = this.sectionsOk ? sections.find((s) => s.type === SHT_SYMTAB) : undefined;
     const symtab = symtabSection === undefined ? [] : this.guard(".symtab", [] as ElfSymbol[], () => this.readSymtab(symtabSection));
 
@@ -191,6 +209,9 @@ class ElfBuilder {
       exports,
       symtab,
       versionNeeds: verneed.needs,
+      symbolSlots: relocs.slots,
+      relativeTargets: relocs.relative,
+      initFini,
       tls,
       classification,
       warnings: this.warnings,
@@ -317,6 +338,33 @@ class ElfBuilder {
     // DT_PLTREL says whether the PLT relocations are RELA (7) or REL (17).
     const pltRela = dyn.pltrel === undefined ? dyn.rela !== undefined || dyn.rel === undefined : dyn.pltrel === 7;
     add(dyn.jmprel, dyn.pltrelsz, pltRela ? dyn.relaent : dyn.relent, pltRela);
+    return out;
+  }
+
+  /** The dynamic relocation tables; without PT_DYNAMIC (static binaries), the SHT_RELA/SHT_REL sections. */
+  private allRelocationTables(dyn: DynamicInfo): RelocationTable[] {
+    if (dyn.present) return this.relocationTables(dyn);
+    if (!this.sectionsOk) return [];
+    return this.tables.sections
+      .filter((s) => (s.type === SHT_RELA || s.type === SHT_REL) && s.addr !== 0)
+      .map((s) => ({ offset: s.offset, size: this.clipToFile(s.offset, s.size), entsize: s.entsize, rela: s.type === SHT_RELA }));
+  }
+
+  /** DT_INIT/DT_FINI and the array entries; the arrays from their sections when present, else from the tags. */
+  private initFini(dyn: DynamicInfo): number[] {
+    const out: number[] = [];
+    if (dyn.init !== undefined && dyn.init !== 0) out.push(dyn.init);
+    if (dyn.fini !== undefined && dyn.fini !== 0) out.push(dyn.fini);
+    const arrays = this.sectionsOk
+      ? this.tables.sections
+          .filter((s) => s.type === SHT_INIT_ARRAY || s.type === SHT_FINI_ARRAY || s.type === SHT_PREINIT_ARRAY)
+          .map((s) => ({ addr: s.addr, size: s.size }))
+      : [
+          { addr: dyn.initArray, size: dyn.initArraySz },
+          { addr: dyn.finiArray, size: dyn.finiArraySz },
+          { addr: dyn.preinitArray, size: dyn.preinitArraySz },
+        ];
+    for (const a of arrays) out.push(...readPointerArray(this.reader, this.map, a.addr, a.size));
     return out;
   }
 

@@ -49,6 +49,14 @@ export interface ElfVersionNeed {
   versions: string[];
 }
 
+/** A dynamic relocation that binds a symbol to a slot (the GOT entry a PLT stub or a -fno-plt call reads). */
+export interface ElfSlot {
+  slot: number;
+  name: string;
+  version?: string;
+  type: "jump-slot" | "glob-dat" | "abs64";
+}
+
 export interface ElfClassification {
   linkage: Linkage;
   pie: boolean;
@@ -89,6 +97,12 @@ export interface ElfFile {
   /** .symtab entries when present (functions and objects, defined and not), in table order. */
   symtab: ElfSymbol[];
   versionNeeds: ElfVersionNeed[];
+  /** Symbol-binding relocations (JUMP_SLOT, GLOB_DAT, absolute), in table order. */
+  symbolSlots: ElfSlot[];
+  /** Addends of RELATIVE and IRELATIVE relocations: pointers the loader writes, function pointers among them. */
+  relativeTargets: number[];
+  /** DT_INIT, DT_FINI and the non-zero entries of the preinit/init/fini arrays. */
+  initFini: number[];
   /** PT_TLS present. */
   tls: boolean;
   /** PT_GNU_STACK present and whether it asks for an executable stack (undefined when absent). */

@@ -22,12 +22,11 @@ function describeBinary(f: FileReport): string {
   const b = f.binary;
   const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : ""), b.libc === "none" ? "no libc" : b.libc];
   parts.push(b.stripped ? "stripped" : "not stripped");
-  const imports = f.syscalls.some((s) => s.via.some((v) => v.kind === "import"))
-    ? `, ${plural(f.syscalls.length, "syscall")} reachable through ${plural(b.importsMapped, "imported function")}`
-    : f.syscalls.length > 0
-      ? `, ${plural(f.syscalls.length, "syscall")}`
-      : "";
-  return parts.join(", ") + imports;
+  const through: string[] = [];
+  if (b.importsMapped > 0) through.push(plural(b.importsMapped, "imported function"));
+  if (b.code.sites > 0) through.push(`${plural(b.code.sites, "code site")} in ${b.code.reachable} reachable functions`);
+  const reach = f.syscalls.length > 0 ? `, ${plural(f.syscalls.length, "syscall")} reachable${through.length > 0 ? ` through ${through.join(" and ")}` : ""}` : "";
+  return parts.join(", ") + reach;
 }
 
 function viaText(vias: readonly string[], verbose: boolean): string {

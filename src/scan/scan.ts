@@ -2,7 +2,7 @@
 // rates each file against the selected targets. Never prints, never exits; a bad file becomes an InputError.
 
 import { readFileSync } from "node:fs";
-import { analyzeImports } from "../analyze/imports.js";
+import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, readElf } from "../elf/index.js";
@@ -63,8 +63,8 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     return { path, code: "UNSUPPORTED_ARCH", message: `unsupported architecture: e_machine ${elf.machineCode} (unifit reads x86-64 and aarch64)` };
   }
   const arch: Arch = elf.machine;
-  const a = analyzeImports(elf, arch, db);
-  const blind = elf.classification.linkage !== "dynamic" || db.libcs.get(elf.classification.libc) === undefined;
+  const a = analyzeBinary(elf, bytes, arch, db);
+  const blind = a.blind;
   const binary: FileReport["binary"] = {
     arch,
     bits: elf.bits,
@@ -81,6 +81,14 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     importsMapped: a.importsMapped,
     unmappedImports: a.unmappedImports,
     warnings: elf.warnings,
+    code: {
+      functions: a.code.functions.total,
+      reachable: a.code.functions.reachable,
+      instructions: a.code.instructions,
+      sites: a.code.sites.length,
+      unresolved: a.code.unresolved.length,
+      indirectCalls: a.code.indirectCalls,
+    },
   };
   if (elf.interp !== undefined) binary.interp = elf.interp;
   return {

@@ -1,0 +1,50 @@
+// @fileoverview Accumulates reached syscalls from any source (imports, start-up, code sites, libraries) into the
+// sorted, de-duplicated ReachedSyscall list of the report.
+
+import type { SyscallRef, SyscallTable } from "../db/types.js";
+import type { Confidence, ReachedSyscall, Via } from "../types.js";
+
+const rank: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const viaKey = (v: Via): string =>
+  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.address ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : ""].join("\u0000");
+
+export class SyscallCollector {
+  private readonly reached = new Map<string, { modes: Set<string>; via: Map<string, Via>; confidence: Confidence }>();
+
+  constructor(private readonly table: SyscallTable) {}
+
+  add(ref: SyscallRef, via: Via, confidence: Confidence): void {
+    let r = this.reached.get(ref.name);
+    if (r === undefined) {
+      r = { modes: new Set(), via: new Map(), confidence };
+      this.reached.set(ref.name, r);
+    } else if (rank[confidence] > rank[r.confidence]) r.confidence = confidence;
+    if (ref.mode !== undefined) r.modes.add(ref.mode);
+    const v = ref.mode === undefined ? via : { ...via, mode: ref.mode };
+    const k = viaKey(v);
+    if (!r.via.has(k)) r.via.set(k, v);
+  }
+
+  has(name: string): boolean {
+    return this.reached.has(name);
+  }
+
+  /** Sorted by number, vias sorted, so the report is byte-stable. Each way of reaching is kept at most `maxVia` times per kind. */
+  result(maxSitesPerSyscall = 8): ReachedSyscall[] {
+    return [...this.reached.entries()]
+      .map(([name, r]) => {
+        const all = [...r.via.entries()].sort((a, b) => cmp(a[0], b[0])).map(([, v]) => v);
+        const sites = all.filter((v) => v.kind === "site");
+        const via = [...all.filter((v) => v.kind !== "site"), ...sites.slice(0, maxSitesPerSyscall)];
+        const out: ReachedSyscall = { name, nr: this.table.byName.get(name)?.nr ?? -1, modes: [...r.modes].sort(), via, confidence: r.confidence };
+        if (sites.length > maxSitesPerSyscall) out.moreSites = sites.length - maxSitesPerSyscall;
+        return out;
+      })
+      .sort((a, b) => a.nr - b.nr || cmp(a.name, b.name));
+  }
+}
