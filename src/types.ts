@@ -36,6 +36,10 @@ export interface Via {
   conditional?: boolean;
   /** The libc carries on silently when this syscall fails here. */
   tolerated?: boolean;
+  /** Reached only through a fatal-error function (abort, assert, fortify failure): the program is dying anyway. */
+  errorPath?: boolean;
+  /** Found in the library's code but not on the paths the curated libc map lists for the function. */
+  rarePath?: boolean;
 }
 
 /** A syscall that a file can make, independent of any target. */
@@ -77,6 +81,9 @@ export interface BinaryInfo {
   /** Imported libc symbols with no map entry (pure functions such as strlen, or not yet mapped). */
   unmappedImports: string[];
   warnings: string[];
+  /** DT_NEEDED libraries (transitively) found in the sysroot and read, with how many of the program's imported
+   * functions bind to each; a library without a path was not found. Empty when libraries were not read. */
+  libraries: { name: string; path?: string; functions: number }[];
   /** The file's own code: functions found and reachable, instructions decoded, resolved and unresolved syscall sites. */
   code: { functions: number; reachable: number; instructions: number; sites: number; unresolved: number; indirectCalls: number };
 }
@@ -112,7 +119,7 @@ export interface Finding {
   via: string[];
   /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
    * "conditional" (only on a path the caller opts into). */
-  qualifier?: "tolerated" | "conditional";
+  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path";
   hint?: string;
 }
 

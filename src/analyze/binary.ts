@@ -4,10 +4,26 @@
 import type { Database } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
-import { analyzeCode, emptyAnalysis } from "./code.js";
+import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode, emptyAnalysis } from "./code.js";
 import type { CodeAnalysis } from "./code.js";
 import { SyscallCollector } from "./collector.js";
 import { analyzeImports } from "./imports.js";
+import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
+
+export interface BinaryOptions {
+  /** The scanned file's path (for $ORIGIN). */
+  path: string;
+  /** Root of the file system the program will run on: its libraries are looked up there. Undefined: map only. */
+  sysroot?: string;
+}
+
+export interface LibraryUse {
+  name: string;
+  /** Path inside the sysroot, or undefined when it was not found. */
+  path?: string;
+  /** Imported functions of the program that bind to it. */
+  functions: number;
+}
 
 export interface BinaryAnalysis {
   syscalls: ReachedSyscall[];
@@ -15,6 +31,8 @@ export interface BinaryAnalysis {
   importsMapped: number;
   unmappedImports: string[];
   code: CodeAnalysis;
+  /** DT_NEEDED libraries and whether their code was read (only with a sysroot). */
+  libraries: LibraryUse[];
   /** Nothing could see this file's syscalls (no map for its libc and no code analysis): the verdict is unknown. */
   blind: boolean;
 }
@@ -27,16 +45,68 @@ function listFunctions(names: readonly string[], max = 8): string[] {
   return unique.length > max ? [...unique.slice(0, max), `… ${unique.length - max} more`] : unique;
 }
 
-export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: Database): BinaryAnalysis {
+export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: Database, options: BinaryOptions): BinaryAnalysis {
   const table = db.tables[arch];
   const out = new SyscallCollector(table);
   const imports = analyzeImports(elf, arch, db, out);
   const uncertainties = [...imports.uncertainties];
+  const map = db.libcs.get(elf.classification.libc);
+  const tolerated = map?.tolerated.names ?? new Set<string>();
+  const libraries: LibraryUse[] = [];
+
+  // The real libraries: each imported function followed through the code of the library that defines it.
+  if (options.sysroot !== undefined && elf.classification.linkage === "dynamic" && arch === "x86_64") {
+    const set = loadLibraries(elf, pathInSysroot(options.path, options.sysroot), arch, options.sysroot);
+    const follow = makeFollower(set);
+    const bound = new Map<string, number>();
+    const indirect: string[] = [];
+    for (const sym of elf.imports) {
+      if (!(sym.kind === "func" || sym.kind === "ifunc" || sym.kind === "notype")) continue;
+      const lib = bindImport(set, sym.name, sym.library);
+      if (lib === undefined) continue;
+      const f = follow(lib, sym.name);
+      if (f === undefined) continue;
+      bound.set(lib.name, (bound.get(lib.name) ?? 0) + 1);
+      if (f.indirect) indirect.push(sym.name);
+      const mapped = map?.functions.get(sym.name);
+      const mappedNames = new Set(mapped?.[arch].map((r) => r.name) ?? []);
+      const via: Via = { kind: "library", function: sym.name, library: lib.name, source: `code:${lib.path}` };
+      if (sym.version !== undefined) via.version = sym.version;
+      const reached = [...[...f.direct].map((nr) => ({ nr, error: false })), ...[...f.errorPath].map((nr) => ({ nr, error: true }))];
+      for (const { nr, error } of reached) {
+        const ref: { name: string; mode?: string } =
+          nr === CLONE_PROCESS_BIT ? { name: "clone", mode: "process" } : nr === CLONE_THREAD_BIT ? { name: "clone", mode: "thread" } : { name: table.byNr.get(nr) ?? "" };
+        if (ref.name === "") continue;
+        let v = via;
+        if (tolerated.has(ref.name)) v = { ...via, tolerated: true };
+        else if (error) v = { ...via, errorPath: true };
+        else if (mapped?.conditional.has(ref.name)) v = { ...via, conditional: true };
+        // The curated map, checked against strace, lists what the function does on its paths; a syscall only the
+        // code shows is on a path the map leaves out (priority-protect mutexes, NSS modules): it cannot block alone.
+        else if ((mapped !== undefined && !mappedNames.has(ref.name)) || map?.pure.names.has(sym.name) === true) v = { ...via, rarePath: true };
+        out.add(ref, v, error ? "medium" : "high");
+      }
+    }
+    for (const l of set.libraries) libraries.push({ name: l.name, path: l.path, functions: bound.get(l.name) ?? 0 });
+    for (const m of set.missing) libraries.push({ name: m, functions: 0 });
+    libraries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (set.missing.length > 0) {
+      uncertainties.push({
+        kind: "missing-library",
+        message: `not found in the sysroot ${options.sysroot}: ${set.missing.join(", ")}; their functions were followed through the curated libc map only`,
+      });
+    }
+    if (indirect.length > 0) {
+      uncertainties.push({
+        kind: "indirect-calls",
+        message: `${indirect.length} imported function(s) reach indirect calls inside their libraries; where those lead is taken from the curated ${map?.libc ?? "libc"} map, not from code`,
+        functions: listFunctions(indirect),
+      });
+    }
+  }
 
   const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch) : emptyAnalysis(`${arch} code analysis is not available yet`);
   const unknownNumbers: number[] = [];
-  // What the libc carries on without (rseq registration, robust lists) also holds when its code is linked in.
-  const tolerated = db.libcs.get(elf.classification.libc)?.tolerated.names ?? new Set<string>();
   for (const s of code.sites) {
     const name = table.byNr.get(s.nr);
     if (name === undefined) {
@@ -103,6 +173,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     importsMapped: imports.importsMapped,
     unmappedImports: imports.unmappedImports,
     code,
+    libraries,
     blind,
   };
 }

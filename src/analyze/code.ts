@@ -365,10 +365,32 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
   };
 }
 
+const CLONE_NR = 56;
+/** Functions that only run when the program is about to die. */
+const FATAL = new Set([
+  "abort",
+  "__libc_fatal",
+  "__assert_fail",
+  "__assert_perror_fail",
+  "__assert",
+  "__fortify_fail",
+  "__chk_fail",
+  "__stack_chk_fail",
+  "__libc_message",
+  "__malloc_assert",
+  "__pthread_unwind",
+  "__pthread_unwind_next",
+]);
+/** Pseudo-numbers for clone sites whose flags are known: a new process, or a thread. */
+export const CLONE_PROCESS_BIT = 1024;
+export const CLONE_THREAD_BIT = 1025;
+
 /** What one exported function of a shared library can reach. */
 export interface ExportFacts {
-  /** Syscall numbers reached through direct calls and jumps. */
+  /** Syscall numbers reached through direct calls and jumps, not counting the paths through fatal-error functions. */
   direct: number[];
+  /** Syscall numbers reached only through a fatal-error function (abort, __libc_fatal, __assert_fail, …). */
+  errorPath: number[];
   /** Whether indirect calls are reachable (then `possible` applies too). */
   indirect: boolean;
   /** Imports (of other libraries) reached. */
@@ -391,22 +413,46 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const p = prepare(elf, bytes);
   const { graph, scan } = p;
   const n = graph.starts.length;
+  // clone with known flags is recorded as its mode (bits CLONE_PROCESS_BIT / CLONE_THREAD_BIT) instead of plain clone.
   const own: number[][] = graph.sites.map((list) =>
-    list.map((i) => (scan.sites[i] as SyscallSite).nr).filter((x): x is number => x !== null && x >= 0 && x < 1024),
+    list
+      .map((i) => {
+        const s = scan.sites[i] as SyscallSite;
+        if (s.nr === CLONE_NR && s.arg0 !== undefined) return (s.arg0 & 0x10000) !== 0 ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
+        return s.nr;
+      })
+      .filter((x): x is number => x !== null && x >= 0 && x < 1024 + 2),
   );
   const unresolvedOwn = graph.sites.map((list, f) =>
     p.wrapperFns.has(f) ? 0 : list.filter((i) => (scan.sites[i] as SyscallSite).nr === null).length,
   );
-  const closure = sccClosure(graph, own, unresolvedOwn);
-  const exports = new Map<string, ExportFacts>();
   const startIndex = new Map<number, number>();
   graph.starts.forEach((a, i) => startIndex.set(a, i));
+  // Every libc function can end in abort(), which flushes streams, takes locks and signals itself: paths through
+  // the fatal-error functions are kept apart, so that they qualify findings instead of deciding them.
+  const fatal = new Set<number>();
+  for (const s of [...elf.exports, ...elf.symtab]) {
+    if (!FATAL.has(s.name)) continue;
+    const f = startIndex.get(s.value);
+    if (f !== undefined) fatal.add(f);
+  }
+  const full = sccClosure(graph, own, unresolvedOwn);
+  const closure = fatal.size === 0 ? full : sccClosure({ ...graph, succ: graph.succ.map((l) => l.filter((x) => !fatal.has(x))) }, own, unresolvedOwn);
+  const exports = new Map<string, ExportFacts>();
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
     const f = startIndex.get(s.value);
     if (f === undefined || exports.has(s.name)) continue;
     const c = closure.of(f);
-    exports.set(s.name, { direct: c.syscalls, indirect: c.indirect, imports: c.imports, unresolved: c.unresolved });
+    const all = fatal.size === 0 ? c : full.of(f);
+    const direct = new Set(c.syscalls);
+    exports.set(s.name, {
+      direct: c.syscalls,
+      errorPath: all.syscalls.filter((x) => !direct.has(x)),
+      indirect: c.indirect,
+      imports: c.imports,
+      unresolved: c.unresolved,
+    });
   }
   // What indirect calls might reach: the union over every address-taken function (relocated pointers, lea).
   const possible = new Set<number>();
@@ -425,7 +471,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
  */
 function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[]) {
   const n = graph.starts.length;
-  const WORDS = 32; // 1024 syscall numbers
+  const WORDS = 33; // 1024 syscall numbers and the two clone modes
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -512,4 +558,35 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[]) {
       return { syscalls, indirect: hasIndirect[c] as boolean, imports: [...(imps[c] as Set<string>)].sort(), unresolved: unres[c] as number };
     },
   };
+}
+
+/** A shortest call path (function names) from an exported function to a function that makes syscall `nr`; for explaining findings. */
+export function pathToSyscall(elf: ElfFile, bytes: Uint8Array, from: string, nr: number): string[] | undefined {
+  const p = prepare(elf, bytes);
+  const { graph, scan } = p;
+  const addr = elf.exports.find((e) => e.name === from)?.value ?? elf.symtab.find((e) => e.name === from)?.value;
+  const start = addr === undefined ? -1 : graph.starts.indexOf(addr);
+  if (start < 0) return undefined;
+  const parent = new Int32Array(graph.starts.length).fill(-2);
+  parent[start] = -1;
+  for (const s of [...elf.exports, ...elf.symtab]) {
+    const i = FATAL.has(s.name) ? graph.starts.indexOf(s.value) : -1;
+    if (i >= 0 && i !== start) parent[i] = -3; // fatal paths are not explanations
+  }
+  const queue = [start];
+  while (queue.length > 0) {
+    const f = queue.shift() as number;
+    if ((graph.sites[f] as number[]).some((i) => (scan.sites[i] as SyscallSite).nr === nr)) {
+      const path: string[] = [];
+      for (let x = f; x >= 0; x = parent[x] as number) path.unshift(graph.names[x] as string);
+      return path;
+    }
+    for (const s of graph.succ[f] as number[]) {
+      if (parent[s] === -2) {
+        parent[s] = f;
+        queue.push(s);
+      }
+    }
+  }
+  return undefined;
 }

@@ -50,6 +50,8 @@ interface ScanFlags {
   color?: boolean;
   verbose?: boolean;
   db?: string;
+  sysroot: string;
+  libraries: boolean;
 }
 
 /** Runs the CLI; returns the exit code instead of exiting. */
@@ -79,6 +81,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--color", "force colour in the text report")
     .option("--no-color", "no colour in the text report")
     .option("-v, --verbose", "show the upstream evidence for every finding and every way it is reached")
+    .option("--sysroot <dir>", "root of the file system the programs will run on: shared libraries are read from there", "/")
+    .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
     .option("--db <dir>", "use another syscall-db directory")
     .action((paths: string[], flags: ScanFlags) => {
       const db = loadDatabase(flags.db);
@@ -87,6 +91,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         db,
         targets: flags.target.length > 0 ? flags.target : ["all"],
         failOn: flags.failOn,
+        sysroot: flags.libraries === false ? null : flags.sysroot,
         onFile: progress ? (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`) : undefined,
       });
       if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");

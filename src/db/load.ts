@@ -194,6 +194,8 @@ export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallT
   };
   const tol = isObj(doc.tolerated) ? doc.tolerated : { why: "none", names: [] };
   const tolerated = { why: str(file, tol, "why", "tolerated: ").trim(), names: names(file, tol.names, "tolerated.names: ") };
+  const pureRaw = isObj(doc.pure) ? doc.pure : { why: "none", names: [] };
+  const pure = { why: str(file, pureRaw, "why", "pure: ").trim(), names: names(file, pureRaw.names, "pure.names: ") };
   if (!isObj(doc.functions)) throw new DbError(file, "missing functions");
   const functions = new Map<string, LibcFunction>();
   for (const [fn, raw] of Object.entries(doc.functions)) {
@@ -205,7 +207,8 @@ export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallT
     for (const c of conditional) if (!listed.has(c)) throw new DbError(file, `${fn}.conditional: ${c} is not in the function's lists`);
     functions.set(fn, { x86_64, aarch64, conditional, how: str(file, raw, "how", `${fn}: `) });
   }
-  return { libc, version: String(doc.version ?? ""), startup, tolerated, functions };
+  for (const fn of pure.names) if (functions.has(fn)) throw new DbError(file, `pure.names: ${fn} also has a syscall list`);
+  return { libc, version: String(doc.version ?? ""), startup, tolerated, pure, functions };
 }
 
 function loadHints(file: string, tables: Readonly<Record<Arch, SyscallTable>>): Hints {

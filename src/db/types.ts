@@ -56,6 +56,8 @@ export interface LibcMap {
   libc: string;
   version: string;
   startup: { why: string; x86_64: SyscallRef[]; aarch64: SyscallRef[]; tolerated: ReadonlySet<string> };
+  /** Functions known to make no system call on their own paths. */
+  pure: { why: string; names: ReadonlySet<string> };
   /** Syscalls whose failure this libc handles silently wherever it makes them (e.g. rseq registration). */
   tolerated: { why: string; names: ReadonlySet<string> };
   functions: ReadonlyMap<string, LibcFunction>;

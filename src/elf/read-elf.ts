@@ -164,7 +164,15 @@ class ElfBuilder {
 
     const classification = this.guard(
       "classification",
-      { linkage: "static", pie: false, libc: "unknown", libcEvidence: "classification failed", stripped: symtabSection === undefined, sectionHeaders: this.sectionsOk } as ElfFile["classification"],
+      {
+        linkage: "static",
+        pie: false,
+        libc: "unknown",
+        libcEvidence: "classification failed",
+        stripped: symtabSection === undefined,
+        sectionHeaders: this.sectionsOk,
+        rust: false,
+      } as ElfFile["classification"],
       () =>
         classify({
           fileType: tables.fileType,
@@ -180,6 +188,7 @@ class ElfBuilder {
           hasSymtab: symtabSection !== undefined,
           sectionHeaders: this.sectionsOk,
           fileContains: (needle) => contains(reader.bytes, needle),
+          image: { bytes: reader.bytes, segments, sections: this.sectionsOk ? sections : [] },
           dataContains: (needle) =>
             segments.some(
               (s) =>

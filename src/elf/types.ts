@@ -67,6 +67,13 @@ export interface ElfClassification {
   stripped: boolean;
   /** The section header table was present and usable. */
   sectionHeaders: boolean;
+  /**
+   * The Go toolchain version that built the file (e.g. "go1.19.8"), from the Go build info blob ("\xff Go buildinf:"
+   * in .go.buildinfo or the first writable PT_LOAD); absent for non-Go files or when the blob cannot be read.
+   */
+  goVersion?: string;
+  /** Rust code is linked in (see `rustMarker` in classify.ts for the rule). */
+  rust: boolean;
 }
 
 export interface ElfFile {

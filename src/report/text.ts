@@ -39,7 +39,16 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
   const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
   const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
   const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
-  const why = f.qualifier === "tolerated" ? " (libc carries on when it fails)" : f.qualifier === "conditional" ? " (only on a path the caller opts into)" : "";
+  const why =
+    f.qualifier === "tolerated"
+      ? " (libc carries on when it fails)"
+      : f.qualifier === "conditional"
+        ? " (only on a path the caller opts into)"
+        : f.qualifier === "error-path"
+          ? " (only on the way to abort())"
+          : f.qualifier === "rare-path"
+            ? " (only on a rare path in the library's code)"
+            : "";
   lines.push(`               from ${viaText(f.via, verbose)}${why}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));

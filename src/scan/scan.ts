@@ -19,6 +19,11 @@ export interface ScanOptions {
   failOn?: FailOn;
   /** A database loaded beforehand (loaded from the package's syscall-db/ otherwise). */
   db?: Database;
+  /**
+   * Root of the file system the programs will run on; their shared libraries are read from there ("/" by default).
+   * null: do not read libraries, follow imports through the curated libc maps only.
+   */
+  sysroot?: string | null;
   /** Called before each file, for progress on long scans. */
   onFile?: (input: Input, index: number, total: number) => void;
 }
@@ -45,7 +50,12 @@ function byName(a: { name: string }, b: { name: string }): number {
 }
 
 /** Scans one ELF file. Returns its report, or an InputError when it cannot be analysed. */
-export function scanFile(path: string, db: Database, surfaces: readonly Surface[]): FileReport | InputError {
+export function scanFile(
+  path: string,
+  db: Database,
+  surfaces: readonly Surface[],
+  options: { sysroot?: string | null } = {},
+): FileReport | InputError {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -63,7 +73,8 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     return { path, code: "UNSUPPORTED_ARCH", message: `unsupported architecture: e_machine ${elf.machineCode} (unifit reads x86-64 and aarch64)` };
   }
   const arch: Arch = elf.machine;
-  const a = analyzeBinary(elf, bytes, arch, db);
+  const sysroot = options.sysroot === undefined ? "/" : options.sysroot;
+  const a = analyzeBinary(elf, bytes, arch, db, sysroot === null ? { path } : { path, sysroot });
   const blind = a.blind;
   const binary: FileReport["binary"] = {
     arch,
@@ -81,6 +92,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     importsMapped: a.importsMapped,
     unmappedImports: a.unmappedImports,
     warnings: elf.warnings,
+    libraries: a.libraries,
     code: {
       functions: a.code.functions.total,
       reachable: a.code.functions.reachable,
@@ -110,7 +122,7 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const allErrors: InputError[] = [...errors];
   inputs.forEach((input, i) => {
     options.onFile?.(input, i, inputs.length);
-    const r = scanFile(input.path, db, surfaces);
+    const r = scanFile(input.path, db, surfaces, options.sysroot === undefined ? {} : { sysroot: options.sysroot });
     if ("code" in r) allErrors.push(r);
     else files.push(r);
   });

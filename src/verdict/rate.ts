@@ -54,9 +54,12 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
     if (vias.length > 0 && vias.every((v) => v.tolerated === true)) {
       severity = "info";
       qualifier = "tolerated";
-    } else if (severity === "blocker" && vias.length > 0 && vias.every((v) => v.tolerated === true || v.conditional === true)) {
+    } else if (vias.length > 0 && vias.every((v) => v.tolerated === true || v.errorPath === true)) {
+      severity = "info";
+      qualifier = "error-path";
+    } else if (severity === "blocker" && vias.length > 0 && vias.every((v) => v.tolerated === true || v.conditional === true || v.errorPath === true || v.rarePath === true)) {
       severity = "warning";
-      qualifier = "conditional";
+      qualifier = vias.some((v) => v.conditional === true) ? "conditional" : "rare-path";
     }
     const finding: Finding = {
       syscall: sc.name,

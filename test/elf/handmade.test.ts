@@ -49,6 +49,7 @@ describe("hand-built ELF files", () => {
           libcEvidence: "DT_NEEDED libc.so.6",
           stripped: true,
           sectionHeaders: false,
+          rust: false,
         });
         assert.deepEqual(elf.warnings, []);
       });

@@ -1,0 +1,237 @@
+// @fileoverview Shared libraries of a dynamic program: finds each DT_NEEDED inside a sysroot the way ld.so does
+// (RPATH, RUNPATH with $ORIGIN, ld.so.conf, default directories; transitive, cycle-safe), binds imports to the
+// library that defines them, and follows each bound function through that library's own code analysis.
+// Library facts are cached by content hash, so a whole tree analyses each library once.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, posix } from "node:path";
+import { readElf } from "../elf/index.js";
+import type { ElfFile } from "../elf/types.js";
+import type { Arch } from "../types.js";
+import { analyzeLibrary } from "./code.js";
+import type { ExportFacts, LibraryFacts } from "./code.js";
+
+export interface LoadedLibrary {
+  /** The DT_NEEDED name, e.g. libc.so.6. */
+  name: string;
+  /** Path inside the sysroot, as ld.so would load it (e.g. /lib/x86_64-linux-gnu/libc.so.6). */
+  path: string;
+  elf: ElfFile;
+  facts: LibraryFacts | undefined;
+  /** Exported names, for binding. */
+  exportNames: ReadonlySet<string>;
+}
+
+export interface LibrarySet {
+  /** In load order (breadth-first from the program, as ld.so searches symbols). */
+  libraries: LoadedLibrary[];
+  /** DT_NEEDED names not found in the sysroot. */
+  missing: string[];
+}
+
+const factsCache = new Map<string, { elf: ElfFile; facts: LibraryFacts | undefined }>();
+const confCache = new Map<string, string[]>();
+
+const TRIPLET: Record<Arch, string> = { x86_64: "x86_64-linux-gnu", aarch64: "aarch64-linux-gnu" };
+
+function defaultDirs(arch: Arch): string[] {
+  const t = TRIPLET[arch];
+  return [`/lib/${t}`, `/usr/lib/${t}`, "/lib", "/usr/lib", "/lib64", "/usr/lib64"];
+}
+
+/** Directories listed by <sysroot>/etc/ld.so.conf, following `include` globs one level deep. */
+function ldSoConf(sysroot: string): string[] {
+  const cached = confCache.get(sysroot);
+  if (cached !== undefined) return cached;
+  const dirs: string[] = [];
+  const readConf = (file: string, depth: number): void => {
+    let text: string;
+    try {
+      text = readFileSync(join(sysroot, file), "utf8");
+    } catch {
+      return;
+    }
+    for (const raw of text.split("\n")) {
+      const line = raw.replace(/#.*/, "").trim();
+      if (line === "") continue;
+      const inc = /^include\s+(.+)$/.exec(line);
+      if (inc !== null) {
+        if (depth > 2) continue;
+        const pattern = inc[1] as string;
+        const dir = posix.dirname(pattern);
+        const base = posix.basename(pattern);
+        const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+        let names: string[] = [];
+        try {
+          names = readdirSync(join(sysroot, dir)).filter((n) => re.test(n)).sort();
+        } catch {
+          names = [];
+        }
+        for (const n of names) readConf(posix.join(dir, n), depth + 1);
+      } else if (line.startsWith("/")) dirs.push(line);
+    }
+  };
+  readConf("/etc/ld.so.conf", 0);
+  confCache.set(sysroot, dirs);
+  return dirs;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function expandOrigin(dir: string, originDir: string): string {
+  return dir.replace(/\$\{ORIGIN\}|\$ORIGIN/g, originDir);
+}
+
+/** Reads (or recalls) a library's ELF and its per-export facts, keyed by content hash. */
+function loadFacts(hostPath: string, arch: Arch): { elf: ElfFile; facts: LibraryFacts | undefined } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(hostPath);
+  } catch {
+    return undefined;
+  }
+  const key = `${arch}:${createHash("sha256").update(bytes).digest("hex")}`;
+  const cached = factsCache.get(key);
+  if (cached !== undefined) return cached;
+  let elf: ElfFile;
+  try {
+    elf = readElf(bytes);
+  } catch {
+    return undefined;
+  }
+  const entry = { elf, facts: elf.machine === arch ? analyzeLibrary(elf, bytes, arch) : undefined };
+  factsCache.set(key, entry);
+  return entry;
+}
+
+/**
+ * Finds the program's libraries inside `sysroot`, breadth-first. `programPath` is the program's path inside the
+ * sysroot (for $ORIGIN); a library whose class or machine differs from the program's is skipped, as ld.so does.
+ */
+export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: string): LibrarySet {
+  const libraries: LoadedLibrary[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  const queue: { name: string; from: ElfFile; fromPath: string }[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath }));
+  const conf = ldSoConf(sysroot);
+  while (queue.length > 0) {
+    const { name, from, fromPath } = queue.shift() as { name: string; from: ElfFile; fromPath: string };
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const origin = posix.dirname(fromPath);
+    const candidates: string[] = [];
+    if (name.includes("/")) candidates.push(name.startsWith("/") ? name : posix.join(origin, name));
+    else {
+      // DT_RPATH is used only when there is no DT_RUNPATH (ld.so's rule); both expand $ORIGIN.
+      const search = [
+        ...(from.runpath.length === 0 ? from.rpath : []),
+        ...from.runpath,
+        ...conf,
+        ...defaultDirs(arch),
+      ].map((d) => expandOrigin(d, origin));
+      for (const d of search) candidates.push(posix.join(d, name));
+    }
+    let found: LoadedLibrary | undefined;
+    for (const c of candidates) {
+      const host = join(sysroot, c);
+      if (!isFile(host)) continue;
+      const loaded = loadFacts(host, arch);
+      if (loaded === undefined || loaded.elf.machine !== program.machine || loaded.elf.bits !== program.bits) continue;
+      found = {
+        name,
+        path: c,
+        elf: loaded.elf,
+        facts: loaded.facts,
+        exportNames: new Set(loaded.elf.exports.map((e) => e.name)),
+      };
+      break;
+    }
+    if (found === undefined) {
+      missing.push(name);
+      continue;
+    }
+    libraries.push(found);
+    for (const n of found.elf.needed) queue.push({ name: n, from: found.elf, fromPath: found.path });
+  }
+  return { libraries, missing: missing.sort() };
+}
+
+/** The library that provides `name` (with `library` from the version requirement when the binary says). */
+export function bindImport(set: LibrarySet, name: string, library: string | undefined): LoadedLibrary | undefined {
+  if (library !== undefined) {
+    const lib = set.libraries.find((l) => l.name === library || l.elf.soname === library);
+    if (lib !== undefined && lib.exportNames.has(name)) return lib;
+  }
+  return set.libraries.find((l) => l.exportNames.has(name));
+}
+
+export interface FollowedFunction {
+  /** Syscall numbers reached through direct calls, across libraries. */
+  direct: Set<number>;
+  /** Reached only through fatal-error functions. */
+  errorPath: Set<number>;
+  /** Whether an indirect call is reachable somewhere on the way. */
+  indirect: boolean;
+  /** The libraries whose code was read. */
+  libraries: Set<string>;
+}
+
+/**
+ * Follows an exported function through its library and, through the imports it reaches, into the libraries those
+ * bind to. Memoised per (library, function) for one program; cycles end at the first visit.
+ */
+export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined {
+  const memo = new Map<string, FollowedFunction>();
+  const visiting = new Set<string>();
+  const follow = (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
+    const key = `${lib.path}\u0000${fn}`;
+    const m = memo.get(key);
+    if (m !== undefined) return m;
+    const facts: ExportFacts | undefined = lib.facts?.exports.get(fn);
+    if (facts === undefined) return undefined;
+    const own = (): FollowedFunction => ({
+      direct: new Set(facts.direct),
+      errorPath: new Set(facts.errorPath),
+      indirect: facts.indirect,
+      libraries: new Set([lib.path]),
+    });
+    if (visiting.has(key)) return own();
+    visiting.add(key);
+    const out = own();
+    for (const imp of facts.imports) {
+      const target = bindImport(set, imp, undefined);
+      if (target === undefined || (target === lib && imp === fn)) continue;
+      const sub = follow(target, imp);
+      if (sub === undefined) continue;
+      for (const x of sub.direct) out.direct.add(x);
+      for (const x of sub.errorPath) if (!out.direct.has(x)) out.errorPath.add(x);
+      if (sub.indirect) out.indirect = true;
+      for (const l of sub.libraries) out.libraries.add(l);
+    }
+    for (const x of out.direct) out.errorPath.delete(x);
+    visiting.delete(key);
+    memo.set(key, out);
+    return out;
+  };
+  return follow;
+}
+
+/** The program's own path inside the sysroot, for $ORIGIN: the scanned path when it lies under the sysroot. */
+export function pathInSysroot(hostPath: string, sysroot: string): string {
+  const abs = posix.resolve(hostPath);
+  const root = posix.resolve(sysroot);
+  if (root === "/") return abs;
+  if (abs.startsWith(root + "/")) return abs.slice(root.length);
+  return posix.join("/", posix.basename(dirname(abs)), posix.basename(abs));
+}
+
+export function sysrootExists(sysroot: string): boolean {
+  return existsSync(sysroot);
+}
