@@ -12,27 +12,30 @@ const SHT_PROGBITS = 1;
 const PT_LOAD = 1;
 const PF_X = 1;
 
-/** Functions that take the syscall number as an argument, and where: C ABI first argument, or Go's register ABI. */
+/**
+ * Functions that take the syscall number as an argument, and where: the C ABI's first argument (rdi), or Go's ("go":
+ * rax under the register ABI, else the first stack slot under ABI0, which assembly stubs and old Go use).
+ */
 const WRAPPERS: Readonly<Record<string, string>> = {
   syscall: "rdi",
   __syscall_cp: "rdi",
   __syscall: "rdi",
-  "syscall.Syscall": "rax",
-  "syscall.Syscall6": "rax",
-  "syscall.RawSyscall": "rax",
-  "syscall.RawSyscall6": "rax",
-  "syscall.rawSyscallNoError": "rax",
-  "syscall.rawVforkSyscall": "rax",
-  "syscall.runtime_doAllThreadsSyscall": "rax",
-  "runtime/internal/syscall.Syscall6": "rax",
-  "internal/runtime/syscall.Syscall6": "rax",
-  "internal/runtime/syscall/linux.Syscall6": "rax",
-  "golang.org/x/sys/unix.Syscall": "rax",
-  "golang.org/x/sys/unix.Syscall6": "rax",
-  "golang.org/x/sys/unix.RawSyscall": "rax",
-  "golang.org/x/sys/unix.RawSyscall6": "rax",
-  "golang.org/x/sys/unix.RawSyscallNoError": "rax",
-  "golang.org/x/sys/unix.SyscallNoError": "rax",
+  "syscall.Syscall": "go",
+  "syscall.Syscall6": "go",
+  "syscall.RawSyscall": "go",
+  "syscall.RawSyscall6": "go",
+  "syscall.rawSyscallNoError": "go",
+  "syscall.rawVforkSyscall": "go",
+  "syscall.runtime_doAllThreadsSyscall": "go",
+  "runtime/internal/syscall.Syscall6": "go",
+  "internal/runtime/syscall.Syscall6": "go",
+  "internal/runtime/syscall/linux.Syscall6": "go",
+  "golang.org/x/sys/unix.Syscall": "go",
+  "golang.org/x/sys/unix.Syscall6": "go",
+  "golang.org/x/sys/unix.RawSyscall": "go",
+  "golang.org/x/sys/unix.RawSyscall6": "go",
+  "golang.org/x/sys/unix.RawSyscallNoError": "go",
+  "golang.org/x/sys/unix.SyscallNoError": "go",
 };
 
 export interface SiteFact {
@@ -157,6 +160,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   for (const s of [...elf.symtab, ...elf.exports]) {
     if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0 && !named.has(s.value)) named.set(s.value, s.name);
   }
+  for (const g of elf.goFuncs) if (!named.has(g.addr)) named.set(g.addr, g.name);
   const wrappers = new Map<number, string>();
   for (const [addr, name] of named) {
     const reg = WRAPPERS[name];

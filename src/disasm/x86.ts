@@ -48,7 +48,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
     Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15].forEach((r, i) => fullIndex.set(r, i));
   const RAX = 0;
+  const RSP = 4;
   const RDI = 7;
+  const STACK0 = 16;
   const gpr = (r: number): number | undefined => (r === Register.None ? undefined : fullIndex.get(RegisterExt.fullRegister(r)));
 
   /**
@@ -56,9 +58,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
    * `start`" (symbolic), or unknown. Returns what register `want` holds at `end`, and rdi as arg0.
    */
   type Val = { k: "const"; v: number; how: Resolution } | { k: "entry"; reg: number } | { k: "unknown" };
+  /** Registers 0-15, then index STACK0: the qword at [rsp] (Go ABI0 passes the syscall number there). */
   const simulate = (bytes: Uint8Array, base: number, start: number, end: number): Val[] | undefined => {
     if (end - start > MAX_RUN_BYTES || start > end) return undefined;
     const regs: Val[] = Array.from({ length: 16 }, (_, i) => ({ k: "entry", reg: i }) as Val);
+    regs.push({ k: "unknown" });
     if (start === end) return regs;
     const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
     d.ip = BigInt(base + start);
@@ -70,6 +74,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         const code = x.code;
         if (code === Code.INVALID) return undefined;
         const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
+        if (x.op0Kind === OpKind.Memory && x.memoryBase === Register.RSP && x.memoryIndex === Register.None && x.memoryDisplacementU64 === 0n) {
+          regs[STACK0] =
+            code === Code.Mov_rm64_imm32 || code === Code.Mov_rm32_imm32 ? konst(x.immediate32 >>> 0, "immediate") : { k: "unknown" };
+          continue;
+        }
         if ((code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32) && dst !== undefined) {
           regs[dst] = konst(x.immediate32 >>> 0, "immediate");
         } else if ((code === Code.Mov_r64_imm64 || code === Code.Mov_rm64_imm32) && dst !== undefined) {
@@ -100,6 +109,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
             if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
               const g = gpr(u.register);
               if (g !== undefined) regs[g] = { k: "unknown" };
+              if (g === RSP) regs[STACK0] = { k: "unknown" };
             }
             u.free();
           }
@@ -246,7 +256,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         out.edgeCall.push(fc === FlowControl.Call);
         const reg = options.wrappers.get(target);
         if (reg !== undefined) {
-          const r = resolveAt(reg === "rax" ? RAX : RDI);
+          let r = resolveAt(reg === "rdi" ? RDI : RAX);
+          if (r.nr === null && reg === "go") r = resolveAt(STACK0);
           out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target });
         }
         if (fc !== FlowControl.ConditionalBranch) runStart = next;
@@ -259,7 +270,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
             out.slotCall.push(fc === FlowControl.IndirectCall);
             const reg = options.wrapperSlots?.get(slot);
             if (reg !== undefined) {
-              const r = resolveAt(reg === "rax" ? RAX : RDI);
+              let r = resolveAt(reg === "rdi" ? RDI : RAX);
+              if (r.nr === null && reg === "go") r = resolveAt(STACK0);
               out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how });
             }
           } else out.indirect.push(addr);

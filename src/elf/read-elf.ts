@@ -32,6 +32,7 @@ import type { DynamicInfo } from "./dynamic.js";
 import { openElf, readHeaderTables } from "./elfy-adapter.js";
 import { ElfParseError } from "./errors.js";
 import { readNotes } from "./notes.js";
+import { readGoPclntab } from "./gopclntab.js";
 import { readPointerArray, readRelocations, readRelr } from "./relocations.js";
 import type { Relocations } from "./relocations.js";
 import type { ElfNote } from "./notes.js";
@@ -158,6 +159,7 @@ class ElfBuilder {
     const symtabSection = this.sectionsOk ? sections.find((s) => s.type === SHT_SYMTAB) : undefined;
     const symtab = symtabSection === undefined ? [] : this.guard(".symtab", [] as ElfSymbol[], () => this.readSymtab(symtabSection));
 
+    const goFuncs = this.sectionsOk ? this.guard(".gopclntab", [] as { name: string; addr: number }[], () => readGoPclntab(reader, sections, this.warnings)) : [];
     const tls = segments.some((s) => s.type === PT_TLS) || (tables.programHeaders !== "ok" && sections.some((s) => (s.flags & SHF_TLS) !== 0));
     const stack = segments.find((s) => s.type === PT_GNU_STACK);
     const notes = this.guard("notes", [] as ElfNote[], () => this.readAllNotes());
@@ -217,6 +219,7 @@ class ElfBuilder {
       imports,
       exports,
       symtab,
+      goFuncs,
       versionNeeds: verneed.needs,
       symbolSlots: relocs.slots,
       relativeTargets: relocs.relative,

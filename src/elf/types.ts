@@ -103,6 +103,8 @@ export interface ElfFile {
   exports: ElfSymbol[];
   /** .symtab entries when present (functions and objects, defined and not), in table order. */
   symtab: ElfSymbol[];
+  /** Go functions from .gopclntab (names survive stripping), in table order; empty for other binaries. */
+  goFuncs: { name: string; addr: number }[];
   versionNeeds: ElfVersionNeed[];
   /** Symbol-binding relocations (JUMP_SLOT, GLOB_DAT, absolute), in table order. */
   symbolSlots: ElfSlot[];
