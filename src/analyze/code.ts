@@ -225,29 +225,38 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const startIndex = new Map<number, number>();
   starts.forEach((a, i) => startIndex.set(a, i));
 
-  const succ: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  const imports: Set<string>[] = Array.from({ length: n }, () => new Set<string>());
+  // Lists are created only for functions that have entries (most have none): no per-function allocation.
+  const EMPTY: never[] = [];
+  const succ: number[][] = new Array<number[]>(n).fill(EMPTY);
+  const imports: string[][] = new Array<string[]>(n).fill(EMPTY);
   const indirect = new Array<number>(n).fill(0);
-  const sites: number[][] = Array.from({ length: n }, () => []);
-  scan.edgeFrom.forEach((from, i) => {
-    const src = fnOf(from);
-    if (src < 0) return;
-    const to = scan.edgeTo[i] as number;
+  const sites: number[][] = new Array<number[]>(n).fill(EMPTY);
+  const push = <T,>(lists: T[][], i: number, v: T): void => {
+    const l = lists[i] as T[];
+    if (l === (EMPTY as T[])) lists[i] = [v];
+    else l.push(v);
+  };
+  const edgeFrom = scan.edgeFrom;
+  const edgeTo = scan.edgeTo;
+  for (let i = 0; i < edgeFrom.length; i++) {
+    const src = fnOf(edgeFrom[i] as number);
+    if (src < 0) continue;
+    const to = edgeTo[i] as number;
     const stub = pltStub.get(to);
     if (stub !== undefined) {
-      (imports[src] as Set<string>).add(stub);
-      return;
+      push(imports, src, stub);
+      continue;
     }
     let dst = startIndex.get(to);
     // A jump into the middle of another function (a shared tail, a .cold part without a symbol) still leads there.
-    if (dst === undefined && !scan.edgeCall[i] && inRegions(regions, to)) dst = fnOf(to);
-    if (dst !== undefined && dst >= 0 && dst !== src) (succ[src] as Set<number>).add(dst);
-  });
+    if (dst === undefined && scan.edgeCall[i] === 0 && inRegions(regions, to)) dst = fnOf(to);
+    if (dst !== undefined && dst >= 0 && dst !== src) push(succ, src, dst);
+  }
   scan.slotFrom.forEach((from, i) => {
     const src = fnOf(from);
     if (src < 0) return;
     const name = slotNames.get(scan.slotAddr[i] as number);
-    if (name !== undefined) (imports[src] as Set<string>).add(name);
+    if (name !== undefined) push(imports, src, name);
     else indirect[src] = (indirect[src] as number) + 1;
   });
   for (const a of scan.indirect) {
@@ -256,8 +265,18 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   }
   scan.sites.forEach((s, i) => {
     const f = fnOf(s.addr);
-    if (f >= 0) (sites[f] as number[]).push(i);
+    if (f >= 0) push(sites, f, i);
   });
+  const uniqueSorted = <T,>(l: T[], cmp: (a: T, b: T) => number): T[] => {
+    if (l.length < 2) return l;
+    l.sort(cmp);
+    let w = 1;
+    for (let r = 1; r < l.length; r++) if (cmp(l[r] as T, l[w - 1] as T) !== 0) l[w++] = l[r] as T;
+    l.length = w;
+    return l;
+  };
+  for (const l of succ) uniqueSorted(l, (a, b) => a - b);
+  for (const l of imports) uniqueSorted(l, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const roots = new Set<number>();
   for (const a of rootAddrs) {
     const i = startIndex.get(a);
@@ -274,8 +293,8 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     graph: {
       starts,
       names,
-      succ: succ.map((s) => [...s].sort((a, b) => a - b)),
-      imports: imports.map((s) => [...s].sort()),
+      succ,
+      imports,
       indirect,
       sites,
     },

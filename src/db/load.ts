@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
+import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
@@ -243,9 +244,24 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Loads and validates the whole database. Throws DbError on the first invalid file. */
-export function loadDatabase(dir: string = defaultDatabaseDir()): Database {
+/**
+ * Loads and validates the whole database. Throws DbError on the first invalid file. A validated copy is cached as
+ * JSON by content hash (see cache.ts); `options.cache: false` always parses the YAML.
+ */
+export function loadDatabase(dir: string = defaultDatabaseDir(), options: { cache?: boolean } = {}): Database {
   const root = resolve(dir);
+  const useCache = options.cache ?? process.env.UNIFIT_NO_CACHE === undefined;
+  const hash = useCache ? databaseHash(root, packageInfo().version) : "";
+  if (useCache) {
+    const cached = readCached(hash);
+    if (cached !== undefined && cached.dir === root) return cached;
+  }
+  const db = parseDatabase(root);
+  if (useCache) writeCached(hash, db);
+  return db;
+}
+
+function parseDatabase(root: string): Database {
   const tables = { x86_64: loadTable(root, "x86_64"), aarch64: loadTable(root, "aarch64") };
   const surfaces = new Map<string, Surface>();
   for (const file of yamlFiles(join(root, "targets"))) {

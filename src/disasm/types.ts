@@ -29,12 +29,12 @@ export interface SyscallSite {
 export interface CodeScan {
   sites: SyscallSite[];
   /** Direct call and jump edges, as parallel arrays: from[i] (the instruction address) → to[i]. */
-  edgeFrom: number[];
-  edgeTo: number[];
-  /** Which edges are calls (true) or jumps (false). */
-  edgeCall: boolean[];
+  edgeFrom: Float64Array;
+  edgeTo: Float64Array;
+  /** Which edges are calls (1) or jumps (0). */
+  edgeCall: Uint8Array;
   /** Code addresses whose address is taken (lea reg, [rip+X] / adrp+add) inside the scanned regions. */
-  addressTaken: number[];
+  addressTaken: Float64Array;
   /** Addresses of indirect calls and jumps (through a register or memory). */
   indirect: number[];
   /** Indirect calls and jumps through a RIP-relative memory slot (a GOT entry: PLT stubs, -fno-plt calls). */

@@ -26,15 +26,39 @@ function lowerBound(sorted: readonly number[], x: number): number {
   return lo - 1;
 }
 
+/** A growable typed array: millions of edges without boxing or GC churn. */
+class NumList {
+  buf: Float64Array;
+  n = 0;
+  constructor(capacity = 1024) {
+    this.buf = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    if (this.n === this.buf.length) {
+      const b = new Float64Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.n++] = v;
+  }
+  done(): Float64Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
 export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
   const I = load();
   const { Code, FlowControl, Register, OpKind, RegisterExt } = I;
+  const edgeFrom = new NumList();
+  const edgeTo = new NumList();
+  const edgeCall = new NumList();
+  const addressTaken = new NumList();
   const out: CodeScan = {
     sites: [],
-    edgeFrom: [],
-    edgeTo: [],
-    edgeCall: [],
-    addressTaken: [],
+    edgeFrom: new Float64Array(0),
+    edgeTo: new Float64Array(0),
+    edgeCall: new Uint8Array(0),
+    addressTaken: new Float64Array(0),
     indirect: [],
     slotFrom: [],
     slotAddr: [],
@@ -194,6 +218,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   };
 
   const starts = options.functionStarts;
+  const LEA = Code.Lea_r64_m;
+  const MOV32 = Code.Mov_r32_imm32;
+  const MOV64_32 = Code.Mov_rm64_imm32;
+  const MOV64 = Code.Mov_r64_imm64;
+  const RIP_REG = Register.RIP;
   // Code addresses loaded as immediates (mov edi, offset main in non-PIE code) are address-taken too.
   let codeLo = Infinity;
   let codeHi = -Infinity;
@@ -208,26 +237,27 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     // Start of the current straight-line run: after the last call, unconditional transfer or return. Conditional
     // branches fall through, so they do not end a run.
     let runStart = 0;
-    let pos = 0;
+    let count = 0;
+    // Each getter is a call into wasm: plain instructions cost decode + flowControl + code, nothing more.
     while (dec.canDecode) {
       dec.decodeOut(ins);
-      out.instructions++;
-      const next = dec.position;
+      count++;
       const fc = ins.flowControl;
       if (fc === FlowControl.Next) {
         const c = ins.code;
-        if (c === Code.Lea_r64_m) {
-          if (ins.memoryBase === Register.RIP) out.addressTaken.push(Number(ins.memoryDisplacementU64));
-        } else if (c === Code.Mov_r32_imm32 || c === Code.Mov_rm64_imm32) {
+        if (c === LEA) {
+          if (ins.memoryBase === RIP_REG) addressTaken.push(Number(ins.memoryDisplacementU64));
+        } else if (c === MOV32 || c === MOV64_32) {
           const v = ins.immediate32 >>> 0;
-          if (v >= codeLo && v < codeHi) out.addressTaken.push(v);
-        } else if (c === Code.Mov_r64_imm64) {
+          if (v >= codeLo && v < codeHi) addressTaken.push(v);
+        } else if (c === MOV64) {
           const v = Number(ins.immediate64);
-          if (v >= codeLo && v < codeHi) out.addressTaken.push(v);
+          if (v >= codeLo && v < codeHi) addressTaken.push(v);
         }
-        pos = next;
         continue;
       }
+      const next = dec.position;
+      const pos = next - ins.length;
       const code = ins.code;
       const addr = vaddr + pos;
       const fnStartOf = (): number => {
@@ -251,9 +281,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         // The kernel clobbers rcx and r11 only; the run goes on.
       } else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
         const target = Number(ins.nearBranchTarget);
-        out.edgeFrom.push(addr);
-        out.edgeTo.push(target);
-        out.edgeCall.push(fc === FlowControl.Call);
+        edgeFrom.push(addr);
+        edgeTo.push(target);
+        edgeCall.push(fc === FlowControl.Call ? 1 : 0);
         const reg = options.wrappers.get(target);
         if (reg !== undefined) {
           let r = resolveAt(reg === "rdi" ? RDI : RAX);
@@ -278,11 +308,15 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         }
         runStart = next;
       }
-      pos = next;
     }
+    out.instructions += count;
     dec.free();
   }
   ins.free();
   infoFactory.free();
+  out.edgeFrom = edgeFrom.done();
+  out.edgeTo = edgeTo.done();
+  out.edgeCall = Uint8Array.from(edgeCall.done());
+  out.addressTaken = addressTaken.done();
   return out;
 }
