@@ -2,11 +2,12 @@
 // bench/run.mjs: how fast `unifit scan` is, against `objdump -d` on the same files in the same run.
 //
 // Cases: "corpus" is every regular ELF file (by magic; symlinks skipped) under /usr/bin, /usr/sbin and the Debian
-// packages unpacked by bench/corpus.sh into .cache/bench/; "node" is /usr/bin/node alone (~95 MB). Each tool runs
+// packages that bench/corpus.sh unpacks into .cache/bench/; "node" is /usr/bin/node alone (~95 MB). Each tool runs
 // over a case in batches of BATCH files per process, one process after the other, output sent to /dev/null. Every
-// file is read once first so that the page cache is warm for both tools. Each case is then measured --runs times, peer and unifit alternating (and swapping which goes first), wall time per full pass and peak RSS
-// of the largest process (GNU time's %M). The files unifit refuses (exit 2) are counted from its one stderr line
-// per refused file in the first pass, which lists the report's errors. Prints a table of medians and the ratio objdump/unifit, and appends one
+// file is read once first so that the page cache is warm for both tools. Each case is then measured --runs times,
+// peer and unifit alternating (swapping which goes first each run): wall time per full pass, and peak RSS of the
+// largest process (GNU time's %M). The files unifit refuses (exit 2) are counted in its first pass from the one
+// stderr line it prints per report error. Prints a table of medians and the ratio objdump/unifit, and appends one
 // JSON record to bench/results/<YYYY-MM-DD>.jsonl. Options: --runs N (3), --quick (first 200 files, 1 run),
 // --no-node (skip the node case). Never used in tests: timings belong here, not in assertions.
 

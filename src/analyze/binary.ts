@@ -87,6 +87,17 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
         out.add(ref, v, error ? "medium" : "high");
       }
     }
+    // The dynamic loader's own start-up, from its code: everything reachable from its entry point.
+    const interpName = elf.interp?.split("/").pop();
+    const loader = set.libraries.find((l) => l.name === interpName || (interpName !== undefined && l.elf.soname === interpName));
+    for (const nr of loader?.facts?.entry ?? []) {
+      const name = nr === CLONE_PROCESS_BIT || nr === CLONE_THREAD_BIT ? "clone" : table.byNr.get(nr);
+      if (name === undefined || loader === undefined) continue;
+      const via: Via = { kind: "startup", library: loader.name, source: `code:${loader.path}` };
+      if (tolerated.has(name) || map?.startup.tolerated.has(name) === true) via.tolerated = true;
+      else if (!(map?.startup[arch].some((r) => r.name === name) ?? true)) via.rarePath = true;
+      out.add({ name }, via, "high");
+    }
     for (const l of set.libraries) libraries.push({ name: l.name, path: l.path, functions: bound.get(l.name) ?? 0 });
     for (const m of set.missing) libraries.push({ name: m, functions: 0 });
     libraries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

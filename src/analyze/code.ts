@@ -252,6 +252,14 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     if (dst === undefined && scan.edgeCall[i] === 0 && inRegions(regions, to)) dst = fnOf(to);
     if (dst !== undefined && dst >= 0 && dst !== src) push(succ, src, dst);
   }
+  // A function that takes another's address (a callback it registers or passes on: sa_restorer, dl_main, a thread's
+  // start routine) is taken to reach it.
+  for (let i = 0; i < scan.addressTaken.length; i++) {
+    const dst = startIndex.get(scan.addressTaken[i] as number);
+    if (dst === undefined) continue;
+    const src = fnOf(scan.addressFrom[i] as number);
+    if (src >= 0 && src !== dst) push(succ, src, dst);
+  }
   scan.slotFrom.forEach((from, i) => {
     const src = fnOf(from);
     if (src < 0) return;
@@ -424,6 +432,8 @@ export interface ExportFacts {
 
 export interface LibraryFacts {
   exports: Map<string, ExportFacts>;
+  /** Syscalls reachable from the file's entry point (for the dynamic loader: everything it does before main). */
+  entry: number[];
   /** Syscalls reachable from any address-taken function: what an indirect call might lead to. */
   possible: number[];
   instructions: number;
@@ -485,7 +495,9 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
     if (f !== undefined) taken.add(f);
   }
   for (const f of taken) for (const x of closure.of(f).syscalls) possible.add(x);
-  return { exports, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+  const entryFn = startIndex.get(elf.entry);
+  const entry = elf.entry !== 0 && entryFn !== undefined ? closure.of(entryFn).syscalls : [];
+  return { exports, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
 }
 
 /**

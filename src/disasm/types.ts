@@ -35,6 +35,8 @@ export interface CodeScan {
   edgeCall: Uint8Array;
   /** Code addresses whose address is taken (lea reg, [rip+X] / adrp+add) inside the scanned regions. */
   addressTaken: Float64Array;
+  /** The instruction address that takes each of them (parallel to addressTaken). */
+  addressFrom: Float64Array;
   /** Addresses of indirect calls and jumps (through a register or memory). */
   indirect: number[];
   /** Indirect calls and jumps through a RIP-relative memory slot (a GOT entry: PLT stubs, -fno-plt calls). */

@@ -53,12 +53,14 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const edgeTo = new NumList();
   const edgeCall = new NumList();
   const addressTaken = new NumList();
+  const addressFrom = new NumList();
   const out: CodeScan = {
     sites: [],
     edgeFrom: new Float64Array(0),
     edgeTo: new Float64Array(0),
     edgeCall: new Uint8Array(0),
     addressTaken: new Float64Array(0),
+    addressFrom: new Float64Array(0),
     indirect: [],
     slotFrom: [],
     slotAddr: [],
@@ -245,14 +247,15 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       const fc = ins.flowControl;
       if (fc === FlowControl.Next) {
         const c = ins.code;
+        let v = -1;
         if (c === LEA) {
-          if (ins.memoryBase === RIP_REG) addressTaken.push(Number(ins.memoryDisplacementU64));
-        } else if (c === MOV32 || c === MOV64_32) {
-          const v = ins.immediate32 >>> 0;
-          if (v >= codeLo && v < codeHi) addressTaken.push(v);
-        } else if (c === MOV64) {
-          const v = Number(ins.immediate64);
-          if (v >= codeLo && v < codeHi) addressTaken.push(v);
+          if (ins.memoryBase === RIP_REG) v = Number(ins.memoryDisplacementU64);
+        } else if (c === MOV32 || c === MOV64_32) v = ins.immediate32 >>> 0;
+        else if (c === MOV64) v = Number(ins.immediate64);
+        if (v >= codeLo && v < codeHi) {
+          addressTaken.push(v);
+          // The instruction's own address is only needed here, so it is computed here: ip is a bigint getter.
+          addressFrom.push(vaddr + dec.position - ins.length);
         }
         continue;
       }
@@ -318,5 +321,6 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   out.edgeTo = edgeTo.done();
   out.edgeCall = Uint8Array.from(edgeCall.done());
   out.addressTaken = addressTaken.done();
+  out.addressFrom = addressFrom.done();
   return out;
 }

@@ -2,7 +2,7 @@
 // calls made after a successful execve (in a child that became another program) and by that program's children
 // are not the scanned binary's and are left out; so is the initial execve that starts the program.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,4 +86,32 @@ export function traceProgram(argv: readonly string[], options: { cwd?: string; t
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts `argv` under strace -f in the background; `stop()` ends it (SIGTERM to strace's child tree via the given
+ * signal sender) and returns the syscalls of the program's own image.
+ */
+export function startTraced(argv: readonly string[], options: { cwd?: string } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "unifit-strace-"));
+  const out = join(dir, "trace");
+  const child = spawn("strace", ["-f", "-qq", "-o", out, "--", ...argv], { cwd: options.cwd ?? dir, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    stderr: () => stderr,
+    exited,
+    /** Waits for the traced program to end (after the caller made it stop), then parses the trace. */
+    async finish(timeoutMs = 20_000): Promise<Set<string>> {
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+      try {
+        return ownSyscalls(parseStrace(readFileSync(out, "utf8")));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
