@@ -52,6 +52,8 @@ export interface ReachedSyscall {
   via: Via[];
   /** Further code sites not listed in via (the list keeps the first few). */
   moreSites?: number;
+  /** Served by the kernel's vDSO in user space when the platform provides one; the syscall is the fallback. */
+  vdso?: boolean;
   confidence: Confidence;
 }
 
@@ -70,6 +72,10 @@ export interface BinaryInfo {
   pie: boolean;
   libc: LibcFlavour;
   libcEvidence: string;
+  /** Go toolchain version from the build info (e.g. go1.19.8), for Go programs. */
+  goVersion?: string;
+  /** Built from Rust (std markers found). */
+  rust: boolean;
   stripped: boolean;
   sectionHeaders: boolean;
   interp?: string;

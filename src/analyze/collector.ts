@@ -18,6 +18,12 @@ export class SyscallCollector {
 
   constructor(private readonly table: SyscallTable) {}
 
+  /** Calls the kernel's vDSO answers in user space on this architecture (libc tries it first). */
+  private static readonly VDSO: Readonly<Record<string, ReadonlySet<string>>> = {
+    x86_64: new Set(["clock_gettime", "gettimeofday", "time", "getcpu"]),
+    aarch64: new Set(["clock_gettime", "gettimeofday", "clock_getres"]),
+  };
+
   add(ref: SyscallRef, via: Via, confidence: Confidence): void {
     let r = this.reached.get(ref.name);
     if (r === undefined) {
@@ -43,6 +49,7 @@ export class SyscallCollector {
         const via = [...all.filter((v) => v.kind !== "site"), ...sites.slice(0, maxSitesPerSyscall)];
         const out: ReachedSyscall = { name, nr: this.table.byName.get(name)?.nr ?? -1, modes: [...r.modes].sort(), via, confidence: r.confidence };
         if (sites.length > maxSitesPerSyscall) out.moreSites = sites.length - maxSitesPerSyscall;
+        if (SyscallCollector.VDSO[this.table.arch]?.has(name) === true) out.vdso = true;
         return out;
       })
       .sort((a, b) => a.nr - b.nr || cmp(a.name, b.name));

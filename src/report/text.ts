@@ -20,7 +20,10 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 
 function describeBinary(f: FileReport): string {
   const b = f.binary;
-  const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : ""), b.libc === "none" ? "no libc" : b.libc];
+  const lang = b.goVersion !== undefined ? `Go ${b.goVersion.replace(/^go/, "")}` : b.rust ? "Rust" : undefined;
+  const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "")];
+  if (b.libc !== "go") parts.push(b.libc === "none" ? "no libc" : b.libc);
+  if (lang !== undefined) parts.push(lang);
   parts.push(b.stripped ? "stripped" : "not stripped");
   const through: string[] = [];
   if (b.importsMapped > 0) through.push(plural(b.importsMapped, "imported function"));

@@ -84,6 +84,7 @@ export function scanFile(
     pie: elf.classification.pie,
     libc: elf.classification.libc,
     libcEvidence: elf.classification.libcEvidence,
+    rust: elf.classification.rust,
     stripped: elf.classification.stripped,
     sectionHeaders: elf.classification.sectionHeaders,
     needed: elf.needed,
@@ -103,6 +104,7 @@ export function scanFile(
     },
   };
   if (elf.interp !== undefined) binary.interp = elf.interp;
+  if (elf.classification.goVersion !== undefined) binary.goVersion = elf.classification.goVersion;
   return {
     path,
     kind: "elf",
