@@ -195,7 +195,7 @@ console.log("");
 for (const c of cases) {
   const r = results[c.name].ratio;
   const text = r >= 1 ? `${r.toFixed(1)}× faster than` : `${(1 / r).toFixed(1)}× slower than`;
-  console.log(`${c.name}: unifit is ${text} objdump -d (median of ${opts.runs} run${opts.runs > 1 ? "s" : ""}, ${c.files.length} files, ${mb(c.bytes).toFixed(1)} MB)`);
+  console.log(`${c.name}: unifit is ${text} objdump -d (median of ${opts.runs} run${opts.runs > 1 ? "s" : ""}, ${c.files.length} file${c.files.length > 1 ? "s" : ""}, ${mb(c.bytes).toFixed(1)} MB)`);
 }
 
 // ---- record ----

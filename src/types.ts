@@ -3,7 +3,7 @@
 import type { ElfMachine, LibcFlavour, Linkage } from "./elf/types.js";
 
 /** Bumped whenever the JSON report changes shape; see docs/report.schema.json. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type Arch = "x86_64" | "aarch64";
 export type Status = "full" | "partial" | "stub" | "enosys" | "absent";
@@ -16,8 +16,9 @@ export type Verdict = "compatible" | "warnings" | "blocked" | "unknown";
 export interface Via {
   /** import: an imported libc function (curated map); startup: ld.so + libc start-up of every dynamically linked
    * program; site: a syscall instruction or syscall-wrapper call in the file's own reachable code; library: an
-   * imported function analysed in the library that defines it. */
-  kind: "import" | "startup" | "site" | "library";
+   * imported function analysed in the library that defines it; source: a line of C/C++ source (a call a rule
+   * matched, or a syscall(SYS_x) use). */
+  kind: "import" | "startup" | "site" | "library" | "source";
   /** The imported function (kind import). */
   function?: string;
   /** Its symbol version, e.g. GLIBC_2.2.5. */
@@ -139,10 +140,55 @@ export interface TargetVerdict {
   findings: Finding[];
 }
 
+/** A rule's level on one target, and what decided it. */
+export interface RuleTargetLevel {
+  target: string;
+  level: Severity | "ok";
+  /** The deciding syscall and its status on the target, with the target's note. */
+  because: string;
+  evidence?: string;
+  /** What to do on this target (the rule's advice for the target's process model, else its hint). */
+  advice?: string;
+}
+
+/** A process-model pattern found in a file, rated on every selected target. */
+export interface RuleFinding {
+  ruleId: string;
+  title: string;
+  category: string;
+  message: string;
+  confidence: Confidence;
+  hint: string;
+  /** Source position (1-based), for C/C++ files. */
+  location?: { line: number; column: number; endLine: number; endColumn: number };
+  /** The enclosing (source) or calling (binary) function. */
+  function?: string;
+  /** Binary: address of the matched call. */
+  address?: string;
+  excerpt?: string;
+  /** Preprocessor conditions around the source line. */
+  conditions?: string[];
+  /** The name of the mechanical rewrite `unifit fix` can apply. */
+  fix?: string;
+  targets: RuleTargetLevel[];
+}
+
+export interface SourceInfo {
+  language: "c" | "cpp";
+  lines: number;
+  bytes: number;
+  warnings: string[];
+}
+
 export interface FileReport {
   path: string;
-  kind: "elf";
-  binary: BinaryInfo;
+  kind: "elf" | "c" | "cpp";
+  /** For ELF inputs. */
+  binary?: BinaryInfo;
+  /** For C/C++ inputs. */
+  source?: SourceInfo;
+  /** Process-model patterns (rules) found in the file. */
+  rules: RuleFinding[];
   syscalls: ReachedSyscall[];
   uncertainties: Uncertainty[];
   targets: TargetVerdict[];

@@ -15,6 +15,8 @@ export interface BinaryOptions {
   path: string;
   /** Root of the file system the program will run on: its libraries are looked up there. Undefined: map only. */
   sysroot?: string;
+  /** Function names rules ask about: calls to them from reachable code are reported in code.calls. */
+  interest?: ReadonlySet<string>;
 }
 
 export interface LibraryUse {
@@ -116,7 +118,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     }
   }
 
-  const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch) : emptyAnalysis(`${arch} code analysis is not available yet`);
+  const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch, options.interest) : emptyAnalysis(`${arch} code analysis is not available yet`);
   const unknownNumbers: number[] = [];
   for (const s of code.sites) {
     const name = table.byNr.get(s.nr);

@@ -64,6 +64,8 @@ export interface CodeAnalysis {
   int80: number;
   /** Set when the architecture has no decoder yet. */
   unsupported?: string;
+  /** Calls from reachable code to the functions rules ask about (see analyzeCode's `interest`). */
+  calls: { caller: string; callee: string; addr: number; inLoop: boolean }[];
 }
 
 interface Graph {
@@ -151,6 +153,12 @@ interface Prepared {
   wrapperFns: Set<number>;
   /** Imports reached through each slot. */
   slotNames: Map<number, string>;
+  /** PLT stub address → imported name. */
+  pltStub: Map<number, string>;
+  /** Every symbol name at an address (aliases: fork and __libc_fork). */
+  aliases: Map<number, string[]>;
+  /** Whether an address lies in a PLT section. */
+  inPlt: (addr: number) => boolean;
 }
 
 function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
@@ -161,6 +169,13 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0 && !named.has(s.value)) named.set(s.value, s.name);
   }
   for (const g of elf.goFuncs) if (!named.has(g.addr)) named.set(g.addr, g.name);
+  const aliases = new Map<number, string[]>();
+  for (const s of [...elf.symtab, ...elf.exports]) {
+    if ((s.kind !== "func" && s.kind !== "ifunc") || s.undefined || s.value === 0) continue;
+    const l = aliases.get(s.value);
+    if (l === undefined) aliases.set(s.value, [s.name]);
+    else if (!l.includes(s.name)) l.push(s.name);
+  }
   const wrappers = new Map<number, string>();
   for (const [addr, name] of named) {
     const reg = WRAPPERS[name];
@@ -178,6 +193,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const pltRegions = elf.sections
     .filter((s) => s.name.startsWith(".plt") && (s.flags & SHF_EXECINSTR) !== 0)
     .map((s) => ({ vaddr: s.addr, bytes: bytes.subarray(s.offset, Math.min(bytes.length, s.offset + s.size)) }));
+  const inPlt = (a: number): boolean => pltRegions.some((r) => a >= r.vaddr && a < r.vaddr + r.bytes.length);
   const pltScan = pltRegions.length > 0 ? scanX86(pltRegions, { functionStarts: [], wrappers: new Map() }) : undefined;
   if (pltScan !== undefined) {
     pltScan.slotFrom.forEach((from, i) => {
@@ -238,7 +254,9 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   };
   const edgeFrom = scan.edgeFrom;
   const edgeTo = scan.edgeTo;
+  // PLT stubs are not code of the function laid out before them (_init): their jumps are the imports themselves.
   for (let i = 0; i < edgeFrom.length; i++) {
+    if (pltRegions.length > 0 && inPlt(edgeFrom[i] as number)) continue;
     const src = fnOf(edgeFrom[i] as number);
     if (src < 0) continue;
     const to = edgeTo[i] as number;
@@ -261,6 +279,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     if (src >= 0 && src !== dst) push(succ, src, dst);
   }
   scan.slotFrom.forEach((from, i) => {
+    if (pltRegions.length > 0 && inPlt(from)) return;
     const src = fnOf(from);
     if (src < 0) return;
     const name = slotNames.get(scan.slotAddr[i] as number);
@@ -309,7 +328,64 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     roots,
     wrapperFns,
     slotNames,
+    pltStub,
+    aliases,
+    inPlt,
   };
+}
+
+/**
+ * Calls (and tail jumps) from reachable functions to imports or named functions listed in `interest`, with whether
+ * each sits in a loop of its function (inside the span of a backward branch).
+ */
+function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<string>): CodeAnalysis["calls"] {
+  const { scan, graph } = p;
+  const fnOf = (addr: number): number => lowerBound(graph.starts, addr);
+  const found: { f: number; callee: string; addr: number }[] = [];
+  const names = (to: number): string[] => {
+    const stub = p.pltStub.get(to);
+    if (stub !== undefined) return [stub];
+    return p.aliases.get(to) ?? [];
+  };
+  for (let i = 0; i < scan.edgeFrom.length; i++) {
+    const to = scan.edgeTo[i] as number;
+    const hit = names(to).find((n) => interest.has(n));
+    if (hit === undefined) continue;
+    const from = scan.edgeFrom[i] as number;
+    if (p.inPlt(from)) continue;
+    const f = fnOf(from);
+    if (f >= 0 && reachable[f]) found.push({ f, callee: hit, addr: from });
+  }
+  scan.slotFrom.forEach((from, i) => {
+    if (p.inPlt(from)) return;
+    const name = p.slotNames.get(scan.slotAddr[i] as number);
+    if (name === undefined || !interest.has(name)) return;
+    const f = fnOf(from);
+    if (f >= 0 && reachable[f]) found.push({ f, callee: name, addr: from });
+  });
+  if (found.length === 0) return [];
+  // Loops: backward jumps inside the same function, only for functions with interesting calls.
+  const wanted = new Set(found.map((x) => x.f));
+  const loops = new Map<number, [number, number][]>();
+  for (let i = 0; i < scan.edgeFrom.length; i++) {
+    if (scan.edgeCall[i] === 1) continue;
+    const from = scan.edgeFrom[i] as number;
+    const to = scan.edgeTo[i] as number;
+    if (to >= from) continue;
+    const f = fnOf(from);
+    if (!wanted.has(f) || fnOf(to) !== f) continue;
+    let l = loops.get(f);
+    if (l === undefined) loops.set(f, (l = []));
+    l.push([to, from]);
+  }
+  return found
+    .map((x) => ({
+      caller: graph.names[x.f] as string,
+      callee: x.callee,
+      addr: x.addr,
+      inLoop: (loops.get(x.f) ?? []).some(([lo, hi]) => x.addr >= lo && x.addr <= hi),
+    }))
+    .sort((a, b) => a.addr - b.addr);
 }
 
 function reach(graph: Graph, roots: Iterable<number>): Uint8Array {
@@ -372,14 +448,18 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
     instructions: scan.instructions,
     invalidBytes: scan.invalid,
     int80,
+    calls: [],
   };
 }
 
 /** Analyses the code of a whole program: what its reachable code can do by itself. */
-export function analyzeCode(elf: ElfFile, bytes: Uint8Array, arch: Arch): CodeAnalysis {
+export function analyzeCode(elf: ElfFile, bytes: Uint8Array, arch: Arch, interest: ReadonlySet<string> = new Set()): CodeAnalysis {
   if (arch !== "x86_64") return emptyAnalysis(`${arch} code analysis is not available yet`);
   const p = prepare(elf, bytes);
-  return collect(p, reach(p.graph, p.roots));
+  const reachable = reach(p.graph, p.roots);
+  const result = collect(p, reachable);
+  result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
+  return result;
 }
 
 export function emptyAnalysis(unsupported: string): CodeAnalysis {
@@ -393,6 +473,7 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
     invalidBytes: 0,
     int80: 0,
     unsupported,
+    calls: [],
   };
 }
 

@@ -6,6 +6,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readCachedJson, writeCachedJson } from "../db/cache.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
@@ -30,6 +32,25 @@ export interface LibrarySet {
   missing: string[];
 }
 
+/**
+ * Cache entries are keyed by the library's content and by the analysis code itself (these compiled modules), so a
+ * new unifit never reuses facts an older analysis produced.
+ */
+let analysisHash: string | undefined;
+function factsFormat(): string {
+  if (analysisHash === undefined) {
+    const h = createHash("sha256");
+    for (const rel of ["../disasm/x86.js", "./code.js", "./libraries.js", "../elf/read-elf.js"]) {
+      try {
+        h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
+      } catch {
+        h.update(rel);
+      }
+    }
+    analysisHash = h.digest("hex").slice(0, 12);
+  }
+  return analysisHash;
+}
 const factsCache = new Map<string, { elf: ElfFile; facts: LibraryFacts | undefined }>();
 const confCache = new Map<string, string[]>();
 
@@ -106,7 +127,14 @@ function loadFacts(hostPath: string, arch: Arch): { elf: ElfFile; facts: Library
   } catch {
     return undefined;
   }
-  const entry = { elf, facts: elf.machine === arch ? analyzeLibrary(elf, bytes, arch) : undefined };
+  // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
+  const diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
+  let facts = readCachedJson<LibraryFacts>("lib", diskKey);
+  if (facts === undefined && elf.machine === arch) {
+    facts = analyzeLibrary(elf, bytes, arch);
+    if (facts !== undefined) writeCachedJson("lib", diskKey, facts);
+  }
+  const entry = { elf, facts };
   factsCache.set(key, entry);
   return entry;
 }

@@ -43,27 +43,38 @@ const setReviver = (_key: string, value: unknown): unknown => {
   return value;
 };
 
-export function readCached(hash: string): Database | undefined {
+/** A cached JSON value (Maps and Sets restored) by kind and key, or undefined. */
+export function readCachedJson<T>(kind: string, key: string): T | undefined {
+  if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
   try {
-    const text = readFileSync(join(cacheDir(), `db-${hash}.json`), "utf8");
-    return JSON.parse(text, setReviver) as Database;
+    const text = readFileSync(join(cacheDir(), `${kind}-${key}.json`), "utf8");
+    return JSON.parse(text, setReviver) as T;
   } catch {
     return undefined;
   }
 }
 
-/** Best effort: a read-only home or a full disk only costs speed. */
-export function writeCached(hash: string, db: Database): void {
+/** Best effort: a read-only home or a full disk only costs speed. Written atomically (rename). */
+export function writeCachedJson(kind: string, key: string, value: unknown): void {
+  if (process.env.UNIFIT_NO_CACHE !== undefined) return;
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `db-${hash}.json`);
+    const file = join(dir, `${kind}-${key}.json`);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(db, setReplacer));
+    writeFileSync(tmp, JSON.stringify(value, setReplacer));
     renameSync(tmp, file);
   } catch {
     // ignore
   }
+}
+
+export function readCached(hash: string): Database | undefined {
+  return readCachedJson<Database>("db", hash);
+}
+
+export function writeCached(hash: string, db: Database): void {
+  writeCachedJson("db", hash, db);
 }
 
 export type { LibcMap, Surface };

@@ -1,5 +1,6 @@
-// @fileoverview Turns path arguments into a sorted list of ELF inputs: sniffs magic bytes, walks directories,
-// caps sizes, and records unreadable or unusable paths as InputError. It never parses contents.
+// @fileoverview Turns path arguments into a sorted list of inputs (ELF files by magic bytes, C/C++ sources by
+// extension): walks directories, caps sizes, and records unreadable or unusable paths as InputError. It never
+// parses contents.
 
 import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -7,8 +8,14 @@ import type { InputError } from "../types.js";
 
 export interface Input {
   path: string;
-  kind: "elf";
+  kind: "elf" | "source";
   size: number;
+}
+
+const SOURCE_EXT = /\.(c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$/i;
+
+export function isSourcePath(path: string): boolean {
+  return SOURCE_EXT.test(path);
 }
 
 export interface ExpandOptions {
@@ -97,6 +104,10 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       inputs.set(path, { path, kind: "elf", size });
       return true;
     }
+    if (isSourcePath(path)) {
+      inputs.set(path, { path, kind: "source", size });
+      return true;
+    }
     if (explicit) errors.push({ path, code: "NOT_ELF", message: notElfMessage(b) });
     return false;
   };
@@ -139,7 +150,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       continue;
     }
     if (st.isDirectory()) {
-      if (walk(path) === 0) errors.push({ path, code: "NO_ELF", message: "directory contains no ELF files" });
+      if (walk(path) === 0) errors.push({ path, code: "NO_ELF", message: "directory contains no ELF files or C/C++ sources" });
     } else if (st.isFile()) addFile(path, st.size, true);
     else errors.push({ path, code: "NOT_FILE", message: "not a regular file or directory" });
   }

@@ -2,7 +2,7 @@
 // status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
 
 import type { ChalkInstance } from "chalk";
-import type { FileReport, Finding, Report, TargetVerdict, Verdict } from "../types.js";
+import type { FileReport, Finding, Report, RuleFinding, TargetVerdict, Verdict } from "../types.js";
 import type { Formatter } from "./types.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -18,8 +18,13 @@ function verdictColour(c: ChalkInstance, v: Verdict): (s: string) => string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function describeBinary(f: FileReport): string {
+function describeFile(f: FileReport): string {
   const b = f.binary;
+  if (b === undefined) {
+    const src = f.source;
+    const warn = src !== undefined && src.warnings.length > 0 ? ` (${src.warnings.join("; ")})` : "";
+    return `${f.kind === "cpp" ? "C++" : "C"} source, ${src?.lines ?? 0} lines, ${plural(f.rules.length, "pattern")} found${warn}`;
+  }
   const lang = b.goVersion !== undefined ? `Go ${b.goVersion.replace(/^go/, "")}` : b.rust ? "Rust" : undefined;
   const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "")];
   if (b.libc !== "go") parts.push(b.libc === "none" ? "no libc" : b.libc);
@@ -66,11 +71,34 @@ function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameW
   return [head, ...shown.flatMap((f) => findingLines(c, f, verbose))];
 }
 
+function ruleLines(c: ChalkInstance, f: FileReport, r: RuleFinding): string[] {
+  const worst = r.targets.some((t) => t.level === "blocker") ? "blocker" : r.targets.some((t) => t.level === "warning") ? "warning" : "info";
+  const mark = worst === "blocker" ? c.red("✖") : worst === "warning" ? c.yellow("⚠") : c.blue("ℹ");
+  const where =
+    r.location !== undefined ? `${f.path}:${r.location.line}:${r.location.column}` : r.function !== undefined ? `${r.function}${r.address !== undefined ? ` (${r.address})` : ""}` : "";
+  const lines = [`    ${mark} ${c.bold(r.ruleId)}  ${where}  ${r.message}`];
+  if (r.excerpt !== undefined) lines.push(c.dim(`        ${r.excerpt}`));
+  const group = (level: string): string[] => r.targets.filter((t) => t.level === level).map((t) => t.target);
+  const parts: string[] = [];
+  for (const level of ["blocker", "warning", "info", "ok"]) {
+    const ts = group(level);
+    if (ts.length > 0) parts.push(`${level === "ok" ? "fine" : level} on ${ts.join(", ")}`);
+  }
+  lines.push(`        ${parts.join("; ")}`);
+  const advice = r.targets.find((t) => t.advice !== undefined)?.advice ?? r.hint;
+  lines.push(`        ${c.cyan("hint:")} ${advice}${r.fix !== undefined ? c.dim(` (unifit fix can rewrite this: ${r.fix})`) : ""}`);
+  return lines;
+}
+
 function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] {
-  const lines = [c.bold(f.path), `  ${c.dim(describeBinary(f))}`];
+  const lines = [c.bold(f.path), `  ${c.dim(describeFile(f))}`];
   for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
   const width = Math.max(...f.targets.map((t) => t.target.length), 6);
   for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width));
+  if (f.rules.length > 0) {
+    lines.push(`  ${c.bold("patterns")}`);
+    for (const r of f.rules) lines.push(...ruleLines(c, f, r));
+  }
   return lines;
 }
 

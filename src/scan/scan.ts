@@ -6,12 +6,18 @@ import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, readElf } from "../elf/index.js";
-import { expandPaths } from "../input/expand.js";
+import { expandPaths, isSourcePath } from "../input/expand.js";
+import { SyscallCollector } from "../analyze/collector.js";
+import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
+import { loadRules } from "../rules/load.js";
+import type { Rule } from "../rules/types.js";
+import { parseSource } from "../source/index.js";
+import { rateRuleHit } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
 import { rateTarget, worstVerdict } from "../verdict/rate.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, FailOn, FileReport, InputError, Report } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
 
 export interface ScanOptions {
   /** Target names, or ["all"] (the default). */
@@ -24,6 +30,8 @@ export interface ScanOptions {
    * null: do not read libraries, follow imports through the curated libc maps only.
    */
   sysroot?: string | null;
+  /** Rules to match (the package's rules/ by default). */
+  rules?: readonly Rule[];
   /** Called before each file, for progress on long scans. */
   onFile?: (input: Input, index: number, total: number) => void;
 }
@@ -49,19 +57,31 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Scans one ELF file. Returns its report, or an InputError when it cannot be analysed. */
-export function scanFile(
-  path: string,
-  db: Database,
-  surfaces: readonly Surface[],
-  options: { sysroot?: string | null } = {},
-): FileReport | InputError {
+export interface FileOptions {
+  /** See ScanOptions.sysroot. */
+  sysroot?: string | null;
+  /** Rules to match (loaded from the package's rules/ when absent). */
+  rules?: readonly Rule[];
+}
+
+let defaultRules: { db: Database; rules: Rule[] } | undefined;
+function rulesFor(db: Database, given: readonly Rule[] | undefined): readonly Rule[] {
+  if (given !== undefined) return given;
+  if (defaultRules?.db !== db) defaultRules = { db, rules: loadRules(db) };
+  return defaultRules.rules;
+}
+
+/** Scans one file (ELF, or C/C++ source by extension). Returns its report, or an InputError when it cannot be analysed. */
+export function scanFile(path: string, db: Database, surfaces: readonly Surface[], options: FileOptions = {}): FileReport | InputError {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     return { path, code: (e as { code?: string }).code ?? "EIO", message: `cannot read: ${(e as Error).message}` };
   }
+  const rules = rulesFor(db, options.rules);
+  const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+  if (!isElf && isSourcePath(path)) return scanSource(path, bytes, db, surfaces, rules);
   let elf;
   try {
     elf = readElf(bytes);
@@ -74,9 +94,9 @@ export function scanFile(
   }
   const arch: Arch = elf.machine;
   const sysroot = options.sysroot === undefined ? "/" : options.sysroot;
-  const a = analyzeBinary(elf, bytes, arch, db, sysroot === null ? { path } : { path, sysroot });
-  const blind = a.blind;
-  const binary: FileReport["binary"] = {
+  const interest = interestingCallees(rules);
+  const a = analyzeBinary(elf, bytes, arch, db, sysroot === null ? { path, interest } : { path, sysroot, interest });
+  const binary: BinaryInfo = {
     arch,
     bits: elf.bits,
     endian: elf.endian,
@@ -105,13 +125,53 @@ export function scanFile(
   };
   if (elf.interp !== undefined) binary.interp = elf.interp;
   if (elf.classification.goVersion !== undefined) binary.goVersion = elf.classification.goVersion;
+  const hits = evaluateBinary(rules, {
+    imports: new Set(elf.imports.map((i) => i.name)),
+    calls: a.code.calls,
+    syscalls: new Set(a.syscalls.map((x) => x.name)),
+    asmSites:
+      elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall").map((x) => ({ function: x.function, addr: x.addr })) : [],
+  });
+  const byId = new Map(rules.map((r) => [r.id, r]));
   return {
     path,
     kind: "elf",
     binary,
+    rules: hits.map((h) => rateRuleHit(byId.get(h.ruleId) as Rule, h, surfaces)),
     syscalls: a.syscalls,
     uncertainties: a.uncertainties,
-    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind })),
+    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind })),
+  };
+}
+
+/**
+ * A C/C++ file: rules over the parsed facts. Its syscall inventory is what the matched patterns need and what
+ * syscall(SYS_x) names, each via the source line; targets are rated on that inventory like a binary's.
+ */
+function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonly Surface[], rules: readonly Rule[]): FileReport | InputError {
+  const file = parseSource(path, bytes);
+  const hits = evaluateSource(rules, file);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const out = new SyscallCollector(db.tables.x86_64);
+  for (const h of hits) {
+    const rule = byId.get(h.ruleId) as Rule;
+    const via: Via = { kind: "source", function: h.function ?? "file scope", address: `${path}:${h.location?.line ?? 0}`, source: `rule:${rule.id}` };
+    if (rule.severity !== "blocker") via.conditional = true;
+    for (const ref of rule.syscalls) out.add(ref, via, rule.confidence);
+  }
+  for (const f of file.facts) {
+    if (f.kind !== "syscall-use" || !db.tables.x86_64.byName.has(f.name)) continue;
+    out.add({ name: f.name }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "syscall-use" }, "high");
+  }
+  const syscalls = out.result();
+  return {
+    path,
+    kind: file.language,
+    source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: file.warnings },
+    rules: hits.map((h) => rateRuleHit(byId.get(h.ruleId) as Rule, h, surfaces)),
+    syscalls,
+    uncertainties: [],
+    targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),
   };
 }
 
@@ -119,12 +179,13 @@ export function scanFile(
 export function scanPaths(paths: readonly string[], options: ScanOptions = {}): Report {
   const db = options.db ?? loadDatabase();
   const surfaces = selectTargets(db, options.targets);
+  const rules = rulesFor(db, options.rules);
   const { inputs, errors } = expandPaths(paths);
   const files: FileReport[] = [];
   const allErrors: InputError[] = [...errors];
   inputs.forEach((input, i) => {
     options.onFile?.(input, i, inputs.length);
-    const r = scanFile(input.path, db, surfaces, options.sysroot === undefined ? {} : { sysroot: options.sysroot });
+    const r = scanFile(input.path, db, surfaces, options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules });
     if ("code" in r) allErrors.push(r);
     else files.push(r);
   });

@@ -37,7 +37,7 @@ describe("unifit scan", () => {
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
     const valid: boolean = validate(report);
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.equal(report.files.length, 1);
     const f = report.files[0];
     assert.equal(f.binary.linkage, "dynamic");

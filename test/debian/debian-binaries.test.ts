@@ -22,10 +22,10 @@ describe("real Debian binaries", () => {
       const r = scanFile(debianBinary(b.pkg, b.path), db, targets);
       assert.ok(!("code" in r), JSON.stringify(r));
       const f = r as FileReport;
-      assert.equal(f.binary.linkage, "dynamic");
-      assert.equal(f.binary.libc, "glibc");
+      assert.equal(f.binary!.linkage, "dynamic");
+      assert.equal(f.binary!.libc, "glibc");
       assert.ok(f.syscalls.length > 20, `${f.syscalls.length} syscalls`);
-      console.log(`# ${b.pkg}: ${f.syscalls.length} syscalls via ${f.binary.importsMapped} imports; ` +
+      console.log(`# ${b.pkg}: ${f.syscalls.length} syscalls via ${f.binary!.importsMapped} imports; ` +
         f.targets.map((t) => `${t.target} ${t.verdict} ${t.score}`).join(", "));
     });
   }

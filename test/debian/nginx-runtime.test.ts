@@ -91,7 +91,7 @@ describe("nginx under strace", () => {
     const r = scanFile(NGINX, db, selectTargets(db, ["nanos"]), { sysroot: "/" });
     assert.ok(!("code" in r));
     const f = r as FileReport;
-    const libc = f.binary.libraries.find((l) => l.name === "libc.so.6");
+    const libc = f.binary!.libraries.find((l) => l.name === "libc.so.6");
     assert.ok(libc?.path !== undefined, "libc.so.6 was read from the sysroot");
     const reported = new Set(f.syscalls.map((s) => s.name));
     const missing = [...observed].filter((s) => !reported.has(s) && !NOT_FROM_THE_IMAGE.has(s)).sort();
@@ -99,7 +99,7 @@ describe("nginx under strace", () => {
     const fromCode = new Set(f.syscalls.filter((s) => s.via.some((v) => v.kind === "library" || v.kind === "site" || v.source.startsWith("code:"))).map((s) => s.name));
     const curatedOnly = [...observed].filter((s) => !fromCode.has(s) && !NOT_FROM_THE_IMAGE.has(s)).sort();
     t.diagnostic(`nginx: observed syscalls found only through the curated maps (libc start-up list): ${curatedOnly.join(", ") || "none"}`);
-    t.diagnostic(`nginx: static ${reported.size} syscalls (libraries read: ${f.binary.libraries.filter((l) => l.path).map((l) => l.name).join(", ")}), observed ${observed.size}, missing ${missing.length}`);
+    t.diagnostic(`nginx: static ${reported.size} syscalls (libraries read: ${f.binary!.libraries.filter((l) => l.path).map((l) => l.name).join(", ")}), observed ${observed.size}, missing ${missing.length}`);
     assert.deepEqual(missing, [], `observed under strace but not reported: ${missing.join(", ")}`);
   });
 });

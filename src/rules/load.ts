@@ -1,0 +1,120 @@
+// @fileoverview Loads rules/**/*.yaml, validates each against rules/schema.json (ajv) and the syscall tables, and
+// compiles the match vocabulary. A bad rule file is an error naming the file: rules are our reviewed data.
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+import { DbError } from "../db/errors.js";
+import type { Database, SyscallRef } from "../db/types.js";
+import { packageInfo } from "../util/package-root.js";
+import type { ArgMatcher, InputKind, Rule, RuleMatchSpec } from "./types.js";
+
+export function defaultRulesDir(): string {
+  return join(packageInfo().root, "rules");
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith(".yaml")) out.push(p);
+  }
+  return out;
+}
+
+type Obj = Record<string, unknown>;
+
+function regex(file: string, v: unknown, where: string): RegExp {
+  if (typeof v !== "string") throw new DbError(file, `${where}: expected a regular expression`);
+  try {
+    return new RegExp(v);
+  } catch (e) {
+    throw new DbError(file, `${where}: invalid regular expression: ${(e as Error).message}`);
+  }
+}
+
+function argMatcher(file: string, v: unknown, where: string): ArgMatcher {
+  const o = v as Obj;
+  if (typeof o.index !== "number") throw new DbError(file, `${where}.index must be a number`);
+  return { index: o.index, matches: regex(file, o.matches, `${where}.matches`) };
+}
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
+
+/** Loads every rule under `dir`; `db` checks the syscall names. Removed rules are kept out of evaluation. */
+export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[] {
+  const schemaFile = join(dir, "schema.json");
+  let schema: object;
+  try {
+    schema = JSON.parse(readFileSync(schemaFile, "utf8")) as object;
+  } catch (e) {
+    throw new DbError(schemaFile, `cannot read the rule schema: ${(e as Error).message}`);
+  }
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  const rules: Rule[] = [];
+  const seen = new Set<string>();
+  for (const file of walk(dir)) {
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new DbError(file, `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    if (!validate(doc)) {
+      const err = validate.errors?.[0];
+      throw new DbError(file, `does not match rules/schema.json: ${err?.instancePath || "/"} ${err?.message ?? ""}`.trim());
+    }
+    const o = doc as Obj;
+    const id = String(o.id);
+    if (id !== basename(file, ".yaml")) throw new DbError(file, `id "${id}" does not match the file name`);
+    if (seen.has(id)) throw new DbError(file, `duplicate rule id "${id}"`);
+    seen.add(id);
+    const m = (o.match ?? {}) as Obj;
+    const match: RuleMatchSpec = {};
+    const calls = strings(m.calls);
+    if (calls) match.calls = calls;
+    const thenCalls = strings(m["then-calls"]);
+    if (thenCalls) match.thenCalls = thenCalls;
+    const alsoCalls = strings(m["also-calls"]);
+    if (alsoCalls) match.alsoCalls = alsoCalls;
+    if (m["in-loop"] === true) match.inLoop = true;
+    if (m.arg !== undefined) match.arg = argMatcher(file, m.arg, "match.arg");
+    if (m["not-arg"] !== undefined) match.notArg = argMatcher(file, m["not-arg"], "match.not-arg");
+    const sys = strings(m.syscalls);
+    if (sys) {
+      for (const s of sys) if (!db.tables.x86_64.byName.has(s)) throw new DbError(file, `match.syscalls: "${s}" is not an x86_64 syscall`);
+      match.syscalls = sys;
+    }
+    if (m["asm-syscall"] === true) match.asmSyscall = true;
+    if (m.string !== undefined) match.string = regex(file, m.string, "match.string");
+    const imports = strings(m.imports);
+    if (imports) match.imports = imports;
+    const needs: SyscallRef[] = [];
+    for (const s of strings(o.syscalls) ?? []) {
+      const [name = "", mode] = s.split(":");
+      if (!db.tables.x86_64.byName.has(name)) throw new DbError(file, `syscalls: "${s}" is not an x86_64 syscall`);
+      needs.push(mode === undefined ? { name } : { name, mode });
+    }
+    rules.push({
+      id,
+      title: String(o.title),
+      category: String(o.category),
+      appliesTo: new Set((o["applies-to"] as InputKind[]) ?? []),
+      match,
+      syscalls: needs,
+      messages: (o.messages ?? {}) as Record<string, string>,
+      severity: o.severity as Rule["severity"],
+      confidence: o.confidence as Rule["confidence"],
+      hint: String(o.hint ?? "").trim(),
+      advice: (o.advice ?? {}) as Record<string, string>,
+      fix: typeof o.fix === "string" ? o.fix : null,
+      references: strings(o.references) ?? [],
+      status: (o.status ?? "stable") as Rule["status"],
+      elfWithoutArg: o["elf-without-arg"] === true,
+      file: relative(packageInfo().root, file),
+    });
+  }
+  return rules.filter((r) => r.status !== "removed").sort((a, b) => (a.id < b.id ? -1 : 1));
+}

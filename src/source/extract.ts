@@ -1,0 +1,543 @@
+// @fileoverview Turns one tree-sitter tree of C/C++ into SourceFacts (calls, syscall uses, inline asm, pseudo-file
+// strings) with their enclosing function, loop and #if context, plus the list of defined functions.
+//
+// Why no .scm queries and no full cursor walk: in the Node binding every node handed to JS becomes an object with
+// a weak native reference (a few µs each), and every cursor step is a native call (~0.5 µs per node over a whole
+// tree). On OSv's C sources a full JS cursor walk added ~50% to the parse time and query captures ~40%. So the
+// extractor asks tree-sitter once, natively, for the few node types it needs (descendantsOfType, which returns them
+// in document order), reads each one's children through a single reused cursor (numbers and strings, no node
+// objects), and finds the rare SYS_x / "/proc…" tokens with a regular expression over the text, asking the tree
+// only what each hit is. Enclosing function, loops and #if blocks come from a stack of [start, end) ranges swept
+// in document order.
+
+import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
+import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
+import type { ArgFact, SourceFact, SourceLocation } from "./types.js";
+
+export interface Extraction {
+  facts: SourceFact[];
+  functions: { name: string; location: SourceLocation }[];
+  /** ERROR and MISSING nodes in the tree. */
+  parseErrors: number;
+}
+
+const MAX_TEXT = 200;
+
+const LOOPS = ["for_statement", "while_statement", "do_statement", "for_range_loop"];
+const CONDITIONALS = ["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef", "preproc_else"];
+const WANTED = ["ERROR", "call_expression", "function_definition", "gnu_asm_expression", ...LOOPS, ...CONDITIONALS];
+const LOOP_SET = new Set(LOOPS);
+const CONDITIONAL_SET = new Set(CONDITIONALS);
+
+/** Callee node types that name a function; other callees (`(*fp)(x)`, `table[i](x)`, `f()()`) get callee "". */
+const NAMED_CALLEES = new Set([
+  "identifier",
+  "qualified_identifier",
+  "field_expression",
+  "template_function",
+  "template_method",
+  "dependent_name",
+  "destructor_name",
+  "operator_name",
+]);
+
+/** Declarator nodes that wrap the declared name of a function definition. */
+const DECLARATOR_WRAPPERS = new Set([
+  "function_declarator",
+  "pointer_declarator",
+  "reference_declarator",
+  "parenthesized_declarator",
+  "attributed_declarator",
+]);
+
+/** Named children of a declarator that are not the inner declarator. */
+const DECLARATOR_NOISE = new Set([
+  "type_qualifier",
+  "ms_call_modifier",
+  "ms_based_modifier",
+  "ms_pointer_modifier",
+  "ms_unaligned_ptr_modifier",
+  "ms_restrict_modifier",
+  "ms_unsigned_ptr_modifier",
+  "ms_signed_ptr_modifier",
+  "attribute_specifier",
+  "attribute_declaration",
+  "gnu_asm_expression",
+  "comment",
+]);
+
+// One pass over the text finds both rare token kinds: SYS_x / __NR_x names (lower-case x: SYS_SECCOMP and the like
+// are not syscalls) and the opening quote of a string that starts with /proc, /sys or /dev/.
+const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\//g;
+
+const ASM_SYSCALL = /\bsyscall\b|\bsysenter\b|int\s*\$?0x80|\bsvc\s+#?0\b/;
+const SYSCALL_CONSTANT = /^(?:SYS|__NR)_([a-z][a-z0-9_]*)$/;
+const MACRO_NAME = /#\s*define\s+([A-Za-z_$][\w$]*)/y;
+
+/**
+ * Node type names and named-ness by type id, per grammar. Reading a type id from the cursor is a cheaper native call
+ * than reading the name (which builds a new string each time), and a function keeps TypeScript from narrowing a
+ * getter's value across cursor moves.
+ */
+class TypeTable {
+  private readonly names: string[] = [];
+  private readonly named: boolean[] = [];
+  private lastId = 0;
+
+  type(cursor: TreeCursor): string {
+    const id = cursor.nodeTypeId;
+    this.lastId = id;
+    let name = this.names[id];
+    if (name === undefined) {
+      name = cursor.nodeType;
+      this.names[id] = name;
+      this.named[id] = cursor.nodeIsNamed;
+    }
+    return name;
+  }
+
+  /** Whether the node whose type type() read last is a named node (not punctuation). */
+  lastNamed(): boolean {
+    return this.named[this.lastId] ?? false;
+  }
+}
+
+const typeTables = new Map<string, TypeTable>();
+
+function clip(s: string): string {
+  return s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s;
+}
+
+export function isPseudoFilePath(value: string): boolean {
+  return (
+    value.startsWith("/proc/") ||
+    value.startsWith("/sys/") ||
+    value.startsWith("/dev/") ||
+    value === "/proc" ||
+    value === "/sys"
+  );
+}
+
+/** Line starts of a text, for index → 1-based line/column and for excerpts. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  private last = 0;
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 0-based row of a character index. */
+  row(index: number): number {
+    const starts = this.starts;
+    let r = this.last;
+    // Facts arrive mostly in document order: try the previous answer and its successor before searching.
+    if ((starts[r] ?? 0) <= index && index < (starts[r + 1] ?? Infinity)) return r;
+    r++;
+    if ((starts[r] ?? Infinity) <= index && index < (starts[r + 1] ?? Infinity)) return (this.last = r);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.last = lo);
+  }
+
+  location(file: string, start: number, end: number): SourceLocation {
+    const r0 = this.row(start);
+    const r1 = end <= start ? r0 : this.row(end);
+    return {
+      file,
+      line: r0 + 1,
+      column: start - (this.starts[r0] ?? 0) + 1,
+      endLine: r1 + 1,
+      endColumn: end - (this.starts[r1] ?? 0) + 1,
+    };
+  }
+
+  /** The source line of a row, trimmed and clipped. */
+  lineText(row: number): string {
+    const start = this.starts[row] ?? 0;
+    const next = this.starts[row + 1];
+    return clip(this.text.slice(start, next === undefined ? this.text.length : next).trim());
+  }
+}
+
+/** The first line of a preprocessor directive, continuations joined, comments dropped, spaces collapsed. */
+function directiveText(text: string, start: number): string {
+  let end = start;
+  for (;;) {
+    const nl = text.indexOf("\n", end);
+    if (nl < 0) {
+      end = text.length;
+      break;
+    }
+    const before = text[nl - 1] === "\r" ? nl - 2 : nl - 1;
+    if (text[before] === "\\") {
+      end = nl + 1;
+      continue;
+    }
+    end = nl;
+    break;
+  }
+  return clip(
+    text
+      .slice(start, end)
+      .replace(/\\\r?\n/g, " ")
+      .replace(/\/\*.*?\*\//g, " ")
+      .replace(/\/\*.*$|\/\/.*$/, "")
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/^#\s+/, "#"),
+  );
+}
+
+/** Removes C++ template argument lists (`ns::f<int>` → `ns::f`), leaving `->` alone. */
+function stripTemplateArgs(s: string): string {
+  let out = "";
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "-" && s[i + 1] === ">") {
+      if (depth === 0) out += "->";
+      i++;
+    } else if (c === "<") depth++;
+    else if (c === ">" && depth > 0) depth--;
+    else if (depth === 0) out += c;
+  }
+  return out;
+}
+
+function isIdentCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** The last identifier of a callee text: std::system → system, obj->fork → fork, a.template f<int> → f. */
+function lastName(calleeText: string): string {
+  const s = calleeText.includes("<") ? stripTemplateArgs(calleeText) : calleeText;
+  let end = s.length;
+  while (end > 0 && !isIdentCode(s.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isIdentCode(s.charCodeAt(start - 1))) start--;
+  return s.slice(start, end);
+}
+
+interface Scope {
+  kind: "function" | "loop" | "conditional";
+  end: number;
+  /** Function name, or directive text of a conditional. */
+  label: string;
+  /** Calls seen so far in this function. */
+  calls: number;
+}
+
+/** `grammar` names the language the tree was parsed with (type ids differ between grammars). */
+export function extractFacts(tree: Tree, text: string, file: string, grammar: string): Extraction {
+  const root = tree.rootNode;
+  let types = typeTables.get(grammar);
+  if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
+  const typeAt = (c: TreeCursor): string => (types as TypeTable).type(c);
+  const lines = new LineIndex(text);
+  const cursor: TreeCursor = root.walk();
+  const facts: SourceFact[] = [];
+  const functions: { name: string; location: SourceLocation }[] = [];
+
+  const stack: Scope[] = [];
+  /** Calls outside any function (initializers of globals) are numbered among themselves. */
+  const fileScope: Scope = { kind: "function", end: Infinity, label: "", calls: 0 };
+  /** Start indexes of SYS_x arguments already reported as syscall() uses. */
+  const claimed = new Set<number>();
+  /** Start indexes of string nodes already reported (pieces of one concatenated string share it). */
+  const seenStrings = new Set<number>();
+
+  const popTo = (index: number): void => {
+    while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= index) stack.pop();
+  };
+
+  /** Function, conditions and (for calls) loop state of the current position. */
+  const context = (): { fn: Scope | undefined; inLoop: boolean; conditions: string[] } => {
+    let fn: Scope | undefined;
+    let inLoop = false;
+    const conditions: string[] = [];
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i] as Scope;
+      if (s.kind === "conditional") conditions.push(s.label);
+      else if (s.kind === "loop") {
+        if (fn === undefined) inLoop = true;
+      } else if (fn === undefined) fn = s;
+    }
+    conditions.reverse();
+    return { fn, inLoop, conditions };
+  };
+
+  const base = (start: number, end: number, fn: Scope | undefined, conditions: string[]) => {
+    const location = lines.location(file, start, end);
+    const b: { location: SourceLocation; function?: string; excerpt: string; conditions: string[] } = {
+      location,
+      excerpt: lines.lineText(location.line - 1),
+      conditions,
+    };
+    if (fn !== undefined) b.function = fn.label;
+    return b;
+  };
+
+  const argFact = (type: string, start: number, end: number): ArgFact => {
+    const raw = text.slice(start, end);
+    const argText = clip(raw.trim());
+    switch (type) {
+      case "string_literal":
+      case "concatenated_string":
+      case "raw_string_literal":
+        return { text: argText, kind: "string", value: decodeStringLiterals(raw) };
+      case "number_literal": {
+        const value = decodeInteger(raw);
+        return value === undefined ? { text: argText, kind: "number" } : { text: argText, kind: "number", value };
+      }
+      case "unary_expression": {
+        // -1 and +2 are numbers to a reader (kill(-1, …)); other unary expressions are not.
+        const value = raw.startsWith("-") || raw.startsWith("+") ? decodeInteger(raw) : undefined;
+        return value === undefined ? { text: argText, kind: "other" } : { text: argText, kind: "number", value };
+      }
+      case "identifier":
+        return { text: argText, kind: "identifier" };
+      case "call_expression":
+        return { text: argText, kind: "call" };
+      default:
+        return { text: argText, kind: "other" };
+    }
+  };
+
+  /** The cursor is on the call_expression. */
+  const onCall = (start: number, end: number): void => {
+    if (!cursor.gotoFirstChild()) return;
+    const calleeType = typeAt(cursor);
+    const calleeText = text.slice(cursor.startIndex, cursor.endIndex);
+    const callee = calleeType === "identifier" ? calleeText : NAMED_CALLEES.has(calleeType) ? lastName(calleeText) : "";
+    const args: ArgFact[] = [];
+    let firstArgStart = -1;
+    while (cursor.gotoNextSibling()) {
+      if (typeAt(cursor) !== "argument_list") continue;
+      if (cursor.gotoFirstChild()) {
+        do {
+          const t = typeAt(cursor);
+          if (!(types as TypeTable).lastNamed()) continue;
+          // Comments and #if blocks inside an argument list are not arguments.
+          if (t === "comment" || t.startsWith("preproc_")) continue;
+          if (args.length === 0) firstArgStart = cursor.startIndex;
+          args.push(argFact(t, cursor.startIndex, cursor.endIndex));
+        } while (cursor.gotoNextSibling());
+      }
+      break;
+    }
+    const { fn, inLoop, conditions } = context();
+    const counter = fn ?? fileScope;
+    const b = base(start, end, fn, conditions);
+    facts.push({
+      kind: "call",
+      callee,
+      calleeText: clip(calleeText),
+      args,
+      inLoop,
+      order: counter.calls++,
+      ...b,
+    });
+    if (callee === "syscall" && args[0]?.kind === "identifier") {
+      const m = SYSCALL_CONSTANT.exec(args[0].text);
+      if (m !== null) {
+        claimed.add(firstArgStart);
+        facts.push({
+          kind: "syscall-use",
+          name: m[1] as string,
+          via: "syscall()",
+          ...b,
+          location: { ...b.location },
+          conditions: [...conditions],
+        });
+      }
+    }
+  };
+
+  /** The cursor is on the gnu_asm_expression. */
+  const onAsm = (start: number, end: number): void => {
+    let tStart = start;
+    let tEnd = end;
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.currentFieldName === "assembly_code") {
+          tStart = cursor.startIndex;
+          tEnd = cursor.endIndex;
+          break;
+        }
+      } while (cursor.gotoNextSibling());
+    }
+    const asmText = decodeStringLiterals(text.slice(tStart, tEnd));
+    const { fn, conditions } = context();
+    facts.push({ kind: "asm", text: asmText, syscall: ASM_SYSCALL.test(asmText), ...base(start, end, fn, conditions) });
+  };
+
+  /** Moves the cursor to the current node's child with this field name. */
+  const gotoField = (field: string): boolean => {
+    if (!cursor.gotoFirstChild()) return false;
+    do {
+      if (cursor.currentFieldName === field) return true;
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    return false;
+  };
+
+  const gotoInnerDeclarator = (): boolean => {
+    if (gotoField("declarator")) return true;
+    // parenthesized, reference and attributed declarators hold their inner declarator without a field name
+    if (!cursor.gotoFirstChild()) return false;
+    do {
+      if (!DECLARATOR_NOISE.has(typeAt(cursor)) && (types as TypeTable).lastNamed()) return true;
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    return false;
+  };
+
+  /** The cursor is on the function_definition. */
+  const functionName = (): string => {
+    if (!gotoField("declarator")) return "";
+    for (let depth = 0; depth < 64; depth++) {
+      if (!DECLARATOR_WRAPPERS.has(typeAt(cursor))) {
+        return clip(
+          text
+            .slice(cursor.startIndex, cursor.endIndex)
+            .replace(/\s*::\s*/g, "::")
+            .replace(/\s+/g, " "),
+        );
+      }
+      if (!gotoInnerDeclarator()) return "";
+    }
+    return "";
+  };
+
+  const onHit = (match: RegExpExecArray): void => {
+    const index = match.index;
+    const hitEnd = index + match[0].length;
+    popTo(index);
+    const name = match[1];
+    if (name !== undefined) {
+      // SYS_x / __NR_x
+      if (claimed.has(index)) return;
+      const node = root.descendantForIndex(index, hitEnd);
+      const type = node.type;
+      let via: "syscall()" | "constant" = "constant";
+      if (type === "identifier") {
+        // #ifdef SYS_x, #if defined(__NR_x), #define SYS_x …, #undef: tests and definitions, not uses
+        if (lines.lineText(lines.row(index)).startsWith("#")) return;
+      } else if (type === "preproc_arg") {
+        // A macro body is opaque to tree-sitter, but `#define gettid() syscall(SYS_gettid)` is a use all the same,
+        // unless the macro only renames a syscall number (#define SYS_read __NR_read).
+        const macro = macroName(node);
+        if (macro === undefined || /^(?:SYS|__NR)_/.test(macro)) return;
+        if (/\bsyscall\s*\(\s*$/.test(text.slice(Math.max(node.startIndex, index - 64), index))) via = "syscall()";
+      } else {
+        return; // comments, strings
+      }
+      const { fn, conditions } = context();
+      facts.push({ kind: "syscall-use", name, via, ...base(index, hitEnd, fn, conditions) });
+      return;
+    }
+    // A string opening with "/proc, "/sys or "/dev/
+    const node = root.descendantForIndex(index, index + 1);
+    let start: number;
+    let end: number;
+    let value: string;
+    // the opening-quote token: " or, with an encoding prefix, L" u" U" u8"
+    if (node.type.endsWith('"') && node.type.length <= 3) {
+      const literal = node.parent;
+      if (literal === null || literal.type !== "string_literal") return;
+      let target = literal;
+      const outer = literal.parent;
+      if (outer !== null && outer.type === "concatenated_string") target = outer;
+      else if (outer !== null && outer.type === "preproc_include") return;
+      start = target.startIndex;
+      if (seenStrings.has(start)) return;
+      seenStrings.add(start);
+      end = target.endIndex;
+      value = decodeStringLiterals(text.slice(start, end));
+    } else if (node.type === "preproc_arg") {
+      // `#define MEMINFO "/proc/meminfo"`: the literal as written in the macro body
+      if (macroName(node) === undefined) return;
+      const r = readQuoted(text, index + 1);
+      start = index;
+      end = r.end;
+      value = r.value;
+    } else {
+      return; // comments, character literals, the inside of other strings
+    }
+    if (!isPseudoFilePath(value)) return;
+    const { fn, conditions } = context();
+    facts.push({ kind: "string", value, ...base(start, end, fn, conditions) });
+  };
+
+  /** The name of the #define whose body is this preproc_arg, or undefined when it is another directive's text. */
+  const macroName = (arg: SyntaxNode): string | undefined => {
+    const def = arg.parent;
+    if (def === null || (def.type !== "preproc_def" && def.type !== "preproc_function_def")) return undefined;
+    MACRO_NAME.lastIndex = def.startIndex;
+    return MACRO_NAME.exec(text)?.[1] ?? "";
+  };
+
+  const nodes = root.descendantsOfType(WANTED);
+  let errorNodes = 0;
+  HITS.lastIndex = 0;
+  let hit = HITS.exec(text);
+  for (const node of nodes) {
+    const type = node.type;
+    if (type === "ERROR") {
+      errorNodes++;
+      continue;
+    }
+    cursor.reset(node);
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    while (hit !== null && hit.index < start) {
+      onHit(hit);
+      hit = HITS.exec(text);
+    }
+    popTo(start);
+    if (type === "call_expression") onCall(start, end);
+    else if (type === "function_definition") {
+      const name = functionName();
+      functions.push({ name, location: lines.location(file, start, end) });
+      stack.push({ kind: "function", end, label: name, calls: 0 });
+    } else if (type === "gnu_asm_expression") onAsm(start, end);
+    else if (LOOP_SET.has(type)) stack.push({ kind: "loop", end, label: "", calls: 0 });
+    else if (CONDITIONAL_SET.has(type)) {
+      stack.push({ kind: "conditional", end, label: directiveText(text, start), calls: 0 });
+    }
+  }
+  while (hit !== null) {
+    onHit(hit);
+    hit = HITS.exec(text);
+  }
+
+  facts.sort(
+    (a, b) =>
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column ||
+      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+  );
+
+  // ERROR nodes come with the main traversal. MISSING nodes (tokens the parser invented) can only be found by
+  // walking; walking every error path of macro-heavy files costs as much as the extraction itself, so they are
+  // counted only when there is no ERROR node to report.
+  const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : countMissing(root);
+  return { facts, functions, parseErrors };
+}
+
+/** MISSING nodes, visiting only subtrees that contain an error. */
+function countMissing(root: SyntaxNode): number {
+  let count = 0;
+  const pending: SyntaxNode[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.isMissing) count++;
+    for (const child of node.children) if (child.hasError || child.isMissing) pending.push(child);
+  }
+  return count;
+}
