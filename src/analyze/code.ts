@@ -505,14 +505,16 @@ export interface ExportFacts {
   errorPath: number[];
   /** Whether indirect calls are reachable (then `possible` applies too). */
   indirect: boolean;
-  /** Imports (of other libraries) reached. */
-  imports: string[];
+  /** Imports (of other libraries) reached, as indices into LibraryFacts.importNames (keeps the cache small). */
+  imports: number[];
   /** Unresolved syscall sites reached. */
   unresolved: number;
 }
 
 export interface LibraryFacts {
   exports: Map<string, ExportFacts>;
+  /** The names ExportFacts.imports index. */
+  importNames: string[];
   /** Syscalls reachable from the file's entry point (for the dynamic loader: everything it does before main). */
   entry: number[];
   /** Syscalls reachable from any address-taken function: what an indirect call might lead to. */
@@ -553,6 +555,17 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const full = sccClosure(graph, own, unresolvedOwn);
   const closure = fatal.size === 0 ? full : sccClosure({ ...graph, succ: graph.succ.map((l) => l.filter((x) => !fatal.has(x))) }, own, unresolvedOwn);
   const exports = new Map<string, ExportFacts>();
+  const importNames: string[] = [];
+  const importIndex = new Map<string, number>();
+  const intern = (name: string): number => {
+    let i = importIndex.get(name);
+    if (i === undefined) {
+      i = importNames.length;
+      importNames.push(name);
+      importIndex.set(name, i);
+    }
+    return i;
+  };
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
     const f = startIndex.get(s.value);
@@ -564,7 +577,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
       direct: c.syscalls,
       errorPath: all.syscalls.filter((x) => !direct.has(x)),
       indirect: c.indirect,
-      imports: c.imports,
+      imports: c.imports.map(intern),
       unresolved: c.unresolved,
     });
   }
@@ -578,7 +591,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   for (const f of taken) for (const x of closure.of(f).syscalls) possible.add(x);
   const entryFn = startIndex.get(elf.entry);
   const entry = elf.entry !== 0 && entryFn !== undefined ? closure.of(entryFn).syscalls : [];
-  return { exports, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+  return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
 }
 
 /**

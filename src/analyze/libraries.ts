@@ -111,7 +111,24 @@ function expandOrigin(dir: string, originDir: string): string {
 }
 
 /** Reads (or recalls) a library's ELF and its per-export facts, keyed by content hash. */
+/** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
+const byPath = new Map<string, { size: number; mtimeMs: number; entry: { elf: ElfFile; facts: LibraryFacts | undefined } }>();
+
 function loadFacts(hostPath: string, arch: Arch): { elf: ElfFile; facts: LibraryFacts | undefined } | undefined {
+  let st;
+  try {
+    st = statSync(hostPath);
+  } catch {
+    return undefined;
+  }
+  const known = byPath.get(`${arch}:${hostPath}`);
+  if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
+  const entry = loadFactsByContent(hostPath, arch);
+  if (entry !== undefined) byPath.set(`${arch}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
+  return entry;
+}
+
+function loadFactsByContent(hostPath: string, arch: Arch): { elf: ElfFile; facts: LibraryFacts | undefined } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(hostPath);
@@ -215,8 +232,16 @@ export interface FollowedFunction {
  * Follows an exported function through its library and, through the imports it reaches, into the libraries those
  * bind to. Memoised per (library, function) for one program; cycles end at the first visit.
  */
+/** Followed functions by library set (programs that load the same libraries share them) and function. */
+const followMemo = new Map<string, Map<string, FollowedFunction>>();
+
 export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined {
-  const memo = new Map<string, FollowedFunction>();
+  const setKey = set.libraries.map((l) => l.path).join("\u0000");
+  let memo = followMemo.get(setKey);
+  if (memo === undefined) {
+    if (followMemo.size > 256) followMemo.clear(); // bounded: a tree with many library sets recomputes
+    followMemo.set(setKey, (memo = new Map()));
+  }
   const visiting = new Set<string>();
   const follow = (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
     const key = `${lib.path}\u0000${fn}`;
@@ -233,7 +258,10 @@ export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) 
     if (visiting.has(key)) return own();
     visiting.add(key);
     const out = own();
-    for (const imp of facts.imports) {
+    const importNames = lib.facts?.importNames ?? [];
+    for (const i of facts.imports) {
+      const imp = importNames[i];
+      if (imp === undefined) continue;
       const target = bindImport(set, imp, undefined);
       if (target === undefined || (target === lib && imp === fn)) continue;
       const sub = follow(target, imp);

@@ -13,6 +13,8 @@ import {
   formatters,
   listTargets,
   loadDatabase,
+  planFixes,
+  formatPatch,
   scanPaths,
 } from "../index.js";
 import type { FailOn } from "../index.js";
@@ -107,6 +109,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       if (report.errors.length > 0) code = EXIT_ERROR;
       else if (report.files.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
+    });
+
+  program
+    .command("fix")
+    .description("rewrite the mechanical cases in C/C++ sources (daemon() removed, literal shell-outs of mkdir/rm/mv/chmod/ln made library calls); prints a unified diff unless --write")
+    .argument("<paths...>", "C/C++ files or directories")
+    .option("--dry-run", "print the diff only (the default)")
+    .option("--write", "apply the changes to the files")
+    .option("--rule <ids>", "only these rules (comma-separated)")
+    .action((paths: string[], flags: { write?: boolean; dryRun?: boolean; rule?: string }) => {
+      if (flags.write === true && flags.dryRun === true) throw new UsageError("--write and --dry-run exclude each other");
+      const plan = planFixes(paths, flags.rule !== undefined ? { only: flags.rule.split(",").map((x) => x.trim()) } : {});
+      for (const e of plan.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      for (const p of plan.patches) {
+        for (const a of p.applied) io.stderr.write(`${p.path}:${a.line}: ${a.fix}: ${a.what}\n`);
+        for (const s of p.skipped) io.stderr.write(`${p.path}:${s.line}: ${s.fix}: not rewritten: ${s.reason}\n`);
+      }
+      if (flags.write === true) {
+        for (const p of plan.patches) if (p.after !== p.before) writeFileSync(p.path, p.after);
+      } else io.stdout.write(formatPatch(plan.patches, process.cwd()));
+      if (plan.errors.length > 0) code = EXIT_ERROR;
     });
 
   program

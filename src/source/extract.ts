@@ -12,7 +12,7 @@
 
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
-import type { ArgFact, SourceFact, SourceLocation } from "./types.js";
+import type { ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
 
 export interface Extraction {
   facts: SourceFact[];
@@ -210,6 +210,10 @@ function stripTemplateArgs(s: string): string {
   return out;
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
 function isIdentCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
@@ -309,52 +313,84 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     }
   };
 
-  /** The cursor is on the call_expression. */
+  /**
+   * The cursor is on the call_expression. Every cursor read is a native call, so the callee text is taken from the
+   * source (call start up to the argument list), and the separators between arguments are skipped unread when the
+   * text shows a comma or the closing parenthesis right after an argument.
+   */
   const onCall = (start: number, end: number): void => {
     if (!cursor.gotoFirstChild()) return;
     const calleeType = typeAt(cursor);
-    const calleeText = text.slice(cursor.startIndex, cursor.endIndex);
-    const callee = calleeType === "identifier" ? calleeText : NAMED_CALLEES.has(calleeType) ? lastName(calleeText) : "";
+    let argsStart = -1;
+    while (cursor.gotoNextSibling()) {
+      const s = cursor.startIndex;
+      if (text.charCodeAt(s) === 40 /* ( */) {
+        argsStart = s;
+        break;
+      }
+    }
     const args: ArgFact[] = [];
     let firstArgStart = -1;
-    while (cursor.gotoNextSibling()) {
-      if (typeAt(cursor) !== "argument_list") continue;
+    let calleeEnd = end;
+    if (argsStart >= 0) {
+      calleeEnd = argsStart;
+      const argsEnd = cursor.endIndex;
       if (cursor.gotoFirstChild()) {
-        do {
+        // on "("
+        while (cursor.gotoNextSibling()) {
           const t = typeAt(cursor);
-          if (!(types as TypeTable).lastNamed()) continue;
+          if (!(types as TypeTable).lastNamed()) continue; // "," ")"
           // Comments and #if blocks inside an argument list are not arguments.
           if (t === "comment" || t.startsWith("preproc_")) continue;
-          if (args.length === 0) firstArgStart = cursor.startIndex;
-          args.push(argFact(t, cursor.startIndex, cursor.endIndex));
-        } while (cursor.gotoNextSibling());
+          const aStart = cursor.startIndex;
+          const aEnd = cursor.endIndex;
+          if (args.length === 0) firstArgStart = aStart;
+          args.push(argFact(t, aStart, aEnd));
+          let p = aEnd;
+          while (p < argsEnd && isSpace(text.charCodeAt(p))) p++;
+          const next = text.charCodeAt(p);
+          if (next === 44 /* , */) {
+            if (!cursor.gotoNextSibling()) break;
+          } else if (next === 41 /* ) */ && p === argsEnd - 1) break;
+        }
       }
-      break;
     }
+    let calleeText = text.slice(start, calleeEnd);
+    if (calleeText.includes("/")) calleeText = calleeText.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+    calleeText = calleeText.trim();
+    const callee = calleeType === "identifier" ? calleeText : NAMED_CALLEES.has(calleeType) ? lastName(calleeText) : "";
+
     const { fn, inLoop, conditions } = context();
     const counter = fn ?? fileScope;
-    const b = base(start, end, fn, conditions);
-    facts.push({
+    const location = lines.location(file, start, end);
+    const excerpt = lines.lineText(location.line - 1);
+    const call: CallFact = {
       kind: "call",
       callee,
       calleeText: clip(calleeText),
       args,
       inLoop,
       order: counter.calls++,
-      ...b,
-    });
+      location,
+      excerpt,
+      conditions,
+    };
+    if (fn !== undefined) call.function = fn.label;
+    facts.push(call);
     if (callee === "syscall" && args[0]?.kind === "identifier") {
       const m = SYSCALL_CONSTANT.exec(args[0].text);
       if (m !== null) {
         claimed.add(firstArgStart);
-        facts.push({
+        const use: SyscallUseFact = {
           kind: "syscall-use",
           name: m[1] as string,
           via: "syscall()",
-          ...b,
-          location: { ...b.location },
+          location: { ...location },
+          excerpt,
           conditions: [...conditions],
-        });
+        };
+        if (fn !== undefined) use.function = fn.label;
+        facts.push(use);
       }
     }
   };
@@ -493,8 +529,10 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       errorNodes++;
       continue;
     }
+    // Order matters: in tree-sitter 0.25.1, TreeCursor.reset(node) reads the node from the binding's transfer buffer
+    // without marshalling its argument; node.startIndex marshals the node into that buffer first.
+    const start = node.startIndex;
     cursor.reset(node);
-    const start = cursor.startIndex;
     const end = cursor.endIndex;
     while (hit !== null && hit.index < start) {
       onHit(hit);

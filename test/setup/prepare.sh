@@ -13,6 +13,7 @@ need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v strace >/dev/null || need+=(strace)
 command -v musl-gcc >/dev/null || need+=(musl-tools)
+command -v patch >/dev/null || need+=(patch)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "prepare: installing ${need[*]}" >&2
   apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { apt_update; apt-get install -y -qq "${need[@]}" >/dev/null; }
