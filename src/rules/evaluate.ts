@@ -61,7 +61,8 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
     if (m.calls !== undefined) {
       const names = new Set(m.calls);
       for (const c of calls) {
-        if (!names.has(c.callee) || (m.inLoop === true && !c.inLoop) || !argOk(rule, c)) continue;
+        // A method (obj.wait(), p->fork()) is not the libc function of the same name; std::system is.
+        if (!names.has(c.callee) || /\.|->/.test(c.calleeText) || (m.inLoop === true && !c.inLoop) || !argOk(rule, c)) continue;
         const peers = byFunction.get(c.function ?? "") ?? [];
         let then: CallFact | undefined;
         if (m.thenCalls !== undefined) {
@@ -123,7 +124,9 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
       const done = new Set<string>();
       for (const [caller, list] of [...byCaller.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         for (const c of list) {
-          if (!names.has(c.callee) || (m.inLoop === true && !c.inLoop) || done.has(caller)) continue;
+          // Compilers unroll short loops: a function that calls it from two or more places repeats it too.
+          const repeated = c.inLoop || list.filter((d) => d.callee === c.callee).length >= 2;
+          if (!names.has(c.callee) || (m.inLoop === true && !repeated) || done.has(caller)) continue;
           let partner: string | undefined;
           const others = m.thenCalls ?? m.alsoCalls;
           if (others !== undefined) {
