@@ -11,7 +11,7 @@ export { expandPaths } from "./input/expand.js";
 export { failsOn } from "./verdict/rate.js";
 export { formatters } from "./report/index.js";
 export type { FormatOptions, Formatter } from "./report/index.js";
-export { listTargets, formatTargetsTable } from "./report/targets.js";
+export { listTargets, formatTargetsTable, formatTargetsCsv } from "./report/targets.js";
 export type { TargetListing } from "./report/targets.js";
 export * from "./types.js";
 export { planFixes } from "./scan/fix.js";

@@ -138,6 +138,8 @@ export interface TargetVerdict {
   score: number;
   counts: { blockers: number; warnings: number; info: number; ok: number };
   findings: Finding[];
+  /** For a target with no POSIX surface at all (MirageOS): the one thing to know, instead of findings. */
+  statement?: string;
 }
 
 /** A rule's level on one target, and what decided it. */

@@ -9,6 +9,7 @@ import {
   UsageError,
   VERSION,
   failsOn,
+  formatTargetsCsv,
   formatTargetsTable,
   formatters,
   listTargets,
@@ -135,11 +136,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("targets")
     .description("list the targets with their pinned upstream commits and counts per status")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
     .option("--db <dir>", "use another syscall-db directory")
     .action((flags: { format: string; db?: string }) => {
       const rows = listTargets(loadDatabase(flags.db));
-      io.stdout.write(flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : formatTargetsTable(rows));
+      io.stdout.write(flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : flags.format === "csv" ? formatTargetsCsv(rows) : formatTargetsTable(rows));
     });
 
   try {

@@ -109,14 +109,29 @@ function status(file: string, v: unknown, where: string): Status {
   return v as Status;
 }
 
-export function loadSurface(file: string, table: SyscallTable): Surface {
+export function loadSurface(file: string, table: SyscallTable, others: ReadonlyMap<string, Surface> = new Map()): Surface {
   const doc = readYaml(file);
   const name = str(file, doc, "target");
   if (name !== basename(file, ".yaml")) throw new DbError(file, `target "${name}" does not match the file name`);
   const pm = str(file, doc, "process-model");
   if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `bad process-model "${pm}"`);
   if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
+  const head = { name, title: str(file, doc, "title"), kind: str(file, doc, "kind"), processModel: pm, summary: str(file, doc, "summary").trim(), arch: table.arch } as const;
+  if (doc["alias-of"] !== undefined) {
+    // Another target under a new name: same rows and evidence.
+    const of = others.get(String(doc["alias-of"]));
+    if (of === undefined) throw new DbError(file, `alias-of: no target "${String(doc["alias-of"])}" (aliases load after the targets they name)`);
+    return { ...head, upstream: of.upstream, rows: of.rows, aliasOf: of.name };
+  }
   const upstream = loadUpstream(file, doc.upstream);
+  if (doc.posix === "none") {
+    // No POSIX surface at all: every syscall is absent, for the one documented reason.
+    const statement = str(file, doc, "statement");
+    const at = str(file, doc, "at");
+    const rows = new Map<string, SurfaceRow>();
+    for (const sc of table.byName.keys()) rows.set(sc, { status: "absent", at, note: statement });
+    return { ...head, upstream, rows, noPosix: statement };
+  }
   if (!isObj(doc.syscalls)) throw new DbError(file, "missing syscalls mapping");
   const rows = new Map<string, SurfaceRow>();
   for (const [sc, raw] of Object.entries(doc.syscalls)) {
@@ -264,8 +279,10 @@ export function loadDatabase(dir: string = defaultDatabaseDir(), options: { cach
 function parseDatabase(root: string): Database {
   const tables = { x86_64: loadTable(root, "x86_64"), aarch64: loadTable(root, "aarch64") };
   const surfaces = new Map<string, Surface>();
-  for (const file of yamlFiles(join(root, "targets"))) {
-    const s = loadSurface(file, tables.x86_64);
+  const files = yamlFiles(join(root, "targets"));
+  const isAlias = (f: string): boolean => /^alias-of:/m.test(readFileSync(f, "utf8"));
+  for (const file of [...files.filter((f) => !isAlias(f)), ...files.filter(isAlias)]) {
+    const s = loadSurface(file, tables.x86_64, surfaces);
     surfaces.set(s.name, s);
   }
   const libcs = new Map<string, LibcMap>();

@@ -37,6 +37,10 @@ export interface Surface {
   upstream: Upstream;
   arch: Arch;
   rows: ReadonlyMap<string, SurfaceRow>;
+  /** Set when the target has no POSIX surface at all (MirageOS): one plain statement replaces per-syscall findings. */
+  noPosix?: string;
+  /** Set when the target is another target under a new name (firecracker → linux). */
+  aliasOf?: string;
 }
 
 export interface SyscallRef {

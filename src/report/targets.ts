@@ -12,6 +12,8 @@ export interface TargetListing {
   upstream: { repo?: string; commit?: string; date?: string; package?: string; version?: string };
   counts: Record<Status, number>;
   summary: string;
+  aliasOf?: string;
+  noPosix?: string;
 }
 
 export function listTargets(db: Database): TargetListing[] {
@@ -21,7 +23,10 @@ export function listTargets(db: Database): TargetListing[] {
       const counts = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
       for (const row of s.rows.values()) counts[row.status]++;
       const { how: _how, ...upstream } = s.upstream;
-      return { name: s.name, title: s.title, kind: s.kind, processModel: s.processModel, upstream, counts, summary: s.summary };
+      const row: TargetListing = { name: s.name, title: s.title, kind: s.kind, processModel: s.processModel, upstream, counts, summary: s.summary };
+      if (s.aliasOf !== undefined) row.aliasOf = s.aliasOf;
+      if (s.noPosix !== undefined) row.noPosix = s.noPosix;
+      return row;
     });
 }
 
@@ -30,7 +35,7 @@ export function formatTargetsTable(rows: readonly TargetListing[]): string {
   const body = rows.map((r) => [
     r.name,
     r.kind,
-    r.upstream.repo ?? r.upstream.package ?? "",
+    (r.aliasOf !== undefined ? `= ${r.aliasOf}: ` : "") + (r.upstream.repo ?? r.upstream.package ?? ""),
     r.upstream.commit?.slice(0, 12) ?? r.upstream.version ?? "",
     r.upstream.date ?? "",
     ...STATUSES.map((st) => String(r.counts[st])),
@@ -39,4 +44,24 @@ export function formatTargetsTable(rows: readonly TargetListing[]): string {
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i >= 5 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
   return [line(header), ...body.map(line)].join("\n") + "\n";
+}
+
+/** CSV with the same columns as the table (RFC 4180 quoting). */
+export function formatTargetsCsv(rows: readonly TargetListing[]): string {
+  const q = (v: string): string => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  const header = ["target", "title", "kind", "process_model", "alias_of", "repo", "commit", "date", "package", "version", ...STATUSES];
+  const body = rows.map((r) => [
+    r.name,
+    r.title,
+    r.kind,
+    r.processModel,
+    r.aliasOf ?? "",
+    r.upstream.repo ?? "",
+    r.upstream.commit ?? "",
+    r.upstream.date ?? "",
+    r.upstream.package ?? "",
+    r.upstream.version ?? "",
+    ...STATUSES.map((st) => String(r.counts[st])),
+  ]);
+  return [header, ...body].map((l) => l.map(q).join(",")).join("\n") + "\n";
 }

@@ -67,6 +67,7 @@ function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameW
   const counts = [plural(t.counts.blockers, "blocker"), plural(t.counts.warnings, "warning")];
   if (t.counts.info > 0) counts.push(`${t.counts.info} info`);
   const head = `  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  score ${String(t.score).padStart(3)}  ${counts.join(", ")}`;
+  if (t.statement !== undefined) return [`  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  ${t.statement}`];
   const shown = t.findings.filter((f) => verbose || f.severity !== "info");
   return [head, ...shown.flatMap((f) => findingLines(c, f, verbose))];
 }

@@ -80,6 +80,18 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
 }
 
 export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext): TargetVerdict {
+  if (ctx.surface.noPosix !== undefined) {
+    // One plain statement instead of a blocker per syscall: nothing of the program can run there as it is.
+    return {
+      target: ctx.surface.name,
+      title: ctx.surface.title,
+      verdict: "blocked",
+      score: 0,
+      counts: { blockers: 1, warnings: 0, info: 0, ok: 0 },
+      findings: [],
+      statement: ctx.surface.noPosix,
+    };
+  }
   const counts = { blockers: 0, warnings: 0, info: 0, ok: 0 };
   const findings: Finding[] = [];
   for (const sc of syscalls) {

@@ -15,6 +15,7 @@ function cap(level: Severity | "ok", max: Severity): Severity | "ok" {
 
 export function rateRuleHit(rule: Rule, hit: RuleHit, surfaces: readonly Surface[]): RuleFinding {
   const targets: RuleTargetLevel[] = surfaces.map((surface) => {
+    if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix, advice: surface.noPosix };
     if (rule.syscalls.length === 0) {
       return { target: surface.name, level: rule.severity, because: "the pattern itself (no single syscall decides it)" };
     }

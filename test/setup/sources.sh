@@ -46,15 +46,46 @@ if ! compgen -G "$aptdir/lists/*_Sources*" >/dev/null; then
   apt-get "${apt_opts[@]}" update -qq
 fi
 
+# Source versions of a package in the private index, newest first (Debian version order).
+versions_of() {
+  local vs=() v i j t
+  mapfile -t vs < <(apt-cache "${apt_opts[@]}" showsrc "$1" | awk '/^Version:/ { print $2 }' | sort -u)
+  for ((i = 0; i < ${#vs[@]}; i++)); do
+    for ((j = i + 1; j < ${#vs[@]}; j++)); do
+      if dpkg --compare-versions "${vs[j]}" gt "${vs[i]}"; then t=${vs[i]}; vs[i]=${vs[j]}; vs[j]=$t; fi
+    done
+  done
+  printf '%s\n' "${vs[@]}"
+}
+
 for pkg in "${missing[@]}"; do
-  if ! compgen -G "$dl/${pkg}_*.dsc" >/dev/null; then
-    echo "sources: apt-get source --download-only $pkg" >&2
-    (cd "$dl" && apt-get "${apt_opts[@]}" source --download-only -qq "$pkg" >/dev/null)
-  fi
-  # The newest .dsc of the package (bookworm-security may hold a newer one than bookworm).
-  dsc=$(ls -1 "$dl/${pkg}"_*.dsc | sort -V | tail -n 1)
-  rm -rf "$src/$pkg.tmp"
-  dpkg-source -q -x --no-check "$dsc" "$src/$pkg.tmp" >/dev/null
-  cp "$dsc" "$src/$pkg.tmp/.unifit-dsc" # which version was unpacked, for fixtures/source-trees/README.md
-  mv "$src/$pkg.tmp" "$src/$pkg"
+  # The newest version first. When the archive cannot serve all of its files (seen: the deb.debian.org proxy here
+  # answers 404 for the .dsc and .debian.tar.xz of nginx 1.22.1-9+deb12u11 in bookworm-security although the
+  # Sources index lists them), the next version down is fetched, still with apt-get source from the same index.
+  dsc=""
+  for ver in $(versions_of "$pkg"); do
+    want="$dl/${pkg}_${ver#*:}.dsc"
+    if [ ! -f "$want" ]; then
+      echo "sources: apt-get source --download-only $pkg=$ver" >&2
+      if ! (cd "$dl" && apt-get "${apt_opts[@]}" source --download-only -qq "$pkg=$ver" >/dev/null); then
+        echo "sources: $pkg $ver could not be downloaded, trying an older version" >&2
+        rm -f "$want"
+        continue
+      fi
+    fi
+    dsc=$want
+    break
+  done
+  [ -n "$dsc" ] || { echo "sources: no version of $pkg could be downloaded" >&2; exit 1; }
+  # Unpacked next to the downloads (dpkg-source leaves links to the upstream tarballs beside the tree it makes),
+  # then moved into place whole, so that an interrupted run leaves no half tree in .cache/src.
+  tmp="$dl/unpack/$pkg"
+  rm -rf "$dl/unpack"
+  mkdir -p "$dl/unpack"
+  dpkg-source -q -x --no-check "$dsc" "$tmp" >/dev/null
+  # quilt's .pc/ keeps unpatched copies of the files the Debian patches change: not part of the source.
+  rm -rf "$tmp/.pc"
+  cp "$dsc" "$tmp/.unifit-dsc" # which version was unpacked, for fixtures/source-trees/README.md
+  mv "$tmp" "$src/$pkg"
+  rm -rf "$dl/unpack"
 done
