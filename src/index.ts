@@ -20,3 +20,7 @@ export { formatPatch } from "./report/patch.js";
 export { loadRules } from "./rules/load.js";
 export type { Rule, RuleHit } from "./rules/types.js";
 export { parseSource } from "./source/index.js";
+export { explainRule, explainSyscall, formatExplanation } from "./report/explain.js";
+export type { RuleExplanation, SyscallExplanation } from "./report/explain.js";
+export { compareMatrix, formatMatrix } from "./report/compare.js";
+export type { Matrix } from "./report/compare.js";

@@ -9,7 +9,13 @@ import {
   UsageError,
   VERSION,
   failsOn,
+  compareMatrix,
+  explainRule,
+  explainSyscall,
+  formatExplanation,
+  formatMatrix,
   formatTargetsCsv,
+  loadRules,
   formatTargetsTable,
   formatters,
   listTargets,
@@ -131,6 +137,34 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         for (const p of plan.patches) if (p.after !== p.before) writeFileSync(p.path, p.after);
       } else io.stdout.write(formatPatch(plan.patches, process.cwd()));
       if (plan.errors.length > 0) code = EXIT_ERROR;
+    });
+
+  program
+    .command("explain")
+    .description("what each target does with a syscall (status, note, upstream evidence), or what a rule finds and how each target rates it")
+    .argument("<name>", "a syscall name (e.g. clone) or a rule id (e.g. fork-then-exec)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((name: string, flags: { format: string }) => {
+      const db = loadDatabase();
+      const rule = loadRules(db).find((r) => r.id === name);
+      const e = rule !== undefined ? explainRule(db, rule) : explainSyscall(db, name);
+      if (e === undefined) throw new UsageError(`"${name}" is neither a syscall nor a rule id (see \`unifit targets\` and rules/README.md)`);
+      io.stdout.write(flags.format === "json" ? JSON.stringify(e, null, 2) + "\n" : formatExplanation(e));
+    });
+
+  program
+    .command("compare")
+    .description("one matrix for an application: rows are findings, columns are targets, to pick the best target")
+    .argument("<paths...>", "ELF files, C/C++ sources or directories")
+    .option("-t, --target <names>", 'targets, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((paths: string[], flags: { target: string[]; sysroot: string; format: string }) => {
+      const report = scanPaths(paths, { targets: flags.target.length > 0 ? flags.target : ["all"], sysroot: flags.sysroot, failOn: "none" });
+      for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      const m = compareMatrix(report);
+      io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));
+      if (report.errors.length > 0) code = EXIT_ERROR;
     });
 
   program

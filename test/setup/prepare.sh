@@ -38,3 +38,4 @@ for pkg in nginx redis-tools sqlite3 busybox-static shfmt ripgrep; do
     mv "$dest.tmp" "$dest"
   fi
 done
+bash "$root/test/setup/sources.sh" || echo "prepare: test/setup/sources.sh failed; test/source/real-trees.test.ts will skip the missing trees" >&2

@@ -71,7 +71,7 @@ describe("parseSource: calls", () => {
         ],
         inLoop: false,
         order: 1,
-        location: { file: path, line: 6, column: 5, endLine: 6, endColumn: 58 },
+        location: { file: path, line: 6, column: 5, endLine: 6, endColumn: 57 },
         excerpt: 'execl("/bin/sh", "sh", "-c", "echo hi\\n", (char *)0);',
         conditions: [],
         function: "spawn",
@@ -312,7 +312,7 @@ describe("parseSource: degraded input", () => {
     assert.equal(file.bytes, bytes.length);
     const [puts, open] = calls(file.facts);
     assert.equal(puts?.args[0]?.value, "na\u00efve");
-    assert.equal(open?.location.column, 33);
+    assert.equal(open?.location.column, 31);
     assert.deepEqual(
       byKind(file.facts, "string").map((s) => s.value),
       ["/proc/\u00e9"],
