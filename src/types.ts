@@ -29,6 +29,8 @@ export interface Via {
   address?: string;
   /** For kind site: how the number was found (immediate, zeroed, copied). */
   how?: string;
+  /** For clone sites: the flags found at the site, which decide whether it makes a thread or a process. */
+  flags?: string;
   /** Usage mode implied by the function, e.g. "process" for fork → clone. */
   mode?: string;
   /** Where the function → syscall fact comes from: the curated map of this libc flavour. */

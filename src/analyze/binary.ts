@@ -42,6 +42,24 @@ export interface BinaryAnalysis {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const CLONE_THREAD = 0x10000;
 
+const CLONE_FLAG_NAMES: readonly [number, string][] = [
+  [0x100, "CLONE_VM"], [0x200, "CLONE_FS"], [0x400, "CLONE_FILES"], [0x800, "CLONE_SIGHAND"], [0x1000, "CLONE_PIDFD"],
+  [0x2000, "CLONE_PTRACE"], [0x4000, "CLONE_VFORK"], [0x8000, "CLONE_PARENT"], [0x10000, "CLONE_THREAD"],
+  [0x20000, "CLONE_NEWNS"], [0x40000, "CLONE_SYSVSEM"], [0x80000, "CLONE_SETTLS"], [0x100000, "CLONE_PARENT_SETTID"],
+  [0x200000, "CLONE_CHILD_CLEARTID"], [0x1000000, "CLONE_CHILD_SETTID"], [0x2000000, "CLONE_NEWCGROUP"],
+  [0x4000000, "CLONE_NEWUTS"], [0x8000000, "CLONE_NEWIPC"], [0x10000000, "CLONE_NEWUSER"], [0x20000000, "CLONE_NEWPID"],
+  [0x40000000, "CLONE_NEWNET"], [0x80000000, "CLONE_IO"],
+];
+
+/** clone's flags as text, e.g. "CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD": the fact that decides the mode. */
+export function cloneFlags(v: number): string {
+  const parts = CLONE_FLAG_NAMES.filter(([bit]) => (v & bit) !== 0).map(([, n]) => n);
+  const sig = v & 0xff;
+  if (sig === 17) parts.push("SIGCHLD");
+  else if (sig !== 0) parts.push(`signal ${sig}`);
+  return parts.join("|") || "0";
+}
+
 function listFunctions(names: readonly string[], max = 8): string[] {
   const unique = [...new Set(names)].sort();
   return unique.length > max ? [...unique.slice(0, max), `… ${unique.length - max} more`] : unique;
@@ -131,7 +149,11 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     // clone's flags decide what it creates: without CLONE_THREAD it is a new process.
     if (name === "clone" && s.arg0 !== undefined) ref.mode = (s.arg0 & CLONE_THREAD) !== 0 ? "thread" : "process";
     const via: Via = { kind: "site", function: s.function, address: hex(s.addr), how: s.how, source: "code" };
+    if (name === "clone" && s.arg0 !== undefined) via.flags = cloneFlags(s.arg0);
+    // In a statically linked libc the site sits in the libc function itself: the curated map's qualifiers apply.
+    const inMap = map?.functions.get(s.function.replace(/^__(libc_)?/, "")) ?? map?.functions.get(s.function);
     if (tolerated.has(name)) via.tolerated = true;
+    else if (inMap?.conditional.has(name) === true) via.conditional = true;
     out.add(ref, via, confidence);
   }
 

@@ -11,7 +11,7 @@ function cmp(a: string, b: string): number {
 }
 
 const viaKey = (v: Via): string =>
-  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.address ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : "", v.errorPath ? "e" : "", v.rarePath ? "r" : ""].join("\u0000");
+  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.address ?? "", v.flags ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : "", v.errorPath ? "e" : "", v.rarePath ? "r" : ""].join("\u0000");
 
 export class SyscallCollector {
   private readonly reached = new Map<string, { modes: Set<string>; via: Map<string, Via>; confidence: Confidence }>();

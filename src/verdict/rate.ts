@@ -17,7 +17,7 @@ const SEVERITY_RANK: Record<Severity, number> = { blocker: 0, warning: 1, info: 
 
 function viaLabel(v: Via): string {
   if (v.kind === "startup") return "libc start-up";
-  if (v.kind === "site") return `${v.function} (code at ${v.address})`;
+  if (v.kind === "site") return `${v.function} (code at ${v.address}${v.flags !== undefined ? `, flags ${v.flags}` : ""})`;
   if (v.kind === "source") return `${v.function} (${v.address})`;
   return v.version ? `${v.function}@${v.version}` : `${v.function}`;
 }
