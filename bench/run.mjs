@@ -8,14 +8,26 @@
 // peer and unifit alternating (swapping which goes first each run): wall time per full pass, and peak RSS of the
 // largest process (GNU time's %M). The files unifit refuses (exit 2) are counted in its first pass from the one
 // stderr line it prints per report error. Prints a table of medians and the ratio objdump/unifit, and appends one
-// JSON record to bench/results/<YYYY-MM-DD>.jsonl. Options: --runs N (3), --quick (first 200 files, 1 run),
-// --no-node (skip the node case). Never used in tests: timings belong here, not in assertions.
+// JSON record to bench/results/<YYYY-MM-DD>.jsonl.
+//
+// Source section: every .c/.h file of the Debian source trees that test/setup/sources.sh unpacks into .cache/src/
+// (nginx, redis, lighttpd, memcached), measured four ways in the same run: tree-sitter parsing alone (in-process,
+// tree-sitter and tree-sitter-c from node_modules), unifit's extraction alone (parseSource), unifit's full source
+// analysis in-process (scanFile: extraction + rule matching + rating for every target) and the CLI
+// (`unifit scan <dirs…>`, one process). Medians, lines/s, MB/s and the overhead ratio unifit / parse-only.
+//
+// Options: --runs N (3), --quick (first 200 binary files, 1 run), --no-node (skip the node case), --only-source (skip
+// the binary cases), --no-source (skip the source section). Never used in tests: timings belong here, not in
+// assertions.
 
 import { spawnSync } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist/src/cli/main.js");
@@ -26,18 +38,21 @@ const NODE_BINARY = "/usr/bin/node";
 
 // ---- options ----
 const argv = process.argv.slice(2);
-const opts = { runs: 3, quick: false, node: true };
+const opts = { runs: 3, quick: false, node: true, binary: true, source: true };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--quick") opts.quick = true;
   else if (a === "--no-node") opts.node = false;
+  else if (a === "--only-source") opts.binary = false;
+  else if (a === "--no-source") opts.source = false;
   else if (a === "--runs" || a.startsWith("--runs=")) {
     const v = a.includes("=") ? a.slice(7) : argv[++i];
     opts.runs = Number(v);
     if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs needs a positive integer, not "${v}"`);
-  } else fail(`unknown option "${a}" (options: --runs N, --quick, --no-node)`);
+  } else fail(`unknown option "${a}" (options: --runs N, --quick, --no-node, --only-source, --no-source)`);
 }
 if (opts.quick && !argv.some((a) => a.startsWith("--runs"))) opts.runs = 1;
+if (!opts.binary && !opts.source) fail("--only-source and --no-source together leave nothing to measure");
 
 function fail(msg) {
   console.error(`bench: ${msg}`);
@@ -79,18 +94,20 @@ const packages = existsSync(benchDir) ? readdirSync(benchDir).filter((d) => !d.e
 const debsDir = path.join(root, ".cache/bench-debs");
 const debs = existsSync(debsDir) ? readdirSync(debsDir).filter((f) => f.endsWith(".deb")).sort() : [];
 const roots = ["/usr/bin", "/usr/sbin", ...packages.map((p) => path.join(benchDir, p))];
-let corpus = roots.flatMap((r) => elfFiles(r).sort());
+let corpus = opts.binary ? roots.flatMap((r) => elfFiles(r).sort()) : [];
 if (opts.quick) corpus = corpus.slice(0, QUICK_FILES);
 const sizeOf = (files) => files.reduce((n, f) => n + statSync(f).size, 0);
-const cases = [{ name: "corpus", files: corpus, bytes: sizeOf(corpus) }];
-if (opts.node && existsSync(NODE_BINARY)) cases.push({ name: "node", files: [NODE_BINARY], bytes: sizeOf([NODE_BINARY]) });
-else if (opts.node) console.error(`bench: ${NODE_BINARY} not found, skipping the node case`);
+const cases = opts.binary ? [{ name: "corpus", files: corpus, bytes: sizeOf(corpus) }] : [];
+if (opts.binary && opts.node && existsSync(NODE_BINARY)) cases.push({ name: "node", files: [NODE_BINARY], bytes: sizeOf([NODE_BINARY]) });
+else if (opts.binary && opts.node) console.error(`bench: ${NODE_BINARY} not found, skipping the node case`);
 
 if (!existsSync(cli)) fail(`${path.relative(root, cli)} is missing: run \`npm run build\` first`);
 const mb = (bytes) => bytes / 1e6;
-console.log(`corpus: ${corpus.length} ELF files, ${mb(cases[0].bytes).toFixed(1)} MB` +
-  ` (/usr/bin, /usr/sbin, ${packages.length} packages in .cache/bench)${opts.quick ? " [quick]" : ""}`);
-if (packages.length === 0) console.log("bench: .cache/bench is empty; run bash bench/corpus.sh for the Debian packages");
+if (opts.binary) {
+  console.log(`corpus: ${corpus.length} ELF files, ${mb(cases[0].bytes).toFixed(1)} MB` +
+    ` (/usr/bin, /usr/sbin, ${packages.length} packages in .cache/bench)${opts.quick ? " [quick]" : ""}`);
+  if (packages.length === 0) console.log("bench: .cache/bench is empty; run bash bench/corpus.sh for the Debian packages");
+}
 
 // ---- running ----
 const hasTime = existsSync(TIME);
@@ -166,9 +183,11 @@ for (let run = 0; run < opts.runs; run++) {
 }
 
 // ---- summary ----
-console.log(`unifit refused ${refused.length} of ${corpus.length} corpus files (exit 2 on their batches)`);
-for (const r of refused.slice(0, 10)) console.log(`  ${r.path}: ${r.message}`);
-if (refused.length > 10) console.log(`  … and ${refused.length - 10} more (all in the JSON record)`);
+if (opts.binary) {
+  console.log(`unifit refused ${refused.length} of ${corpus.length} corpus files (exit 2 on their batches)`);
+  for (const r of refused.slice(0, 10)) console.log(`  ${r.path}: ${r.message}`);
+  if (refused.length > 10) console.log(`  … and ${refused.length - 10} more (all in the JSON record)`);
+}
 for (const c of cases) {
   const res = results[c.name];
   for (const t of ["objdump", "unifit"]) {
@@ -182,7 +201,7 @@ for (const c of cases) {
 }
 
 const pad = (s, n) => String(s).padStart(n);
-console.log(`\n${"case".padEnd(8)} ${"tool".padEnd(12)} ${pad("median s", 9)} ${pad("files/s", 9)} ${pad("MB/s", 8)} ${pad("peak RSS MB", 12)}  runs (s)`);
+if (opts.binary) console.log(`\n${"case".padEnd(8)} ${"tool".padEnd(12)} ${pad("median s", 9)} ${pad("files/s", 9)} ${pad("MB/s", 8)} ${pad("peak RSS MB", 12)}  runs (s)`);
 for (const c of cases) {
   for (const t of ["objdump", "unifit"]) {
     const m = results[c.name][t];
@@ -191,11 +210,204 @@ for (const c of cases) {
       ` ${pad(m.mbPerS.toFixed(1), 8)} ${pad(rss, 12)}  ${m.runs.map((r) => r.wallS.toFixed(2)).join(" ")}`);
   }
 }
-console.log("");
+if (opts.binary) console.log("");
 for (const c of cases) {
   const r = results[c.name].ratio;
   const text = r >= 1 ? `${r.toFixed(1)}× faster than` : `${(1 / r).toFixed(1)}× slower than`;
   console.log(`${c.name}: unifit is ${text} objdump -d (median of ${opts.runs} run${opts.runs > 1 ? "s" : ""}, ${c.files.length} file${c.files.length > 1 ? "s" : ""}, ${mb(c.bytes).toFixed(1)} MB)`);
+}
+
+// ---- source section ----
+// Measured after the binary cases, before the record is written.
+
+const SOURCE_PACKAGES = ["nginx", "redis", "lighttpd", "memcached"];
+const SOURCE_EXT = /\.(c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$/i; // what `unifit scan <dir>` picks up (src/input/expand.ts)
+
+/** Regular files under dir whose names match re, recursively, sorted; symlinks are not followed. */
+function filesMatching(dir, re, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) filesMatching(p, re, out);
+    else if (e.isFile() && re.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const countLines = (buf) => {
+  let n = 0;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
+  return buf.length > 0 && buf[buf.length - 1] !== 10 ? n + 1 : n;
+};
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Text of a source file as unifit reads it: UTF-8, or Latin-1 when it is not valid UTF-8. */
+function decode(buf) {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    return buf.toString("latin1");
+  }
+}
+
+// A full garbage collection before each in-process pass, so that no pass pays for the garbage of the one before
+// (tree-sitter trees hold native memory that V8 does not see, so it collects them late). --expose-gc can be turned on
+// at run time; the gc function then appears in contexts created after that.
+v8.setFlagsFromString("--expose-gc");
+const collectGarbage = vm.runInNewContext("gc");
+
+/** Wall seconds and CPU seconds (user + system, this process) taken by fn(file) over every file, in order. */
+function timed(files, fn) {
+  collectGarbage();
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (const f of files) fn(f);
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return { wallS: round(wallS), cpuS: round((c.user + c.system) / 1e6) };
+}
+
+async function measureSource() {
+  const srcRoot = path.join(root, ".cache/src");
+  const dirs = SOURCE_PACKAGES.map((p) => path.join(srcRoot, p));
+  const absent = dirs.filter((d) => !existsSync(d));
+  if (absent.length > 0) {
+    console.log(`\nsource trees absent, run bash test/setup/sources.sh (missing: ${absent.map((d) => path.relative(root, d)).join(", ")})`);
+    return null;
+  }
+
+  // The corpus: every .c/.h file. The CLI, given the directories, also scans their few C++ files; its own set is
+  // counted separately so that its lines/s and MB/s are over what it actually read.
+  const files = dirs.flatMap((d) => filesMatching(d, /\.[ch]$/));
+  const cliFiles = dirs.flatMap((d) => filesMatching(d, SOURCE_EXT));
+  const size = (list) => {
+    let bytes = 0;
+    let lines = 0;
+    for (const f of list) {
+      const buf = readFileSync(f); // also warms the page cache
+      bytes += buf.length;
+      lines += countLines(buf);
+    }
+    return { files: list.length, bytes, lines };
+  };
+  const corpusInfo = size(files);
+  const cliInfo = size(cliFiles);
+  const versions = Object.fromEntries(SOURCE_PACKAGES.map((p) => {
+    const dsc = path.join(srcRoot, p, ".unifit-dsc");
+    const v = existsSync(dsc) ? /^Version: (.*)$/m.exec(readFileSync(dsc, "utf8"))?.[1] : undefined;
+    return [p, v ?? "unknown"];
+  }));
+  console.log(`\nsource: ${corpusInfo.files} .c/.h files, ${corpusInfo.lines} lines, ${mb(corpusInfo.bytes).toFixed(1)} MB` +
+    ` (${SOURCE_PACKAGES.map((p) => `${p} ${versions[p]}`).join(", ")})`);
+
+  // (a) tree-sitter alone: its own parser, the C grammar, each file's text fed through the input callback in 16 KiB
+  // chunks as unifit does (src/source/tree-sitter.ts), so that both hand tree-sitter the text the same way;
+  // read + decode + parse, nothing else.
+  const requireHere = createRequire(path.join(root, "package.json"));
+  const Parser = requireHere("tree-sitter");
+  const parser = new Parser();
+  parser.setLanguage(requireHere("tree-sitter-c"));
+  const CHUNK = 16384;
+  const parseOnly = (f) => {
+    const text = decode(readFileSync(f));
+    parser.parse((i) => (i >= text.length ? "" : text.slice(i, i + CHUNK)));
+  };
+
+  // (b) unifit in-process: extraction alone (parseSource), and the full source analysis of scanFile (read,
+  // parseSource, rule matching, syscalls, rating for every target), with the database and rules loaded once.
+  const unifit = await import(pathToFileURL(path.join(root, "dist/src/index.js")).href);
+  const db = unifit.loadDatabase();
+  const surfaces = unifit.selectTargets(db, ["all"]);
+  const rules = unifit.loadRules(db);
+  const extractOnly = (f) => unifit.parseSource(f);
+  const scanInProcess = (f) => {
+    const r = unifit.scanFile(f, db, surfaces, { rules });
+    if ("code" in r) fail(`scanFile refused ${f}: ${r.message}`);
+  };
+  const cliTool = {
+    label: "unifit scan (CLI)",
+    cmd: process.execPath,
+    args: (paths) => [cli, "scan", ...paths, "--format", "json", "-o", "/dev/null", "--fail-on", "none"],
+    ok: (status) => status === 0,
+  };
+
+  const modes = {
+    parse: { label: "tree-sitter parse", info: corpusInfo, run: () => timed(files, parseOnly) },
+    extract: { label: "unifit parseSource", info: corpusInfo, run: () => timed(files, extractOnly) },
+    scan: { label: "unifit scanFile", info: corpusInfo, run: () => timed(files, scanInProcess) },
+    cli: {
+      label: "unifit scan (CLI)",
+      info: cliInfo,
+      run: () => {
+        const r = runOnce(cliTool, cliTool.args(dirs));
+        return { wallS: round(r.wallS), cpuS: r.cpuS === null ? null : round(r.cpuS), peakRssKB: r.peakRssKB };
+      },
+    },
+  };
+  // Warm-up, not timed: loads the grammars and lets the JIT compile the in-process paths.
+  const warm = files.slice(0, 50);
+  for (const f of warm) { parseOnly(f); extractOnly(f); scanInProcess(f); }
+
+  const names = Object.keys(modes);
+  const res = Object.fromEntries(names.map((n) => [n, { runs: [] }]));
+  for (let run = 0; run < opts.runs; run++) {
+    // Rotate which mode goes first, so that drift in the machine falls on all of them.
+    const order = names.map((_, i) => names[(i + run) % names.length]);
+    for (const n of order) {
+      const r = modes[n].run();
+      res[n].runs.push(r);
+      process.stderr.write(`  run ${run + 1}/${opts.runs} source ${modes[n].label}: ${r.wallS.toFixed(2)} s\n`);
+    }
+  }
+  for (const n of names) {
+    const m = res[n];
+    const { files: nf, bytes, lines } = modes[n].info;
+    m.files = nf;
+    m.medianS = round(median(m.runs.map((r) => r.wallS)));
+    m.medianCpuS = m.runs.every((r) => r.cpuS !== null) ? round(median(m.runs.map((r) => r.cpuS))) : null;
+    m.linesPerS = Math.round(lines / m.medianS);
+    m.mbPerS = round(mb(bytes) / m.medianS, 2);
+  }
+  // Overhead: unifit / parse-only, in time per byte (the CLI reads a few more files than the others), from the
+  // median wall times and, less sensitive to other load on the machine, from the median CPU times.
+  const ratioOf = (n, key) => {
+    const a = res[n][key];
+    const b = res.parse[key];
+    return a === null || b === null ? null : round((a / modes[n].info.bytes) / (b / modes.parse.info.bytes), 2);
+  };
+  const overhead = {
+    wall: { extract: ratioOf("extract", "medianS"), scan: ratioOf("scan", "medianS"), cli: ratioOf("cli", "medianS") },
+    cpu: { extract: ratioOf("extract", "medianCpuS"), scan: ratioOf("scan", "medianCpuS"), cli: ratioOf("cli", "medianCpuS") },
+    goal: 1.5, // for scan: in-process extraction + rule matching against parsing alone
+  };
+
+  const fmt = (x) => (x === null ? "n/a" : x.toFixed(2));
+  console.log(`\n${"source".padEnd(20)} ${pad("median s", 9)} ${pad("CPU s", 7)} ${pad("lines/s", 10)} ${pad("MB/s", 7)}` +
+    ` ${pad("×parse", 7)} ${pad("×parse CPU", 10)}  runs (s)`);
+  for (const n of names) {
+    const m = res[n];
+    const [w, c] = n === "parse" ? [1, 1] : [overhead.wall[n], overhead.cpu[n]];
+    console.log(`${modes[n].label.padEnd(20)} ${pad(m.medianS.toFixed(2), 9)} ${pad(fmt(m.medianCpuS), 7)} ${pad(m.linesPerS, 10)}` +
+      ` ${pad(m.mbPerS.toFixed(2), 7)} ${pad(fmt(w), 7)} ${pad(fmt(c), 10)}  ${m.runs.map((r) => r.wallS.toFixed(2)).join(" ")}`);
+  }
+  const verdict = overhead.wall.scan <= overhead.goal ? "within" : "over";
+  console.log(`source: unifit in-process (extraction + rules + rating) takes ${fmt(overhead.wall.scan)}× tree-sitter's parse time` +
+    ` (${fmt(overhead.cpu.scan)}× in CPU time; ${verdict} the ${overhead.goal}× goal); the CLI, start-up and JSON report` +
+    ` included, ${fmt(overhead.wall.cli)}×`);
+
+  return {
+    packages: versions,
+    corpus: corpusInfo,
+    cliCorpus: cliInfo,
+    chunkChars: CHUNK,
+    modes: res,
+    overhead,
+  };
+}
+
+const source = opts.source ? await measureSource() : null;
+if (cases.length === 0 && source === null) {
+  console.log("nothing was measured; no record written");
+  process.exit(0);
 }
 
 // ---- record ----
@@ -215,11 +427,13 @@ const record = {
     node: process.version,
     objdump: firstLine("objdump", ["--version"]),
   },
-  options: { runs: opts.runs, quick: opts.quick, node: opts.node, batch: BATCH, peakRss: hasTime ? "GNU time %M, largest process" : null },
-  corpus: { files: corpus.length, bytes: cases[0].bytes, roots: ["/usr/bin", "/usr/sbin", ".cache/bench"], debs },
-  unifit: { refusedCount: refused.length, refused },
+  options: { runs: opts.runs, quick: opts.quick, node: opts.node, binary: opts.binary, source: opts.source, batch: BATCH, peakRss: hasTime ? "GNU time %M, largest process" : null },
+  corpus: opts.binary ? { files: corpus.length, bytes: cases[0].bytes, roots: ["/usr/bin", "/usr/sbin", ".cache/bench"], debs } : null,
+  unifit: opts.binary ? { refusedCount: refused.length, refused } : null,
   cases: results,
+  source,
 };
 const file = path.join(root, "bench/results", `${now.toISOString().slice(0, 10)}.jsonl`);
 appendFileSync(file, JSON.stringify(record) + "\n");
 console.log(`\nrecorded in ${path.relative(root, file)}`);
+

@@ -13,6 +13,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(nginx redis lighttpd memcached)
+# The versions fixtures/source-trees/ was reviewed on (its line numbers belong to them). Tried first; when the
+# archive no longer has one, the newest version it can serve is taken instead, with a warning (the test then tells
+# the difference).
+declare -A pinned=([nginx]=1.22.1-9+deb12u9 [redis]=5:7.0.15-1~deb12u10 [lighttpd]=1.4.69-1 [memcached]=1.6.18-1+deb12u1)
 src="$root/.cache/src"
 dl="$root/.cache/src-dl"
 aptdir="$root/.cache/apt"
@@ -59,11 +63,12 @@ versions_of() {
 }
 
 for pkg in "${missing[@]}"; do
-  # The newest version first. When the archive cannot serve all of its files (seen: the deb.debian.org proxy here
-  # answers 404 for the .dsc and .debian.tar.xz of nginx 1.22.1-9+deb12u11 in bookworm-security although the
-  # Sources index lists them), the next version down is fetched, still with apt-get source from the same index.
+  # The pinned version, then the others newest first. When the archive cannot serve all of a version's files (seen:
+  # the deb.debian.org proxy here answers 404 for the .dsc and .debian.tar.xz of nginx 1.22.1-9+deb12u11 in
+  # bookworm-security although the Sources index lists them), the next one is fetched, still with apt-get source
+  # from the same index.
   dsc=""
-  for ver in $(versions_of "$pkg"); do
+  for ver in "${pinned[$pkg]}" $(versions_of "$pkg" | grep -vxF "${pinned[$pkg]}"); do
     want="$dl/${pkg}_${ver#*:}.dsc"
     if [ ! -f "$want" ]; then
       echo "sources: apt-get source --download-only $pkg=$ver" >&2
@@ -74,6 +79,7 @@ for pkg in "${missing[@]}"; do
       fi
     fi
     dsc=$want
+    [ "$ver" = "${pinned[$pkg]}" ] || echo "sources: warning: $pkg ${pinned[$pkg]} is not available, unpacking $ver (fixtures/source-trees was made from ${pinned[$pkg]})" >&2
     break
   done
   [ -n "$dsc" ] || { echo "sources: no version of $pkg could be downloaded" >&2; exit 1; }

@@ -11,6 +11,13 @@ import { parseSource } from "../../src/source/index.js";
 import { CACHE, fixture } from "../helpers/paths.js";
 
 const PACKAGES = ["nginx", "redis", "lighttpd", "memcached"] as const;
+/** The versions the fixture was reviewed on (test/setup/sources.sh pins the same). */
+const REVIEWED: Record<(typeof PACKAGES)[number], string> = {
+  nginx: "1.22.1-9+deb12u9",
+  redis: "5:7.0.15-1~deb12u10",
+  lighttpd: "1.4.69-1",
+  memcached: "1.6.18-1+deb12u1",
+};
 const CALLEES = new Set([
   "fork", "vfork", "execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe", "fexecve", "system", "popen", "daemon",
 ]);
@@ -36,6 +43,8 @@ describe("call sites in real C trees (Debian 12 sources)", () => {
     const dir = join(CACHE, "src", pkg);
     const skip = existsSync(dir) ? false : `.cache/src/${pkg} is absent: run bash test/setup/sources.sh`;
     it(`${pkg}: parseSource finds exactly the reviewed call sites`, { skip }, (t) => {
+      const dsc = join(dir, ".unifit-dsc");
+      const version = existsSync(dsc) ? (/^Version: (.*)$/m.exec(readFileSync(dsc, "utf8"))?.[1] ?? "unknown") : "unknown";
       const expected = fixtureKeys("call-sites.tsv", pkg);
       const excluded = fixtureKeys("excluded.tsv", pkg).size;
       const found = new Set<string>();
@@ -53,12 +62,13 @@ describe("call sites in real C trees (Debian 12 sources)", () => {
       const missing = [...expected].filter((k) => !found.has(k));
       const extra = [...found].filter((k) => !expected.has(k));
       t.diagnostic(
-        `${pkg}: ${files.length} files, ${lines} lines (${warned} with parse warnings); ${expected.size} reviewed call sites, ` +
+        `${pkg} ${version}: ${files.length} files, ${lines} lines (${warned} with parse warnings); ${expected.size} reviewed call sites, ` +
           `${excluded} grep hits excluded; parseSource found ${found.size}, missing ${missing.length}, extra ${extra.length}`,
       );
       assert.ok(
         missing.length === 0 && extra.length === 0,
         `${pkg}: call sites differ from fixtures/source-trees/call-sites.tsv\n` +
+          (version === REVIEWED[pkg] ? "" : `  (the tree is ${version}; the fixture was reviewed on ${REVIEWED[pkg]})\n`) +
           `  missing (in the fixture, not found): ${missing.join(", ") || "none"}\n` +
           `  extra (found, not in the fixture): ${extra.join(", ") || "none"}`,
       );
