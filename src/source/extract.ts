@@ -1,14 +1,14 @@
 // @fileoverview Turns one tree-sitter tree of C/C++ into SourceFacts (calls, syscall uses, inline asm, pseudo-file
 // strings) with their enclosing function, loop and #if context, plus the list of defined functions.
 //
-// Why no .scm queries and no full cursor walk: in the Node binding every node handed to JS becomes an object with
-// a weak native reference (a few µs each), and every cursor step is a native call (~0.5 µs per node over a whole
-// tree). On OSv's C sources a full JS cursor walk added ~50% to the parse time and query captures ~40%. So the
-// extractor asks tree-sitter once, natively, for the few node types it needs (descendantsOfType, which returns them
-// in document order), reads each one's children through a single reused cursor (numbers and strings, no node
-// objects), and finds the rare SYS_x / "/proc…" tokens with a regular expression over the text, asking the tree
-// only what each hit is. Enclosing function, loops and #if blocks come from a stack of [start, end) ranges swept
-// in document order.
+// Why no .scm queries: in the Node binding every node handed to JS becomes an object with a weak native reference
+// (a few µs each, plus its finalizer), and every cursor step is a native call (~0.1 µs). Measured on OSv, nginx and
+// redis sources: query captures cost ~40% of the parse time, descendantsOfType plus a cursor per call ~40-55%, a JS
+// cursor walk over every node ~55%. So one cursor walks the tree, but enters only the nodes that contain a "mark":
+// a "(" that may open an argument list (every call has one) or a regular-expression hit for the rare tokens
+// (SYS_x / __NR_x, "/proc…" strings). gotoFirstChildForIndex jumps natively to the child holding the next mark, so
+// leaves and paren-free statements are never visited from JS, and no node object is made except for hits. The
+// enclosing function, loops and #if blocks come from a stack of [start, end) ranges kept along the walk.
 
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
@@ -17,7 +17,7 @@ import type { ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } fr
 export interface Extraction {
   facts: SourceFact[];
   functions: { name: string; location: SourceLocation }[];
-  /** ERROR and MISSING nodes in the tree. */
+  /** ERROR nodes met by the walk (at least 1 when the tree has any error; see the end of extractFacts). */
   parseErrors: number;
 }
 
@@ -25,7 +25,6 @@ const MAX_TEXT = 200;
 
 const LOOPS = ["for_statement", "while_statement", "do_statement", "for_range_loop"];
 const CONDITIONALS = ["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef", "preproc_else"];
-const WANTED = ["ERROR", "call_expression", "function_definition", "gnu_asm_expression", ...LOOPS, ...CONDITIONALS];
 const LOOP_SET = new Set(LOOPS);
 const CONDITIONAL_SET = new Set(CONDITIONALS);
 
@@ -210,6 +209,52 @@ function stripTemplateArgs(s: string): string {
   return out;
 }
 
+/** Words before a "(" that make it something other than a call's or a declarator's parenthesis. */
+const NOT_CALLEES = new Set([
+  "if",
+  "while",
+  "for",
+  "switch",
+  "return",
+  "case",
+  "sizeof",
+  "alignof",
+  "_Alignof",
+  "__alignof__",
+  "alignas",
+  "_Alignas",
+  "defined",
+  "catch",
+  "decltype",
+  "typeof",
+  "__typeof",
+  "__typeof__",
+  "noexcept",
+  "static_assert",
+  "_Static_assert",
+  "__attribute__",
+  "__attribute",
+  "__declspec",
+]);
+
+/**
+ * Whether the "(" at `p` can start a call's argument list (or a function declarator's parameters, or asm operands):
+ * the text before it ends in a name, ")", "]", ">" or "}", and the name is not a keyword such as `if` or `sizeof`.
+ * A cast or grouping parenthesis, or a condition, holds any call it contains behind a "(" of its own, so skipping
+ * these only spares the walk; what is a call is still decided by the tree.
+ */
+function mayOpenCall(text: string, p: number): boolean {
+  let q = p - 1;
+  while (q >= 0 && isSpace(text.charCodeAt(q))) q--;
+  if (q < 0) return false;
+  const c = text.charCodeAt(q);
+  if (!isIdentCode(c)) return c === 41 /* ) */ || c === 93 /* ] */ || c === 62 /* > */ || c === 125 /* } */;
+  let w = q;
+  while (w > 0 && isIdentCode(text.charCodeAt(w - 1))) w--;
+  // Only short words can be keywords; checking the length first keeps the common case free of slicing.
+  return q - w > 14 || !NOT_CALLEES.has(text.slice(w, q + 1));
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
 }
@@ -353,8 +398,10 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
             if (!cursor.gotoNextSibling()) break;
           } else if (next === 41 /* ) */ && p === argsEnd - 1) break;
         }
+        cursor.gotoParent();
       }
     }
+    cursor.gotoParent(); // back on the call
     let calleeText = text.slice(start, calleeEnd);
     if (calleeText.includes("/")) calleeText = calleeText.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
     calleeText = calleeText.trim();
@@ -407,6 +454,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
           break;
         }
       } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
     }
     const asmText = decodeStringLiterals(text.slice(tStart, tEnd));
     const { fn, conditions } = context();
@@ -434,21 +482,28 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     return false;
   };
 
-  /** The cursor is on the function_definition. */
+  /** The cursor is on the function_definition, and is left there. */
   const functionName = (): string => {
-    if (!gotoField("declarator")) return "";
-    for (let depth = 0; depth < 64; depth++) {
-      if (!DECLARATOR_WRAPPERS.has(typeAt(cursor))) {
-        return clip(
-          text
-            .slice(cursor.startIndex, cursor.endIndex)
-            .replace(/\s*::\s*/g, "::")
-            .replace(/\s+/g, " "),
-        );
+    let depth = 0;
+    let name = "";
+    if (gotoField("declarator")) {
+      depth++;
+      while (depth < 64) {
+        if (!DECLARATOR_WRAPPERS.has(typeAt(cursor))) {
+          name = clip(
+            text
+              .slice(cursor.startIndex, cursor.endIndex)
+              .replace(/\s*::\s*/g, "::")
+              .replace(/\s+/g, " "),
+          );
+          break;
+        }
+        if (!gotoInnerDeclarator()) break;
+        depth++;
       }
-      if (!gotoInnerDeclarator()) return "";
     }
-    return "";
+    for (; depth > 0; depth--) cursor.gotoParent();
+    return name;
   };
 
   const onHit = (match: RegExpExecArray): void => {
@@ -519,41 +574,108 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     return MACRO_NAME.exec(text)?.[1] ?? "";
   };
 
-  const nodes = root.descendantsOfType(WANTED);
-  let errorNodes = 0;
+  // The rare tokens, found in the text; each is looked up in the tree when the walk passes its position.
+  const hits: RegExpExecArray[] = [];
   HITS.lastIndex = 0;
-  let hit = HITS.exec(text);
-  for (const node of nodes) {
-    const type = node.type;
-    if (type === "ERROR") {
-      errorNodes++;
+  for (let m = HITS.exec(text); m !== null; m = HITS.exec(text)) hits.push(m);
+  let nextHit = 0;
+  const flushHits = (before: number): void => {
+    for (let h = hits[nextHit]; h !== undefined && h.index < before; h = hits[++nextHit]) onHit(h);
+  };
+
+  // Marks: every "(" that may open an argument list, a declarator's parameters or an asm operand list (see
+  // mayOpenCall), and every hit, in text order. The walk enters only nodes that contain an unvisited mark and jumps
+  // straight to the child holding the next one (gotoFirstChildForIndex), so most leaves and paren-free statements are
+  // never visited from JS.
+  const marks: number[] = [];
+  {
+    let h = 0;
+    for (let p = text.indexOf("("); p >= 0; p = text.indexOf("(", p + 1)) {
+      if (!mayOpenCall(text, p)) continue;
+      for (let hit = hits[h]; hit !== undefined && hit.index < p; hit = hits[++h]) marks.push(hit.index);
+      marks.push(p);
+    }
+    for (let hit = hits[h]; hit !== undefined; hit = hits[++h]) marks.push(hit.index);
+  }
+  const markCount = marks.length;
+  let mi = 0;
+  const skipMarks = (end: number): void => {
+    while (mi < markCount && (marks[mi] as number) < end) mi++;
+  };
+
+  let errorNodes = 0;
+  /** Ends of the nodes on the cursor's path, below the current one. */
+  const ends: number[] = [];
+  let currentEnd = cursor.endIndex;
+  for (;;) {
+    const mark = mi < markCount ? (marks[mi] as number) : Infinity;
+    if (mark >= currentEnd) {
+      const up = ends.pop();
+      if (up === undefined) break;
+      cursor.gotoParent();
+      currentEnd = up;
       continue;
     }
-    // Order matters: in tree-sitter 0.25.1, TreeCursor.reset(node) reads the node from the binding's transfer buffer
-    // without marshalling its argument; node.startIndex marshals the node into that buffer first.
-    const start = node.startIndex;
-    cursor.reset(node);
+    // The binding returns the child's index or null (its typings say boolean; index 0 is falsy).
+    if ((cursor.gotoFirstChildForIndex(mark) as unknown) === null) {
+      skipMarks(currentEnd); // inside a leaf token
+      continue;
+    }
+    // Every read is a native call, so the start is read only where it is used. flushHits and popTo take the mark:
+    // no mark lies between this node's start and `mark` (they were all visited), so the result is the same. (A
+    // mark in a gap between children, which only error recovery could leave, costs a needless descent, no more.)
+    const type = typeAt(cursor);
     const end = cursor.endIndex;
-    while (hit !== null && hit.index < start) {
-      onHit(hit);
-      hit = HITS.exec(text);
+    flushHits(mark);
+    popTo(mark);
+    let descend = true;
+    switch (type) {
+      case "call_expression":
+        onCall(cursor.startIndex, end);
+        break;
+      case "function_definition": {
+        const start = cursor.startIndex;
+        const name = functionName();
+        functions.push({ name, location: lines.location(file, start, end) });
+        stack.push({ kind: "function", end, label: name, calls: 0 });
+        break;
+      }
+      case "gnu_asm_expression":
+        onAsm(cursor.startIndex, end);
+        break;
+      case "ERROR":
+        errorNodes++;
+        break;
+      case "argument_list":
+      case "parameter_list":
+      case "parenthesized_expression":
+        // A "(" opening this node is its own first token: there is nothing to find in it.
+        if (text.charCodeAt(mark) === 40 && cursor.startIndex === mark) mi++;
+        break;
+      case "comment":
+      case "string_literal":
+      case "concatenated_string":
+      case "raw_string_literal":
+      case "char_literal":
+      case "system_lib_string":
+      case "preproc_arg":
+        descend = false; // holds no calls; hits inside are handled by onHit
+        break;
+      default:
+        if (LOOP_SET.has(type)) stack.push({ kind: "loop", end, label: "", calls: 0 });
+        else if (CONDITIONAL_SET.has(type)) {
+          stack.push({ kind: "conditional", end, label: directiveText(text, cursor.startIndex), calls: 0 });
+        }
     }
-    popTo(start);
-    if (type === "call_expression") onCall(start, end);
-    else if (type === "function_definition") {
-      const name = functionName();
-      functions.push({ name, location: lines.location(file, start, end) });
-      stack.push({ kind: "function", end, label: name, calls: 0 });
-    } else if (type === "gnu_asm_expression") onAsm(start, end);
-    else if (LOOP_SET.has(type)) stack.push({ kind: "loop", end, label: "", calls: 0 });
-    else if (CONDITIONAL_SET.has(type)) {
-      stack.push({ kind: "conditional", end, label: directiveText(text, start), calls: 0 });
+    if (!descend) {
+      skipMarks(end);
+      cursor.gotoParent();
+      continue;
     }
+    ends.push(currentEnd);
+    currentEnd = end;
   }
-  while (hit !== null) {
-    onHit(hit);
-    hit = HITS.exec(text);
-  }
+  flushHits(Infinity);
 
   facts.sort(
     (a, b) =>
@@ -562,19 +684,20 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
   );
 
-  // ERROR nodes come with the main traversal. MISSING nodes (tokens the parser invented) can only be found by
-  // walking; walking every error path of macro-heavy files costs as much as the extraction itself, so they are
-  // counted only when there is no ERROR node to report.
-  const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : countMissing(root);
+  // The count is of the ERROR nodes the walk entered (those around a "(" or a hit): counting every ERROR and MISSING
+  // node needs a walk of the whole tree, which costs as much as the extraction on macro-heavy code, where a third of
+  // the files have some. Only when the walk met none is the tree searched (along its error paths), so that a broken
+  // file always gets its warning.
+  const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : Math.max(1, countErrors(root));
   return { facts, functions, parseErrors };
 }
 
-/** MISSING nodes, visiting only subtrees that contain an error. */
-function countMissing(root: SyntaxNode): number {
+/** ERROR and MISSING nodes, visiting only subtrees that contain one. */
+function countErrors(root: SyntaxNode): number {
   let count = 0;
   const pending: SyntaxNode[] = [root];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    if (node.isMissing) count++;
+    if (node.isMissing || node.type === "ERROR") count++;
     for (const child of node.children) if (child.hasError || child.isMissing) pending.push(child);
   }
   return count;

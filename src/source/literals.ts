@@ -18,9 +18,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 function isIdentChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36
-  );
+  const lower = code | 0x20;
+  return (code >= 48 && code <= 57) || (lower >= 97 && lower <= 122) || code === 95 || code === 36;
 }
 
 function codePoint(value: number): string {
@@ -150,7 +149,8 @@ export function decodeStringLiterals(src: string): string {
   return out;
 }
 
-const INTEGER = /^([-+]?)\s*(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)(?:[uU](?:ll|LL|l|L|z|Z)?|(?:ll|LL|l|L|z|Z)[uU]?|wb|WB|uwb|UWB)?$/;
+const INTEGER_SUFFIX = "(?:[uU](?:ll|LL|l|L|z|Z)?|(?:ll|LL|l|L|z|Z)[uU]?|wb|WB|uwb|UWB)?";
+const INTEGER = new RegExp(`^([-+]?)\\s*(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)${INTEGER_SUFFIX}$`);
 
 /**
  * The value of an integer literal (decimal, hex, octal, binary; digit separators and suffixes allowed), optionally

@@ -293,7 +293,11 @@ describe("parseSource: degraded input", () => {
   it("keeps facts from the valid part of a file with syntax errors and warns once", () => {
     const path = write(
       "broken.c",
-      ["void ok(void) { fork(); }", "void bad( { int x = ; execve(p, a, e);", "void ok2(void) { system(\"x\"); }"].join("\n"),
+      [
+        "void ok(void) { fork(); }",
+        "void bad( { int x = ; execve(p, a, e);",
+        'void ok2(void) { system("x"); }',
+      ].join("\n"),
     );
     const file = parseSource(path);
     const names = calls(file.facts).map((c) => c.callee);
