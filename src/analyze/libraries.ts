@@ -111,6 +111,22 @@ function expandOrigin(dir: string, originDir: string): string {
 }
 
 /** Reads (or recalls) a library's ELF and its per-export facts, keyed by content hash. */
+/** LibraryFacts as plain JSON (the exports map as entries), so reading it needs no reviver. */
+interface StoredFacts extends Omit<LibraryFacts, "exports"> {
+  exportEntries: [string, ExportFacts][];
+}
+
+function toDisk(f: LibraryFacts): StoredFacts {
+  const { exports, ...rest } = f;
+  return { ...rest, exportEntries: [...exports.entries()] };
+}
+
+function fromDisk(s: StoredFacts | undefined): LibraryFacts | undefined {
+  if (s === undefined || !Array.isArray(s.exportEntries)) return undefined;
+  const { exportEntries, ...rest } = s;
+  return { ...rest, exports: new Map(exportEntries) };
+}
+
 /** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
 const byPath = new Map<string, { size: number; mtimeMs: number; entry: { elf: ElfFile; facts: LibraryFacts | undefined } }>();
 
@@ -146,10 +162,10 @@ function loadFactsByContent(hostPath: string, arch: Arch): { elf: ElfFile; facts
   }
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
   const diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
-  let facts = readCachedJson<LibraryFacts>("lib", diskKey);
+  let facts = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
   if (facts === undefined && elf.machine === arch) {
     facts = analyzeLibrary(elf, bytes, arch);
-    if (facts !== undefined) writeCachedJson("lib", diskKey, facts);
+    if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts));
   }
   const entry = { elf, facts };
   factsCache.set(key, entry);

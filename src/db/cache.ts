@@ -44,11 +44,11 @@ const setReviver = (_key: string, value: unknown): unknown => {
 };
 
 /** A cached JSON value (Maps and Sets restored) by kind and key, or undefined. */
-export function readCachedJson<T>(kind: string, key: string): T | undefined {
+export function readCachedJson<T>(kind: string, key: string, options: { revive?: boolean } = {}): T | undefined {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
   try {
     const text = readFileSync(join(cacheDir(), `${kind}-${key}.json`), "utf8");
-    return JSON.parse(text, setReviver) as T;
+    return (options.revive === false ? JSON.parse(text) : JSON.parse(text, setReviver)) as T;
   } catch {
     return undefined;
   }
