@@ -2,7 +2,7 @@
 
 export { scanFile, scanPaths, selectTargets, UsageError, VERSION } from "./scan/scan.js";
 export type { ScanOptions } from "./scan/scan.js";
-export { loadDatabase, defaultDatabaseDir, rowEvidence } from "./db/load.js";
+export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
 export { DbError } from "./db/errors.js";
 export type { Database, Surface, SurfaceRow, LibcMap, SyscallTable } from "./db/types.js";
 export { readElf, ElfParseError } from "./elf/index.js";

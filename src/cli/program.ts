@@ -20,6 +20,7 @@ import {
   formatters,
   listTargets,
   loadDatabase,
+  withTargetFiles,
   planFixes,
   formatPatch,
   scanPaths,
@@ -61,6 +62,7 @@ interface ScanFlags {
   db?: string;
   sysroot: string;
   libraries: boolean;
+  targetFile: string[];
 }
 
 /** Runs the CLI; returns the exit code instead of exiting. */
@@ -93,8 +95,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--sysroot <dir>", "root of the file system the programs will run on: shared libraries are read from there", "/")
     .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
     .option("--db <dir>", "use another syscall-db directory")
+    .option("--target-file <file>", "add a custom target described in the syscall-db target format (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action((paths: string[], flags: ScanFlags) => {
-      const db = loadDatabase(flags.db);
+      const db = withTargetFiles(loadDatabase(flags.db), flags.targetFile);
       const progress = io.stderr.isTTY === true;
       const report = scanPaths(paths, {
         db,

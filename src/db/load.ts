@@ -109,10 +109,15 @@ function status(file: string, v: unknown, where: string): Status {
   return v as Status;
 }
 
-export function loadSurface(file: string, table: SyscallTable, others: ReadonlyMap<string, Surface> = new Map()): Surface {
+export function loadSurface(
+  file: string,
+  table: SyscallTable,
+  others: ReadonlyMap<string, Surface> = new Map(),
+  options: { anyFileName?: boolean } = {},
+): Surface {
   const doc = readYaml(file);
   const name = str(file, doc, "target");
-  if (name !== basename(file, ".yaml")) throw new DbError(file, `target "${name}" does not match the file name`);
+  if (!options.anyFileName && name !== basename(file, ".yaml")) throw new DbError(file, `target "${name}" does not match the file name`);
   const pm = str(file, doc, "process-model");
   if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `bad process-model "${pm}"`);
   if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
@@ -299,4 +304,19 @@ export function rowEvidence(surface: Surface, row: SurfaceRow): string {
   if (row.repo !== undefined) return `${row.repo}@${row.commit?.slice(0, 12)}:${row.at}`;
   if (up.repo !== undefined) return `${up.repo}@${up.commit?.slice(0, 12)}:${row.at}`;
   return `${up.package}@${up.version}:${row.at}`;
+}
+
+/**
+ * A database with extra target files (in-house unikernels, `--target-file`), validated exactly like the shipped
+ * ones. A custom target may not reuse a shipped name.
+ */
+export function withTargetFiles(db: Database, files: readonly string[]): Database {
+  if (files.length === 0) return db;
+  const surfaces = new Map(db.surfaces);
+  for (const f of files) {
+    const s = loadSurface(resolve(f), db.tables.x86_64, surfaces, { anyFileName: true });
+    if (surfaces.has(s.name)) throw new DbError(f, `target "${s.name}" already exists; give the custom target another name`);
+    surfaces.set(s.name, s);
+  }
+  return { ...db, surfaces };
 }

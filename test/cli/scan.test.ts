@@ -82,3 +82,50 @@ describe("unifit targets", () => {
     assert.match(table, /^target +kind +upstream +commit +date +full +partial +stub +enosys +absent$/m);
   });
 });
+
+describe("custom targets", () => {
+  it("--target-file adds an in-house target in the same format, validated the same way", async () => {
+    const { mkdtempSync, readFileSync: read, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "unifit-target-"));
+    const nanos = read(join(ROOT, "syscall-db", "targets", "nanos.yaml"), "utf8");
+    const good = join(dir, "acme.yaml");
+    writeFileSync(good, nanos.replace(/^target: nanos$/m, "target: acme-os").replace(/^title: .*$/m, "title: ACME OS (in-house)"));
+    const r = runCli(["scan", sample, "--target-file", good, "--target", "acme-os", "--format", "json"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).targets.map((t: { name: string }) => t.name), ["acme-os"]);
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, nanos.replace(/^target: nanos$/m, "target: acme-os").replace(/^( {2}read: \{ status: full), at: "[^"]*"/m, "$1"));
+    const b = runCli(["scan", sample, "--target-file", bad]);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /bad\.yaml: read: missing or empty "at"/);
+    const clash = runCli(["scan", sample, "--target-file", join(ROOT, "syscall-db", "targets", "nanos.yaml")]);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /already exists/);
+  });
+});
+
+describe("unifit explain and compare", () => {
+  it("explain names every target's status for a syscall, and a rule's level per target", () => {
+    const r = runCli(["explain", "execve", "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const e = JSON.parse(r.stdout);
+    assert.equal(e.numbers.x86_64, 59);
+    const nanos = e.targets.find((t: { target: string }) => t.target === "nanos");
+    assert.equal(nanos.status, "absent");
+    assert.match(nanos.evidence, /^nanovms\/nanos@[0-9a-f]{12}:/);
+    const rule = runCli(["explain", "fork-then-exec"]);
+    assert.match(rule.stdout, /^ {2}nanos +blocker +clone \(process\): enosys, execve: absent$/m);
+    assert.equal(runCli(["explain", "no-such-thing"]).code, 2);
+  });
+
+  it("compare prints one row per finding and one column per target", () => {
+    const r = runCli(["compare", sample, "--target", "nanos,gvisor", "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.deepEqual(m.targets, ["gvisor", "nanos"]);
+    const row = m.rows.find((x: { label: string }) => x.label === "syscall clone (process)");
+    assert.deepEqual(row.cells, ["ok", "blocker"]);
+    assert.ok(m.rows.some((x: { label: string }) => x.label === "pattern fork-then-exec"));
+  });
+});
