@@ -42,13 +42,26 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
   const kind: InputKind = file.language;
   const hits: RuleHit[] = [];
   const calls = file.facts.filter((f): f is CallFact => f.kind === "call");
-  const byFunction = new Map<string, CallFact[]>();
+  // Calls by callee name, so a rule looks only at the calls it names (most calls name nothing any rule wants).
+  const byCallee = new Map<string, CallFact[]>();
   for (const c of calls) {
-    const key = c.function ?? "";
-    let list = byFunction.get(key);
-    if (list === undefined) byFunction.set(key, (list = []));
+    let list = byCallee.get(c.callee);
+    if (list === undefined) byCallee.set(c.callee, (list = []));
     list.push(c);
   }
+  let byFunctionCache: Map<string, CallFact[]> | undefined;
+  const byFunction = (): Map<string, CallFact[]> => {
+    if (byFunctionCache === undefined) {
+      byFunctionCache = new Map();
+      for (const c of calls) {
+        const key = c.function ?? "";
+        let list = byFunctionCache.get(key);
+        if (list === undefined) byFunctionCache.set(key, (list = []));
+        list.push(c);
+      }
+    }
+    return byFunctionCache;
+  };
   for (const rule of rules) {
     if (!rule.appliesTo.has(kind)) continue;
     const m = rule.match;
@@ -59,11 +72,11 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
       return h;
     };
     if (m.calls !== undefined) {
-      const names = new Set(m.calls);
-      for (const c of calls) {
+      const candidates = m.calls.flatMap((n) => byCallee.get(n) ?? []).sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+      for (const c of candidates) {
         // A method (obj.wait(), p->fork()) is not the libc function of the same name; std::system is.
-        if (!names.has(c.callee) || /\.|->/.test(c.calleeText) || (m.inLoop === true && !c.inLoop) || !argOk(rule, c)) continue;
-        const peers = byFunction.get(c.function ?? "") ?? [];
+        if (/\.|->/.test(c.calleeText) || (m.inLoop === true && !c.inLoop) || !argOk(rule, c)) continue;
+        const peers = byFunction().get(c.function ?? "") ?? [];
         let then: CallFact | undefined;
         if (m.thenCalls !== undefined) {
           const t = new Set(m.thenCalls);
