@@ -122,6 +122,7 @@ export function loadSurface(
   if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `bad process-model "${pm}"`);
   if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
   const head = { name, title: str(file, doc, "title"), kind: str(file, doc, "kind"), processModel: pm, summary: str(file, doc, "summary").trim(), arch: table.arch } as const;
+  if (doc.profiles !== undefined && !isObj(doc.profiles)) throw new DbError(file, "profiles must be a mapping");
   if (doc["alias-of"] !== undefined) {
     // Another target under a new name: same rows and evidence.
     const of = others.get(String(doc["alias-of"]));
@@ -156,6 +157,8 @@ export function loadSurface(
       row.repo = repo;
       row.commit = commit;
     }
+    const library = optStr(file, raw, "library", where);
+    if (library !== undefined) row.library = library;
     if (raw.modes !== undefined) {
       if (!isObj(raw.modes)) throw new DbError(file, `${where}modes must be a mapping`);
       const allowed = MODES[sc] ?? [];
@@ -170,16 +173,56 @@ export function loadSurface(
   }
   const missing = [...table.byName.keys()].filter((n) => !rows.has(n));
   if (missing.length > 0) throw new DbError(file, `${missing.length} syscalls not listed: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`);
-  return {
-    name,
-    title: str(file, doc, "title"),
-    kind: str(file, doc, "kind"),
-    processModel: pm,
-    summary: str(file, doc, "summary").trim(),
-    upstream,
-    arch: table.arch,
-    rows,
-  };
+  return { ...head, upstream, rows };
+}
+
+/**
+ * A configurable target's build profiles (Unikraft: which libraries are enabled). Each profile is a surface of its
+ * own: a row whose library the profile does not enable becomes absent. The "default" profile keeps the target's
+ * name; the others are named target:profile.
+ */
+export function expandProfiles(file: string, base: Surface): Surface[] {
+  const doc = readYaml(file);
+  if (doc.profiles === undefined) return [base];
+  if (!isObj(doc.profiles) || !isObj(doc.profiles.default)) throw new DbError(file, "profiles: needs a default profile");
+  const out: Surface[] = [];
+  const used = new Set([...base.rows.values()].map((r) => r.library).filter((l): l is string => l !== undefined));
+  const known = new Set<string>();
+  for (const [pname, raw] of Object.entries(doc.profiles)) {
+    if (!isObj(raw)) throw new DbError(file, `profiles.${pname}: expected a mapping`);
+    const libs = raw.libraries;
+    if (!Array.isArray(libs)) throw new DbError(file, `profiles.${pname}: libraries must be a list`);
+    const profile = {
+      description: str(file, raw, "description", `profiles.${pname}: `),
+      libraries: new Set(libs.map(String)),
+      at: str(file, raw, "at", `profiles.${pname}: `),
+      repo: optStr(file, raw, "repo", `profiles.${pname}: `) ?? base.upstream.repo,
+      commit: optStr(file, raw, "commit", `profiles.${pname}: `) ?? base.upstream.commit,
+    };
+    for (const l of profile.libraries) known.add(l);
+    const rows = new Map<string, SurfaceRow>();
+    for (const [sc, row] of base.rows) {
+      if (row.library === undefined || profile.libraries.has(row.library)) rows.set(sc, row);
+      else {
+        rows.set(sc, {
+          status: "absent",
+          at: row.at,
+          ...(row.repo !== undefined && row.commit !== undefined ? { repo: row.repo, commit: row.commit } : {}),
+          library: row.library,
+          note: `provided by ${row.library}, which the ${pname} profile does not enable: the syscall shim returns -ENOSYS`,
+        });
+      }
+    }
+    out.push({
+      ...base,
+      name: pname === "default" ? base.name : `${base.name}:${pname}`,
+      title: `${base.title.replace(/\s*\(.*\)$/, "")} (${pname} profile: ${profile.description})`,
+      rows,
+      profile: { name: pname, description: profile.description, evidence: `${profile.repo}@${profile.commit?.slice(0, 12)}:${profile.at}` },
+    });
+  }
+  for (const l of used) if (!known.has(l)) throw new DbError(file, `library "${l}" is used by a row but enabled by no profile`);
+  return out;
 }
 
 function refs(file: string, v: unknown, table: SyscallTable, where: string): SyscallRef[] {
@@ -287,8 +330,7 @@ function parseDatabase(root: string): Database {
   const files = yamlFiles(join(root, "targets"));
   const isAlias = (f: string): boolean => /^alias-of:/m.test(readFileSync(f, "utf8"));
   for (const file of [...files.filter((f) => !isAlias(f)), ...files.filter(isAlias)]) {
-    const s = loadSurface(file, tables.x86_64, surfaces);
-    surfaces.set(s.name, s);
+    for (const s of expandProfiles(file, loadSurface(file, tables.x86_64, surfaces))) surfaces.set(s.name, s);
   }
   const libcs = new Map<string, LibcMap>();
   for (const file of yamlFiles(join(root, "libc"))) {

@@ -17,6 +17,17 @@ export interface SurfaceRow {
   commit?: string;
   note?: string;
   modes?: Readonly<Record<string, Status>>;
+  /** For targets built from libraries (Unikraft): the library that provides the syscall. */
+  library?: string;
+}
+
+export interface SurfaceProfile {
+  description: string;
+  libraries: ReadonlySet<string>;
+  /** Where the profile's library list was read: path:line in repo@commit. */
+  at: string;
+  repo?: string;
+  commit?: string;
 }
 
 export interface Upstream {
@@ -41,6 +52,8 @@ export interface Surface {
   noPosix?: string;
   /** Set when the target is another target under a new name (firecracker → linux). */
   aliasOf?: string;
+  /** For a build profile of a configurable target (unikraft:full): the profile's name and what it enables. */
+  profile?: { name: string; description: string; evidence: string };
 }
 
 export interface SyscallRef {

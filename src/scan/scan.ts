@@ -44,7 +44,8 @@ const pkg = packageInfo();
 export const VERSION: string = pkg.version;
 
 export function selectTargets(db: Database, names: readonly string[] = ["all"]): Surface[] {
-  const wanted = names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  // "x:default" names the default profile, which carries the target's plain name.
+  const wanted = names.flatMap((n) => n.split(",")).map((n) => n.trim().replace(/:default$/, "")).filter((n) => n !== "");
   if (wanted.length === 0 || wanted.includes("all")) return [...db.surfaces.values()].sort(byName);
   const unknown = wanted.filter((n) => !db.surfaces.has(n));
   if (unknown.length > 0) {
