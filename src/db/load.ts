@@ -17,6 +17,8 @@ const NEEDS_NOTE: ReadonlySet<Status> = new Set(["partial", "stub", "enosys"]);
 export const MODES: Readonly<Record<string, readonly string[]>> = {
   clone: ["thread", "process"],
   clone3: ["thread", "process"],
+  // kill to the program's own pid, or to another process (a worker, a process group, everyone)
+  kill: ["self", "other"],
 };
 
 /** syscall-db/ of this package. */

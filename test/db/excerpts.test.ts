@@ -19,7 +19,7 @@ const EXPECTED: Record<string, string> = {
   "nanos fork": "absent",
   "nanos wait4": "stub",
   "nanos setuid": "stub",
-  "nanos kill": "partial",
+  "nanos kill": "partial other=enosys self=full",
   "osv clone": "partial process=enosys thread=full",
   "osv fork": "absent",
   "osv shmget": "partial",
