@@ -18,6 +18,8 @@ const PF_X = 1;
  */
 const WRAPPERS: Readonly<Record<string, string>> = {
   syscall: "rdi",
+  // clone(fn, stack, flags, …): the syscall is clone, its flags are the third argument
+  __clone: "clone-rdx",
   __syscall_cp: "rdi",
   __syscall: "rdi",
   "syscall.Syscall": "go",

@@ -74,6 +74,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
     Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15].forEach((r, i) => fullIndex.set(r, i));
   const RAX = 0;
+  const RDX = 2;
+  const CLONE = 56;
   const RSP = 4;
   const RDI = 7;
   const STACK0 = 16;
@@ -288,7 +290,14 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         edgeTo.push(target);
         edgeCall.push(fc === FlowControl.Call ? 1 : 0);
         const reg = options.wrappers.get(target);
-        if (reg !== undefined) {
+        if (reg === "clone-rdx") {
+          // A clone() entry (musl and glibc __clone(fn, stack, flags, …)): the number is fixed, the flags in rdx
+          // decide what it creates.
+          const f = resolveAt(RDX);
+          const site: SyscallSite = { addr, kind: "wrapper", nr: CLONE, how: "immediate", wrapper: target };
+          if (f.nr !== null) site.arg0 = f.nr;
+          out.sites.push(site);
+        } else if (reg !== undefined) {
           let r = resolveAt(reg === "rdi" ? RDI : RAX);
           if (r.nr === null && reg === "go") r = resolveAt(STACK0);
           out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target });
