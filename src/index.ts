@@ -24,3 +24,6 @@ export { explainRule, explainSyscall, formatExplanation } from "./report/explain
 export type { RuleExplanation, SyscallExplanation } from "./report/explain.js";
 export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
+export { scanPathsParallel } from "./scan/parallel.js";
+export type { ParallelOptions } from "./scan/parallel.js";
+export { assembleReport } from "./scan/scan.js";

@@ -55,6 +55,8 @@ export interface ReachedSyscall {
   via: Via[];
   /** Further code sites not listed in via (the list keeps the first few). */
   moreSites?: number;
+  /** Further ways in (imported functions, library paths) not listed in via: the report keeps the first 24. */
+  moreVia?: number;
   /** Served by the kernel's vDSO in user space when the platform provides one; the syscall is the fallback. */
   vdso?: boolean;
   confidence: Confidence;

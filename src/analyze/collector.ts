@@ -55,3 +55,14 @@ export class SyscallCollector {
       .sort((a, b) => a.nr - b.nr || cmp(a.name, b.name));
   }
 }
+
+/**
+ * The inventory as the report stores it: at most `max` ways in per syscall (sites are already capped), the count of
+ * the rest in `moreVia`. Ratings are made on the full lists before this.
+ */
+export function capInventory(syscalls: readonly ReachedSyscall[], max = 24): ReachedSyscall[] {
+  return syscalls.map((s) => {
+    if (s.via.length <= max) return s;
+    return { ...s, via: s.via.slice(0, max), moreVia: s.via.length - max };
+  });
+}

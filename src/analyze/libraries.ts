@@ -258,39 +258,92 @@ export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) 
     if (followMemo.size > 256) followMemo.clear(); // bounded: a tree with many library sets recomputes
     followMemo.set(setKey, (memo = new Map()));
   }
-  const visiting = new Set<string>();
-  const follow = (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
+  // Functions that import each other across libraries form cycles; each strongly connected group is solved as a whole
+  // (Tarjan, iterative) and every member remembered with the complete result, so what a function reaches never
+  // depends on which program, or which import, asked first.
+  type Node = { key: string; lib: LoadedLibrary; facts: ExportFacts; succ: string[] };
+  const nodes = new Map<string, Node>();
+  const node = (lib: LoadedLibrary, fn: string): Node | undefined => {
     const key = `${lib.path}\u0000${fn}`;
-    const m = memo.get(key);
-    if (m !== undefined) return m;
-    const facts: ExportFacts | undefined = lib.facts?.exports.get(fn);
+    const known = nodes.get(key);
+    if (known !== undefined) return known;
+    const facts = lib.facts?.exports.get(fn);
     if (facts === undefined) return undefined;
-    const own = (): FollowedFunction => ({
-      direct: new Set(facts.direct),
-      errorPath: new Set(facts.errorPath),
-      indirect: facts.indirect,
-      libraries: new Set([lib.path]),
-    });
-    if (visiting.has(key)) return own();
-    visiting.add(key);
-    const out = own();
-    const importNames = lib.facts?.importNames ?? [];
+    const n: Node = { key, lib, facts, succ: [] };
+    nodes.set(key, n);
+    const names = lib.facts?.importNames ?? [];
     for (const i of facts.imports) {
-      const imp = importNames[i];
+      const imp = names[i];
       if (imp === undefined) continue;
       const target = bindImport(set, imp, undefined);
       if (target === undefined || (target === lib && imp === fn)) continue;
-      const sub = follow(target, imp);
-      if (sub === undefined) continue;
-      for (const x of sub.direct) out.direct.add(x);
-      for (const x of sub.errorPath) if (!out.direct.has(x)) out.errorPath.add(x);
-      if (sub.indirect) out.indirect = true;
-      for (const l of sub.libraries) out.libraries.add(l);
+      const t = node(target, imp);
+      if (t !== undefined) n.succ.push(t.key);
     }
-    for (const x of out.direct) out.errorPath.delete(x);
-    visiting.delete(key);
-    memo.set(key, out);
-    return out;
+    return n;
+  };
+  const follow = (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
+    const rootKey = `${lib.path}\u0000${fn}`;
+    const m = memo.get(rootKey);
+    if (m !== undefined) return m;
+    if (node(lib, fn) === undefined) return undefined;
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const stack: string[] = [];
+    const frames: { key: string; i: number }[] = [{ key: rootKey, i: 0 }];
+    let counter = 0;
+    index.set(rootKey, counter);
+    low.set(rootKey, counter++);
+    stack.push(rootKey);
+    onStack.add(rootKey);
+    while (frames.length > 0) {
+      const top = frames[frames.length - 1] as { key: string; i: number };
+      const n = nodes.get(top.key) as Node;
+      if (top.i < n.succ.length) {
+        const s = n.succ[top.i++] as string;
+        if (memo.has(s)) continue;
+        if (!index.has(s)) {
+          index.set(s, counter);
+          low.set(s, counter++);
+          stack.push(s);
+          onStack.add(s);
+          frames.push({ key: s, i: 0 });
+        } else if (onStack.has(s)) low.set(top.key, Math.min(low.get(top.key) as number, index.get(s) as number));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent !== undefined) low.set(parent.key, Math.min(low.get(parent.key) as number, low.get(top.key) as number));
+      if (low.get(top.key) !== index.get(top.key)) continue;
+      const members: string[] = [];
+      let k: string;
+      do {
+        k = stack.pop() as string;
+        onStack.delete(k);
+        members.push(k);
+      } while (k !== top.key);
+      const out: FollowedFunction = { direct: new Set(), errorPath: new Set(), indirect: false, libraries: new Set() };
+      const inGroup = new Set(members);
+      for (const key of members) {
+        const mn = nodes.get(key) as Node;
+        for (const x of mn.facts.direct) out.direct.add(x);
+        for (const x of mn.facts.errorPath) out.errorPath.add(x);
+        if (mn.facts.indirect) out.indirect = true;
+        out.libraries.add(mn.lib.path);
+        for (const s of mn.succ) {
+          if (inGroup.has(s)) continue;
+          const r = memo.get(s) as FollowedFunction;
+          for (const x of r.direct) out.direct.add(x);
+          for (const x of r.errorPath) out.errorPath.add(x);
+          if (r.indirect) out.indirect = true;
+          for (const l of r.libraries) out.libraries.add(l);
+        }
+      }
+      for (const x of out.direct) out.errorPath.delete(x);
+      for (const key of members) memo.set(key, out);
+    }
+    return memo.get(rootKey);
   };
   return follow;
 }

@@ -24,7 +24,9 @@ import {
   planFixes,
   formatPatch,
   scanPaths,
+  scanPathsParallel,
 } from "../index.js";
+import type { ParallelOptions } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -63,6 +65,7 @@ interface ScanFlags {
   sysroot: string;
   libraries: boolean;
   targetFile: string[];
+  jobs?: number;
 }
 
 /** Runs the CLI; returns the exit code instead of exiting. */
@@ -96,16 +99,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
     .option("--db <dir>", "use another syscall-db directory")
     .option("--target-file <file>", "add a custom target described in the syscall-db target format (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action((paths: string[], flags: ScanFlags) => {
-      const db = withTargetFiles(loadDatabase(flags.db), flags.targetFile);
+    .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs)", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
+      return n;
+    })
+    .action(async (paths: string[], flags: ScanFlags) => {
       const progress = io.stderr.isTTY === true;
-      const report = scanPaths(paths, {
-        db,
+      const opts: ParallelOptions = {
         targets: flags.target.length > 0 ? flags.target : ["all"],
         failOn: flags.failOn,
         sysroot: flags.libraries === false ? null : flags.sysroot,
-        onFile: progress ? (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`) : undefined,
-      });
+        targetFiles: flags.targetFile,
+      };
+      if (flags.db !== undefined) opts.dbDir = flags.db;
+      if (flags.jobs !== undefined) opts.jobs = flags.jobs;
+      if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
+      const report = await scanPathsParallel(paths, opts);
       if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
       const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
       const formatter = formatters[flags.format];

@@ -7,7 +7,7 @@ import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, readElf } from "../elf/index.js";
 import { expandPaths, isSourcePath } from "../input/expand.js";
-import { SyscallCollector } from "../analyze/collector.js";
+import { SyscallCollector, capInventory } from "../analyze/collector.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
 import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
@@ -139,7 +139,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     kind: "elf",
     binary,
     rules: hits.map((h) => rateRuleHit(byId.get(h.ruleId) as Rule, h, surfaces)),
-    syscalls: a.syscalls,
+    syscalls: capInventory(a.syscalls),
     uncertainties: a.uncertainties,
     targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind })),
   };
@@ -182,15 +182,25 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const surfaces = selectTargets(db, options.targets);
   const rules = rulesFor(db, options.rules);
   const { inputs, errors } = expandPaths(paths);
-  const files: FileReport[] = [];
-  const allErrors: InputError[] = [...errors];
+  const results: (FileReport | InputError)[] = [];
   inputs.forEach((input, i) => {
     options.onFile?.(input, i, inputs.length);
-    const r = scanFile(input.path, db, surfaces, options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules });
-    if ("code" in r) allErrors.push(r);
-    else files.push(r);
+    results.push(scanFile(input.path, db, surfaces, options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules }));
   });
-  allErrors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code.localeCompare(b.code)));
+  return assembleReport(surfaces, results, errors, options.failOn ?? "blocker");
+}
+
+/** One deterministic Report from per-file results, in whatever order they came. */
+export function assembleReport(
+  surfaces: readonly Surface[],
+  results: readonly (FileReport | InputError)[],
+  inputErrors: readonly InputError[],
+  failOn: FailOn,
+): Report {
+  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
+  const allErrors = [...inputErrors, ...results.filter((r): r is InputError => "code" in r)];
+  allErrors.sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: pkg.name, version: pkg.version },
@@ -199,7 +209,7 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
       title: s.title,
       upstream: s.upstream.repo !== undefined ? `${s.upstream.repo}@${s.upstream.commit}` : `${s.upstream.package}@${s.upstream.version}`,
     })),
-    failOn: options.failOn ?? "blocker",
+    failOn,
     files,
     errors: allErrors,
     summary: {

@@ -22,6 +22,12 @@ function viaLabel(v: Via): string {
   return v.version ? `${v.function}@${v.version}` : `${v.function}`;
 }
 
+/** A finding names at most this many ways in; the file's syscall inventory lists them all. */
+const MAX_VIA = 12;
+function capVia(labels: string[]): string[] {
+  return labels.length > MAX_VIA ? [...labels.slice(0, MAX_VIA), `… ${labels.length - MAX_VIA} more (see the syscall inventory)`] : labels;
+}
+
 export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
   const byModel = (mode !== undefined ? hints.get(`${syscall}:${mode}`) : undefined) ?? hints.get(syscall);
   if (byModel === undefined) return undefined;
@@ -68,7 +74,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
       status,
       severity,
       evidence: rowEvidence(ctx.surface, row),
-      via: [...new Set(vias.map(viaLabel))].sort(),
+      via: capVia([...new Set(vias.map(viaLabel))].sort()),
     };
     if (mode !== undefined) finding.mode = mode;
     if (qualifier !== undefined) finding.qualifier = qualifier;

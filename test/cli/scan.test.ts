@@ -58,6 +58,11 @@ describe("unifit scan", () => {
     assert.equal(runCli(["scan", sample]).stdout, runCli(["scan", sample]).stdout);
   });
 
+  it("gives the same bytes with one worker thread or several", () => {
+    const args = ["scan", fixture("sample"), fixture("rules", "process-model"), "--format", "json", "--target", "nanos,gvisor"];
+    assert.equal(runCli([...args, "-j", "1"]).stdout, runCli([...args, "-j", "3"]).stdout);
+  });
+
   it("--help names the commands and options", () => {
     const r = runCli(["scan", "--help"]);
     assert.equal(r.code, 0);

@@ -1,0 +1,22 @@
+// @fileoverview A scan worker thread: loads the database and rules once, then scans each file path it is sent and
+// posts the FileReport (or InputError) back.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { loadDatabase, withTargetFiles } from "../db/load.js";
+import type { WorkerSetup } from "./parallel.js";
+import { scanFile, selectTargets } from "./scan.js";
+
+const setup = workerData as WorkerSetup;
+const db = withTargetFiles(loadDatabase(setup.dbDir), setup.targetFiles);
+const surfaces = selectTargets(db, setup.targets);
+
+parentPort?.on("message", (m: { index: number; path: string }) => {
+  let result;
+  try {
+    result = scanFile(m.path, db, surfaces, setup.sysroot === undefined ? {} : { sysroot: setup.sysroot });
+  } catch (e) {
+    // An unexpected failure on one file is that file's error; the other files go on.
+    result = { path: m.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
+  }
+  parentPort?.postMessage({ index: m.index, result });
+});
