@@ -6,6 +6,7 @@ import { scanX86 } from "../disasm/x86.js";
 import type { CodeRegion, CodeScan, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
+import { lowerBound } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -81,17 +82,6 @@ interface Graph {
   indirect: number[];
   /** Per function: site indices. */
   sites: number[][];
-}
-
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 /** The executable parts of the file: SHF_EXECINSTR sections, or PF_X segments when there are no section headers. */

@@ -3,6 +3,7 @@
 
 import { createRequire } from "node:module";
 import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
+import { lowerBound } from "../util/sorted.js";
 
 // iced-x86 is CommonJS with a wasm-bindgen glue; load it once, lazily, so that reading ELF headers stays cheap.
 type Iced = typeof import("iced-x86");
@@ -14,17 +15,6 @@ function load(): Iced {
 
 /** A straight-line run longer than this is not re-decoded: the site stays unresolved. */
 const MAX_RUN_BYTES = 4096;
-
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 /** A growable typed array: millions of edges without boxing or GC churn. */
 class NumList {
