@@ -4,6 +4,7 @@
 import { RELOC_TYPES } from "./constants.js";
 import type { AddressMap } from "./address-map.js";
 import type { ByteReader } from "./reader.js";
+import { relocationLayout } from "./symbols.js";
 import type { RawSymbol, RelocationTable } from "./symbols.js";
 import type { ElfSlot } from "./types.js";
 
@@ -29,9 +30,7 @@ export function readRelocations(
   if (types === undefined) return out;
   const is64 = reader.bits === 64;
   for (const t of tables) {
-    const std = is64 ? (t.rela ? 24 : 16) : t.rela ? 12 : 8;
-    const entsize = t.entsize >= std ? t.entsize : std;
-    const n = Math.floor(t.size / entsize);
+    const { entsize, n } = relocationLayout(reader, t);
     for (let i = 0; i < n; i++) {
       const at = t.offset + i * entsize;
       let offset: number;

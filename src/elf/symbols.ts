@@ -138,6 +138,14 @@ export interface RelocationTable {
   rela: boolean;
 }
 
+/** Entry size (the standard one when the table's is missing or too small) and entry count of a relocation table. */
+export function relocationLayout(reader: ByteReader, t: RelocationTable): { entsize: number; n: number } {
+  const is64 = reader.bits === 64;
+  const std = is64 ? (t.rela ? 24 : 16) : t.rela ? 12 : 8;
+  const entsize = t.entsize >= std ? t.entsize : std;
+  return { entsize, n: Math.floor(t.size / entsize) };
+}
+
 /**
  * One past the highest symbol index any dynamic relocation refers to (0 when none). Used alongside the
  * hash tables because a GNU hash table says nothing about unhashed (undefined) symbols past symoffset:
@@ -147,9 +155,7 @@ export function countFromRelocations(reader: ByteReader, tables: readonly Reloca
   let max = 0;
   const is64 = reader.bits === 64;
   for (const t of tables) {
-    const std = is64 ? (t.rela ? 24 : 16) : t.rela ? 12 : 8;
-    const entsize = t.entsize >= std ? t.entsize : std;
-    const n = Math.floor(t.size / entsize);
+    const { entsize, n } = relocationLayout(reader, t);
     for (let i = 0; i < n; i++) {
       const infoAt = t.offset + i * entsize + (is64 ? 8 : 4);
       const sym = is64 ? reader.u32(infoAt + (reader.little ? 4 : 0), "r_info") : reader.u32(infoAt, "r_info") >>> 8;
