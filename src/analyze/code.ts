@@ -6,7 +6,7 @@ import { scanX86 } from "../disasm/x86.js";
 import type { CodeRegion, CodeScan, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
-import { lowerBound } from "../util/sorted.js";
+import { indexOfSorted, lowerBound, sortUnique, sweepLowerBound } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -71,16 +71,21 @@ export interface CodeAnalysis {
   calls: { caller: string; callee: string; addr: number; inLoop: boolean }[];
 }
 
+/**
+ * The call graph over function starts, in compressed rows (successors of f: succ[succOff[f] .. succOff[f + 1])): a
+ * program such as node has 200,000 functions and millions of edges, so no per-function objects.
+ */
 interface Graph {
-  starts: number[];
-  names: string[];
-  /** Successor function indices per function. */
-  succ: number[][];
-  /** Per function: imported symbols it reaches through slots. */
+  starts: Float64Array;
+  /** Symbol name of function i, or sub_<addr> for a recovered one. */
+  name: (i: number) => string;
+  succOff: Int32Array;
+  succ: Int32Array;
+  /** Per function: imported symbols it reaches through slots (shared empty list for most). */
   imports: string[][];
   /** Per function: indirect transfers not through a slot. */
-  indirect: number[];
-  /** Per function: site indices. */
+  indirect: Int32Array;
+  /** Per function: site indices (shared empty list for most). */
   sites: number[][];
 }
 
@@ -117,7 +122,7 @@ function inRegions(regions: readonly CodeRegion[], addr: number): boolean {
  * that no relocation announces (non-PIE static binaries, Go itabs). Scans aligned words of non-executable
  * PT_LOAD file images.
  */
-function dataPointers(elf: ElfFile, bytes: Uint8Array, known: ReadonlySet<number>): number[] {
+function dataPointers(elf: ElfFile, bytes: Uint8Array, known: ReadonlySet<number>, codeLo: number, codeHi: number): number[] {
   if (elf.bits !== 64 || known.size === 0) return [];
   const out = new Set<number>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -130,44 +135,63 @@ function dataPointers(elf: ElfFile, bytes: Uint8Array, known: ReadonlySet<number
       const hi = view.getUint32(o + (little ? 4 : 0), little);
       if (hi > 0x1fffff) continue; // beyond 2^53: not an address in this file
       const v = hi * 0x100000000 + view.getUint32(o + (little ? 0 : 4), little);
-      if (known.has(v)) out.add(v);
+      if (v >= codeLo && v < codeHi && known.has(v)) out.add(v);
     }
   }
   return [...out];
 }
 
 interface Prepared {
+  elf: ElfFile;
   regions: CodeRegion[];
   scan: CodeScan;
   graph: Graph;
   /** Function indices of the roots. */
-  roots: Set<number>;
+  roots: Int32Array;
   wrapperFns: Set<number>;
   /** Imports reached through each slot. */
   slotNames: Map<number, string>;
   /** PLT stub address → imported name. */
   pltStub: Map<number, string>;
-  /** Every symbol name at an address (aliases: fork and __libc_fork). */
-  aliases: Map<number, string[]>;
   /** Whether an address lies in a PLT section. */
   inPlt: (addr: number) => boolean;
 }
 
+/** Appends to the per-function list i, creating it on first use (most functions have none: they share EMPTY). */
+const EMPTY: never[] = [];
+function pushTo<T>(lists: T[][], i: number, v: T): void {
+  const l = lists[i] as T[];
+  if (l === (EMPTY as T[])) lists[i] = [v];
+  else l.push(v);
+}
+
+function uniqueSorted<T>(l: T[], cmp: (a: T, b: T) => number): void {
+  if (l.length < 2) return;
+  l.sort(cmp);
+  let w = 1;
+  for (let r = 1; r < l.length; r++) if (cmp(l[r] as T, l[w - 1] as T) !== 0) l[w++] = l[r] as T;
+  l.length = w;
+}
+
 function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const regions = codeRegions(elf, bytes);
-  // Named functions: .symtab first, then the dynamic exports.
+  let codeLo = Infinity;
+  let codeHi = -Infinity;
+  for (const r of regions) {
+    codeLo = Math.min(codeLo, r.vaddr);
+    codeHi = Math.max(codeHi, r.vaddr + r.bytes.length);
+  }
+  const inCode = regions.length === 1
+    ? (a: number): boolean => a >= codeLo && a < codeHi
+    : (a: number): boolean => a >= codeLo && a < codeHi && inRegions(regions, a);
+  // Named functions: .symtab first, then the dynamic exports, then Go's function table.
   const named = new Map<number, string>();
-  for (const s of [...elf.symtab, ...elf.exports]) {
-    if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0 && !named.has(s.value)) named.set(s.value, s.name);
+  for (const list of [elf.symtab, elf.exports]) {
+    for (const s of list) {
+      if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0 && !named.has(s.value)) named.set(s.value, s.name);
+    }
   }
   for (const g of elf.goFuncs) if (!named.has(g.addr)) named.set(g.addr, g.name);
-  const aliases = new Map<number, string[]>();
-  for (const s of [...elf.symtab, ...elf.exports]) {
-    if ((s.kind !== "func" && s.kind !== "ifunc") || s.undefined || s.value === 0) continue;
-    const l = aliases.get(s.value);
-    if (l === undefined) aliases.set(s.value, [s.name]);
-    else if (!l.includes(s.name)) l.push(s.name);
-  }
   const wrappers = new Map<number, string>();
   for (const [addr, name] of named) {
     const reg = WRAPPERS[name];
@@ -201,20 +225,13 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     });
   }
 
-  const prelim = [...named.keys()].filter((a) => inRegions(regions, a)).sort((a, b) => a - b);
+  const prelim = sortUnique(Float64Array.from([...named.keys()].filter(inCode)));
   const scan = scanX86(regions, { functionStarts: prelim, wrappers, wrapperSlots });
 
   // Function starts: symbols, call targets, entry, init/fini, relocated and address-taken code pointers.
-  const startSet = new Set<number>(prelim);
-  scan.edgeTo.forEach((to, i) => {
-    if (scan.edgeCall[i] && inRegions(regions, to)) startSet.add(to);
-  });
-  const rootAddrs = new Set<number>();
+  const rootList: number[] = [];
   const addRoot = (a: number): void => {
-    if (a !== 0 && inRegions(regions, a)) {
-      rootAddrs.add(a);
-      startSet.add(a);
-    }
+    if (a !== 0 && inCode(a)) rootList.push(a);
   };
   addRoot(elf.entry);
   elf.initFini.forEach(addRoot);
@@ -223,107 +240,143 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   for (const s of elf.exports) if ((s.kind === "func" || s.kind === "ifunc") && s.value !== 0) addRoot(s.value);
   if (elf.relativeTargets.length === 0) {
     // No relocations to announce function pointers (non-PIE static, Go): look for them in data.
-    dataPointers(elf, bytes, new Set(named.keys())).forEach(addRoot);
+    dataPointers(elf, bytes, new Set(named.keys()), codeLo, codeHi).forEach(addRoot);
   }
-  for (const a of pltStub.keys()) startSet.delete(a);
-  const starts = [...startSet].sort((a, b) => a - b);
-  const names = starts.map((a) => named.get(a) ?? `sub_${a.toString(16)}`);
+  const { edgeFrom, edgeTo, edgeCall } = scan;
+  const candidates = new Float64Array(prelim.length + edgeTo.length + rootList.length);
+  candidates.set(prelim);
+  let nc = prelim.length;
+  for (let i = 0; i < edgeTo.length; i++) {
+    const to = edgeTo[i] as number;
+    if (edgeCall[i] === 1 && inCode(to)) candidates[nc++] = to;
+  }
+  for (const a of rootList) candidates[nc++] = a;
+  let starts = sortUnique(candidates.subarray(0, nc));
+  if (pltStub.size > 0) starts = starts.filter((a) => !pltStub.has(a));
+  starts = starts.slice(); // its own buffer, not a view of the candidates
   const n = starts.length;
-  const fnOf = (addr: number): number => lowerBound(starts, addr);
-  const startIndex = new Map<number, number>();
-  starts.forEach((a, i) => startIndex.set(a, i));
-
-  // Lists are created only for functions that have entries (most have none): no per-function allocation.
-  const EMPTY: never[] = [];
-  const succ: number[][] = new Array<number[]>(n).fill(EMPTY);
-  const imports: string[][] = new Array<string[]>(n).fill(EMPTY);
-  const indirect = new Array<number>(n).fill(0);
-  const sites: number[][] = new Array<number[]>(n).fill(EMPTY);
-  const push = <T,>(lists: T[][], i: number, v: T): void => {
-    const l = lists[i] as T[];
-    if (l === (EMPTY as T[])) lists[i] = [v];
-    else l.push(v);
+  const name = (i: number): string => {
+    const a = starts[i] as number;
+    return named.get(a) ?? `sub_${a.toString(16)}`;
   };
-  const edgeFrom = scan.edgeFrom;
-  const edgeTo = scan.edgeTo;
+
+  // Edges (src → dst function), gathered as pairs and then laid out in rows.
+  const pairSrc = new Int32Array(edgeFrom.length + scan.addressTaken.length);
+  const pairDst = new Int32Array(pairSrc.length);
+  let np = 0;
+  const imports: string[][] = new Array<string[]>(n).fill(EMPTY);
+  const indirect = new Int32Array(n);
+  const sites: number[][] = new Array<number[]>(n).fill(EMPTY);
   // PLT stubs are not code of the function laid out before them (_init): their jumps are the imports themselves.
+  const hasPlt = pltRegions.length > 0;
+  let fnOf = sweepLowerBound(starts);
   for (let i = 0; i < edgeFrom.length; i++) {
-    if (pltRegions.length > 0 && inPlt(edgeFrom[i] as number)) continue;
-    const src = fnOf(edgeFrom[i] as number);
+    const from = edgeFrom[i] as number;
+    if (hasPlt && inPlt(from)) continue;
+    const src = fnOf(from);
     if (src < 0) continue;
     const to = edgeTo[i] as number;
-    const stub = pltStub.get(to);
-    if (stub !== undefined) {
-      push(imports, src, stub);
-      continue;
+    if (hasPlt && inPlt(to)) {
+      const stub = pltStub.get(to);
+      if (stub !== undefined) {
+        pushTo(imports, src, stub);
+        continue;
+      }
     }
-    let dst = startIndex.get(to);
+    // Most edges are branches inside their own function.
+    if (to >= (starts[src] as number) && (src + 1 === n || to < (starts[src + 1] as number))) continue;
+    let dst = indexOfSorted(starts, to);
     // A jump into the middle of another function (a shared tail, a .cold part without a symbol) still leads there.
-    if (dst === undefined && scan.edgeCall[i] === 0 && inRegions(regions, to)) dst = fnOf(to);
-    if (dst !== undefined && dst >= 0 && dst !== src) push(succ, src, dst);
+    if (dst < 0 && edgeCall[i] === 0 && inCode(to)) dst = lowerBound(starts, to);
+    if (dst >= 0 && dst !== src) {
+      pairSrc[np] = src;
+      pairDst[np++] = dst;
+    }
   }
   // A function that takes another's address (a callback it registers or passes on: sa_restorer, dl_main, a thread's
   // start routine) is taken to reach it.
+  fnOf = sweepLowerBound(starts);
   for (let i = 0; i < scan.addressTaken.length; i++) {
-    const dst = startIndex.get(scan.addressTaken[i] as number);
-    if (dst === undefined) continue;
+    const dst = indexOfSorted(starts, scan.addressTaken[i] as number);
+    if (dst < 0) continue;
     const src = fnOf(scan.addressFrom[i] as number);
-    if (src >= 0 && src !== dst) push(succ, src, dst);
+    if (src >= 0 && src !== dst) {
+      pairSrc[np] = src;
+      pairDst[np++] = dst;
+    }
   }
+  const { succOff, succ } = rows(n, pairSrc.subarray(0, np), pairDst.subarray(0, np));
+  fnOf = sweepLowerBound(starts);
   scan.slotFrom.forEach((from, i) => {
-    if (pltRegions.length > 0 && inPlt(from)) return;
+    if (hasPlt && inPlt(from)) return;
     const src = fnOf(from);
     if (src < 0) return;
-    const name = slotNames.get(scan.slotAddr[i] as number);
-    if (name !== undefined) push(imports, src, name);
+    const slotName = slotNames.get(scan.slotAddr[i] as number);
+    if (slotName !== undefined) pushTo(imports, src, slotName);
     else indirect[src] = (indirect[src] as number) + 1;
   });
+  fnOf = sweepLowerBound(starts);
   for (const a of scan.indirect) {
     const src = fnOf(a);
     if (src >= 0) indirect[src] = (indirect[src] as number) + 1;
   }
+  fnOf = sweepLowerBound(starts);
   scan.sites.forEach((s, i) => {
     const f = fnOf(s.addr);
-    if (f >= 0) push(sites, f, i);
+    if (f >= 0) pushTo(sites, f, i);
   });
-  const uniqueSorted = <T,>(l: T[], cmp: (a: T, b: T) => number): T[] => {
-    if (l.length < 2) return l;
-    l.sort(cmp);
-    let w = 1;
-    for (let r = 1; r < l.length; r++) if (cmp(l[r] as T, l[w - 1] as T) !== 0) l[w++] = l[r] as T;
-    l.length = w;
-    return l;
-  };
-  for (const l of succ) uniqueSorted(l, (a, b) => a - b);
   for (const l of imports) uniqueSorted(l, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const roots = new Set<number>();
-  for (const a of rootAddrs) {
-    const i = startIndex.get(a);
-    if (i !== undefined) roots.add(i);
+  const roots = new Int32Array(rootList.length);
+  let nr = 0;
+  for (const a of rootList) {
+    const i = indexOfSorted(starts, a);
+    if (i >= 0) roots[nr++] = i;
   }
   const wrapperFns = new Set<number>();
   for (const a of wrappers.keys()) {
-    const i = startIndex.get(a);
-    if (i !== undefined) wrapperFns.add(i);
+    const i = indexOfSorted(starts, a);
+    if (i >= 0) wrapperFns.add(i);
   }
   return {
+    elf,
     regions,
     scan,
-    graph: {
-      starts,
-      names,
-      succ,
-      imports,
-      indirect,
-      sites,
-    },
-    roots,
+    graph: { starts, name, succOff, succ, imports, indirect, sites },
+    roots: roots.subarray(0, nr),
     wrapperFns,
     slotNames,
     pltStub,
-    aliases,
     inPlt,
   };
+}
+
+/** Edge pairs → compressed rows, each row sorted and without duplicates. */
+function rows(n: number, src: Int32Array, dst: Int32Array): { succOff: Int32Array; succ: Int32Array } {
+  const count = new Int32Array(n + 1);
+  for (let i = 0; i < src.length; i++) count[(src[i] as number) + 1] = (count[(src[i] as number) + 1] as number) + 1;
+  for (let f = 0; f < n; f++) count[f + 1] = (count[f + 1] as number) + (count[f] as number);
+  const fill = count.slice(0, n);
+  const flat = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const f = src[i] as number;
+    flat[fill[f] as number] = dst[i] as number;
+    fill[f] = (fill[f] as number) + 1;
+  }
+  // Sort and de-duplicate each row in place, compacting as we go.
+  const succOff = new Int32Array(n + 1);
+  let w = 0;
+  for (let f = 0; f < n; f++) {
+    const lo = count[f] as number;
+    const hi = count[f + 1] as number;
+    succOff[f] = w;
+    if (hi - lo > 1) flat.subarray(lo, hi).sort();
+    for (let r = lo; r < hi; r++) {
+      const v = flat[r] as number;
+      if (w === succOff[f] || flat[w - 1] !== v) flat[w++] = v;
+    }
+  }
+  succOff[n] = w;
+  return { succOff, succ: flat.slice(0, w) };
 }
 
 /**
@@ -331,22 +384,31 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
  * each sits in a loop of its function (inside the span of a backward branch).
  */
 function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<string>): CodeAnalysis["calls"] {
-  const { scan, graph } = p;
+  const { scan, graph, elf } = p;
   const fnOf = (addr: number): number => lowerBound(graph.starts, addr);
+  // The addresses that mean an interesting callee: a PLT stub of that import, or a function with that name (any of
+  // its aliases, the first in symbol-table order: fork before __libc_fork).
+  const target = new Map<number, string>();
+  for (const list of [elf.symtab, elf.exports]) {
+    for (const s of list) {
+      if ((s.kind !== "func" && s.kind !== "ifunc") || s.undefined || s.value === 0 || !interest.has(s.name)) continue;
+      if (!target.has(s.value)) target.set(s.value, s.name);
+    }
+  }
+  for (const [addr, name] of p.pltStub) {
+    if (interest.has(name)) target.set(addr, name);
+    else target.delete(addr);
+  }
   const found: { f: number; callee: string; addr: number }[] = [];
-  const names = (to: number): string[] => {
-    const stub = p.pltStub.get(to);
-    if (stub !== undefined) return [stub];
-    return p.aliases.get(to) ?? [];
-  };
-  for (let i = 0; i < scan.edgeFrom.length; i++) {
-    const to = scan.edgeTo[i] as number;
-    const hit = names(to).find((n) => interest.has(n));
-    if (hit === undefined) continue;
-    const from = scan.edgeFrom[i] as number;
-    if (p.inPlt(from)) continue;
-    const f = fnOf(from);
-    if (f >= 0 && reachable[f]) found.push({ f, callee: hit, addr: from });
+  if (target.size > 0) {
+    for (let i = 0; i < scan.edgeFrom.length; i++) {
+      const hit = target.get(scan.edgeTo[i] as number);
+      if (hit === undefined) continue;
+      const from = scan.edgeFrom[i] as number;
+      if (p.inPlt(from)) continue;
+      const f = fnOf(from);
+      if (f >= 0 && reachable[f]) found.push({ f, callee: hit, addr: from });
+    }
   }
   scan.slotFrom.forEach((from, i) => {
     if (p.inPlt(from)) return;
@@ -356,23 +418,25 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
     if (f >= 0 && reachable[f]) found.push({ f, callee: name, addr: from });
   });
   if (found.length === 0) return [];
-  // Loops: backward jumps inside the same function, only for functions with interesting calls.
-  const wanted = new Set(found.map((x) => x.f));
+  // Loops: backward jumps inside the same function, only for functions with interesting calls. Edges are in address
+  // order, so each function's own edges are one range of them.
   const loops = new Map<number, [number, number][]>();
-  for (let i = 0; i < scan.edgeFrom.length; i++) {
-    if (scan.edgeCall[i] === 1) continue;
-    const from = scan.edgeFrom[i] as number;
-    const to = scan.edgeTo[i] as number;
-    if (to >= from) continue;
-    const f = fnOf(from);
-    if (!wanted.has(f) || fnOf(to) !== f) continue;
-    let l = loops.get(f);
-    if (l === undefined) loops.set(f, (l = []));
-    l.push([to, from]);
+  for (const f of new Set(found.map((x) => x.f))) {
+    const lo = graph.starts[f] as number;
+    const hi = f + 1 < graph.starts.length ? (graph.starts[f + 1] as number) : Infinity;
+    const l: [number, number][] = [];
+    for (let i = lowerBound(scan.edgeFrom, lo - 1) + 1; i < scan.edgeFrom.length; i++) {
+      const from = scan.edgeFrom[i] as number;
+      if (from >= hi) break;
+      const to = scan.edgeTo[i] as number;
+      if (scan.edgeCall[i] === 1 || to >= from || to < lo) continue;
+      l.push([to, from]);
+    }
+    loops.set(f, l);
   }
   return found
     .map((x) => ({
-      caller: graph.names[x.f] as string,
+      caller: graph.name(x.f),
       callee: x.callee,
       addr: x.addr,
       inLoop: (loops.get(x.f) ?? []).some(([lo, hi]) => x.addr >= lo && x.addr <= hi),
@@ -380,21 +444,25 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
     .sort((a, b) => a.addr - b.addr);
 }
 
-function reach(graph: Graph, roots: Iterable<number>): Uint8Array {
+function reach(graph: Graph, roots: ArrayLike<number>): Uint8Array {
   const seen = new Uint8Array(graph.starts.length);
-  const stack: number[] = [];
-  for (const r of roots) {
+  const stack = new Int32Array(graph.starts.length);
+  let top = 0;
+  const { succOff, succ } = graph;
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i] as number;
     if (!seen[r]) {
       seen[r] = 1;
-      stack.push(r);
+      stack[top++] = r;
     }
   }
-  while (stack.length > 0) {
-    const f = stack.pop() as number;
-    for (const s of graph.succ[f] as number[]) {
+  while (top > 0) {
+    const f = stack[--top] as number;
+    for (let e = succOff[f] as number; e < (succOff[f + 1] as number); e++) {
+      const s = succ[e] as number;
       if (!seen[s]) {
         seen[s] = 1;
-        stack.push(s);
+        stack[top++] = s;
       }
     }
   }
@@ -420,7 +488,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
         int80++;
         continue;
       }
-      const fn = graph.names[f] as string;
+      const fn = graph.name(f);
       if (s.nr !== null) {
         const fact: SiteFact = { nr: s.nr, addr: s.addr, function: fn, how: s.how, kind: s.kind };
         if (s.arg0 !== undefined) fact.arg0 = s.arg0;
@@ -534,18 +602,23 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const unresolvedOwn = graph.sites.map((list, f) =>
     p.wrapperFns.has(f) ? 0 : list.filter((i) => (scan.sites[i] as SyscallSite).nr === null).length,
   );
-  const startIndex = new Map<number, number>();
-  graph.starts.forEach((a, i) => startIndex.set(a, i));
+  const indexOf = (a: number): number => indexOfSorted(graph.starts, a);
   // Every libc function can end in abort(), which flushes streams, takes locks and signals itself: paths through
   // the fatal-error functions are kept apart, so that they qualify findings instead of deciding them.
-  const fatal = new Set<number>();
-  for (const s of [...elf.exports, ...elf.symtab]) {
-    if (!FATAL.has(s.name)) continue;
-    const f = startIndex.get(s.value);
-    if (f !== undefined) fatal.add(f);
+  const fatal = new Uint8Array(n);
+  let anyFatal = false;
+  for (const list of [elf.exports, elf.symtab]) {
+    for (const s of list) {
+      if (!FATAL.has(s.name)) continue;
+      const f = indexOf(s.value);
+      if (f >= 0) {
+        fatal[f] = 1;
+        anyFatal = true;
+      }
+    }
   }
-  const full = sccClosure(graph, own, unresolvedOwn);
-  const closure = fatal.size === 0 ? full : sccClosure({ ...graph, succ: graph.succ.map((l) => l.filter((x) => !fatal.has(x))) }, own, unresolvedOwn);
+  const full = sccClosure(graph, own, unresolvedOwn, undefined);
+  const closure = anyFatal ? sccClosure(graph, own, unresolvedOwn, fatal) : full;
   const exports = new Map<string, ExportFacts>();
   const importNames: string[] = [];
   const importIndex = new Map<string, number>();
@@ -560,10 +633,10 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   };
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
-    const f = startIndex.get(s.value);
-    if (f === undefined || exports.has(s.name)) continue;
+    const f = indexOf(s.value);
+    if (f < 0 || exports.has(s.name)) continue;
     const c = closure.of(f);
-    const all = fatal.size === 0 ? c : full.of(f);
+    const all = anyFatal ? full.of(f) : c;
     const direct = new Set(c.syscalls);
     exports.set(s.name, {
       direct: c.syscalls,
@@ -576,91 +649,110 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   // What indirect calls might reach: the union over every address-taken function (relocated pointers, lea).
   const possible = new Set<number>();
   const taken = new Set<number>();
-  for (const a of [...elf.relativeTargets, ...scan.addressTaken]) {
-    const f = startIndex.get(a);
-    if (f !== undefined) taken.add(f);
+  for (const list of [elf.relativeTargets, scan.addressTaken]) {
+    for (const a of list) {
+      const f = indexOf(a);
+      if (f >= 0) taken.add(f);
+    }
   }
   for (const f of taken) for (const x of closure.of(f).syscalls) possible.add(x);
-  const entryFn = startIndex.get(elf.entry);
-  const entry = elf.entry !== 0 && entryFn !== undefined ? closure.of(entryFn).syscalls : [];
+  const entryFn = indexOf(elf.entry);
+  const entry = elf.entry !== 0 && entryFn >= 0 ? closure.of(entryFn).syscalls : [];
   return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
 }
 
 /**
  * Per-function closures over the call graph, computed once per strongly connected component (Tarjan, iterative)
- * with syscall sets as bitsets, so every export of a large library costs one lookup.
+ * with syscall sets as bitsets, so every export of a large library costs one lookup. Edges into `skip` functions are
+ * left out.
  */
-function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[]) {
+function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip: Uint8Array | undefined) {
   const n = graph.starts.length;
+  const { succOff, succ } = graph;
   const WORDS = 33; // 1024 syscall numbers and the two clone modes
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const comp = new Int32Array(n).fill(-1);
-  const stack: number[] = [];
+  const stack = new Int32Array(n);
+  let sp = 0;
+  // The explicit call stack: function and the next edge to look at.
+  const callF = new Int32Array(n);
+  const callE = new Int32Array(n);
+  let cp = 0;
   const bits: Uint32Array[] = [];
   const hasIndirect: boolean[] = [];
-  const imps: Set<string>[] = [];
+  const NO_IMPORTS: ReadonlySet<string> = new Set();
+  const imps: ReadonlySet<string>[] = [];
   const unres: number[] = [];
   let counter = 0;
-  const call: { f: number; i: number }[] = [];
+  const skipped = (s: number): boolean => skip !== undefined && skip[s] === 1;
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
-    call.push({ f: root, i: 0 });
+    callF[cp] = root;
+    callE[cp++] = succOff[root] as number;
     index[root] = low[root] = counter++;
-    stack.push(root);
+    stack[sp++] = root;
     onStack[root] = 1;
-    while (call.length > 0) {
-      const top = call[call.length - 1] as { f: number; i: number };
-      const succ = graph.succ[top.f] as number[];
-      if (top.i < succ.length) {
-        const s = succ[top.i++] as number;
+    while (cp > 0) {
+      const f = callF[cp - 1] as number;
+      const e = callE[cp - 1] as number;
+      if (e < (succOff[f + 1] as number)) {
+        callE[cp - 1] = e + 1;
+        const s = succ[e] as number;
+        if (skipped(s)) continue;
         if (index[s] === -1) {
           index[s] = low[s] = counter++;
-          stack.push(s);
+          stack[sp++] = s;
           onStack[s] = 1;
-          call.push({ f: s, i: 0 });
-        } else if (onStack[s]) low[top.f] = Math.min(low[top.f] as number, index[s] as number);
+          callF[cp] = s;
+          callE[cp++] = succOff[s] as number;
+        } else if (onStack[s]) low[f] = Math.min(low[f] as number, index[s] as number);
         continue;
       }
-      call.pop();
-      const parent = call[call.length - 1];
-      if (parent !== undefined) low[parent.f] = Math.min(low[parent.f] as number, low[top.f] as number);
-      if (low[top.f] === index[top.f]) {
-        // Pop one component; its successors' components are all finished (reverse topological order).
-        const c = bits.length;
-        const b = new Uint32Array(WORDS);
-        let ind = false;
-        const im = new Set<string>();
-        let un = 0;
-        const members: number[] = [];
-        let m: number;
-        do {
-          m = stack.pop() as number;
-          onStack[m] = 0;
-          comp[m] = c;
-          members.push(m);
-        } while (m !== top.f);
-        for (const mm of members) {
-          for (const nr of own[mm] as number[]) b[nr >>> 5] = (b[nr >>> 5] as number) | (1 << (nr & 31));
-          if ((graph.indirect[mm] as number) > 0) ind = true;
-          for (const x of graph.imports[mm] as string[]) im.add(x);
-          un += unresolvedOwn[mm] as number;
-          for (const s of graph.succ[mm] as number[]) {
-            const sc = comp[s] as number;
-            if (sc === c || sc < 0) continue;
-            const sb = bits[sc] as Uint32Array;
-            for (let w = 0; w < WORDS; w++) b[w] = (b[w] as number) | (sb[w] as number);
-            if (hasIndirect[sc]) ind = true;
-            for (const x of imps[sc] as Set<string>) im.add(x);
-            un += unres[sc] as number;
-          }
-        }
-        bits.push(b);
-        hasIndirect.push(ind);
-        imps.push(im);
-        unres.push(un);
+      cp--;
+      if (cp > 0) {
+        const parent = callF[cp - 1] as number;
+        low[parent] = Math.min(low[parent] as number, low[f] as number);
       }
+      if (low[f] !== index[f]) continue;
+      // Pop one component; its successors' components are all finished (reverse topological order).
+      const c = bits.length;
+      const b = new Uint32Array(WORDS);
+      let ind = false;
+      let im: Set<string> | undefined;
+      const addImport = (x: string): void => {
+        (im ??= new Set()).add(x);
+      };
+      let un = 0;
+      const first = sp;
+      do {
+        const m = stack[--sp] as number;
+        onStack[m] = 0;
+        comp[m] = c;
+      } while (stack[sp] !== f);
+      for (let k = sp; k < first; k++) {
+        const mm = stack[k] as number;
+        for (const nr of own[mm] as number[]) b[nr >>> 5] = (b[nr >>> 5] as number) | (1 << (nr & 31));
+        if ((graph.indirect[mm] as number) > 0) ind = true;
+        for (const x of graph.imports[mm] as string[]) addImport(x);
+        un += unresolvedOwn[mm] as number;
+        for (let e2 = succOff[mm] as number; e2 < (succOff[mm + 1] as number); e2++) {
+          const s = succ[e2] as number;
+          if (skipped(s)) continue;
+          const sc = comp[s] as number;
+          if (sc === c || sc < 0) continue;
+          const sb = bits[sc] as Uint32Array;
+          for (let w = 0; w < WORDS; w++) b[w] = (b[w] as number) | (sb[w] as number);
+          if (hasIndirect[sc]) ind = true;
+          for (const x of imps[sc] as ReadonlySet<string>) addImport(x);
+          un += unres[sc] as number;
+        }
+      }
+      bits.push(b);
+      hasIndirect.push(ind);
+      imps.push(im ?? NO_IMPORTS);
+      unres.push(un);
     }
   }
   return {
@@ -676,7 +768,7 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[]) {
           v &= v - 1;
         }
       }
-      return { syscalls, indirect: hasIndirect[c] as boolean, imports: [...(imps[c] as Set<string>)].sort(), unresolved: unres[c] as number };
+      return { syscalls, indirect: hasIndirect[c] as boolean, imports: [...(imps[c] as ReadonlySet<string>)].sort(), unresolved: unres[c] as number };
     },
   };
 }
@@ -686,23 +778,26 @@ export function pathToSyscall(elf: ElfFile, bytes: Uint8Array, from: string, nr:
   const p = prepare(elf, bytes);
   const { graph, scan } = p;
   const addr = elf.exports.find((e) => e.name === from)?.value ?? elf.symtab.find((e) => e.name === from)?.value;
-  const start = addr === undefined ? -1 : graph.starts.indexOf(addr);
+  const start = addr === undefined ? -1 : indexOfSorted(graph.starts, addr);
   if (start < 0) return undefined;
   const parent = new Int32Array(graph.starts.length).fill(-2);
   parent[start] = -1;
-  for (const s of [...elf.exports, ...elf.symtab]) {
-    const i = FATAL.has(s.name) ? graph.starts.indexOf(s.value) : -1;
-    if (i >= 0 && i !== start) parent[i] = -3; // fatal paths are not explanations
+  for (const list of [elf.exports, elf.symtab]) {
+    for (const s of list) {
+      const i = FATAL.has(s.name) ? indexOfSorted(graph.starts, s.value) : -1;
+      if (i >= 0 && i !== start) parent[i] = -3; // fatal paths are not explanations
+    }
   }
   const queue = [start];
-  while (queue.length > 0) {
-    const f = queue.shift() as number;
+  for (let q = 0; q < queue.length; q++) {
+    const f = queue[q] as number;
     if ((graph.sites[f] as number[]).some((i) => (scan.sites[i] as SyscallSite).nr === nr)) {
       const path: string[] = [];
-      for (let x = f; x >= 0; x = parent[x] as number) path.unshift(graph.names[x] as string);
+      for (let x = f; x >= 0; x = parent[x] as number) path.unshift(graph.name(x));
       return path;
     }
-    for (const s of graph.succ[f] as number[]) {
+    for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
+      const s = graph.succ[e] as number;
       if (parent[s] === -2) {
         parent[s] = f;
         queue.push(s);

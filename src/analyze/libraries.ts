@@ -40,7 +40,7 @@ let analysisHash: string | undefined;
 function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
-    for (const rel of ["../disasm/x86.js", "./code.js", "./libraries.js", "../elf/read-elf.js"]) {
+    for (const rel of ["../disasm/x86.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/symbols.js", "../util/sorted.js"]) {
       try {
         h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
       } catch {

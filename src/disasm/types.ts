@@ -50,7 +50,7 @@ export interface CodeScan {
 
 export interface ScanOptions {
   /** Function start addresses (sorted ascending); a register's known value does not cross them. */
-  functionStarts: readonly number[];
+  functionStarts: ArrayLike<number>;
   /** Addresses of syscall wrappers, and the register holding the number for each (x86: "rdi" | "rax"; aarch64: "x0" | "x8"). */
   wrappers: ReadonlyMap<number, string>;
   /** GOT slots of imported syscall wrappers (a `call [rip+slot]` to them counts as a wrapper call). */

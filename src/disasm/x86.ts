@@ -13,6 +13,14 @@ function load(): Iced {
   return iced;
 }
 
+/**
+ * Flow control of each iced Code, filled on first sight from iced's own getter: a Code always has the same flow
+ * control, and reading it from this table costs no call into wasm (the getter is most of the sweep's cost).
+ */
+let flowOf: Int8Array | undefined;
+/** Codes whose operand may be a code address (lea reg, [rip+X]; mov reg, imm32/imm64): 1, else 0. */
+let loadsAddress: Uint8Array | undefined;
+
 /** A straight-line run longer than this is not re-decoded: the site stays unresolved. */
 const MAX_RUN_BYTES = 4096;
 
@@ -217,6 +225,15 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const MOV64_32 = Code.Mov_rm64_imm32;
   const MOV64 = Code.Mov_r64_imm64;
   const RIP_REG = Register.RIP;
+  const NEXT = FlowControl.Next;
+  if (flowOf === undefined || loadsAddress === undefined) {
+    const codes = Math.max(...Object.values(Code).filter((v): v is number => typeof v === "number")) + 1;
+    flowOf = new Int8Array(codes).fill(-1);
+    loadsAddress = new Uint8Array(codes);
+    for (const c of [LEA, MOV32, MOV64_32, MOV64]) loadsAddress[c] = 1;
+  }
+  const fcTable = flowOf;
+  const loads = loadsAddress;
   // Code addresses loaded as immediates (mov edi, offset main in non-PIE code) are address-taken too.
   let codeLo = Infinity;
   let codeHi = -Infinity;
@@ -232,18 +249,20 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     // branches fall through, so they do not end a run.
     let runStart = 0;
     let count = 0;
-    // Each getter is a call into wasm: plain instructions cost decode + flowControl + code, nothing more.
+    // Each getter is a call into wasm: a plain instruction costs decode + code, nothing more.
     while (dec.canDecode) {
       dec.decodeOut(ins);
       count++;
-      const fc = ins.flowControl;
-      if (fc === FlowControl.Next) {
-        const c = ins.code;
+      const c = ins.code;
+      let fc = fcTable[c] as number;
+      if (fc < 0) fc = fcTable[c] = ins.flowControl;
+      if (fc === NEXT) {
+        if (loads[c] === 0) continue;
         let v = -1;
         if (c === LEA) {
           if (ins.memoryBase === RIP_REG) v = Number(ins.memoryDisplacementU64);
-        } else if (c === MOV32 || c === MOV64_32) v = ins.immediate32 >>> 0;
-        else if (c === MOV64) v = Number(ins.immediate64);
+        } else if (c === MOV64) v = Number(ins.immediate64);
+        else v = ins.immediate32 >>> 0;
         if (v >= codeLo && v < codeHi) {
           addressTaken.push(v);
           // The instruction's own address is only needed here, so it is computed here: ip is a bigint getter.
@@ -253,7 +272,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       }
       const next = dec.position;
       const pos = next - ins.length;
-      const code = ins.code;
+      const code = c;
       const addr = vaddr + pos;
       const fnStartOf = (): number => {
         const f = lowerBound(starts, addr);
