@@ -41,6 +41,8 @@ export interface BinaryAnalysis {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const CLONE_THREAD = 0x10000;
+const CLONE_PROCESS: { name: string; mode: string } = { name: "clone", mode: "process" };
+const CLONE_THREAD_REF: { name: string; mode: string } = { name: "clone", mode: "thread" };
 
 const CLONE_FLAG_NAMES: readonly [number, string][] = [
   [0x100, "CLONE_VM"], [0x200, "CLONE_FS"], [0x400, "CLONE_FILES"], [0x800, "CLONE_SIGHAND"], [0x1000, "CLONE_PIDFD"],
@@ -92,19 +94,28 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       const mappedNames = new Set(mapped?.[arch].map((r) => r.name) ?? []);
       const via: Via = { kind: "library", function: sym.name, library: lib.name, source: `code:${lib.path}` };
       if (sym.version !== undefined) via.version = sym.version;
-      const reached = [...[...f.direct].map((nr) => ({ nr, error: false })), ...[...f.errorPath].map((nr) => ({ nr, error: true }))];
-      for (const { nr, error } of reached) {
-        const ref: { name: string; mode?: string } =
-          nr === CLONE_PROCESS_BIT ? { name: "clone", mode: "process" } : nr === CLONE_THREAD_BIT ? { name: "clone", mode: "thread" } : { name: table.byNr.get(nr) ?? "" };
-        if (ref.name === "") continue;
-        let v = via;
-        if (tolerated.has(ref.name)) v = { ...via, tolerated: true };
-        else if (error) v = { ...via, errorPath: true };
-        else if (mapped?.conditional.has(ref.name)) v = { ...via, conditional: true };
-        // The curated map, checked against strace, lists what the function does on its paths; a syscall only the
-        // code shows is on a path the map leaves out (priority-protect mutexes, NSS modules): it cannot block alone.
-        else if ((mapped !== undefined && !mappedNames.has(ref.name)) || map?.pure.names.has(sym.name) === true) v = { ...via, rarePath: true };
-        out.add(ref, v, error ? "medium" : "high");
+      // One object per qualifier and function, shared by all the syscalls it reaches.
+      const qualified = new Map<string, Via>();
+      const withQualifier = (q: "tolerated" | "errorPath" | "conditional" | "rarePath"): Via => {
+        let v = qualified.get(q);
+        if (v === undefined) qualified.set(q, (v = { ...via, [q]: true }));
+        return v;
+      };
+      const pure = map?.pure.names.has(sym.name) === true;
+      for (const set of [f.direct, f.errorPath]) {
+        const error = set === f.errorPath;
+        for (const nr of set) {
+          const ref = nr === CLONE_PROCESS_BIT ? CLONE_PROCESS : nr === CLONE_THREAD_BIT ? CLONE_THREAD_REF : { name: table.byNr.get(nr) ?? "" };
+          if (ref.name === "") continue;
+          let v = via;
+          if (tolerated.has(ref.name)) v = withQualifier("tolerated");
+          else if (error) v = withQualifier("errorPath");
+          else if (mapped?.conditional.has(ref.name)) v = withQualifier("conditional");
+          // The curated map, checked against strace, lists what the function does on its paths; a syscall only the
+          // code shows is on a path the map leaves out (priority-protect mutexes, NSS modules): it cannot block alone.
+          else if ((mapped !== undefined && !mappedNames.has(ref.name)) || pure) v = withQualifier("rarePath");
+          out.add(ref, v, error ? "medium" : "high");
+        }
       }
     }
     // The dynamic loader's own start-up, from its code: everything reachable from its entry point.

@@ -10,11 +10,29 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const viaKey = (v: Via): string =>
-  [v.kind, v.function ?? "", v.version ?? "", v.library ?? "", v.address ?? "", v.flags ?? "", v.mode ?? "", v.conditional ? "c" : "", v.tolerated ? "t" : "", v.errorPath ? "e" : "", v.rarePath ? "r" : ""].join("\u0000");
+/**
+ * The order of ways in: field by field, in a fixed order (kind, function, version, library, address, flags, mode,
+ * then the qualifiers, absent before present). Equal under it means the same way in.
+ */
+function compareVia(a: Via, b: Via): number {
+  return (
+    cmp(a.kind, b.kind) ||
+    cmp(a.function ?? "", b.function ?? "") ||
+    cmp(a.version ?? "", b.version ?? "") ||
+    cmp(a.library ?? "", b.library ?? "") ||
+    cmp(a.address ?? "", b.address ?? "") ||
+    cmp(a.flags ?? "", b.flags ?? "") ||
+    cmp(a.mode ?? "", b.mode ?? "") ||
+    flag(a.conditional) - flag(b.conditional) ||
+    flag(a.tolerated) - flag(b.tolerated) ||
+    flag(a.errorPath) - flag(b.errorPath) ||
+    flag(a.rarePath) - flag(b.rarePath)
+  );
+}
+const flag = (x: boolean | undefined): number => (x === true ? 1 : 0);
 
 export class SyscallCollector {
-  private readonly reached = new Map<string, { modes: Set<string>; via: Map<string, Via>; confidence: Confidence }>();
+  private readonly reached = new Map<string, { modes: Set<string>; via: Via[]; confidence: Confidence }>();
 
   constructor(private readonly table: SyscallTable) {}
 
@@ -27,13 +45,12 @@ export class SyscallCollector {
   add(ref: SyscallRef, via: Via, confidence: Confidence): void {
     let r = this.reached.get(ref.name);
     if (r === undefined) {
-      r = { modes: new Set(), via: new Map(), confidence };
+      r = { modes: new Set(), via: [], confidence };
       this.reached.set(ref.name, r);
     } else if (rank[confidence] > rank[r.confidence]) r.confidence = confidence;
     if (ref.mode !== undefined) r.modes.add(ref.mode);
-    const v = ref.mode === undefined ? via : { ...via, mode: ref.mode };
-    const k = viaKey(v);
-    if (!r.via.has(k)) r.via.set(k, v);
+    // Duplicates are dropped when the result is made (sorting brings them together): no key per call here.
+    r.via.push(ref.mode === undefined ? via : { ...via, mode: ref.mode });
   }
 
   has(name: string): boolean {
@@ -44,7 +61,7 @@ export class SyscallCollector {
   result(maxSitesPerSyscall = 8): ReachedSyscall[] {
     return [...this.reached.entries()]
       .map(([name, r]) => {
-        const all = [...r.via.entries()].sort((a, b) => cmp(a[0], b[0])).map(([, v]) => v);
+        const all = r.via.sort(compareVia).filter((v, i, l) => i === 0 || compareVia(l[i - 1] as Via, v) !== 0);
         const sites = all.filter((v) => v.kind === "site");
         const via = [...all.filter((v) => v.kind !== "site"), ...sites.slice(0, maxSitesPerSyscall)];
         const out: ReachedSyscall = { name, nr: this.table.byName.get(name)?.nr ?? -1, modes: [...r.modes].sort(), via, confidence: r.confidence };

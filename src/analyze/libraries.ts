@@ -23,6 +23,8 @@ export interface LoadedLibrary {
   facts: LibraryFacts | undefined;
   /** Exported names, for binding. */
   exportNames: ReadonlySet<string>;
+  /** This path with this content, within the process: what a followed function's result depends on. */
+  id: string;
 }
 
 export interface LibrarySet {
@@ -30,6 +32,8 @@ export interface LibrarySet {
   libraries: LoadedLibrary[];
   /** DT_NEEDED names not found in the sysroot. */
   missing: string[];
+  /** Where each name binds in this set (filled as names are looked up). */
+  bound?: Map<string, LoadedLibrary | null>;
 }
 
 /**
@@ -51,7 +55,7 @@ function factsFormat(): string {
   }
   return analysisHash;
 }
-const factsCache = new Map<string, { elf: ElfFile; facts: LibraryFacts | undefined }>();
+const factsCache = new Map<string, LibraryEntry>();
 const confCache = new Map<string, string[]>();
 
 const TRIPLET: Record<Arch, string> = { x86_64: "x86_64-linux-gnu", aarch64: "aarch64-linux-gnu" };
@@ -98,12 +102,20 @@ function ldSoConf(sysroot: string): string[] {
   return dirs;
 }
 
+/** Candidate paths already looked at in this process: most programs search the same few directories. */
+const isFileMemo = new Map<string, boolean>();
 function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
+  let known = isFileMemo.get(p);
+  if (known === undefined) {
+    try {
+      known = statSync(p).isFile();
+    } catch {
+      known = false;
+    }
+    if (isFileMemo.size > 100_000) isFileMemo.clear();
+    isFileMemo.set(p, known);
   }
+  return known;
 }
 
 function expandOrigin(dir: string, originDir: string): string {
@@ -127,10 +139,20 @@ function fromDisk(s: StoredFacts | undefined): LibraryFacts | undefined {
   return { ...rest, exports: new Map(exportEntries) };
 }
 
-/** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
-const byPath = new Map<string, { size: number; mtimeMs: number; entry: { elf: ElfFile; facts: LibraryFacts | undefined } }>();
+/** A library read once: its ELF, its facts and its exported names. */
+interface LibraryEntry {
+  elf: ElfFile;
+  facts: LibraryFacts | undefined;
+  exportNames: ReadonlySet<string>;
+  /** Distinct per entry in this process. */
+  serial: number;
+}
+let serials = 0;
 
-function loadFacts(hostPath: string, arch: Arch): { elf: ElfFile; facts: LibraryFacts | undefined } | undefined {
+/** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
+const byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
+
+function loadFacts(hostPath: string, arch: Arch): LibraryEntry | undefined {
   let st;
   try {
     st = statSync(hostPath);
@@ -144,7 +166,7 @@ function loadFacts(hostPath: string, arch: Arch): { elf: ElfFile; facts: Library
   return entry;
 }
 
-function loadFactsByContent(hostPath: string, arch: Arch): { elf: ElfFile; facts: LibraryFacts | undefined } | undefined {
+function loadFactsByContent(hostPath: string, arch: Arch): LibraryEntry | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(hostPath);
@@ -167,7 +189,7 @@ function loadFactsByContent(hostPath: string, arch: Arch): { elf: ElfFile; facts
     facts = analyzeLibrary(elf, bytes, arch);
     if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts));
   }
-  const entry = { elf, facts };
+  const entry: LibraryEntry = { elf, facts, exportNames: new Set(elf.exports.map((e) => e.name)), serial: ++serials };
   factsCache.set(key, entry);
   return entry;
 }
@@ -210,7 +232,8 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
         path: c,
         elf: loaded.elf,
         facts: loaded.facts,
-        exportNames: new Set(loaded.elf.exports.map((e) => e.name)),
+        exportNames: loaded.exportNames,
+        id: `${c}\u0000${loaded.serial}`,
       };
       break;
     }
@@ -230,7 +253,13 @@ export function bindImport(set: LibrarySet, name: string, library: string | unde
     const lib = set.libraries.find((l) => l.name === library || l.elf.soname === library);
     if (lib !== undefined && lib.exportNames.has(name)) return lib;
   }
-  return set.libraries.find((l) => l.exportNames.has(name));
+  const bound = (set.bound ??= new Map());
+  let lib = bound.get(name);
+  if (lib === undefined) {
+    lib = set.libraries.find((l) => l.exportNames.has(name)) ?? null;
+    bound.set(name, lib);
+  }
+  return lib ?? undefined;
 }
 
 export interface FollowedFunction {
@@ -246,84 +275,166 @@ export interface FollowedFunction {
 
 /**
  * Follows an exported function through its library and, through the imports it reaches, into the libraries those
- * bind to. Memoised per (library, function) for one program; cycles end at the first visit.
+ * bind to. Functions that import each other across libraries form cycles; each strongly connected group is solved as
+ * a whole (Tarjan, iterative) and every member remembered with the complete result, so what a function reaches never
+ * depends on which program, or which import, asked first.
+ *
+ * A result depends only on where the imports met on the way bind. Each result keeps those bindings ("deps"), and
+ * another program reuses it when its own libraries bind every one of them the same way: programs that share libc,
+ * but not the rest of their libraries, share libc's results.
  */
-/** Followed functions by library set (programs that load the same libraries share them) and function. */
-const followMemo = new Map<string, Map<string, FollowedFunction>>();
+interface Followed {
+  result: FollowedFunction;
+  /** The group's own imports: name → id of the library it bound to ("" when none). */
+  own: Map<string, string>;
+  /** The results of the groups it calls into. */
+  children: Followed[];
+}
+/** Results by library id and function, a few variants each (different bindings); bounded. */
+const followed = new Map<string, Followed[]>();
+let followedCount = 0;
+const MAX_FOLLOWED = 200_000;
 
 export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined {
-  const setKey = set.libraries.map((l) => l.path).join("\u0000");
-  let memo = followMemo.get(setKey);
-  if (memo === undefined) {
-    if (followMemo.size > 256) followMemo.clear(); // bounded: a tree with many library sets recomputes
-    followMemo.set(setKey, (memo = new Map()));
-  }
-  // Functions that import each other across libraries form cycles; each strongly connected group is solved as a whole
-  // (Tarjan, iterative) and every member remembered with the complete result, so what a function reaches never
-  // depends on which program, or which import, asked first.
-  type Node = { key: string; lib: LoadedLibrary; facts: ExportFacts; succ: string[] };
-  const nodes = new Map<string, Node>();
+  const boundId = (name: string): string => bindImport(set, name, undefined)?.id ?? "";
+  /** Whether a result holds under this set's bindings: its own imports bind the same way, and so do its children's. */
+  const valid = new Map<Followed, boolean>();
+  const validate = (root: Followed): boolean => {
+    const stack: { v: Followed; i: number }[] = [{ v: root, i: -1 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { v: Followed; i: number };
+      if (valid.has(top.v)) {
+        stack.pop();
+        continue;
+      }
+      if (top.i === -1) {
+        let ok = true;
+        for (const [name, id] of top.v.own) {
+          if (boundId(name) !== id) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) {
+          valid.set(top.v, false);
+          stack.pop();
+          continue;
+        }
+        top.i = 0;
+      }
+      if (top.i < top.v.children.length) {
+        const ch = top.v.children[top.i] as Followed;
+        const st = valid.get(ch);
+        if (st === undefined) stack.push({ v: ch, i: -1 });
+        else if (!st) {
+          valid.set(top.v, false);
+          stack.pop();
+        } else top.i++;
+        continue;
+      }
+      valid.set(top.v, true);
+      stack.pop();
+    }
+    return valid.get(root) === true;
+  };
+  /** The result for key valid under this set's bindings, if one is known. */
+  const local = new Map<string, Followed>();
+  const known = (key: string): Followed | undefined => {
+    const hit = local.get(key);
+    if (hit !== undefined) return hit;
+    for (const v of followed.get(key) ?? []) {
+      if (validate(v)) {
+        local.set(key, v);
+        return v;
+      }
+    }
+    return undefined;
+  };
+  const remember = (key: string, v: Followed): void => {
+    local.set(key, v);
+    valid.set(v, true);
+    if (followedCount >= MAX_FOLLOWED) {
+      followed.clear();
+      followedCount = 0;
+    }
+    const list = followed.get(key);
+    if (list === undefined) followed.set(key, [v]);
+    else list.push(v);
+    followedCount++;
+  };
+  type Edge = { key: string; lib: LoadedLibrary; fn: string };
+  type Node = { key: string; lib: LoadedLibrary; facts: ExportFacts; succ: Edge[]; deps: Map<string, string> };
+  const nodes = new Map<string, Node | null>();
+  /** The node of a function with its bound imports; nothing behind them is looked at until Tarjan gets there. */
   const node = (lib: LoadedLibrary, fn: string): Node | undefined => {
-    const key = `${lib.path}\u0000${fn}`;
-    const known = nodes.get(key);
-    if (known !== undefined) return known;
+    const key = `${lib.id}\u0000${fn}`;
+    const have = nodes.get(key);
+    if (have !== undefined) return have ?? undefined;
     const facts = lib.facts?.exports.get(fn);
-    if (facts === undefined) return undefined;
-    const n: Node = { key, lib, facts, succ: [] };
+    if (facts === undefined) {
+      nodes.set(key, null);
+      return undefined;
+    }
+    const n: Node = { key, lib, facts, succ: [], deps: new Map() };
     nodes.set(key, n);
     const names = lib.facts?.importNames ?? [];
     for (const i of facts.imports) {
       const imp = names[i];
       if (imp === undefined) continue;
       const target = bindImport(set, imp, undefined);
-      if (target === undefined || (target === lib && imp === fn)) continue;
-      const t = node(target, imp);
-      if (t !== undefined) n.succ.push(t.key);
+      n.deps.set(imp, target?.id ?? "");
+      if (target === undefined || (target === lib && imp === fn) || target.facts?.exports.get(imp) === undefined) continue;
+      n.succ.push({ key: `${target.id}\u0000${imp}`, lib: target, fn: imp });
     }
     return n;
   };
-  const follow = (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
-    const rootKey = `${lib.path}\u0000${fn}`;
-    const m = memo.get(rootKey);
-    if (m !== undefined) return m;
-    if (node(lib, fn) === undefined) return undefined;
+  return (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
+    const rootKey = `${lib.id}\u0000${fn}`;
+    const hit = known(rootKey);
+    if (hit !== undefined) return hit.result;
+    const root = node(lib, fn);
+    if (root === undefined) return undefined;
+    // Tarjan over nodes made on demand; a node with a known result is a leaf.
     const index = new Map<string, number>();
     const low = new Map<string, number>();
     const onStack = new Set<string>();
     const stack: string[] = [];
-    const frames: { key: string; i: number }[] = [{ key: rootKey, i: 0 }];
+    const frames: { node: Node; i: number }[] = [{ node: root, i: 0 }];
     let counter = 0;
     index.set(rootKey, counter);
     low.set(rootKey, counter++);
     stack.push(rootKey);
     onStack.add(rootKey);
     while (frames.length > 0) {
-      const top = frames[frames.length - 1] as { key: string; i: number };
-      const n = nodes.get(top.key) as Node;
+      const top = frames[frames.length - 1] as { node: Node; i: number };
+      const n = top.node;
       if (top.i < n.succ.length) {
-        const s = n.succ[top.i++] as string;
-        if (memo.has(s)) continue;
+        const e = n.succ[top.i++] as Edge;
+        const s = e.key;
+        if (known(s) !== undefined) continue;
         if (!index.has(s)) {
           index.set(s, counter);
           low.set(s, counter++);
           stack.push(s);
           onStack.add(s);
-          frames.push({ key: s, i: 0 });
-        } else if (onStack.has(s)) low.set(top.key, Math.min(low.get(top.key) as number, index.get(s) as number));
+          frames.push({ node: node(e.lib, e.fn) as Node, i: 0 });
+        } else if (onStack.has(s)) low.set(n.key, Math.min(low.get(n.key) as number, index.get(s) as number));
         continue;
       }
       frames.pop();
       const parent = frames[frames.length - 1];
-      if (parent !== undefined) low.set(parent.key, Math.min(low.get(parent.key) as number, low.get(top.key) as number));
-      if (low.get(top.key) !== index.get(top.key)) continue;
+      if (parent !== undefined) low.set(parent.node.key, Math.min(low.get(parent.node.key) as number, low.get(n.key) as number));
+      if (low.get(n.key) !== index.get(n.key)) continue;
       const members: string[] = [];
       let k: string;
       do {
         k = stack.pop() as string;
         onStack.delete(k);
         members.push(k);
-      } while (k !== top.key);
+      } while (k !== n.key);
       const out: FollowedFunction = { direct: new Set(), errorPath: new Set(), indirect: false, libraries: new Set() };
+      const own = new Map<string, string>();
+      const children = new Set<Followed>();
       const inGroup = new Set(members);
       for (const key of members) {
         const mn = nodes.get(key) as Node;
@@ -331,21 +442,24 @@ export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) 
         for (const x of mn.facts.errorPath) out.errorPath.add(x);
         if (mn.facts.indirect) out.indirect = true;
         out.libraries.add(mn.lib.path);
-        for (const s of mn.succ) {
+        for (const [name, id] of mn.deps) own.set(name, id);
+        for (const { key: s } of mn.succ) {
           if (inGroup.has(s)) continue;
-          const r = memo.get(s) as FollowedFunction;
-          for (const x of r.direct) out.direct.add(x);
-          for (const x of r.errorPath) out.errorPath.add(x);
-          if (r.indirect) out.indirect = true;
-          for (const l of r.libraries) out.libraries.add(l);
+          const r = known(s) as Followed;
+          if (children.has(r)) continue;
+          children.add(r);
+          for (const x of r.result.direct) out.direct.add(x);
+          for (const x of r.result.errorPath) out.errorPath.add(x);
+          if (r.result.indirect) out.indirect = true;
+          for (const l of r.result.libraries) out.libraries.add(l);
         }
       }
       for (const x of out.direct) out.errorPath.delete(x);
-      for (const key of members) memo.set(key, out);
+      const v: Followed = { result: out, own, children: [...children] };
+      for (const key of members) remember(key, v);
     }
-    return memo.get(rootKey);
+    return known(rootKey)?.result;
   };
-  return follow;
 }
 
 /** The program's own path inside the sysroot, for $ORIGIN: the scanned path when it lies under the sysroot. */

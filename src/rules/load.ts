@@ -1,10 +1,11 @@
 // @fileoverview Loads rules/**/*.yaml, validates each against rules/schema.json (ajv) and the syscall tables, and
 // compiles the match vocabulary. A bad rule file is an error naming the file: rules are our reviewed data.
 
+import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, join, relative } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
+import { readCachedJson, writeCachedJson } from "../db/cache.js";
 import { DbError } from "../db/errors.js";
 import type { Database, SyscallRef } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";
@@ -43,22 +44,41 @@ function argMatcher(file: string, v: unknown, where: string): ArgMatcher {
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
-/** Loads every rule under `dir`; `db` checks the syscall names. Removed rules are kept out of evaluation. */
-export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[] {
+/**
+ * Every rule file under `dir`, parsed and checked against rules/schema.json, in file order. The checked documents
+ * are kept in the cache under a hash of the schema and every rule file, so that a warm start loads neither the YAML
+ * parser nor ajv (compiling the schema alone takes longer than scanning a small binary).
+ */
+function readRuleDocs(dir: string): { file: string; doc: unknown }[] {
   const schemaFile = join(dir, "schema.json");
+  let schemaText: Buffer;
+  try {
+    schemaText = readFileSync(schemaFile);
+  } catch (e) {
+    throw new DbError(schemaFile, `cannot read the rule schema: ${(e as Error).message}`);
+  }
+  const files = walk(dir);
+  const texts = files.map((f) => readFileSync(f));
+  const h = createHash("sha256").update("rules:1\u0000").update(schemaText);
+  files.forEach((f, i) => h.update(`\u0000${relative(dir, f)}\u0000`).update(texts[i] as Buffer));
+  const key = h.digest("hex").slice(0, 32);
+  const cached = readCachedJson<{ file: string; doc: unknown }[]>("rules", key, { revive: false });
+  if (Array.isArray(cached) && cached.length === files.length) return cached.map((c, i) => ({ file: files[i] as string, doc: c.doc }));
+
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+  const { parse } = require("yaml") as typeof import("yaml");
   let schema: object;
   try {
-    schema = JSON.parse(readFileSync(schemaFile, "utf8")) as object;
+    schema = JSON.parse(schemaText.toString("utf8")) as object;
   } catch (e) {
     throw new DbError(schemaFile, `cannot read the rule schema: ${(e as Error).message}`);
   }
   const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-  const rules: Rule[] = [];
-  const seen = new Set<string>();
-  for (const file of walk(dir)) {
+  const docs = files.map((file, i) => {
     let doc: unknown;
     try {
-      doc = parse(readFileSync(file, "utf8"));
+      doc = parse((texts[i] as Buffer).toString("utf8"));
     } catch (e) {
       throw new DbError(file, `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -66,6 +86,17 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
       const err = validate.errors?.[0];
       throw new DbError(file, `does not match rules/schema.json: ${err?.instancePath || "/"} ${err?.message ?? ""}`.trim());
     }
+    return { file, doc };
+  });
+  writeCachedJson("rules", key, docs.map((d) => ({ file: relative(dir, d.file), doc: d.doc })));
+  return docs;
+}
+
+/** Loads every rule under `dir`; `db` checks the syscall names. Removed rules are kept out of evaluation. */
+export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[] {
+  const rules: Rule[] = [];
+  const seen = new Set<string>();
+  for (const { file, doc } of readRuleDocs(dir)) {
     const o = doc as Obj;
     const id = String(o.id);
     if (id !== basename(file, ".yaml")) throw new DbError(file, `id "${id}" does not match the file name`);

@@ -42,6 +42,53 @@ export interface RateContext {
   blind: boolean;
 }
 
+/**
+ * The ways into one syscall (and mode) as a finding shows them, and the qualifier they allow: the same for every
+ * target, so computed once per reached syscall and remembered (a syscall can be reached through hundreds of
+ * imported functions, and a scan rates it for a dozen targets).
+ */
+interface ViaSummary {
+  labels: string[];
+  allTolerated: boolean;
+  allToleratedOrError: boolean;
+  allSoft: boolean;
+  anyConditional: boolean;
+  empty: boolean;
+}
+const summaries = new WeakMap<ReachedSyscall, Map<string, ViaSummary>>();
+
+function summarize(sc: ReachedSyscall, mode: string | undefined): ViaSummary {
+  let byMode = summaries.get(sc);
+  if (byMode === undefined) summaries.set(sc, (byMode = new Map()));
+  const key = mode ?? "";
+  const known = byMode.get(key);
+  if (known !== undefined) return known;
+  const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
+  let allTolerated = true;
+  let allToleratedOrError = true;
+  let allSoft = true;
+  let anyConditional = false;
+  const labels = new Set<string>();
+  for (const v of vias) {
+    const t = v.tolerated === true;
+    if (!t) allTolerated = false;
+    if (!t && v.errorPath !== true) allToleratedOrError = false;
+    if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) allSoft = false;
+    if (v.conditional === true) anyConditional = true;
+    labels.add(viaLabel(v));
+  }
+  const summary: ViaSummary = {
+    labels: capVia([...labels].sort()),
+    allTolerated,
+    allToleratedOrError,
+    allSoft,
+    anyConditional,
+    empty: vias.length === 0,
+  };
+  byMode.set(key, summary);
+  return summary;
+}
+
 /** One row per (syscall, mode) with a status other than full. */
 function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?: Finding }[] {
   const row: SurfaceRow = ctx.surface.rows.get(sc.name) ?? {
@@ -55,18 +102,18 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
     const status = (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
     let severity = SEVERITY_OF[status];
     if (severity === "ok") return { status };
-    const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
+    const vias = summarize(sc, mode);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
     let qualifier: Finding["qualifier"];
-    if (vias.length > 0 && vias.every((v) => v.tolerated === true)) {
+    if (!vias.empty && vias.allTolerated) {
       severity = "info";
       qualifier = "tolerated";
-    } else if (vias.length > 0 && vias.every((v) => v.tolerated === true || v.errorPath === true)) {
+    } else if (!vias.empty && vias.allToleratedOrError) {
       severity = "info";
       qualifier = "error-path";
-    } else if (severity === "blocker" && vias.length > 0 && vias.every((v) => v.tolerated === true || v.conditional === true || v.errorPath === true || v.rarePath === true)) {
+    } else if (severity === "blocker" && !vias.empty && vias.allSoft) {
       severity = "warning";
-      qualifier = vias.some((v) => v.conditional === true) ? "conditional" : "rare-path";
+      qualifier = vias.anyConditional ? "conditional" : "rare-path";
     }
     const finding: Finding = {
       syscall: sc.name,
@@ -74,7 +121,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
       status,
       severity,
       evidence: rowEvidence(ctx.surface, row),
-      via: capVia([...new Set(vias.map(viaLabel))].sort()),
+      via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
     if (qualifier !== undefined) finding.qualifier = qualifier;
