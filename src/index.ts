@@ -24,6 +24,8 @@ export { explainRule, explainSyscall, formatExplanation } from "./report/explain
 export type { RuleExplanation, SyscallExplanation } from "./report/explain.js";
 export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
-export { scanPathsParallel } from "./scan/parallel.js";
-export type { ParallelOptions } from "./scan/parallel.js";
+export { scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
+export type { ParallelOptions, ScanResult } from "./scan/parallel.js";
+export type { FileVerdicts } from "./scan/scan.js";
+export { jsonStream } from "./report/json.js";
 export { assembleReport } from "./scan/scan.js";

@@ -17,7 +17,7 @@ const PF_X = 1;
  * Functions that take the syscall number as an argument, and where: the C ABI's first argument (rdi), or Go's ("go":
  * rax under the register ABI, else the first stack slot under ABI0, which assembly stubs and old Go use).
  */
-const WRAPPERS: Readonly<Record<string, string>> = {
+const WRAPPERS_BY_NAME: Readonly<Record<string, string>> = {
   syscall: "rdi",
   // clone(fn, stack, flags, …): the syscall is clone, its flags are the third argument
   __clone: "clone-rdx",
@@ -40,6 +40,7 @@ const WRAPPERS: Readonly<Record<string, string>> = {
   "golang.org/x/sys/unix.RawSyscallNoError": "go",
   "golang.org/x/sys/unix.SyscallNoError": "go",
 };
+const WRAPPERS: ReadonlyMap<string, string> = new Map(Object.entries(WRAPPERS_BY_NAME));
 
 export interface SiteFact {
   nr: number;
@@ -194,14 +195,14 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   for (const g of elf.goFuncs) if (!named.has(g.addr)) named.set(g.addr, g.name);
   const wrappers = new Map<number, string>();
   for (const [addr, name] of named) {
-    const reg = WRAPPERS[name];
+    const reg = WRAPPERS.get(name);
     if (reg !== undefined) wrappers.set(addr, reg);
   }
   const slotNames = new Map<number, string>();
   const wrapperSlots = new Map<number, string>();
   for (const s of elf.symbolSlots) {
     slotNames.set(s.slot, s.name);
-    const reg = WRAPPERS[s.name];
+    const reg = WRAPPERS.get(s.name);
     if (reg !== undefined) wrapperSlots.set(s.slot, reg);
   }
   // PLT stubs are `jmp [rip+slot]`, optionally after endbr64: find them by a first pass over .plt* sections only.
@@ -209,7 +210,12 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const pltRegions = elf.sections
     .filter((s) => s.name.startsWith(".plt") && (s.flags & SHF_EXECINSTR) !== 0)
     .map((s) => ({ vaddr: s.addr, bytes: bytes.subarray(s.offset, Math.min(bytes.length, s.offset + s.size)) }));
-  const inPlt = (a: number): boolean => pltRegions.some((r) => a >= r.vaddr && a < r.vaddr + r.bytes.length);
+  const pltLo = pltRegions.map((r) => r.vaddr);
+  const pltHi = pltRegions.map((r) => r.vaddr + r.bytes.length);
+  const inPlt = (a: number): boolean => {
+    for (let i = 0; i < pltLo.length; i++) if (a >= (pltLo[i] as number) && a < (pltHi[i] as number)) return true;
+    return false;
+  };
   const pltScan = pltRegions.length > 0 ? scanX86(pltRegions, { functionStarts: [], wrappers: new Map() }) : undefined;
   if (pltScan !== undefined) {
     pltScan.slotFrom.forEach((from, i) => {
@@ -217,7 +223,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
       if (name === undefined) return;
       pltStub.set(from, name);
       pltStub.set(from - 4, name); // endbr64 before a .plt.sec stub
-      const reg = WRAPPERS[name];
+      const reg = WRAPPERS.get(name);
       if (reg !== undefined) {
         wrappers.set(from, reg);
         wrappers.set(from - 4, reg);

@@ -1,7 +1,7 @@
 // @fileoverview The commander program: parses arguments, decides colour, writes output and sets the exit code
 // (0 clean, 1 findings at or over --fail-on, 2 usage errors and unreadable or malformed inputs).
 
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { Chalk } from "chalk";
 import { Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -23,10 +23,11 @@ import {
   withTargetFiles,
   planFixes,
   formatPatch,
+  jsonStream,
   scanPaths,
-  scanPathsParallel,
+  scanPathsDetailed,
 } from "../index.js";
-import type { ParallelOptions } from "../index.js";
+import type { FileVerdicts, ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -115,20 +116,46 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
       if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
-      const report = await scanPathsParallel(paths, opts);
-      if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
-      const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
       const formatter = formatters[flags.format];
       if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);
-      const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
-      if (flags.output !== undefined) writeFileSync(flags.output, out);
-      else io.stdout.write(out);
+      const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
+      let report: Report;
+      let verdicts: FileVerdicts[];
+      if (flags.format === "json") {
+        // Streamed: each file is written as soon as it and the files before it are done, and not kept. The output
+        // file is opened at the first byte, so a usage error leaves no file behind.
+        let fd: number | undefined;
+        const write = (chunk: string): void => {
+          if (flags.output === undefined) {
+            io.stdout.write(chunk);
+            return;
+          }
+          fd ??= openSync(flags.output, "w");
+          writeSync(fd, chunk);
+        };
+        const out = jsonStream(write);
+        opts.onHead = (shell) => out.head(shell);
+        opts.onFileJson = (j) => out.file(j);
+        try {
+          ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+          out.end(report);
+        } finally {
+          if (fd !== undefined) closeSync(fd);
+        }
+        if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
+      } else {
+        ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+        if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
+        const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
+        if (flags.output !== undefined) writeFileSync(flags.output, out);
+        else io.stdout.write(out);
+      }
       // Bad inputs still get their one line each in the report's text; on stderr too when the report goes elsewhere.
       if (flags.format !== "text" || flags.output !== undefined) {
         for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       }
       if (report.errors.length > 0) code = EXIT_ERROR;
-      else if (report.files.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
+      else if (verdicts.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
     });
 
   program

@@ -10,6 +10,8 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
 export class ByteReader {
   readonly length: number;
   private readonly view: DataView;
+  /** The same bytes as a Buffer (no copy), for native ASCII decoding. */
+  private readonly buf: Buffer;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -18,6 +20,7 @@ export class ByteReader {
   ) {
     this.length = bytes.byteLength;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** True when [offset, offset + size) lies inside the file. */
@@ -59,7 +62,10 @@ export class ByteReader {
   /** 64-bit value as a number; values above 2^53 lose precision, which only matters for addresses no file can contain. */
   u64(offset: number, what = "u64"): number {
     this.check(offset, 8, what);
-    return Number(this.view.getBigUint64(offset, this.little));
+    // Two 32-bit halves: the same number as Number(getBigUint64()), without a BigInt per read.
+    const lo = this.view.getUint32(this.little ? offset : offset + 4, this.little);
+    const hi = this.view.getUint32(this.little ? offset + 4 : offset, this.little);
+    return hi * 0x100000000 + lo;
   }
 
   /** An address-sized field (Elf32_Addr/Off or Elf64_Addr/Off/Xword). */
@@ -85,6 +91,9 @@ export class ByteReader {
     const stop = Math.min(limit, offset + MAX_STRING);
     const window = this.bytes.subarray(offset, stop);
     const nul = window.indexOf(0);
-    return decoder.decode(nul < 0 ? window : window.subarray(0, nul));
+    const last = nul < 0 ? stop : offset + nul;
+    // Symbol names are ASCII: decode those natively; anything else as UTF-8 (invalid bytes become U+FFFD).
+    for (let i = offset; i < last; i++) if ((this.bytes[i] as number) >= 0x80) return decoder.decode(this.bytes.subarray(offset, last));
+    return this.buf.toString("latin1", offset, last);
   }
 }

@@ -1,14 +1,22 @@
 // @fileoverview scanPaths over several worker threads: the main thread expands the paths and hands files out one at
 // a time (large binaries do not hold up a batch); each worker loads the database (cached) and scans what it gets.
-// The report is assembled and sorted as scanPaths does, so the bytes out do not depend on the number of workers.
+// Results are put in path order as they come in, so the bytes out do not depend on the number of workers.
+//
+// Streaming (`onFileJson`): each file's report is serialised where it was made (a worker) and handed on in path
+// order as soon as the files before it are done; the caller writes it out and nothing keeps it. Memory then stays
+// bounded by the few files in flight, however many files the scan covers.
 
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths } from "../input/expand.js";
 import type { Input } from "../input/expand.js";
+import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report } from "../types.js";
-import { assembleReport, scanPaths, selectTargets } from "./scan.js";
+import { byPath, fileVerdicts, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
+import type { FileVerdicts } from "./scan.js";
 
 export interface ParallelOptions {
   targets?: readonly string[];
@@ -21,6 +29,13 @@ export interface ParallelOptions {
   /** Worker threads (default: the machine's available parallelism, at most 8). 1 scans in this thread. */
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
+  /**
+   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (as it
+   * sits inside the pretty-printed report), in path order. The returned report then has no files (its summary still counts them).
+   */
+  onFileJson?: (json: string) => void;
+  /** Called once before any file, with the report's fixed part (schema version, tool, targets, failOn). */
+  onHead?: (shell: Report) => void;
 }
 
 /** What a worker is told once, at start. */
@@ -29,49 +44,225 @@ export interface WorkerSetup {
   sysroot: string | null | undefined;
   dbDir: string | undefined;
   targetFiles: readonly string[];
+  /** Send reports serialised (streaming) rather than as objects. */
+  serialise: boolean;
 }
 
+/** One file's outcome as a worker sends it. */
+export interface WorkerResult {
+  index: number;
+  error?: InputError;
+  report?: FileReport;
+  json?: string;
+  verdicts?: FileVerdicts;
+  /** The report does not depend on the file's path (see portable): a twin may reuse it. */
+  portable?: boolean;
+}
+
+/** A scan's result with the files' verdicts (the report's files are empty when they were streamed). */
+export interface ScanResult {
+  report: Report;
+  verdicts: FileVerdicts[];
+}
+
+/**
+ * Identical ELF files (a binary installed under two names, the same package unpacked twice) are scanned once: for
+ * each input, the index of the first input with the same size and the same bytes, or -1. Only files that share
+ * their size with another are read and hashed here.
+ */
+export function findTwins(inputs: readonly Input[]): Int32Array {
+  const twin = new Int32Array(inputs.length).fill(-1);
+  const bySize = new Map<number, number[]>();
+  inputs.forEach((input, i) => {
+    if (input.kind !== "elf" || input.size === 0) return;
+    const l = bySize.get(input.size);
+    if (l === undefined) bySize.set(input.size, [i]);
+    else l.push(i);
+  });
+  for (const group of bySize.values()) {
+    if (group.length < 2) continue;
+    const first = new Map<string, number>();
+    for (const i of group) {
+      let digest: string;
+      try {
+        digest = createHash("sha256").update(readFileSync((inputs[i] as Input).path)).digest("hex");
+      } catch {
+        continue; // unreadable: scanned on its own, where the error is reported
+      }
+      const f = first.get(digest);
+      if (f === undefined) first.set(digest, i);
+      else twin[i] = f;
+    }
+  }
+  return twin;
+}
+
+/**
+ * Whether a file's report would be the same under another path: an ELF report whose library search did not start
+ * from the file's own directory ($ORIGIN in RPATH/RUNPATH, or a relative DT_NEEDED with a slash).
+ */
+function portable(r: FileReport): boolean {
+  if (r.kind !== "elf" || r.binary === undefined) return false;
+  const b = r.binary;
+  if ([...b.rpath, ...b.runpath].some((d) => d.includes("ORIGIN"))) return false;
+  return !b.needed.some((n) => n.includes("/") && !n.startsWith("/"));
+}
+
+/** The outcome of a twin: the first file's outcome under the twin's path, or undefined when it cannot be reused. */
+function asTwin(first: WorkerResult, index: number, path: string): WorkerResult | undefined {
+  if (first.portable !== true) return undefined;
+  if (first.report !== undefined) return { index, report: { ...first.report, path }, portable: true };
+  if (first.json === undefined || first.verdicts === undefined) return undefined;
+  const head = `{\n      "path": ${JSON.stringify(first.verdicts.path)}`;
+  if (!first.json.startsWith(head)) return undefined;
+  return {
+    index,
+    json: `{\n      "path": ${JSON.stringify(path)}${first.json.slice(head.length)}`,
+    verdicts: { ...first.verdicts, path },
+    portable: true,
+  };
+}
+
+/** How many finished files may wait for an earlier one (a large binary) before no more are handed out. */
+const MAX_WAITING = 256;
+
 export async function scanPathsParallel(paths: readonly string[], options: ParallelOptions = {}): Promise<Report> {
+  return (await scanPathsDetailed(paths, options)).report;
+}
+
+export async function scanPathsDetailed(paths: readonly string[], options: ParallelOptions = {}): Promise<ScanResult> {
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
   const targets = options.targets ?? ["all"];
   const surfaces = selectTargets(db, targets);
-  const { inputs, errors } = expandPaths(paths);
+  const expanded = expandPaths(paths);
+  const inputs = [...expanded.inputs].sort(byPath);
+  options.onHead?.(reportShell(surfaces, [], [], [], options.failOn ?? "blocker"));
+  const stream = options.onFileJson;
+  const files: FileReport[] = [];
+  const verdicts: FileVerdicts[] = [];
+  const errors: InputError[] = [...expanded.errors];
+  const take = (r: WorkerResult): void => {
+    if (r.error !== undefined) errors.push(r.error);
+    else if (r.json !== undefined && r.verdicts !== undefined) {
+      stream?.(r.json);
+      verdicts.push(r.verdicts);
+    } else if (r.report !== undefined) {
+      files.push(r.report);
+      verdicts.push(fileVerdicts(r.report));
+    }
+  };
+  const twins = findTwins(inputs);
+  /** Per first-of-its-kind file: how many twins still need its outcome. */
+  const left = new Int32Array(inputs.length);
+  for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8), inputs.length));
   if (jobs === 1) {
-    const opts: Parameters<typeof scanPaths>[1] = { db, targets, failOn: options.failOn ?? "blocker" };
-    if (options.sysroot !== undefined) opts.sysroot = options.sysroot;
-    if (options.onFile !== undefined) opts.onFile = options.onFile;
-    return scanPaths(paths, opts);
-  }
-  const setup: WorkerSetup = { targets, sysroot: options.sysroot, dbDir: options.dbDir, targetFiles: options.targetFiles ?? [] };
-  const results: (FileReport | InputError)[] = new Array(inputs.length);
-  let next = 0;
-  let done = 0;
-  await new Promise<void>((resolve, reject) => {
-    const workers = Array.from({ length: jobs }, () => new Worker(new URL("./worker.js", import.meta.url), { workerData: setup }));
-    const feed = (w: Worker): void => {
-      if (next >= inputs.length) {
-        void w.terminate();
+    const rules = rulesFor(db, undefined);
+    const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+    const kept = new Map<number, WorkerResult>();
+    inputs.forEach((input, index) => {
+      options.onFile?.(input, index, inputs.length);
+      const t = twins[index] as number;
+      const reused = t >= 0 && kept.has(t) ? asTwin(kept.get(t) as WorkerResult, index, input.path) : undefined;
+      if (t >= 0) {
+        left[t] = (left[t] as number) - 1;
+        if (left[t] === 0) kept.delete(t);
+      }
+      if (reused !== undefined) {
+        take(reused);
         return;
       }
-      const i = next++;
-      options.onFile?.(inputs[i] as Input, i, inputs.length);
-      w.postMessage({ index: i, path: (inputs[i] as Input).path });
+      let r: FileReport | InputError;
+      try {
+        r = scanFile(input.path, db, surfaces, fileOptions);
+      } catch (e) {
+        // An unexpected failure on one file is that file's error; the other files go on (as in a worker).
+        r = { path: input.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
+      }
+      const o = outcome(index, r, stream !== undefined);
+      if ((left[index] as number) > 0) kept.set(index, o);
+      take(o);
+    });
+  } else {
+    const setup: WorkerSetup = {
+      targets,
+      sysroot: options.sysroot,
+      dbDir: options.dbDir,
+      targetFiles: options.targetFiles ?? [],
+      serialise: stream !== undefined,
     };
-    for (const w of workers) {
-      w.on("message", (m: { index: number; result: FileReport | InputError }) => {
-        results[m.index] = m.result;
-        if (++done === inputs.length) {
+    // Results wait here until every file before them is in, then go out in order.
+    const waiting = new Map<number, WorkerResult>();
+    let next = 0;
+    let emitted = 0;
+    await new Promise<void>((resolve, reject) => {
+      const workers = Array.from({ length: jobs }, () => new Worker(new URL("./worker.js", import.meta.url), { workerData: setup }));
+      const idle: Worker[] = [];
+      // Twins are not sent to a worker: they wait for their first file's outcome, and are scanned after all only
+      // when it cannot be reused.
+      const retry: number[] = [];
+      const twinsOf = new Map<number, number[]>();
+      twins.forEach((t, i) => {
+        if (t < 0) return;
+        const l = twinsOf.get(t);
+        if (l === undefined) twinsOf.set(t, [i]);
+        else l.push(i);
+      });
+      const skipTwins = (): void => {
+        while (next < inputs.length && (twins[next] as number) >= 0) next++;
+      };
+      /** Whether a file can be handed out now. */
+      const work = (): boolean => {
+        skipTwins();
+        return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING);
+      };
+      const feed = (w: Worker): void => {
+        if (!work()) {
+          idle.push(w);
+          return;
+        }
+        const i = retry.length > 0 ? (retry.shift() as number) : next++;
+        options.onFile?.(inputs[i] as Input, i, inputs.length);
+        w.postMessage({ index: i, path: (inputs[i] as Input).path });
+      };
+      const arrive = (m: WorkerResult): void => {
+        waiting.set(m.index, m);
+        for (const i of twinsOf.get(m.index) ?? []) {
+          const reused = asTwin(m, i, (inputs[i] as Input).path);
+          if (reused !== undefined) waiting.set(i, reused);
+          else retry.push(i);
+        }
+        twinsOf.delete(m.index);
+      };
+      for (const w of workers) {
+        w.on("message", (m: WorkerResult) => {
+          arrive(m);
+          for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
+            waiting.delete(emitted++);
+            take(r);
+          }
+          if (emitted === inputs.length) {
+            for (const x of workers) void x.terminate();
+            resolve();
+            return;
+          }
+          feed(w);
+          while (idle.length > 0 && work()) feed(idle.pop() as Worker);
+        });
+        w.on("error", (e) => {
           for (const x of workers) void x.terminate();
-          resolve();
-        } else feed(w);
-      });
-      w.on("error", (e) => {
-        for (const x of workers) void x.terminate();
-        reject(e);
-      });
-      feed(w);
-    }
-  });
-  return assembleReport(surfaces, results, errors, options.failOn ?? "blocker");
+          reject(e);
+        });
+        feed(w);
+      }
+    });
+  }
+  return { report: reportShell(surfaces, files, verdicts, errors, options.failOn ?? "blocker"), verdicts };
+}
+
+/** A file's result as the collector wants it: serialised with its verdicts when streaming, else the object. */
+export function outcome(index: number, r: FileReport | InputError, serialise: boolean): WorkerResult {
+  if ("code" in r) return { index, error: r };
+  const p = portable(r);
+  return serialise ? { index, json: fileJson(r), verdicts: fileVerdicts(r), portable: p } : { index, report: r, portable: p };
 }

@@ -17,7 +17,7 @@ import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
 import { rateTarget, worstVerdict } from "../verdict/rate.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, TargetVerdict, Via } from "../types.js";
 
 export interface ScanOptions {
   /** Target names, or ["all"] (the default). */
@@ -66,7 +66,7 @@ export interface FileOptions {
 }
 
 let defaultRules: { db: Database; rules: Rule[] } | undefined;
-function rulesFor(db: Database, given: readonly Rule[] | undefined): readonly Rule[] {
+export function rulesFor(db: Database, given: readonly Rule[] | undefined): readonly Rule[] {
   if (given !== undefined) return given;
   if (defaultRules?.db !== db) defaultRules = { db, rules: loadRules(db) };
   return defaultRules.rules;
@@ -190,6 +190,18 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   return assembleReport(surfaces, results, errors, options.failOn ?? "blocker");
 }
 
+/** What the summary and the exit code need of a file's report: its path and per-target verdicts. */
+export interface FileVerdicts {
+  path: string;
+  targets: Pick<TargetVerdict, "target" | "verdict" | "counts">[];
+}
+
+export function fileVerdicts(f: FileReport): FileVerdicts {
+  return { path: f.path, targets: f.targets.map((t) => ({ target: t.target, verdict: t.verdict, counts: t.counts })) };
+}
+
+export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /** One deterministic Report from per-file results, in whatever order they came. */
 export function assembleReport(
   surfaces: readonly Surface[],
@@ -197,10 +209,22 @@ export function assembleReport(
   inputErrors: readonly InputError[],
   failOn: FailOn,
 ): Report {
-  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
-  const allErrors = [...inputErrors, ...results.filter((r): r is InputError => "code" in r)];
-  allErrors.sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
+  return reportShell(surfaces, files, files, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
+}
+
+/**
+ * The Report around the files: targets, errors (sorted) and the summary, computed from the files' verdicts. `files`
+ * is what the report carries (empty when the files were streamed out on their own).
+ */
+export function reportShell(
+  surfaces: readonly Surface[],
+  files: FileReport[],
+  verdicts: readonly FileVerdicts[],
+  errors: readonly InputError[],
+  failOn: FailOn,
+): Report {
+  const allErrors = [...errors].sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: pkg.name, version: pkg.version },
@@ -213,10 +237,10 @@ export function assembleReport(
     files,
     errors: allErrors,
     summary: {
-      files: files.length,
+      files: verdicts.length,
       errors: allErrors.length,
       verdicts: surfaces.map((s) => {
-        const vs = files.map((f) => f.targets.find((t) => t.target === s.name)).filter((t) => t !== undefined);
+        const vs = verdicts.map((f) => f.targets.find((t) => t.target === s.name)).filter((t) => t !== undefined);
         return {
           target: s.name,
           verdict: vs.length === 0 ? "unknown" : worstVerdict(vs.map((v) => v.verdict)),

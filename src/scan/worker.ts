@@ -1,9 +1,10 @@
 // @fileoverview A scan worker thread: loads the database and rules once, then scans each file path it is sent and
-// posts the FileReport (or InputError) back.
+// posts the outcome back (the FileReport, or its JSON and verdicts when the scan streams; or an InputError).
 
 import { parentPort, workerData } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import type { WorkerSetup } from "./parallel.js";
+import { outcome } from "./parallel.js";
 import { scanFile, selectTargets } from "./scan.js";
 
 const setup = workerData as WorkerSetup;
@@ -18,5 +19,5 @@ parentPort?.on("message", (m: { index: number; path: string }) => {
     // An unexpected failure on one file is that file's error; the other files go on.
     result = { path: m.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
   }
-  parentPort?.postMessage({ index: m.index, result });
+  parentPort?.postMessage(outcome(m.index, result, setup.serialise));
 });

@@ -173,7 +173,7 @@ export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext
 }
 
 /** Whether a verdict reaches the --fail-on threshold. An unknown verdict fails any threshold but none. */
-export function failsOn(v: TargetVerdict, failOn: FailOn): boolean {
+export function failsOn(v: Pick<TargetVerdict, "verdict">, failOn: FailOn): boolean {
   if (failOn === "none") return false;
   if (v.verdict === "blocked" || v.verdict === "unknown") return true;
   return failOn === "warning" && v.verdict === "warnings";
