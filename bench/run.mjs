@@ -2,11 +2,13 @@
 // bench/run.mjs: how fast `unifit scan` is, against `objdump -d` on the same files in the same run.
 //
 // Cases: "corpus" is every regular ELF file (by magic; symlinks skipped) under /usr/bin, /usr/sbin and the Debian
-// packages that bench/corpus.sh unpacks into .cache/bench/; "node" is /usr/bin/node alone (~95 MB). Each tool runs
-// over a case in batches of BATCH files per process, one process after the other, output sent to /dev/null. Every
-// file is read once first so that the page cache is warm for both tools. Each case is then measured --runs times,
-// peer and unifit alternating (swapping which goes first each run): wall time per full pass, and peak RSS of the
-// largest process (GNU time's %M). The files unifit refuses (exit 2) are counted in its first pass from the one
+// packages that bench/corpus.sh unpacks into .cache/bench/; "node" is /usr/bin/node alone (~95 MB). Each tool gets
+// all the files of a case in one process, as `xargs` would pass them (--batch N: N files per process, one process
+// after the other), output sent to /dev/null. Every file is read once first so that the page cache is warm for all.
+// unifit is measured twice: "unifit scan" analyses every library the programs load within the pass (its cache
+// starts empty but for the parsed database and rules), "unifit, warm" reuses library analyses made before the runs.
+// Each case is then measured --runs times, the three alternating (the order reverses every run): wall time per full
+// pass, and peak RSS of the largest process (GNU time's %M). The files unifit refuses (exit 2) are counted in its first pass from the one
 // stderr line it prints per report error. Prints a table of medians and the ratio objdump/unifit, and appends one
 // JSON record to bench/results/<YYYY-MM-DD>.jsonl.
 //
@@ -16,12 +18,12 @@
 // analysis in-process (scanFile: extraction + rule matching + rating for every target) and the CLI
 // (`unifit scan <dirs…>`, one process). Medians, lines/s, MB/s and the overhead ratio unifit / parse-only.
 //
-// Options: --runs N (3), --quick (first 200 binary files, 1 run), --no-node (skip the node case), --only-source (skip
-// the binary cases), --no-source (skip the source section). Never used in tests: timings belong here, not in
+// Options: --runs N (3), --batch N (files per process; default all), --quick (first 200 binary files, 1 run),
+// --no-node (skip the node case), --only-source (skip the binary cases), --no-source (skip the source section). Never used in tests: timings belong here, not in
 // assertions.
 
 import { spawnSync } from "node:child_process";
-import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -32,24 +34,27 @@ import vm from "node:vm";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist/src/cli/main.js");
 const TIME = "/usr/bin/time";
-const BATCH = 50;
 const QUICK_FILES = 200;
 const NODE_BINARY = "/usr/bin/node";
 
 // ---- options ----
 const argv = process.argv.slice(2);
-const opts = { runs: 3, quick: false, node: true, binary: true, source: true };
+const opts = { runs: 3, quick: false, node: true, binary: true, source: true, batch: 0 };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--quick") opts.quick = true;
   else if (a === "--no-node") opts.node = false;
   else if (a === "--only-source") opts.binary = false;
   else if (a === "--no-source") opts.source = false;
-  else if (a === "--runs" || a.startsWith("--runs=")) {
+  else if (a === "--batch" || a.startsWith("--batch=")) {
+    const v = a.includes("=") ? a.slice(8) : argv[++i];
+    opts.batch = Number(v);
+    if (!Number.isInteger(opts.batch) || opts.batch < 1) fail(`--batch needs a positive integer, not "${v}"`);
+  } else if (a === "--runs" || a.startsWith("--runs=")) {
     const v = a.includes("=") ? a.slice(7) : argv[++i];
     opts.runs = Number(v);
     if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs needs a positive integer, not "${v}"`);
-  } else fail(`unknown option "${a}" (options: --runs N, --quick, --no-node, --only-source, --no-source)`);
+  } else fail(`unknown option "${a}" (options: --runs N, --batch N, --quick, --no-node, --only-source, --no-source)`);
 }
 if (opts.quick && !argv.some((a) => a.startsWith("--runs"))) opts.runs = 1;
 if (!opts.binary && !opts.source) fail("--only-source and --no-source together leave nothing to measure");
@@ -114,22 +119,33 @@ const hasTime = existsSync(TIME);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "unifit-bench-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 
+// unifit keeps derived data in its cache directory: the parsed database and rules (seeded into every directory
+// below, as any installed unifit has them after its first run) and each library's analysis, by content hash.
+// "unifit scan" starts every pass with no library analysed (they are analysed in the pass, once each, as a first
+// scan of a tree does); "unifit, warm" reuses the analyses of an untimed pass made before the runs.
+const seedDir = path.join(tmp, "seed");
+const coldDir = (run) => path.join(tmp, `cold-${run}-${process.hrtime.bigint()}`);
+const warmDir = path.join(tmp, "warm");
+function seeded(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(seedDir)) if (/^(db|rules)-/.test(f)) copyFileSync(path.join(seedDir, f), path.join(dir, f));
+  return dir;
+}
+const unifitArgs = (files) => [cli, "scan", ...files, "--format", "json", "-o", "/dev/null", "--fail-on", "none"];
+const unifitOk = (status) => status === 0 || status === 2; // 2: some file was refused, which is part of the result
 const tools = {
-  objdump: { label: "objdump -d", cmd: "objdump", args: (files) => ["-d", ...files], ok: () => true },
-  unifit: {
-    label: "unifit scan",
-    cmd: process.execPath,
-    args: (files) => [cli, "scan", ...files, "--format", "json", "-o", "/dev/null", "--fail-on", "none"],
-    ok: (status) => status === 0 || status === 2, // 2: some file was refused, which is part of the result
-  },
+  objdump: { label: "objdump -d", cmd: "objdump", args: (files) => ["-d", ...files], ok: () => true, env: () => ({}) },
+  unifit: { label: "unifit scan", cmd: process.execPath, args: unifitArgs, ok: unifitOk, env: () => ({ UNIFIT_CACHE_DIR: seeded(coldDir()) }) },
+  warm: { label: "unifit, warm", cmd: process.execPath, args: unifitArgs, ok: unifitOk, env: () => ({ UNIFIT_CACHE_DIR: warmDir }) },
 };
+const TOOLS = ["objdump", "unifit", "warm"];
 
 /** Runs cmd once under GNU time when present; returns wall seconds, peak RSS (KB) and CPU seconds of that process. */
-function runOnce(tool, args) {
+function runOnce(tool, args, env) {
   const timeOut = path.join(tmp, "time.txt");
   const [cmd, full] = hasTime ? [TIME, ["-f", "%M %U %S", "-o", timeOut, tool.cmd, ...args]] : [tool.cmd, args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, full, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, full, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error) fail(`${tool.label}: ${r.error.message}`);
   if (r.signal !== null || !tool.ok(r.status)) {
@@ -141,15 +157,20 @@ function runOnce(tool, args) {
   return { wallS, peakRssKB: rss, cpuS: user + sys, stderr };
 }
 
-const batches = (files) => Array.from({ length: Math.ceil(files.length / BATCH) }, (_, i) => files.slice(i * BATCH, (i + 1) * BATCH));
+/** All files in one process (as `xargs` passes them), or --batch N files per process. */
+const batches = (files) => {
+  const n = opts.batch > 0 ? opts.batch : files.length;
+  return Array.from({ length: Math.ceil(files.length / n) }, (_, i) => files.slice(i * n, (i + 1) * n));
+};
 
 /** One full pass of a tool over a case: its batches in sequence. unifit's refusals are added to `refused`. */
 function pass(tool, files, refused) {
   const t0 = process.hrtime.bigint();
   let peakRssKB = null;
   let cpuS = 0;
+  const env = tool.env();
   for (const b of batches(files)) {
-    const r = runOnce(tool, tool.args(b));
+    const r = runOnce(tool, tool.args(b), env);
     if (r.peakRssKB !== null) peakRssKB = Math.max(peakRssKB ?? 0, r.peakRssKB);
     cpuS += r.cpuS ?? 0;
     // With -o, the CLI repeats each of the report's errors on stderr as "unifit: <path>: <message>".
@@ -165,14 +186,21 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-// Warm-up: read every file once, so that neither tool pays for a cold disk in the first run.
+// Warm-up: read every file once, so that neither tool pays for a cold disk in the first run; seed the cache with the
+// database and rules; give the warm variant its library analyses.
 for (const c of cases) for (const f of c.files) readFileSync(f);
+if (cases.length > 0) {
+  runOnce(tools.unifit, [cli, "targets"], { UNIFIT_CACHE_DIR: seedDir });
+  runOnce(tools.unifit, [cli, "scan", path.join(root, "fixtures/sample/prefork-server"), "--fail-on", "none", "--no-libraries"], { UNIFIT_CACHE_DIR: seedDir });
+  seeded(warmDir);
+  for (const c of cases) pass(tools.warm, c.files);
+}
 
 const refused = [];
 const results = {};
-for (const c of cases) results[c.name] = { files: c.files.length, bytes: c.bytes, objdump: { runs: [] }, unifit: { runs: [] } };
+for (const c of cases) results[c.name] = { files: c.files.length, bytes: c.bytes, objdump: { runs: [] }, unifit: { runs: [] }, warm: { runs: [] } };
 for (let run = 0; run < opts.runs; run++) {
-  const order = run % 2 === 0 ? ["objdump", "unifit"] : ["unifit", "objdump"];
+  const order = run % 2 === 0 ? TOOLS : [...TOOLS].reverse();
   for (const c of cases) {
     for (const t of order) {
       const r = pass(tools[t], c.files, run === 0 && t === "unifit" && c.name === "corpus" ? refused : undefined);
@@ -190,7 +218,7 @@ if (opts.binary) {
 }
 for (const c of cases) {
   const res = results[c.name];
-  for (const t of ["objdump", "unifit"]) {
+  for (const t of TOOLS) {
     const m = res[t];
     m.medianS = round(median(m.runs.map((r) => r.wallS)));
     m.filesPerS = round(c.files.length / m.medianS, 1);
@@ -198,12 +226,13 @@ for (const c of cases) {
     m.peakRssKB = hasTime ? Math.max(...m.runs.map((r) => r.peakRssKB)) : null;
   }
   res.ratio = round(res.objdump.medianS / res.unifit.medianS, 2); // > 1: unifit is faster
+  res.ratioWarm = round(res.objdump.medianS / res.warm.medianS, 2);
 }
 
 const pad = (s, n) => String(s).padStart(n);
 if (opts.binary) console.log(`\n${"case".padEnd(8)} ${"tool".padEnd(12)} ${pad("median s", 9)} ${pad("files/s", 9)} ${pad("MB/s", 8)} ${pad("peak RSS MB", 12)}  runs (s)`);
 for (const c of cases) {
-  for (const t of ["objdump", "unifit"]) {
+  for (const t of TOOLS) {
     const m = results[c.name][t];
     const rss = m.peakRssKB === null ? "n/a" : (m.peakRssKB / 1024).toFixed(1);
     console.log(`${c.name.padEnd(8)} ${tools[t].label.padEnd(12)} ${pad(m.medianS.toFixed(2), 9)} ${pad(m.filesPerS.toFixed(1), 9)}` +
@@ -212,9 +241,10 @@ for (const c of cases) {
 }
 if (opts.binary) console.log("");
 for (const c of cases) {
-  const r = results[c.name].ratio;
-  const text = r >= 1 ? `${r.toFixed(1)}× faster than` : `${(1 / r).toFixed(1)}× slower than`;
-  console.log(`${c.name}: unifit is ${text} objdump -d (median of ${opts.runs} run${opts.runs > 1 ? "s" : ""}, ${c.files.length} file${c.files.length > 1 ? "s" : ""}, ${mb(c.bytes).toFixed(1)} MB)`);
+  const ratio = (r) => (r >= 1 ? `${r.toFixed(1)}× faster than` : `${(1 / r).toFixed(1)}× slower than`);
+  const { ratio: cold, ratioWarm: warm } = results[c.name];
+  console.log(`${c.name}: unifit is ${ratio(cold)} objdump -d (${ratio(warm).replace(" than", "")} with the libraries already analysed;` +
+    ` median of ${opts.runs} run${opts.runs > 1 ? "s" : ""}, ${c.files.length} file${c.files.length > 1 ? "s" : ""}, ${mb(c.bytes).toFixed(1)} MB)`);
 }
 
 // ---- source section ----
@@ -427,7 +457,7 @@ const record = {
     node: process.version,
     objdump: firstLine("objdump", ["--version"]),
   },
-  options: { runs: opts.runs, quick: opts.quick, node: opts.node, binary: opts.binary, source: opts.source, batch: BATCH, peakRss: hasTime ? "GNU time %M, largest process" : null },
+  options: { runs: opts.runs, quick: opts.quick, node: opts.node, binary: opts.binary, source: opts.source, batch: opts.batch > 0 ? opts.batch : "all files in one process", cache: { unifit: "libraries analysed within each pass (fresh cache, database and rules seeded)", warm: "libraries analysed before the runs" }, peakRss: hasTime ? "GNU time %M, largest process" : null },
   corpus: opts.binary ? { files: corpus.length, bytes: cases[0].bytes, roots: ["/usr/bin", "/usr/sbin", ".cache/bench"], debs } : null,
   unifit: opts.binary ? { refusedCount: refused.length, refused } : null,
   cases: results,
