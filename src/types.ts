@@ -3,7 +3,7 @@
 import type { ElfMachine, LibcFlavour, Linkage } from "./elf/types.js";
 
 /** Bumped whenever the JSON report changes shape; see docs/report.schema.json. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type Arch = "x86_64" | "aarch64";
 export type Status = "full" | "partial" | "stub" | "enosys" | "absent";
@@ -157,14 +157,10 @@ export interface RuleTargetLevel {
   advice?: string;
 }
 
-/** A process-model pattern found in a file, rated on every selected target. */
-export interface RuleFinding {
-  ruleId: string;
-  title: string;
-  category: string;
+/** One place where a rule matched. */
+export interface RuleSite {
   message: string;
   confidence: Confidence;
-  hint: string;
   /** Source position (1-based), for C/C++ files. */
   location?: { line: number; column: number; endLine: number; endColumn: number };
   /** The enclosing (source) or calling (binary) function. */
@@ -174,9 +170,22 @@ export interface RuleFinding {
   excerpt?: string;
   /** Preprocessor conditions around the source line. */
   conditions?: string[];
+}
+
+/**
+ * A process-model pattern found in a file, rated once on every selected target (the rating depends on the rule, not
+ * on where it matched), with every place it matched.
+ */
+export interface RuleFinding {
+  ruleId: string;
+  title: string;
+  category: string;
+  hint: string;
   /** The name of the mechanical rewrite `unifit fix` can apply. */
   fix?: string;
   targets: RuleTargetLevel[];
+  /** Where it matched, in the order found (source: by line; binary: by address). */
+  hits: RuleSite[];
 }
 
 export interface SourceInfo {

@@ -23,7 +23,7 @@ function describeFile(f: FileReport): string {
   if (b === undefined) {
     const src = f.source;
     const warn = src !== undefined && src.warnings.length > 0 ? ` (${src.warnings.join("; ")})` : "";
-    return `${f.kind === "cpp" ? "C++" : "C"} source, ${src?.lines ?? 0} lines, ${plural(f.rules.length, "pattern")} found${warn}`;
+    return `${f.kind === "cpp" ? "C++" : "C"} source, ${src?.lines ?? 0} lines, ${plural(f.rules.reduce((n, r) => n + r.hits.length, 0), "pattern")} found${warn}`;
   }
   const lang = b.goVersion !== undefined ? `Go ${b.goVersion.replace(/^go/, "")}` : b.rust ? "Rust" : undefined;
   const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "")];
@@ -72,13 +72,20 @@ function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameW
   return [head, ...shown.flatMap((f) => findingLines(c, f, verbose))];
 }
 
+/** Places a pattern matched that the text report lists; the JSON report has them all. */
+const MAX_HITS = 5;
+
 function ruleLines(c: ChalkInstance, f: FileReport, r: RuleFinding): string[] {
   const worst = r.targets.some((t) => t.level === "blocker") ? "blocker" : r.targets.some((t) => t.level === "warning") ? "warning" : "info";
   const mark = worst === "blocker" ? c.red("✖") : worst === "warning" ? c.yellow("⚠") : c.blue("ℹ");
-  const where =
-    r.location !== undefined ? `${f.path}:${r.location.line}:${r.location.column}` : r.function !== undefined ? `${r.function}${r.address !== undefined ? ` (${r.address})` : ""}` : "";
-  const lines = [`    ${mark} ${c.bold(r.ruleId)}  ${where}  ${r.message}`];
-  if (r.excerpt !== undefined) lines.push(c.dim(`        ${r.excerpt}`));
+  const lines: string[] = [];
+  for (const h of r.hits.slice(0, MAX_HITS)) {
+    const where =
+      h.location !== undefined ? `${f.path}:${h.location.line}:${h.location.column}` : h.function !== undefined ? `${h.function}${h.address !== undefined ? ` (${h.address})` : ""}` : "";
+    lines.push(`    ${mark} ${c.bold(r.ruleId)}  ${where}  ${h.message}`);
+    if (h.excerpt !== undefined) lines.push(c.dim(`        ${h.excerpt}`));
+  }
+  if (r.hits.length > MAX_HITS) lines.push(c.dim(`        … and ${r.hits.length - MAX_HITS} more place(s) (all in --format json)`));
   const group = (level: string): string[] => r.targets.filter((t) => t.level === level).map((t) => t.target);
   const parts: string[] = [];
   for (const level of ["blocker", "warning", "info", "ok"]) {

@@ -12,7 +12,7 @@ import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/eva
 import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
 import { parseSource } from "../source/index.js";
-import { rateRuleHit } from "../verdict/rules.js";
+import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
 import { rateTarget, worstVerdict } from "../verdict/rate.js";
@@ -138,7 +138,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     path,
     kind: "elf",
     binary,
-    rules: hits.map((h) => rateRuleHit(byId.get(h.ruleId) as Rule, h, surfaces)),
+    rules: rateRules(byId, hits, surfaces),
     syscalls: capInventory(a.syscalls),
     uncertainties: a.uncertainties,
     targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind })),
@@ -169,7 +169,7 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
     path,
     kind: file.language,
     source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: file.warnings },
-    rules: hits.map((h) => rateRuleHit(byId.get(h.ruleId) as Rule, h, surfaces)),
+    rules: rateRules(byId, hits, surfaces),
     syscalls,
     uncertainties: [],
     targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),

@@ -4,7 +4,7 @@
 import { rowEvidence } from "../db/load.js";
 import type { Surface } from "../db/types.js";
 import type { Rule, RuleHit } from "../rules/types.js";
-import type { RuleFinding, RuleTargetLevel, Severity, Status } from "../types.js";
+import type { RuleFinding, RuleSite, RuleTargetLevel, Severity, Status } from "../types.js";
 
 const LEVEL: Record<Status, Severity | "ok"> = { full: "ok", partial: "warning", stub: "warning", enosys: "blocker", absent: "blocker" };
 const RANK: Record<Severity | "ok", number> = { ok: 0, info: 1, warning: 2, blocker: 3 };
@@ -13,7 +13,7 @@ function cap(level: Severity | "ok", max: Severity): Severity | "ok" {
   return RANK[level] > RANK[max] ? max : level;
 }
 
-export function rateRuleHit(rule: Rule, hit: RuleHit, surfaces: readonly Surface[]): RuleFinding {
+export function rateRule(rule: Rule, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding {
   const targets: RuleTargetLevel[] = surfaces.map((surface) => {
     if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix, advice: surface.noPosix };
     if (rule.syscalls.length === 0) {
@@ -38,20 +38,27 @@ export function rateRuleHit(rule: Rule, hit: RuleHit, surfaces: readonly Surface
     }
     return t;
   });
-  const f: RuleFinding = {
-    ruleId: rule.id,
-    title: rule.title,
-    category: rule.category,
-    message: hit.message,
-    confidence: hit.confidence,
-    hint: rule.hint,
-    targets,
-  };
-  if (hit.location !== undefined) f.location = { line: hit.location.line, column: hit.location.column, endLine: hit.location.endLine, endColumn: hit.location.endColumn };
-  if (hit.function !== undefined) f.function = hit.function;
-  if (hit.address !== undefined) f.address = hit.address;
-  if (hit.excerpt !== undefined) f.excerpt = hit.excerpt;
-  if (hit.conditions !== undefined && hit.conditions.length > 0) f.conditions = hit.conditions;
-  if (rule.fix !== null) f.fix = rule.fix;
-  return f;
+  const head = { ruleId: rule.id, title: rule.title, category: rule.category, hint: rule.hint };
+  return rule.fix !== null ? { ...head, fix: rule.fix, targets, hits: hits.map(site) } : { ...head, targets, hits: hits.map(site) };
+}
+
+function site(hit: RuleHit): RuleSite {
+  const s: RuleSite = { message: hit.message, confidence: hit.confidence };
+  if (hit.location !== undefined) s.location = { line: hit.location.line, column: hit.location.column, endLine: hit.location.endLine, endColumn: hit.location.endColumn };
+  if (hit.function !== undefined) s.function = hit.function;
+  if (hit.address !== undefined) s.address = hit.address;
+  if (hit.excerpt !== undefined) s.excerpt = hit.excerpt;
+  if (hit.conditions !== undefined && hit.conditions.length > 0) s.conditions = hit.conditions;
+  return s;
+}
+
+/** Hits grouped by rule, in the order each rule first matched, each rated once. */
+export function rateRules(rules: ReadonlyMap<string, Rule>, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding[] {
+  const byRule = new Map<string, RuleHit[]>();
+  for (const h of hits) {
+    const l = byRule.get(h.ruleId);
+    if (l === undefined) byRule.set(h.ruleId, [h]);
+    else l.push(h);
+  }
+  return [...byRule].map(([id, list]) => rateRule(rules.get(id) as Rule, list, surfaces));
 }

@@ -37,7 +37,12 @@ describe("unifit scan", () => {
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
     const valid: boolean = validate(report);
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
-    assert.equal(report.schemaVersion, 2);
+    assert.equal(report.schemaVersion, 3);
+    // One entry per rule, rated once, with every place it matched.
+    const ids = report.files[0].rules.map((r: { ruleId: string }) => r.ruleId);
+    assert.ok(ids.length > 0);
+    assert.deepEqual(ids, [...new Set(ids)]);
+    for (const r of report.files[0].rules) assert.ok(r.hits.length > 0 && r.hits.every((h: { message: string }) => h.message !== ""));
     assert.equal(report.files.length, 1);
     const f = report.files[0];
     assert.equal(f.binary.linkage, "dynamic");
