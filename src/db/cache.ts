@@ -2,7 +2,7 @@
 // parsing the YAML takes over a second, reading this takes milliseconds. The YAML stays the reviewed source.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Database, LibcMap, Surface } from "./types.js";
@@ -47,7 +47,9 @@ const setReviver = (_key: string, value: unknown): unknown => {
 export function readCachedJson<T>(kind: string, key: string, options: { revive?: boolean } = {}): T | undefined {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
   try {
-    const text = readFileSync(join(cacheDir(), `${kind}-${key}.json`), "utf8");
+    const file = join(cacheDir(), `${kind}-${key}.json`);
+    const text = readFileSync(file, "utf8");
+    touch(file);
     return (options.revive === false ? JSON.parse(text) : JSON.parse(text, setReviver)) as T;
   } catch {
     return undefined;
@@ -64,8 +66,70 @@ export function writeCachedJson(kind: string, key: string, value: unknown): void
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(value, setReplacer));
     renameSync(tmp, file);
+    if (!pruned) {
+      pruned = true;
+      pruneCache(dir);
+    }
   } catch {
     // ignore
+  }
+}
+
+/** The cache's bounds: entries unused this long go, and the oldest go while the directory holds more than this. */
+export const CACHE_MAX_AGE_DAYS = 30;
+export const CACHE_MAX_BYTES = 512 * 1024 * 1024;
+let pruned = false;
+
+/** Marks an entry as used (its mtime), so that pruning removes the entries unused longest. Best effort. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // a read-only cache still works
+  }
+}
+
+/**
+ * Keeps the cache directory bounded (entries of older unifit versions and of libraries no longer scanned would
+ * otherwise pile up): removes the entries unused for CACHE_MAX_AGE_DAYS, then the least recently used ones while the
+ * directory holds more than CACHE_MAX_BYTES. Run at most once per process, after it writes an entry. Best effort.
+ */
+export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), maxBytes: number = CACHE_MAX_BYTES): void {
+  let entries: { file: string; size: number; mtimeMs: number }[] = [];
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith(".json")) continue;
+      const file = join(dir, name);
+      try {
+        const st = statSync(file);
+        if (st.isFile()) entries.push({ file, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return;
+  }
+  const remove = (file: string): void => {
+    try {
+      unlinkSync(file);
+    } catch {
+      // another process may have removed it
+    }
+  };
+  const maxAge = CACHE_MAX_AGE_DAYS * 24 * 3600 * 1000;
+  entries = entries.filter((e) => {
+    if (now - e.mtimeMs <= maxAge) return true;
+    remove(e.file);
+    return false;
+  });
+  let total = entries.reduce((n, e) => n + e.size, 0);
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.file < b.file ? -1 : 1));
+  for (const e of entries) {
+    if (total <= maxBytes) break;
+    remove(e.file);
+    total -= e.size;
   }
 }
 
