@@ -5,7 +5,7 @@ import type { Database } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
 import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode, emptyAnalysis } from "./code.js";
-import type { CodeAnalysis } from "./code.js";
+import type { CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
@@ -147,7 +147,24 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     }
   }
 
-  const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch, options.interest) : emptyAnalysis(`${arch} code analysis is not available yet`);
+  // In a static libc, the curated map qualifies the paths through the libc functions the program calls, as it does
+  // for a dynamic program's imports.
+  let gates: LibcGates | undefined;
+  if (map !== undefined && elf.classification.linkage !== "dynamic") {
+    const nrs = (names: Iterable<string>): Set<number> =>
+      new Set([...names].map((n) => table.byName.get(n)?.nr).filter((x): x is number => x !== undefined));
+    const optIn = new Map<string, Set<number>>();
+    const usual = new Map<string, Set<number>>();
+    for (const [fn, entry] of map.functions) {
+      const listed = nrs(entry[arch].map((r) => r.name));
+      const cond = nrs(entry.conditional);
+      for (const c of cond) listed.delete(c);
+      usual.set(fn, listed);
+      if (cond.size > 0) optIn.set(fn, cond);
+    }
+    gates = { optIn, usual };
+  }
+  const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch, options.interest, gates) : emptyAnalysis(`${arch} code analysis is not available yet`);
   const unknownNumbers: number[] = [];
   for (const s of code.sites) {
     const name = table.byNr.get(s.nr);
@@ -164,7 +181,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     // In a statically linked libc the site sits in the libc function itself: the curated map's qualifiers apply.
     const inMap = map?.functions.get(s.function.replace(/^__(libc_)?/, "")) ?? map?.functions.get(s.function);
     if (tolerated.has(name)) via.tolerated = true;
-    else if (inMap?.conditional.has(name) === true) via.conditional = true;
+    else if (inMap?.conditional.has(name) === true || s.conditional === true) via.conditional = true;
+    else if (s.rarePath === true) via.rarePath = true;
     out.add(ref, via, confidence);
   }
 

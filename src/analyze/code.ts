@@ -50,6 +50,10 @@ export interface SiteFact {
   how: string;
   kind: SyscallSite["kind"];
   arg0?: number;
+  /** Reached only through functions that make this syscall on an opt-in path (see analyzeCode's `gates`). */
+  conditional?: true;
+  /** Reached only through functions whose usual paths do not make it (see analyzeCode's `gates`). */
+  rarePath?: true;
 }
 
 export interface CodeAnalysis {
@@ -450,14 +454,15 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
     .sort((a, b) => a.addr - b.addr);
 }
 
-function reach(graph: Graph, roots: ArrayLike<number>): Uint8Array {
+/** The functions reachable from the roots; `closed` functions are neither entered nor passed through. */
+function reach(graph: Graph, roots: ArrayLike<number>, closed?: Uint8Array): Uint8Array {
   const seen = new Uint8Array(graph.starts.length);
   const stack = new Int32Array(graph.starts.length);
   let top = 0;
   const { succOff, succ } = graph;
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i] as number;
-    if (!seen[r]) {
+    if (!seen[r] && closed?.[r] !== 1) {
       seen[r] = 1;
       stack[top++] = r;
     }
@@ -466,7 +471,7 @@ function reach(graph: Graph, roots: ArrayLike<number>): Uint8Array {
     const f = stack[--top] as number;
     for (let e = succOff[f] as number; e < (succOff[f + 1] as number); e++) {
       const s = succ[e] as number;
-      if (!seen[s]) {
+      if (!seen[s] && closed?.[s] !== 1) {
         seen[s] = 1;
         stack[top++] = s;
       }
@@ -518,14 +523,85 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
   };
 }
 
-/** Analyses the code of a whole program: what its reachable code can do by itself. */
-export function analyzeCode(elf: ElfFile, bytes: Uint8Array, arch: Arch, interest: ReadonlySet<string> = new Set()): CodeAnalysis {
+/**
+ * What the curated libc map says of the libc functions linked into a program (a static libc), for the paths through
+ * them: by function name, the syscalls it makes only on an opt-in path (pthread_create with an explicit-scheduling
+ * attribute → sched_getparam), and the syscalls it makes on its usual paths (anything else its code can reach is on a
+ * path the map leaves out: a priority-protect mutex, an NSS module).
+ */
+export interface LibcGates {
+  optIn: ReadonlyMap<string, ReadonlySet<number>>;
+  usual: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/**
+ * Analyses the code of a whole program: what its reachable code can do by itself. With `gates`, a syscall site that
+ * the roots reach only through libc functions that do not make that syscall on their usual paths is marked
+ * conditional (when an opt-in path leads there) or rare-path: reachability is computed again with those functions
+ * closed, once per such syscall, as the import analysis of a dynamic program qualifies the same calls.
+ */
+export function analyzeCode(
+  elf: ElfFile,
+  bytes: Uint8Array,
+  arch: Arch,
+  interest: ReadonlySet<string> = new Set(),
+  gates?: LibcGates,
+): CodeAnalysis {
   if (arch !== "x86_64") return emptyAnalysis(`${arch} code analysis is not available yet`);
   const p = prepare(elf, bytes);
   const reachable = reach(p.graph, p.roots);
   const result = collect(p, reachable);
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
+  if (gates !== undefined) markGated(p, result.sites, gates);
   return result;
+}
+
+/** See analyzeCode. */
+function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
+  if (sites.length === 0) return;
+  const { graph, elf } = p;
+  // Function index → its map entry's name, by any of the function's names (fork and __libc_fork).
+  const mapped = new Map<number, string>();
+  for (const list of [elf.symtab, elf.exports]) {
+    for (const s of list) {
+      if ((s.kind !== "func" && s.kind !== "ifunc") || s.undefined || s.value === 0) continue;
+      const name = gates.usual.has(s.name) ? s.name : s.name.replace(/^__(libc_)?/, "");
+      if (!gates.usual.has(name)) continue;
+      const f = indexOfSorted(graph.starts, s.value);
+      if (f >= 0 && !mapped.has(f)) mapped.set(f, name);
+    }
+  }
+  if (mapped.size === 0) return;
+  const fnOf = (addr: number): number => lowerBound(graph.starts, addr);
+  const byNr = new Map<number, SiteFact[]>();
+  for (const x of sites) {
+    const l = byNr.get(x.nr);
+    if (l === undefined) byNr.set(x.nr, [x]);
+    else l.push(x);
+  }
+  const n = graph.starts.length;
+  for (const [nr, mine] of [...byNr].sort((a, b) => a[0] - b[0])) {
+    // Closed: the mapped functions that do not make nr on their usual paths; among them, the opt-in ones.
+    const closed = new Uint8Array(n);
+    const rareOnly = new Uint8Array(n);
+    let any = false;
+    for (const [f, name] of mapped) {
+      if (gates.usual.get(name)?.has(nr) === true) continue;
+      closed[f] = 1;
+      any = true;
+      if (gates.optIn.get(name)?.has(nr) !== true) rareOnly[f] = 1;
+    }
+    if (!any) continue;
+    const open = reach(graph, p.roots, closed);
+    let viaOptIn: Uint8Array | undefined;
+    for (const site of mine) {
+      const f = fnOf(site.addr);
+      if (f < 0 || open[f] === 1) continue;
+      viaOptIn ??= reach(graph, p.roots, rareOnly);
+      if (viaOptIn[f] === 1) site.conditional = true;
+      else site.rarePath = true;
+    }
+  }
 }
 
 export function emptyAnalysis(unsupported: string): CodeAnalysis {

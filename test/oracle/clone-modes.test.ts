@@ -39,6 +39,21 @@ describe("clone flags decide thread or process", () => {
     for (const t of f.targets) assert.notEqual(t.verdict, "blocked", t.target);
   });
 
+  it("pthreads (gcc -static): the libc's opt-in and rare paths qualify its code sites as the map does imports", () => {
+    // pthread_create calls sched_getparam/sched_getscheduler only with an explicit-scheduling attribute; a
+    // priority-protect mutex reaches them too. Neither path is the program's: nanos is not blocked, as for the
+    // dynamic build, and the sites say why.
+    const f = scan(compile(program("pthreads"), ["-static", "-pthread"]));
+    const nanos = f.targets.find((t) => t.target === "nanos");
+    assert.notEqual(nanos?.verdict, "blocked", nanos?.findings.filter((x) => x.severity === "blocker").map((x) => x.syscall).join(", "));
+    const getparam = nanos?.findings.find((x) => x.syscall === "sched_getparam");
+    assert.equal(getparam?.severity, "warning");
+    assert.equal(getparam?.qualifier, "conditional");
+    const vias = f.syscalls.find((s) => s.name === "sched_getparam")?.via ?? [];
+    assert.ok(vias.some((v) => v.kind === "site" && v.conditional === true), JSON.stringify(vias));
+    assert.ok(vias.every((v) => v.conditional === true || v.rarePath === true || v.tolerated === true), JSON.stringify(vias));
+  });
+
   it("fork-exec (gcc -static): clone without CLONE_THREAD is a blocker on both, with the flags shown", () => {
     const f = scan(compile(program("fork-exec"), ["-static"]));
     for (const t of f.targets) {
