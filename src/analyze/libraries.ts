@@ -19,13 +19,17 @@ export interface LoadedLibrary {
   name: string;
   /** Path inside the sysroot, as ld.so would load it (e.g. /lib/x86_64-linux-gnu/libc.so.6). */
   path: string;
-  elf: ElfFile;
+  elf: LibraryElf;
   facts: LibraryFacts | undefined;
   /** Exported names, for binding. */
   exportNames: ReadonlySet<string>;
   /** This path with this content, within the process: what a followed function's result depends on. */
   id: string;
 }
+
+/** What library search and binding need of a library's ELF (kept with its facts in the cache, so a warm run does
+ * not parse the library again). */
+export type LibraryElf = Pick<ElfFile, "machine" | "bits" | "soname" | "needed" | "rpath" | "runpath">;
 
 export interface LibrarySet {
   /** In load order (breadth-first from the program, as ld.so searches symbols). */
@@ -126,22 +130,26 @@ function expandOrigin(dir: string, originDir: string): string {
 /** LibraryFacts as plain JSON (the exports map as entries), so reading it needs no reviver. */
 interface StoredFacts extends Omit<LibraryFacts, "exports"> {
   exportEntries: [string, ExportFacts][];
+  elf: LibraryElf;
+  exportNames: string[];
 }
 
-function toDisk(f: LibraryFacts): StoredFacts {
+function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
   const { exports, ...rest } = f;
-  return { ...rest, exportEntries: [...exports.entries()] };
+  const info: LibraryElf = { machine: elf.machine, bits: elf.bits, needed: elf.needed, rpath: elf.rpath, runpath: elf.runpath };
+  if (elf.soname !== undefined) info.soname = elf.soname;
+  return { ...rest, exportEntries: [...exports.entries()], elf: info, exportNames: elf.exports.map((e) => e.name) };
 }
 
-function fromDisk(s: StoredFacts | undefined): LibraryFacts | undefined {
-  if (s === undefined || !Array.isArray(s.exportEntries)) return undefined;
-  const { exportEntries, ...rest } = s;
-  return { ...rest, exports: new Map(exportEntries) };
+function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: LibraryElf; exportNames: string[] } | undefined {
+  if (s === undefined || !Array.isArray(s.exportEntries) || typeof s.elf !== "object" || !Array.isArray(s.exportNames)) return undefined;
+  const { exportEntries, elf, exportNames, ...rest } = s;
+  return { facts: { ...rest, exports: new Map(exportEntries) }, elf, exportNames };
 }
 
 /** A library read once: its ELF, its facts and its exported names. */
 interface LibraryEntry {
-  elf: ElfFile;
+  elf: LibraryElf;
   facts: LibraryFacts | undefined;
   exportNames: ReadonlySet<string>;
   /** Distinct per entry in this process. */
@@ -176,20 +184,23 @@ function loadFactsByContent(hostPath: string, arch: Arch): LibraryEntry | undefi
   const key = `${arch}:${createHash("sha256").update(bytes).digest("hex")}`;
   const cached = factsCache.get(key);
   if (cached !== undefined) return cached;
-  let elf: ElfFile;
-  try {
-    elf = readElf(bytes);
-  } catch {
-    return undefined;
-  }
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
   const diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
-  let facts = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
-  if (facts === undefined && elf.machine === arch) {
-    facts = analyzeLibrary(elf, bytes, arch);
-    if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts));
+  const stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+  let entry: LibraryEntry;
+  if (stored !== undefined) {
+    entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++serials };
+  } else {
+    let elf: ElfFile;
+    try {
+      elf = readElf(bytes);
+    } catch {
+      return undefined;
+    }
+    const facts = elf.machine === arch ? analyzeLibrary(elf, bytes, arch) : undefined;
+    if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts, elf));
+    entry = { elf, facts, exportNames: new Set(elf.exports.map((e) => e.name)), serial: ++serials };
   }
-  const entry: LibraryEntry = { elf, facts, exportNames: new Set(elf.exports.map((e) => e.name)), serial: ++serials };
   factsCache.set(key, entry);
   return entry;
 }
@@ -202,10 +213,10 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
   const libraries: LoadedLibrary[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const queue: { name: string; from: ElfFile; fromPath: string }[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath }));
+  const queue: { name: string; from: LibraryElf; fromPath: string }[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath }));
   const conf = ldSoConf(sysroot);
   while (queue.length > 0) {
-    const { name, from, fromPath } = queue.shift() as { name: string; from: ElfFile; fromPath: string };
+    const { name, from, fromPath } = queue.shift() as { name: string; from: LibraryElf; fromPath: string };
     if (seen.has(name)) continue;
     seen.add(name);
     const origin = posix.dirname(fromPath);
@@ -295,6 +306,22 @@ const followed = new Map<string, Followed[]>();
 let followedCount = 0;
 const MAX_FOLLOWED = 200_000;
 
+/**
+ * The key of (library, function), one string per pair for the whole process: the maps below are looked up millions
+ * of times, and a string made once is hashed once.
+ */
+const keys = new Map<string, Map<string, string>>();
+function nodeKey(libId: string, fn: string): string {
+  let byFn = keys.get(libId);
+  if (byFn === undefined) {
+    if (keys.size > 10_000) keys.clear();
+    keys.set(libId, (byFn = new Map()));
+  }
+  let k = byFn.get(fn);
+  if (k === undefined) byFn.set(fn, (k = `${libId}\u0000${fn}`));
+  return k;
+}
+
 export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined {
   const boundId = (name: string): string => bindImport(set, name, undefined)?.id ?? "";
   /** Whether a result holds under this set's bindings: its own imports bind the same way, and so do its children's. */
@@ -367,7 +394,7 @@ export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) 
   const nodes = new Map<string, Node | null>();
   /** The node of a function with its bound imports; nothing behind them is looked at until Tarjan gets there. */
   const node = (lib: LoadedLibrary, fn: string): Node | undefined => {
-    const key = `${lib.id}\u0000${fn}`;
+    const key = nodeKey(lib.id, fn);
     const have = nodes.get(key);
     if (have !== undefined) return have ?? undefined;
     const facts = lib.facts?.exports.get(fn);
@@ -384,12 +411,12 @@ export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) 
       const target = bindImport(set, imp, undefined);
       n.deps.set(imp, target?.id ?? "");
       if (target === undefined || (target === lib && imp === fn) || target.facts?.exports.get(imp) === undefined) continue;
-      n.succ.push({ key: `${target.id}\u0000${imp}`, lib: target, fn: imp });
+      n.succ.push({ key: nodeKey(target.id, imp), lib: target, fn: imp });
     }
     return n;
   };
   return (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
-    const rootKey = `${lib.id}\u0000${fn}`;
+    const rootKey = nodeKey(lib.id, fn);
     const hit = known(rootKey);
     if (hit !== undefined) return hit.result;
     const root = node(lib, fn);

@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
     .option("--db <dir>", "use another syscall-db directory")
     .option("--target-file <file>", "add a custom target described in the syscall-db target format (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs)", (v: string) => {
+    .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs, one per 100 files at most)", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;

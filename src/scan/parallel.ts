@@ -26,7 +26,7 @@ export interface ParallelOptions {
   dbDir?: string;
   /** Extra target files (--target-file). */
   targetFiles?: readonly string[];
-  /** Worker threads (default: the machine's available parallelism, at most 8). 1 scans in this thread. */
+  /** Worker threads (default: the machine's available parallelism, at most 8 and one per 100 files). 1 scans in this thread. */
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
   /**
@@ -123,6 +123,9 @@ function asTwin(first: WorkerResult, index: number, path: string): WorkerResult 
   };
 }
 
+/** Files per worker thread below which another worker does not pay for its start-up (default --jobs). */
+const FILES_PER_WORKER = 100;
+
 /** How many finished files may wait for an earlier one (a large binary) before no more are handed out. */
 const MAX_WAITING = 256;
 
@@ -155,7 +158,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   /** Per first-of-its-kind file: how many twins still need its outcome. */
   const left = new Int32Array(inputs.length);
   for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
-  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8), inputs.length));
+  // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
+  // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
+  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(inputs.length / FILES_PER_WORKER)), inputs.length));
   if (jobs === 1) {
     const rules = rulesFor(db, undefined);
     const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
