@@ -128,6 +128,8 @@ const FILES_PER_WORKER = 100;
 
 /** How many finished files may wait for an earlier one (a large binary) before no more are handed out. */
 const MAX_WAITING = 256;
+/** And how many bytes of serialised reports may wait so. */
+const MAX_WAITING_BYTES = 64 * 1024 * 1024;
 
 export async function scanPathsParallel(paths: readonly string[], options: ParallelOptions = {}): Promise<Report> {
   return (await scanPathsDetailed(paths, options)).report;
@@ -198,6 +200,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     };
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
+    let waitingBytes = 0;
     let next = 0;
     let emitted = 0;
     await new Promise<void>((resolve, reject) => {
@@ -219,7 +222,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       /** Whether a file can be handed out now. */
       const work = (): boolean => {
         skipTwins();
-        return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING);
+        return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING && waitingBytes <= MAX_WAITING_BYTES);
       };
       const feed = (w: Worker): void => {
         if (!work()) {
@@ -232,9 +235,13 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       };
       const arrive = (m: WorkerResult): void => {
         waiting.set(m.index, m);
+        waitingBytes += m.json?.length ?? 0;
         for (const i of twinsOf.get(m.index) ?? []) {
           const reused = asTwin(m, i, (inputs[i] as Input).path);
-          if (reused !== undefined) waiting.set(i, reused);
+          if (reused !== undefined) {
+            waiting.set(i, reused);
+            waitingBytes += reused.json?.length ?? 0;
+          }
           else retry.push(i);
         }
         twinsOf.delete(m.index);
@@ -244,6 +251,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
           arrive(m);
           for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
             waiting.delete(emitted++);
+            waitingBytes -= r.json?.length ?? 0;
             take(r);
           }
           if (emitted === inputs.length) {
