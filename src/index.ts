@@ -1,6 +1,6 @@
 // @fileoverview unifit's public API: re-exports only.
 
-export { scanFile, scanPaths, selectTargets, UsageError, VERSION } from "./scan/scan.js";
+export { scanFile, selectTargets, UsageError, VERSION } from "./scan/scan.js";
 export type { ScanOptions } from "./scan/scan.js";
 export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
 export { DbError } from "./db/errors.js";
@@ -24,7 +24,7 @@ export { explainRule, explainSyscall, formatExplanation } from "./report/explain
 export type { RuleExplanation, SyscallExplanation } from "./report/explain.js";
 export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
-export { scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
+export { scanPaths, scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
 export type { ParallelOptions, ScanResult } from "./scan/parallel.js";
 export type { FileVerdicts } from "./scan/scan.js";
 export { jsonStream } from "./report/json.js";

@@ -1,5 +1,6 @@
-// @fileoverview scanPaths over several worker threads: the main thread expands the paths and hands files out one at
-// a time (large binaries do not hold up a batch); each worker loads the database (cached) and scans what it gets.
+// @fileoverview scanPaths (in this thread) and scanPathsParallel (over worker threads): the main thread expands the
+// paths and hands files out one at a time (large binaries do not hold up a batch); each worker loads the database
+// (cached) and scans what it gets. Identical files are scanned once either way.
 // Results are put in path order as they come in, so the bytes out do not depend on the number of workers.
 //
 // Streaming (`onFileJson`): each file's report is serialised where it was made (a worker) and handed on in path
@@ -16,7 +17,7 @@ import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report } from "../types.js";
 import { byPath, fileVerdicts, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
-import type { FileVerdicts } from "./scan.js";
+import type { FileVerdicts, ScanOptions } from "./scan.js";
 
 export interface ParallelOptions {
   targets?: readonly string[];
@@ -156,40 +157,13 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       verdicts.push(fileVerdicts(r.report));
     }
   };
-  const twins = findTwins(inputs);
-  /** Per first-of-its-kind file: how many twins still need its outcome. */
-  const left = new Int32Array(inputs.length);
-  for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(inputs.length / FILES_PER_WORKER)), inputs.length));
   if (jobs === 1) {
     const rules = rulesFor(db, undefined);
     const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
-    const kept = new Map<number, WorkerResult>();
-    inputs.forEach((input, index) => {
-      options.onFile?.(input, index, inputs.length);
-      const t = twins[index] as number;
-      const reused = t >= 0 && kept.has(t) ? asTwin(kept.get(t) as WorkerResult, index, input.path) : undefined;
-      if (t >= 0) {
-        left[t] = (left[t] as number) - 1;
-        if (left[t] === 0) kept.delete(t);
-      }
-      if (reused !== undefined) {
-        take(reused);
-        return;
-      }
-      let r: FileReport | InputError;
-      try {
-        r = scanFile(input.path, db, surfaces, fileOptions);
-      } catch (e) {
-        // An unexpected failure on one file is that file's error; the other files go on (as in a worker).
-        r = { path: input.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
-      }
-      const o = outcome(index, r, stream !== undefined);
-      if ((left[index] as number) > 0) kept.set(index, o);
-      take(o);
-    });
+    scanInOrder(inputs, (path) => scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take);
   } else {
     const setup: WorkerSetup = {
       targets,
@@ -201,6 +175,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;
+    const twins = findTwins(inputs);
     let next = 0;
     let emitted = 0;
     await new Promise<void>((resolve, reject) => {
@@ -271,6 +246,62 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     });
   }
   return { report: reportShell(surfaces, files, verdicts, errors, options.failOn ?? "blocker"), verdicts };
+}
+
+/**
+ * Scans the inputs one after the other in this thread, in their order; a twin gets its first file's outcome, kept
+ * only until its last twin has it.
+ */
+function scanInOrder(
+  inputs: readonly Input[],
+  scan: (path: string) => FileReport | InputError,
+  serialise: boolean,
+  onFile: ParallelOptions["onFile"],
+  take: (r: WorkerResult) => void,
+): void {
+  const twins = findTwins(inputs);
+  const left = new Int32Array(inputs.length);
+  for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
+  const kept = new Map<number, WorkerResult>();
+  inputs.forEach((input, index) => {
+    onFile?.(input, index, inputs.length);
+    const t = twins[index] as number;
+    const reused = t >= 0 && kept.has(t) ? asTwin(kept.get(t) as WorkerResult, index, input.path) : undefined;
+    if (t >= 0) {
+      left[t] = (left[t] as number) - 1;
+      if (left[t] === 0) kept.delete(t);
+    }
+    if (reused !== undefined) {
+      take(reused);
+      return;
+    }
+    let r: FileReport | InputError;
+    try {
+      r = scan(input.path);
+    } catch (e) {
+      // An unexpected failure on one file is that file's error; the other files go on (as in a worker).
+      r = { path: input.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
+    }
+    const o = outcome(index, r, serialise);
+    if ((left[index] as number) > 0) kept.set(index, o);
+    take(o);
+  });
+}
+
+/** Expands the paths, scans every file found in this thread and returns one deterministic Report. */
+export function scanPaths(paths: readonly string[], options: ScanOptions = {}): Report {
+  const db = options.db ?? loadDatabase();
+  const surfaces = selectTargets(db, options.targets);
+  const rules = rulesFor(db, options.rules);
+  const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  const { inputs, errors } = expandPaths(paths);
+  const files: FileReport[] = [];
+  const all: InputError[] = [...errors];
+  scanInOrder([...inputs].sort(byPath), (path) => scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
+    if (r.error !== undefined) all.push(r.error);
+    else if (r.report !== undefined) files.push(r.report);
+  });
+  return reportShell(surfaces, files, files.map(fileVerdicts), all, options.failOn ?? "blocker");
 }
 
 /** A file's result as the collector wants it: serialised with its verdicts when streaming, else the object. */

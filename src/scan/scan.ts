@@ -6,7 +6,7 @@ import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, readElf } from "../elf/index.js";
-import { expandPaths, isSourcePath } from "../input/expand.js";
+import { isSourcePath } from "../input/expand.js";
 import { SyscallCollector, capInventory } from "../analyze/collector.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
 import { loadRules } from "../rules/load.js";
@@ -174,20 +174,6 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
     uncertainties: [],
     targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),
   };
-}
-
-/** Expands the paths, scans every ELF found and returns one deterministic Report. */
-export function scanPaths(paths: readonly string[], options: ScanOptions = {}): Report {
-  const db = options.db ?? loadDatabase();
-  const surfaces = selectTargets(db, options.targets);
-  const rules = rulesFor(db, options.rules);
-  const { inputs, errors } = expandPaths(paths);
-  const results: (FileReport | InputError)[] = [];
-  inputs.forEach((input, i) => {
-    options.onFile?.(input, i, inputs.length);
-    results.push(scanFile(input.path, db, surfaces, options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules }));
-  });
-  return assembleReport(surfaces, results, errors, options.failOn ?? "blocker");
 }
 
 /** What the summary and the exit code need of a file's report: its path and per-target verdicts. */
