@@ -110,7 +110,8 @@ export interface Uncertainty {
     | "unresolved-sites"
     | "indirect-calls"
     | "int80"
-    | "missing-library";
+    | "missing-library"
+    | "damaged-code";
   message: string;
   functions?: string[];
 }

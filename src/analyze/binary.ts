@@ -4,7 +4,7 @@
 import type { Database } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
-import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode, emptyAnalysis } from "./code.js";
+import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode } from "./code.js";
 import type { CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
 import { analyzeImports } from "./imports.js";
@@ -77,7 +77,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   const libraries: LibraryUse[] = [];
 
   // The real libraries: each imported function followed through the code of the library that defines it.
-  if (options.sysroot !== undefined && elf.classification.linkage === "dynamic" && arch === "x86_64") {
+  if (options.sysroot !== undefined && elf.classification.linkage === "dynamic") {
     const set = loadLibraries(elf, pathInSysroot(options.path, options.sysroot), arch, options.sysroot);
     const follow = makeFollower(set);
     const bound = new Map<string, number>();
@@ -164,7 +164,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     }
     gates = { optIn, usual };
   }
-  const code = arch === "x86_64" ? analyzeCode(elf, bytes, arch, options.interest, gates) : emptyAnalysis(`${arch} code analysis is not available yet`);
+  const code = analyzeCode(elf, bytes, arch, options.interest, gates);
   const unknownNumbers: number[] = [];
   for (const s of code.sites) {
     const name = table.byNr.get(s.nr);
@@ -224,6 +224,15 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     uncertainties.push({
       kind: "static-binary",
       message: `${elf.classification.linkage} binary: it imports no functions and ${code.unsupported}, so its syscalls are unknown`,
+    });
+  }
+  if (code.invalidBytes > 0 || code.outsideTransfers > 0) {
+    const parts: string[] = [];
+    if (code.invalidBytes > 0) parts.push(`${code.invalidBytes} byte(s) of code do not decode as ${arch} instructions`);
+    if (code.outsideTransfers > 0) parts.push(`${code.outsideTransfers} direct call(s) or jump(s) in reachable code lead outside the code`);
+    uncertainties.push({
+      kind: "damaged-code",
+      message: `${parts.join("; ")}: data in code or damage; what those bytes do is unknown, so syscalls may be missing`,
     });
   }
   if (elf.warnings.length > 0) {

@@ -2,8 +2,9 @@
 // call graph → what is reachable from the roots (entry, init/fini, exports, address-taken code), and per-export
 // syscall sets for shared libraries. Target-independent; uncertainty is counted, never dropped.
 
+import { scanA64 } from "../disasm/aarch64.js";
 import { scanX86 } from "../disasm/x86.js";
-import type { CodeRegion, CodeScan, SyscallSite } from "../disasm/types.js";
+import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
 import { indexOfSorted, lowerBound, sortUnique, sweepLowerBound } from "../util/sorted.js";
@@ -14,8 +15,9 @@ const PT_LOAD = 1;
 const PF_X = 1;
 
 /**
- * Functions that take the syscall number as an argument, and where: the C ABI's first argument (rdi), or Go's ("go":
- * rax under the register ABI, else the first stack slot under ABI0, which assembly stubs and old Go use).
+ * Functions that take the syscall number as an argument, and where: the C ABI's first argument ("rdi": rdi, x0), or
+ * Go's ("go": rax under the register ABI, else the first stack slot under ABI0, which assembly stubs and old Go use;
+ * x0 on aarch64). "clone-rdx": clone(fn, stack, flags, …), the flags in the third argument (rdx, x2).
  */
 const WRAPPERS_BY_NAME: Readonly<Record<string, string>> = {
   syscall: "rdi",
@@ -63,6 +65,8 @@ export interface CodeAnalysis {
   unresolved: { addr: number; function: string; kind: SyscallSite["kind"] }[];
   /** Reachable indirect calls and jumps that are not through a known slot. */
   indirectCalls: number;
+  /** Direct calls and jumps in reachable code whose target lies outside the code. */
+  outsideTransfers: number;
   /** Imports reachable from the roots through PLT stubs or GOT calls (names). */
   reachedImports: string[];
   functions: { total: number; reachable: number };
@@ -90,6 +94,8 @@ interface Graph {
   imports: string[][];
   /** Per function: indirect transfers not through a slot. */
   indirect: Int32Array;
+  /** Per function: direct calls and jumps to addresses outside the code (damage, or data decoded as code). */
+  outside: Int32Array;
   /** Per function: site indices (shared empty list for most). */
   sites: number[][];
 }
@@ -178,7 +184,20 @@ function uniqueSorted<T>(l: T[], cmp: (a: T, b: T) => number): void {
   l.length = w;
 }
 
+/** The decoder for the file's machine (the callers only prepare x86-64 and aarch64 files). */
+function scannerFor(elf: ElfFile): (regions: readonly CodeRegion[], options: ScanOptions) => CodeScan {
+  return elf.machine === "aarch64" ? scanA64 : scanX86;
+}
+
+/**
+ * Where a PLT stub starts, from the address of its jump through the slot: x86-64 `jmp [rip+slot]` is the stub (after
+ * an endbr64 in .plt.sec); aarch64 `adrp x16; ldr x17, [x16, …]; add x16, …; br x17` jumps 12 bytes in (16 after a bti).
+ */
+const STUB_BACK: Readonly<Record<"x86_64" | "aarch64", readonly number[]>> = { x86_64: [0, 4], aarch64: [12, 16] };
+
 function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
+  const scanCode = scannerFor(elf);
+  const stubBack = STUB_BACK[elf.machine === "aarch64" ? "aarch64" : "x86_64"];
   const regions = codeRegions(elf, bytes);
   let codeLo = Infinity;
   let codeHi = -Infinity;
@@ -220,23 +239,21 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     for (let i = 0; i < pltLo.length; i++) if (a >= (pltLo[i] as number) && a < (pltHi[i] as number)) return true;
     return false;
   };
-  const pltScan = pltRegions.length > 0 ? scanX86(pltRegions, { functionStarts: [], wrappers: new Map() }) : undefined;
+  const pltScan = pltRegions.length > 0 ? scanCode(pltRegions, { functionStarts: [], wrappers: new Map() }) : undefined;
   if (pltScan !== undefined) {
     pltScan.slotFrom.forEach((from, i) => {
       const name = slotNames.get(pltScan.slotAddr[i] as number);
       if (name === undefined) return;
-      pltStub.set(from, name);
-      pltStub.set(from - 4, name); // endbr64 before a .plt.sec stub
       const reg = WRAPPERS.get(name);
-      if (reg !== undefined) {
-        wrappers.set(from, reg);
-        wrappers.set(from - 4, reg);
+      for (const back of stubBack) {
+        pltStub.set(from - back, name);
+        if (reg !== undefined) wrappers.set(from - back, reg);
       }
     });
   }
 
   const prelim = sortUnique(Float64Array.from([...named.keys()].filter(inCode)));
-  const scan = scanX86(regions, { functionStarts: prelim, wrappers, wrapperSlots });
+  const scan = scanCode(regions, { functionStarts: prelim, wrappers, wrapperSlots });
 
   // Function starts: symbols, call targets, entry, init/fini, relocated and address-taken code pointers.
   const rootList: number[] = [];
@@ -276,6 +293,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   let np = 0;
   const imports: string[][] = new Array<string[]>(n).fill(EMPTY);
   const indirect = new Int32Array(n);
+  const outside = new Int32Array(n);
   const sites: number[][] = new Array<number[]>(n).fill(EMPTY);
   // PLT stubs are not code of the function laid out before them (_init): their jumps are the imports themselves.
   const hasPlt = pltRegions.length > 0;
@@ -295,6 +313,11 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     }
     // Most edges are branches inside their own function.
     if (to >= (starts[src] as number) && (src + 1 === n || to < (starts[src + 1] as number))) continue;
+    if (!inCode(to)) {
+      // Address 0: a call to an undefined weak function, guarded at run time (static glibc has several).
+      if (to !== 0) outside[src] = (outside[src] as number) + 1;
+      continue;
+    }
     let dst = indexOfSorted(starts, to);
     // A jump into the middle of another function (a shared tail, a .cold part without a symbol) still leads there.
     if (dst < 0 && edgeCall[i] === 0 && inCode(to)) dst = lowerBound(starts, to);
@@ -351,7 +374,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     elf,
     regions,
     scan,
-    graph: { starts, name, succOff, succ, imports, indirect, sites },
+    graph: { starts, name, succOff, succ, imports, indirect, outside, sites },
     roots: roots.subarray(0, nr),
     wrapperFns,
     slotNames,
@@ -485,6 +508,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
   const sites: SiteFact[] = [];
   const unresolved: CodeAnalysis["unresolved"] = [];
   let indirectCalls = 0;
+  let outsideTransfers = 0;
   let int80 = 0;
   const reachedImports = new Set<string>();
   let count = 0;
@@ -492,6 +516,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
     if (!reachable[f]) continue;
     count++;
     indirectCalls += graph.indirect[f] as number;
+    outsideTransfers += graph.outside[f] as number;
     for (const imp of graph.imports[f] as string[]) reachedImports.add(imp);
     for (const si of graph.sites[f] as number[]) {
       const s = scan.sites[si] as SyscallSite;
@@ -514,6 +539,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
     sites,
     unresolved,
     indirectCalls,
+    outsideTransfers,
     reachedImports: [...reachedImports].sort(),
     functions: { total: graph.starts.length, reachable: count },
     instructions: scan.instructions,
@@ -547,7 +573,7 @@ export function analyzeCode(
   interest: ReadonlySet<string> = new Set(),
   gates?: LibcGates,
 ): CodeAnalysis {
-  if (arch !== "x86_64") return emptyAnalysis(`${arch} code analysis is not available yet`);
+  if (elf.machine !== arch) return emptyAnalysis(`the file's machine is not ${arch}`);
   const p = prepare(elf, bytes);
   const reachable = reach(p.graph, p.roots);
   const result = collect(p, reachable);
@@ -609,6 +635,7 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
     sites: [],
     unresolved: [],
     indirectCalls: 0,
+    outsideTransfers: 0,
     reachedImports: [],
     functions: { total: 0, reachable: 0 },
     instructions: 0,
@@ -619,7 +646,8 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
   };
 }
 
-const CLONE_NR = 56;
+/** clone's number: its flags (the first argument) say whether it makes a thread or a process. */
+const CLONE_NR: Readonly<Record<Arch, number>> = { x86_64: 56, aarch64: 220 };
 /** Functions that only run when the program is about to die. */
 const FATAL = new Set([
   "abort",
@@ -667,7 +695,7 @@ export interface LibraryFacts {
 
 /** Per-export syscall sets for a shared library, by reachability from each export over the same call graph. */
 export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): LibraryFacts | undefined {
-  if (arch !== "x86_64") return undefined;
+  if (elf.machine !== arch) return undefined;
   const p = prepare(elf, bytes);
   const { graph, scan } = p;
   const n = graph.starts.length;
@@ -676,7 +704,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
     list
       .map((i) => {
         const s = scan.sites[i] as SyscallSite;
-        if (s.nr === CLONE_NR && s.arg0 !== undefined) return (s.arg0 & 0x10000) !== 0 ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
+        if (s.nr === CLONE_NR[arch] && s.arg0 !== undefined) return (s.arg0 & 0x10000) !== 0 ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
         return s.nr;
       })
       .filter((x): x is number => x !== null && x >= 0 && x < 1024 + 2),

@@ -131,7 +131,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     calls: a.code.calls,
     syscalls: new Set(a.syscalls.map((x) => x.name)),
     asmSites:
-      elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall").map((x) => ({ function: x.function, addr: x.addr })) : [],
+      elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall" || x.kind === "svc").map((x) => ({ function: x.function, addr: x.addr })) : [],
   });
   const byId = new Map(rules.map((r) => [r.id, r]));
   return {

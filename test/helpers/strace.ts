@@ -115,3 +115,34 @@ export function startTraced(argv: readonly string[], options: { cwd?: string } =
     },
   };
 }
+
+/**
+ * Runs a foreign-architecture program under qemu-user (`qemu-<arch> -strace`, its log in a file) and returns the
+ * syscall names the program made: qemu logs the guest's own calls, by name or as "Unknown syscall N" (named here
+ * with `nameOf`). A child that execs a host program leaves qemu, so nothing after its exec is logged. The run is
+ * wrapped in `strace -f -e trace=none`, which only waits for every process (a daemon outlives its parent).
+ * Threads' log lines can interleave mid-line, so calls are matched anywhere in the text, not only at line starts.
+ */
+export function traceEmulated(
+  argv: readonly string[],
+  options: { qemu: string; sysroot?: string; cwd?: string; timeoutMs?: number; nameOf: (nr: number) => string | undefined },
+): Set<string> {
+  const dir = mkdtempSync(join(tmpdir(), "unifit-qemu-"));
+  try {
+    const log = join(dir, "log");
+    const qemu = [options.qemu, ...(options.sysroot === undefined ? [] : ["-L", options.sysroot]), "-D", log, "-strace"];
+    const r = spawnSync("strace", ["-f", "-qq", "-e", "trace=none", "-o", "/dev/null", "--", ...qemu, ...argv], {
+      cwd: options.cwd ?? dir,
+      encoding: "utf8",
+      timeout: options.timeoutMs ?? 60_000,
+    });
+    if (r.error !== undefined) throw r.error;
+    const text = readFileSync(log, "utf8");
+    const names = new Set<string>();
+    for (const m of text.matchAll(/(?:^|[\s)])\d+ ([a-z_][a-z0-9_]*)\(/gm)) names.add(m[1] as string);
+    for (const m of text.matchAll(/\d+ Unknown syscall (\d+)/g)) names.add(options.nameOf(Number(m[1])) ?? `nr_${m[1]}`);
+    return names;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

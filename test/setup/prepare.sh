@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and caches what the tests need, idempotently: gcc, strace and musl-tools from Debian, and the Debian
+# Installs and caches what the tests need, idempotently: gcc, strace, musl-tools, the aarch64 cross gcc and qemu-user from Debian, and the Debian
 # packages whose real binaries the tests scan (apt-get download into .cache/debs, unpacked into .cache/debian/<pkg>).
 # Nothing is downloaded twice; `apt-get update` runs only when a package cannot be found without it.
 set -euo pipefail
@@ -14,6 +14,10 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v strace >/dev/null || need+=(strace)
 command -v musl-gcc >/dev/null || need+=(musl-tools)
 command -v patch >/dev/null || need+=(patch)
+# aarch64: a cross compiler (with Debian's arm64 glibc as its sysroot, /usr/aarch64-linux-gnu) and qemu-user, whose
+# -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "prepare: installing ${need[*]}" >&2
   apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { apt_update; apt-get install -y -qq "${need[@]}" >/dev/null; }

@@ -1,0 +1,389 @@
+// @fileoverview aarch64 code → syscall sites, wrapper calls and call graph edges (the same CodeScan as the x86 sweep),
+// with a small decoder of our own: A64 is fixed-width, and only the classes the analysis needs are decoded exactly
+// (branches, svc, adr/adrp, add, ldr, the moves that put constants in registers). Every other word is taken to
+// write the registers its class may write, so a value it might change is never trusted.
+
+import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
+
+/** aarch64 clone: its flags are the first argument (x0) of the syscall, the third (x2) of the clone() wrapper. */
+const CLONE_NR = 220;
+/** Registers a call may change (the caller-saved x0-x18 and the link register x30). */
+const CALLER_SAVED = 0x4007ffff;
+/** A hoisted constant is looked for at most this far back in the function. */
+const MAX_PREFIX_BYTES = 16384;
+
+const TWO32 = 0x100000000;
+const bit = (r: number): number => (r === 31 ? 0 : 1 << r);
+const signed = (v: number, bits: number): number => (v >= 2 ** (bits - 1) ? v - 2 ** bits : v);
+
+/** Bits of the general registers (x0-x30) that an instruction word may write (register 31 is sp or zr: not tracked). */
+export function writtenRegisters(w: number): number {
+  const op1 = (w >>> 25) & 0xf;
+  if ((op1 & 0b1110) === 0b1010) {
+    // Branches, exception generation, system instructions.
+    if ((w & 0xfc000000) >>> 0 === 0x94000000) return 1 << 30; // BL
+    if ((w & 0xfe000000) >>> 0 === 0xd6000000) return ((w >>> 21) & 7) === 1 ? 1 << 30 : 0; // BLR (and BLRAA…)
+    if ((w & 0xffc00000) >>> 0 === 0xd5000000) return (w & 0x200000) !== 0 ? bit(w & 31) : 0; // MRS, SYSL
+    return 0;
+  }
+  if ((op1 & 0b0101) === 0b0100) {
+    // Loads and stores.
+    const simd = (w >>> 26) & 1;
+    const group = (w >>> 28) & 3;
+    if (group === 2) {
+      // Register pairs: L is bit 22; pre- and post-index write the base back.
+      let m = simd === 0 && (w & 0x400000) !== 0 ? bit(w & 31) | bit((w >>> 10) & 31) : 0;
+      if ((w & 0x800000) !== 0) m |= bit((w >>> 5) & 31);
+      return m;
+    }
+    if (group === 3) {
+      // Single registers: a store has opc 00 (atomics, bit 21 set with bits 11:10 clear, always write Rt).
+      const atomic = (w & 0x01200c00) === 0x00200000;
+      let m = simd === 0 && (((w >>> 22) & 3) !== 0 || atomic) ? bit(w & 31) : 0;
+      if ((w & 0x01000400) === 0x00000400) m |= bit((w >>> 5) & 31); // pre/post-index, or a writeback PAC load
+      return m;
+    }
+    // Exclusives, load-acquire/store-release, literal loads, SIMD structures, memory copies: any named register.
+    return bit(w & 31) | bit((w >>> 5) & 31) | bit((w >>> 10) & 31) | bit((w >>> 16) & 31);
+  }
+  if ((op1 & 0b0111) === 0b0111) {
+    // SIMD and floating point write vector registers, but for conversions to integers and element moves (SMOV/UMOV).
+    if ((w & 0x5f20fc00) === 0x1e200000 || (w & 0x9fe08400) >>> 0 === 0x0e000400) return bit(w & 31);
+    return 0;
+  }
+  if ((w & 0x3fe00000) === 0x3a400000) return 0; // conditional compare: its low bits are flags, not a register
+  // Data processing (immediate or register), SVE, unallocated: the destination is bits 4:0.
+  return bit(w & 31);
+}
+
+/** The value of a logical (bitmask) immediate, or undefined when the encoding is reserved. */
+function bitmaskImmediate(n: number, immr: number, imms: number, wide: boolean): bigint | undefined {
+  const combined = (n << 6) | (~imms & 0x3f);
+  if (combined === 0) return undefined;
+  const len = 31 - Math.clz32(combined);
+  if (len < 1) return undefined;
+  const size = 1 << len;
+  const levels = size - 1;
+  const s = imms & levels;
+  const r = immr & levels;
+  if (s === levels) return undefined;
+  const mask = (1n << BigInt(size)) - 1n;
+  let elem = (1n << BigInt(s + 1)) - 1n;
+  if (r > 0) elem = ((elem >> BigInt(r)) | (elem << BigInt(size - r))) & mask;
+  const width = wide ? 64 : 32;
+  let out = 0n;
+  for (let i = 0; i < width; i += size) out |= elem << BigInt(i);
+  return out;
+}
+
+/**
+ * What a constant-producing instruction puts in its destination: the new value of Rd given its old one, or
+ * undefined when the word is not such a move (movz, movn, movk, orr rd, zr, #bitmask). NaN: a value out of range.
+ */
+function constantMove(w: number, old: number | undefined): number | undefined {
+  const op = (w & 0x7f800000) >>> 0;
+  const wide = (w & 0x80000000) !== 0;
+  const hw = (w >>> 21) & 3;
+  const imm16 = (w >>> 5) & 0xffff;
+  if (op === 0x52800000) return hw > 1 && !wide ? NaN : imm16 * 2 ** (16 * hw); // MOVZ
+  if (op === 0x12800000) return wide ? NaN : (~(imm16 << (16 * hw)) >>> 0); // MOVN (32-bit only: 64-bit is ≥ 2^32)
+  if (op === 0x72800000) {
+    // MOVK keeps the other halves.
+    if (old === undefined || Number.isNaN(old)) return NaN;
+    if (hw > 1) return imm16 === 0 ? old : NaN;
+    const shift = 16 * hw;
+    return ((old & ~(0xffff << shift)) | (imm16 << shift)) >>> 0;
+  }
+  if ((w & 0x7f8003e0) >>> 0 === 0x320003e0) {
+    // ORR rd, zr, #bitmask (the mov alias for values movz cannot make)
+    const v = bitmaskImmediate((w >>> 22) & 1, (w >>> 16) & 0x3f, (w >>> 10) & 0x3f, wide);
+    return v === undefined || v >= BigInt(TWO32) ? NaN : Number(v);
+  }
+  return undefined;
+}
+
+/** Kinds of register state within a straight-line run. */
+const ENTRY = 0; // the value the register had when the run began (val holds which register that was)
+const CONST = 1;
+const UNKNOWN = 2;
+const HOW: readonly Resolution[] = ["immediate", "zeroed", "copied"];
+
+export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
+  const edgeFrom: number[] = [];
+  const edgeTo: number[] = [];
+  const edgeCall: number[] = [];
+  const addressTaken: number[] = [];
+  const addressFrom: number[] = [];
+  const out: CodeScan = {
+    sites: [],
+    edgeFrom: new Float64Array(0),
+    edgeTo: new Float64Array(0),
+    edgeCall: new Uint8Array(0),
+    addressTaken: new Float64Array(0),
+    addressFrom: new Float64Array(0),
+    indirect: [],
+    slotFrom: [],
+    slotAddr: [],
+    slotCall: [],
+    invalid: 0,
+    instructions: 0,
+  };
+  let codeLo = Infinity;
+  let codeHi = -Infinity;
+  for (const r of regions) {
+    codeLo = Math.min(codeLo, r.vaddr);
+    codeHi = Math.max(codeHi, r.vaddr + r.bytes.length);
+  }
+  const starts = options.functionStarts;
+  // Register state: kind, value (a constant, or for ENTRY the register whose run-start value it holds), how a
+  // constant was made; page: the address an adrp put there; slot: the address a register was loaded from.
+  const kind = new Uint8Array(32);
+  const val = new Float64Array(32);
+  const how = new Uint8Array(32);
+  const page = new Float64Array(32);
+  const slot = new Float64Array(32);
+  const newRun = (): void => {
+    for (let r = 0; r < 32; r++) {
+      kind[r] = ENTRY;
+      val[r] = r;
+    }
+  };
+  const forgetAddresses = (mask: number): void => {
+    for (let r = 0; r < 31; r++) {
+      if ((mask & (1 << r)) !== 0) {
+        page[r] = NaN;
+        slot[r] = NaN;
+      }
+    }
+  };
+  const setConst = (r: number, v: number, h: number): void => {
+    if (r === 31) return;
+    if (Number.isNaN(v) || v < 0 || v >= TWO32) kind[r] = UNKNOWN;
+    else {
+      kind[r] = CONST;
+      val[r] = v;
+      how[r] = h;
+    }
+  };
+
+  for (const region of regions) {
+    const { bytes, vaddr } = region;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Instructions are 4-byte aligned: skip to the first aligned address; a tail shorter than a word is not code.
+    const first = (4 - (vaddr % 4)) % 4;
+    const words = Math.max(0, Math.floor((bytes.length - first) / 4));
+    out.invalid += bytes.length - words * 4;
+    let fnStart = first;
+    let runStart = first;
+    let nextStart = 0;
+    while (nextStart < starts.length && (starts[nextStart] as number) <= vaddr + first) nextStart++;
+    newRun();
+    forgetAddresses(0x7fffffff);
+
+    /** The constant the last write to `reg` in [from, to) stores; undefined when it is not a constant move, or a call clobbers a caller-saved reg. */
+    const lastConstant = (from: number, to: number, reg: number): number | undefined => {
+      if (to - from > MAX_PREFIX_BYTES) return undefined;
+      let value: number | undefined;
+      for (let o = from; o + 4 <= to; o += 4) {
+        const w = view.getUint32(o, true);
+        if (isCall(w) && (CALLER_SAVED & (1 << reg)) !== 0) {
+          value = undefined;
+          continue;
+        }
+        if ((w & 31) === reg) {
+          const c = (w & 0x7fffffe0) === 0x2a1f03e0 ? 0 : constantMove(w, value); // mov reg, zr: zero
+          if (c !== undefined) {
+            value = Number.isNaN(c) || c >= TWO32 ? undefined : c;
+            continue;
+          }
+        }
+        if ((writtenRegisters(w) & (1 << reg)) !== 0) value = undefined;
+      }
+      return value;
+    };
+    /** The value of `reg` here: a constant of this run, or the one hoisted earlier in the function. */
+    const resolve = (reg: number): { nr: number | null; how: Resolution } => {
+      if (kind[reg] === CONST) return { nr: val[reg] as number, how: HOW[how[reg] as number] as Resolution };
+      if (kind[reg] === ENTRY && runStart > fnStart) {
+        const v = lastConstant(fnStart, runStart, val[reg] as number);
+        if (v !== undefined) return { nr: v, how: "hoisted" };
+      }
+      return { nr: null, how: "unresolved" };
+    };
+    const wrapperSite = (addr: number, reg: string, wrapper?: number): void => {
+      if (reg === "clone-rdx") {
+        const site: SyscallSite = { addr, kind: "wrapper", nr: CLONE_NR, how: "immediate" };
+        if (wrapper !== undefined) site.wrapper = wrapper;
+        const f = resolve(2);
+        if (f.nr !== null) site.arg0 = f.nr;
+        out.sites.push(site);
+        return;
+      }
+      // syscall(nr, …), musl's __syscall_cp and Go's Syscall6 under the register ABI: the number is in x0.
+      const r = resolve(0);
+      const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
+      if (wrapper !== undefined) site.wrapper = wrapper;
+      out.sites.push(site);
+    };
+
+    for (let i = 0; i < words; i++) {
+      const off = first + i * 4;
+      const addr = vaddr + off;
+      if (nextStart < starts.length && (starts[nextStart] as number) <= addr) {
+        // A function starts here: no value crosses into it.
+        while (nextStart < starts.length && (starts[nextStart] as number) <= addr) nextStart++;
+        fnStart = runStart = off;
+        newRun();
+        forgetAddresses(0x7fffffff);
+      }
+      const w = view.getUint32(off, true);
+      const top = (w >>> 26) & 0x3f;
+      if (top === 0x05 || top === 0x25) {
+        // B / BL imm26
+        const target = addr + signed(w & 0x3ffffff, 26) * 4;
+        const call = top === 0x25;
+        edgeFrom.push(addr);
+        edgeTo.push(target);
+        edgeCall.push(call ? 1 : 0);
+        const reg = options.wrappers.get(target);
+        if (reg !== undefined) wrapperSite(addr, reg, target); // a call, or a tail call that passes the same registers
+        runStart = off + 4;
+        newRun();
+        if (call) forgetAddresses(CALLER_SAVED);
+        continue;
+      }
+      if ((w & 0xff000000) >>> 0 === 0x54000000 || (w & 0x7e000000) === 0x34000000 || (w & 0x7e000000) === 0x36000000) {
+        // B.cond / CBZ, CBNZ / TBZ, TBNZ: the run goes on along the fall-through
+        const target = (w & 0x7e000000) === 0x36000000 ? addr + signed((w >>> 5) & 0x3fff, 14) * 4 : addr + signed((w >>> 5) & 0x7ffff, 19) * 4;
+        edgeFrom.push(addr);
+        edgeTo.push(target);
+        edgeCall.push(0);
+        continue;
+      }
+      if ((w & 0xfe000000) >>> 0 === 0xd6000000) {
+        // BR, BLR, RET (and their pointer-authenticated forms)
+        const opc = (w >>> 21) & 7;
+        if (opc === 0 || opc === 1) {
+          const rn = (w >>> 5) & 31;
+          const s = rn === 31 ? NaN : (slot[rn] as number);
+          if (!Number.isNaN(s)) {
+            out.slotFrom.push(addr);
+            out.slotAddr.push(s);
+            out.slotCall.push(opc === 1);
+            const reg = options.wrapperSlots?.get(s);
+            if (reg !== undefined) wrapperSite(addr, reg);
+          } else out.indirect.push(addr);
+        }
+        runStart = off + 4;
+        newRun();
+        if (opc === 1) forgetAddresses(CALLER_SAVED);
+        continue;
+      }
+      if ((w & 0xffe0001f) >>> 0 === 0xd4000001) {
+        // SVC #imm: the number is in x8, the first argument in x0
+        const r = resolve(8);
+        const site: SyscallSite = { addr, kind: "svc", nr: r.nr, how: r.how };
+        if (kind[0] === CONST) site.arg0 = val[0] as number;
+        out.sites.push(site);
+        continue;
+      }
+      if (w >>> 16 === 0) {
+        // UDF: permanently undefined. A zero word is alignment padding between functions (the linker fills with
+        // zeros); any other is data in code, or damage.
+        if (w !== 0) out.invalid += 4;
+        runStart = off + 4;
+        newRun();
+        continue;
+      }
+      const rd = w & 31;
+      if ((w & 0x1f000000) === 0x10000000) {
+        // ADR / ADRP
+        const imm = signed((((w >>> 5) & 0x7ffff) << 2) | ((w >>> 29) & 3), 21);
+        const value = (w & 0x80000000) !== 0 ? Math.floor(addr / 4096) * 4096 + imm * 4096 : addr + imm;
+        if ((w & 0x80000000) === 0 && value >= codeLo && value < codeHi) {
+          addressTaken.push(value);
+          addressFrom.push(addr);
+        }
+        if (rd !== 31) {
+          kind[rd] = UNKNOWN;
+          page[rd] = (w & 0x80000000) !== 0 ? value : NaN;
+          slot[rd] = NaN;
+        }
+        continue;
+      }
+      if ((w & 0xff800000) >>> 0 === 0x91000000) {
+        // ADD xd, xn, #imm: an adrp page plus its low bits is a full address
+        const rn = (w >>> 5) & 31;
+        const p = rn === 31 ? NaN : (page[rn] as number);
+        if (!Number.isNaN(p)) {
+          const value = p + ((w >>> 10) & 0xfff) * ((w & 0x400000) !== 0 ? 4096 : 1);
+          if (value >= codeLo && value < codeHi) {
+            addressTaken.push(value);
+            addressFrom.push(addr);
+          }
+        }
+        if (rd !== 31) {
+          kind[rd] = UNKNOWN;
+          page[rd] = NaN;
+          slot[rd] = NaN;
+        }
+        continue;
+      }
+      if ((w & 0xffc00000) >>> 0 === 0xf9400000) {
+        // LDR xt, [xn, #imm]: from an adrp page, a GOT slot (a call through it is a call to what it holds)
+        const rn = (w >>> 5) & 31;
+        const p = rn === 31 ? NaN : (page[rn] as number);
+        if (rd !== 31) {
+          kind[rd] = UNKNOWN;
+          page[rd] = NaN;
+          slot[rd] = Number.isNaN(p) ? NaN : p + ((w >>> 10) & 0xfff) * 8;
+        }
+        continue;
+      }
+      if (rd !== 31) {
+        const c = constantMove(w, kind[rd] === CONST ? (val[rd] as number) : undefined);
+        if (c !== undefined) {
+          setConst(rd, c, 0);
+          page[rd] = NaN;
+          slot[rd] = NaN;
+          continue;
+        }
+        if ((w & 0x7fe0ffe0) === 0x2a0003e0) {
+          // MOV rd, rm (ORR rd, zr, rm): a copy; from zr, a zero
+          const rm = (w >>> 16) & 31;
+          if (rm === 31) setConst(rd, 0, 1);
+          else {
+            kind[rd] = kind[rm] as number;
+            val[rd] = val[rm] as number;
+            how[rd] = kind[rm] === CONST ? 2 : 0;
+          }
+          page[rd] = rm === 31 ? NaN : (page[rm] as number);
+          slot[rd] = NaN;
+          continue;
+        }
+      }
+      const m = writtenRegisters(w);
+      if (m !== 0) {
+        for (let r = 0; r < 31; r++) {
+          if ((m & (1 << r)) !== 0) {
+            kind[r] = UNKNOWN;
+            page[r] = NaN;
+            slot[r] = NaN;
+          }
+        }
+      }
+    }
+    out.instructions += words;
+  }
+  out.edgeFrom = Float64Array.from(edgeFrom);
+  out.edgeTo = Float64Array.from(edgeTo);
+  out.edgeCall = Uint8Array.from(edgeCall);
+  out.addressTaken = Float64Array.from(addressTaken);
+  out.addressFrom = Float64Array.from(addressFrom);
+  return out;
+}
+
+/** BL or BLR (a call: caller-saved registers do not survive it). */
+function isCall(w: number): boolean {
+  return (w & 0xfc000000) >>> 0 === 0x94000000 || ((w & 0xfe000000) >>> 0 === 0xd6000000 && ((w >>> 21) & 7) === 1);
+}
