@@ -727,20 +727,13 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
       }
     }
   }
-  const full = sccClosure(graph, own, unresolvedOwn, undefined);
-  const closure = anyFatal ? sccClosure(graph, own, unresolvedOwn, fatal) : full;
+  // Imports as indices into the sorted list of every import name the code reaches through a slot.
+  const importNames = [...new Set(graph.imports.flat())].sort();
+  const importIndex = new Map(importNames.map((name, i) => [name, i]));
+  const ownImports = graph.imports.map((list) => (list.length === 0 ? (list as unknown as number[]) : list.map((x) => importIndex.get(x) as number)));
+  const full = sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, undefined);
+  const closure = anyFatal ? sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, fatal) : full;
   const exports = new Map<string, ExportFacts>();
-  const importNames: string[] = [];
-  const importIndex = new Map<string, number>();
-  const intern = (name: string): number => {
-    let i = importIndex.get(name);
-    if (i === undefined) {
-      i = importNames.length;
-      importNames.push(name);
-      importIndex.set(name, i);
-    }
-    return i;
-  };
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
     const f = indexOf(s.value);
@@ -752,7 +745,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
       direct: c.syscalls,
       errorPath: all.syscalls.filter((x) => !direct.has(x)),
       indirect: c.indirect,
-      imports: c.imports.map(intern),
+      imports: c.imports,
       unresolved: c.unresolved,
     });
   }
@@ -773,13 +766,15 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
 
 /**
  * Per-function closures over the call graph, computed once per strongly connected component (Tarjan, iterative)
- * with syscall sets as bitsets, so every export of a large library costs one lookup. Edges into `skip` functions are
- * left out.
+ * with syscall sets and import sets as bitsets, so every export of a large library costs one lookup. A component
+ * that adds nothing to its only successor shares that successor's bitsets (copied on first write). Imports are
+ * indices into `importNames` (sorted names). Edges into `skip` functions are left out.
  */
-function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip: Uint8Array | undefined) {
+function sccClosure(graph: Graph, own: number[][], ownImports: number[][], importCount: number, unresolvedOwn: number[], skip: Uint8Array | undefined) {
   const n = graph.starts.length;
   const { succOff, succ } = graph;
   const WORDS = 33; // 1024 syscall numbers and the two clone modes
+  const IWORDS = Math.max(1, Math.ceil(importCount / 32));
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -790,10 +785,11 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip
   const callF = new Int32Array(n);
   const callE = new Int32Array(n);
   let cp = 0;
+  const EMPTY_BITS = new Uint32Array(WORDS);
+  const EMPTY_IMPORTS = new Uint32Array(IWORDS);
   const bits: Uint32Array[] = [];
+  const imps: Uint32Array[] = [];
   const hasIndirect: boolean[] = [];
-  const NO_IMPORTS: ReadonlySet<string> = new Set();
-  const imps: ReadonlySet<string>[] = [];
   const unres: number[] = [];
   let counter = 0;
   const skipped = (s: number): boolean => skip !== undefined && skip[s] === 1;
@@ -828,12 +824,11 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip
       if (low[f] !== index[f]) continue;
       // Pop one component; its successors' components are all finished (reverse topological order).
       const c = bits.length;
-      const b = new Uint32Array(WORDS);
+      let b: Uint32Array = EMPTY_BITS;
+      let bOwned = false;
+      let im: Uint32Array = EMPTY_IMPORTS;
+      let imOwned = false;
       let ind = false;
-      let im: Set<string> | undefined;
-      const addImport = (x: string): void => {
-        (im ??= new Set()).add(x);
-      };
       let un = 0;
       const first = sp;
       do {
@@ -843,9 +838,23 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip
       } while (stack[sp] !== f);
       for (let k = sp; k < first; k++) {
         const mm = stack[k] as number;
-        for (const nr of own[mm] as number[]) b[nr >>> 5] = (b[nr >>> 5] as number) | (1 << (nr & 31));
+        const mine = own[mm] as number[];
+        if (mine.length > 0) {
+          if (!bOwned) {
+            b = b.slice();
+            bOwned = true;
+          }
+          for (const nr of mine) b[nr >>> 5] = (b[nr >>> 5] as number) | (1 << (nr & 31));
+        }
+        const mineImports = ownImports[mm] as number[];
+        if (mineImports.length > 0) {
+          if (!imOwned) {
+            im = im.slice();
+            imOwned = true;
+          }
+          for (const x of mineImports) im[x >>> 5] = (im[x >>> 5] as number) | (1 << (x & 31));
+        }
         if ((graph.indirect[mm] as number) > 0) ind = true;
-        for (const x of graph.imports[mm] as string[]) addImport(x);
         un += unresolvedOwn[mm] as number;
         for (let e2 = succOff[mm] as number; e2 < (succOff[mm + 1] as number); e2++) {
           const s = succ[e2] as number;
@@ -853,32 +862,53 @@ function sccClosure(graph: Graph, own: number[][], unresolvedOwn: number[], skip
           const sc = comp[s] as number;
           if (sc === c || sc < 0) continue;
           const sb = bits[sc] as Uint32Array;
-          for (let w = 0; w < WORDS; w++) b[w] = (b[w] as number) | (sb[w] as number);
+          if (sb !== b && sb !== EMPTY_BITS) {
+            if (b === EMPTY_BITS) b = sb; // shared until something is added
+            else {
+              if (!bOwned) {
+                b = b.slice();
+                bOwned = true;
+              }
+              for (let w = 0; w < WORDS; w++) b[w] = (b[w] as number) | (sb[w] as number);
+            }
+          }
+          const si = imps[sc] as Uint32Array;
+          if (si !== im && si !== EMPTY_IMPORTS) {
+            if (im === EMPTY_IMPORTS) im = si;
+            else {
+              if (!imOwned) {
+                im = im.slice();
+                imOwned = true;
+              }
+              for (let w = 0; w < IWORDS; w++) im[w] = (im[w] as number) | (si[w] as number);
+            }
+          }
           if (hasIndirect[sc]) ind = true;
-          for (const x of imps[sc] as ReadonlySet<string>) addImport(x);
           un += unres[sc] as number;
         }
       }
       bits.push(b);
+      imps.push(im);
       hasIndirect.push(ind);
-      imps.push(im ?? NO_IMPORTS);
       unres.push(un);
     }
   }
-  return {
-    of(f: number): { syscalls: number[]; indirect: boolean; imports: string[]; unresolved: number } {
-      const c = comp[f] as number;
-      const b = bits[c] as Uint32Array;
-      const syscalls: number[] = [];
-      for (let w = 0; w < WORDS; w++) {
-        let v = b[w] as number;
-        while (v !== 0) {
-          const t = 31 - Math.clz32(v & -v);
-          syscalls.push(w * 32 + t);
-          v &= v - 1;
-        }
+  const members = (set: Uint32Array): number[] => {
+    const out: number[] = [];
+    for (let w = 0; w < set.length; w++) {
+      let v = set[w] as number;
+      while (v !== 0) {
+        const t = 31 - Math.clz32(v & -v);
+        out.push(w * 32 + t);
+        v &= v - 1;
       }
-      return { syscalls, indirect: hasIndirect[c] as boolean, imports: [...(imps[c] as ReadonlySet<string>)].sort(), unresolved: unres[c] as number };
+    }
+    return out;
+  };
+  return {
+    of(f: number): { syscalls: number[]; indirect: boolean; imports: number[]; unresolved: number } {
+      const c = comp[f] as number;
+      return { syscalls: members(bits[c] as Uint32Array), indirect: hasIndirect[c] as boolean, imports: members(imps[c] as Uint32Array), unresolved: unres[c] as number };
     },
   };
 }
