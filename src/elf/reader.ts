@@ -89,11 +89,17 @@ export class ByteReader {
       throw new ElfParseError(`${what}: start out of range`, Number.isFinite(offset) ? offset : undefined);
     }
     const stop = Math.min(limit, offset + MAX_STRING);
-    const window = this.bytes.subarray(offset, stop);
-    const nul = window.indexOf(0);
-    const last = nul < 0 ? stop : offset + nul;
+    // One pass finds the terminator and whether every byte is ASCII (a native indexOf per short name costs more).
+    const bytes = this.bytes;
+    let last = offset;
+    let high = 0;
+    for (; last < stop; last++) {
+      const c = bytes[last] as number;
+      if (c === 0) break;
+      high |= c;
+    }
     // Symbol names are ASCII: decode those natively; anything else as UTF-8 (invalid bytes become U+FFFD).
-    for (let i = offset; i < last; i++) if ((this.bytes[i] as number) >= 0x80) return decoder.decode(this.bytes.subarray(offset, last));
+    if (high >= 0x80) return decoder.decode(bytes.subarray(offset, last));
     return this.buf.toString("latin1", offset, last);
   }
 }
