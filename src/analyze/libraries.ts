@@ -322,7 +322,25 @@ function nodeKey(libId: string, fn: string): string {
   return k;
 }
 
-export function makeFollower(set: LibrarySet): (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined {
+type Follower = (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined;
+/**
+ * Followers by library set: where a name binds depends only on the set's libraries in load order, so programs that
+ * load the same libraries (most of /usr/bin loads libc alone) share one follower and all it has worked out.
+ */
+const followers = new Map<string, Follower>();
+const MAX_FOLLOWERS = 256;
+
+export function makeFollower(set: LibrarySet): Follower {
+  const signature = set.libraries.map((l) => l.id).join("\n");
+  let f = followers.get(signature);
+  if (f === undefined) {
+    if (followers.size >= MAX_FOLLOWERS) followers.clear();
+    followers.set(signature, (f = newFollower(set)));
+  }
+  return f;
+}
+
+function newFollower(set: LibrarySet): Follower {
   const boundId = (name: string): string => bindImport(set, name, undefined)?.id ?? "";
   /** Whether a result holds under this set's bindings: its own imports bind the same way, and so do its children's. */
   const valid = new Map<Followed, boolean>();

@@ -31,8 +31,7 @@ export interface ParallelOptions {
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
   /**
-   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (as it
-   * sits inside the pretty-printed report), in path order. The returned report then has no files (its summary still counts them).
+   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them).
    */
   onFileJson?: (json: string) => void;
   /** Called once before any file, with the report's fixed part (schema version, tool, targets, failOn). */
@@ -110,15 +109,15 @@ function portable(r: FileReport): boolean {
 }
 
 /** The outcome of a twin: the first file's outcome under the twin's path, or undefined when it cannot be reused. */
-function asTwin(first: WorkerResult, index: number, path: string): WorkerResult | undefined {
+export function asTwin(first: WorkerResult, index: number, path: string): WorkerResult | undefined {
   if (first.portable !== true) return undefined;
   if (first.report !== undefined) return { index, report: { ...first.report, path }, portable: true };
   if (first.json === undefined || first.verdicts === undefined) return undefined;
-  const head = `{\n      "path": ${JSON.stringify(first.verdicts.path)}`;
+  const head = `{"path":${JSON.stringify(first.verdicts.path)}`;
   if (!first.json.startsWith(head)) return undefined;
   return {
     index,
-    json: `{\n      "path": ${JSON.stringify(path)}${first.json.slice(head.length)}`,
+    json: `{"path":${JSON.stringify(path)}${first.json.slice(head.length)}`,
     verdicts: { ...first.verdicts, path },
     portable: true,
   };

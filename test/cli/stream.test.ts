@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { Chalk } from "chalk";
 import { decoderMode } from "../../src/disasm/x86.js";
 import { formatters, scanPaths } from "../../src/index.js";
-import { findTwins } from "../../src/scan/parallel.js";
+import { asTwin, findTwins } from "../../src/scan/parallel.js";
 import { expandPaths } from "../../src/input/expand.js";
 import { compile } from "../helpers/compile.js";
 import { CLI, ROOT, fixture } from "../helpers/paths.js";
@@ -73,6 +73,17 @@ describe("scanning many files", () => {
     assert.equal(strip(byName.get("b/fork-exec")), strip(byName.get("a/fork-exec")));
     assert.notEqual(strip(byName.get("a/pthreads")), strip(byName.get("a/fork-exec")));
     assert.deepEqual([...byName.keys()].sort(), ["a/fork-exec", "a/fork-exec.copy", "a/origin", "a/pthreads", "b/fork-exec", "b/origin"]);
+  });
+
+  it("reuses a streamed report for a twin: only the path changes", () => {
+    const path = join(dir, "a", "fork-exec");
+    const report = scanPaths([path], { targets: ["nanos"], failOn: "none" }).files[0];
+    assert.ok(report !== undefined);
+    const json = JSON.stringify(report);
+    const verdicts = { path, targets: [] };
+    const twin = asTwin({ index: 0, json, verdicts, portable: true }, 1, join(dir, "b", "fork-exec"));
+    assert.ok(twin?.json !== undefined, "the serialised report is reused");
+    assert.deepEqual(JSON.parse(twin.json), { ...report, path: join(dir, "b", "fork-exec") });
   });
 
   it("stops quietly when the reader closes the pipe", () => {
