@@ -134,11 +134,16 @@ interface StoredFacts extends Omit<LibraryFacts, "exports"> {
   exportNames: string[];
 }
 
-function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
-  const { exports, ...rest } = f;
+/** What library search and binding need of a library's ELF. */
+function summary(elf: ElfFile): LibraryElf {
   const info: LibraryElf = { machine: elf.machine, bits: elf.bits, needed: elf.needed, rpath: elf.rpath, runpath: elf.runpath };
   if (elf.soname !== undefined) info.soname = elf.soname;
-  return { ...rest, exportEntries: [...exports.entries()], elf: info, exportNames: elf.exports.map((e) => e.name) };
+  return info;
+}
+
+function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
+  const { exports, ...rest } = f;
+  return { ...rest, exportEntries: [...exports.entries()], elf: summary(elf), exportNames: elf.exports.map((e) => e.name) };
 }
 
 function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: LibraryElf; exportNames: string[] } | undefined {
@@ -147,10 +152,14 @@ function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: Libra
   return { facts: { ...rest, exports: new Map(exportEntries) }, elf, exportNames };
 }
 
-/** A library read once: its ELF, its facts and its exported names. */
+/**
+ * A library read once: its ELF summary, its exported names and its facts. The facts (the code analysis) are made
+ * the first time they are asked for: a library that no followed function calls into (a codec that a media library
+ * links, the program never reaching it) costs only its ELF header and symbols.
+ */
 interface LibraryEntry {
   elf: LibraryElf;
-  facts: LibraryFacts | undefined;
+  readonly facts: LibraryFacts | undefined;
   exportNames: ReadonlySet<string>;
   /** Distinct per entry in this process. */
   serial: number;
@@ -197,12 +206,36 @@ function loadFactsByContent(hostPath: string, arch: Arch): LibraryEntry | undefi
     } catch {
       return undefined;
     }
-    const facts = elf.machine === arch ? analyzeLibrary(elf, bytes, arch) : undefined;
-    if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts, elf));
-    entry = { elf, facts, exportNames: new Set(elf.exports.map((e) => e.name)), serial: ++serials };
+    let facts: LibraryFacts | undefined | null = elf.machine === arch ? null : undefined; // null: not made yet
+    const contentKey = key;
+    entry = {
+      elf: summary(elf),
+      exportNames: new Set(elf.exports.map((e) => e.name)),
+      serial: ++serials,
+      get facts(): LibraryFacts | undefined {
+        if (facts === null) facts = analyzeNow(hostPath, arch, contentKey, diskKey);
+        return facts;
+      },
+    };
   }
   factsCache.set(key, entry);
   return entry;
+}
+
+/** The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored. */
+function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: string): LibraryFacts | undefined {
+  let bytes: Buffer;
+  let elf: ElfFile;
+  try {
+    bytes = readFileSync(hostPath);
+    if (`${arch}:${createHash("sha256").update(bytes).digest("hex")}` !== contentKey) return undefined; // changed since
+    elf = readElf(bytes);
+  } catch {
+    return undefined;
+  }
+  const facts = analyzeLibrary(elf, bytes, arch);
+  if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts, elf));
+  return facts;
 }
 
 /**
@@ -242,7 +275,9 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
         name,
         path: c,
         elf: loaded.elf,
-        facts: loaded.facts,
+        get facts() {
+          return loaded.facts;
+        },
         exportNames: loaded.exportNames,
         id: `${c}\u0000${loaded.serial}`,
       };
