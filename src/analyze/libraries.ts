@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readCachedJson, writeCachedJson } from "../db/cache.js";
+import { makeOnce, readCachedJson, writeCachedJson } from "../db/cache.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
@@ -222,8 +222,16 @@ function loadFactsByContent(hostPath: string, arch: Arch): LibraryEntry | undefi
   return entry;
 }
 
-/** The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored. */
+/**
+ * The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored.
+ * Threads and processes scanning at the same time analyse each library once: the others wait for its cache entry.
+ */
 function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: string): LibraryFacts | undefined {
+  const read = (): LibraryFacts | null | undefined => fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }))?.facts;
+  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(hostPath, arch, contentKey, diskKey) ?? null) ?? undefined;
+}
+
+function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: string): LibraryFacts | undefined {
   let bytes: Buffer;
   let elf: ElfFile;
   try {

@@ -2,9 +2,10 @@
 // parsing the YAML takes over a second, reading this takes milliseconds. The YAML stays the reviewed source.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 import type { Database, LibcMap, Surface } from "./types.js";
 
 const FORMAT = 1;
@@ -63,7 +64,7 @@ export function writeCachedJson(kind: string, key: string, value: unknown): void
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${kind}-${key}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
     writeFileSync(tmp, JSON.stringify(value, setReplacer));
     renameSync(tmp, file);
     if (!pruned) {
@@ -72,6 +73,68 @@ export function writeCachedJson(kind: string, key: string, value: unknown): void
     }
   } catch {
     // ignore
+  }
+}
+
+/** How long a thread waits for another to make an entry before making it itself. */
+const LOCK_WAIT_MS = 120_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Whether the process that wrote a lock file is gone (then the lock is stale). */
+function lockIsStale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8").split(" ")[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return true;
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === "ESRCH";
+  }
+}
+
+/**
+ * An entry that is expensive to make (a library's analysis) is made by one thread or process at a time: the first
+ * takes a lock file beside the entry and makes it (`make`, which writes the entry); the others wait for the entry and
+ * read it (`read`) instead of making it again. A lock left by a process that died is taken over; after LOCK_WAIT_MS,
+ * or without a usable cache directory, the caller makes the entry itself.
+ */
+export function makeOnce<T>(kind: string, key: string, read: () => T | undefined, make: () => T): T {
+  if (process.env.UNIFIT_NO_CACHE !== undefined) return make();
+  const dir = cacheDir();
+  const lock = join(dir, `${kind}-${key}.lock`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    let fd: number;
+    try {
+      mkdirSync(dir, { recursive: true });
+      fd = openSync(lock, "wx");
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") return make();
+      const ready = read();
+      if (ready !== undefined) return ready;
+      if (lockIsStale(lock)) {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // another waiter took it over first
+        }
+        continue;
+      }
+      if (Date.now() > deadline) return make();
+      Atomics.wait(sleeper, 0, 0, 10);
+      continue;
+    }
+    try {
+      writeSync(fd, `${process.pid} ${threadId}`);
+      closeSync(fd);
+      return read() ?? make(); // made by another while this one waited for the lock
+    } finally {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // removed as stale by another: nothing to do
+      }
+    }
   }
 }
 
