@@ -36,6 +36,12 @@ interface Raw {
 const CODE_AT = 40;
 const LENGTH_AT = 46;
 const TARGET_AT = 16;
+/** Also read there: the memory displacement (u64, the absolute address when RIP-relative; the high half of an imm64)
+ * at +16 like the branch target, the immediate (u32) at +32, op0's kind (u8) at +24 and the memory base register (u8) at +43. */
+const DISPL_AT = 16;
+const IMM_AT = 32;
+const OP0_KIND_AT = 24;
+const MEM_BASE_AT = 43;
 let raw: Raw | null | undefined;
 
 type WasmBacked = { __wbg_ptr: number };
@@ -48,12 +54,14 @@ function rawAccess(I: Iced): Raw | null {
   if (typeof wasm?.decoder_decodeOut !== "function" || !(wasm.memory instanceof WebAssembly.Memory)) return raw;
   const candidate: Raw = { decodeOut: wasm.decoder_decodeOut as Raw["decodeOut"], memory: wasm.memory };
   // call rel32, jmp rel8, jcc rel32, syscall, ret, lea rax,[rip+16], call [rip], mov eax,60, mov rax,imm64, nop,
-  // vzeroupper (VEX), vmovups zmm0,[rax] (EVEX), an invalid opcode (0x06 in 64-bit mode), a truncated call.
+  // vzeroupper (VEX), vmovups zmm0,[rax] (EVEX), lea rax,[rbx+rcx*4+16], mov qword [rax],-2, mov rax,-2, an invalid
+  // opcode (0x06 in 64-bit mode), a truncated call.
   const sample = Uint8Array.from([
     0xe8, 0x10, 0x00, 0x00, 0x00, 0xeb, 0xfe, 0x0f, 0x85, 0x00, 0x01, 0x00, 0x00, 0x0f, 0x05, 0xc3, 0x48, 0x8d, 0x05,
     0x10, 0x00, 0x00, 0x00, 0xff, 0x15, 0x00, 0x00, 0x00, 0x00, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x48, 0xb8, 0x88, 0x77,
     0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00, 0xc5, 0xf8, 0x77, 0x62, 0xf1, 0x7c, 0x48,
-    0x10, 0x00, 0x06, 0xe8, 0x01,
+    0x10, 0x00, 0x48, 0x8d, 0x44, 0x8b, 0x10, 0x48, 0xc7, 0x00, 0xfe, 0xff, 0xff, 0xff, 0x48, 0xc7, 0xc0, 0xfe, 0xff,
+    0xff, 0xff, 0x06, 0xe8, 0x01,
   ]);
   const d = new I.Decoder(64, sample, I.DecoderOptions.None);
   d.ip = 0x401000n;
@@ -73,8 +81,21 @@ function rawAccess(I: Iced): Raw | null {
         const target = view.getUint32(TARGET_AT, true) + view.getUint32(TARGET_AT + 4, true) * 0x100000000;
         if (target !== Number(x.nearBranchTarget)) return raw;
       }
+      if (view.getUint8(OP0_KIND_AT) !== x.op0Kind) return raw;
+      const memory = x.op0Kind === I.OpKind.Memory || (x.opCount > 1 && x.op1Kind === I.OpKind.Memory);
+      if (memory) {
+        if (view.getUint8(MEM_BASE_AT) !== x.memoryBase) return raw;
+        const displ = view.getUint32(DISPL_AT, true) + view.getUint32(DISPL_AT + 4, true) * 0x100000000;
+        if (displ !== Number(x.memoryDisplacementU64)) return raw;
+      }
+      if (x.code === I.Code.Mov_r32_imm32 || x.code === I.Code.Mov_rm64_imm32 || x.code === I.Code.Mov_rm32_imm32) {
+        if (view.getUint32(IMM_AT, true) !== x.immediate32 >>> 0) return raw;
+      }
+      if (x.code === I.Code.Mov_r64_imm64) {
+        if (view.getUint32(IMM_AT, true) + view.getUint32(DISPL_AT, true) * 0x100000000 !== Number(x.immediate64)) return raw;
+      }
     }
-    if (n !== 14 || position !== sample.length) return raw;
+    if (n !== 17 || position !== sample.length) return raw;
     raw = candidate;
   } catch {
     raw = null;
@@ -113,12 +134,38 @@ class NumList {
   }
 }
 
+/** The same for bytes (which edges are calls). */
+class ByteList {
+  buf: Uint8Array;
+  n = 0;
+  constructor(capacity = 1024) {
+    this.buf = new Uint8Array(capacity);
+  }
+  push(v: number): void {
+    if (this.n === this.buf.length) {
+      const b = new Uint8Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.n++] = v;
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+/** Code has about one direct call or jump per 22 bytes: edge lists start that large, and rarely grow. */
+const BYTES_PER_EDGE = 20;
+
 export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
   const I = load();
   const { Code, FlowControl, Register, OpKind, RegisterExt } = I;
-  const edgeFrom = new NumList();
-  const edgeTo = new NumList();
-  const edgeCall = new NumList();
+  let codeBytes = 0;
+  for (const r of regions) codeBytes += r.bytes.length;
+  const edgeCapacity = Math.max(1024, Math.ceil(codeBytes / BYTES_PER_EDGE));
+  const edgeFrom = new NumList(edgeCapacity);
+  const edgeTo = new NumList(edgeCapacity);
+  const edgeCall = new ByteList(edgeCapacity);
   const addressTaken = new NumList();
   const addressFrom = new NumList();
   const out: CodeScan = {
@@ -295,6 +342,17 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const MOV64 = Code.Mov_r64_imm64;
   const RIP_REG = Register.RIP;
   const NEXT = FlowControl.Next;
+  // iced's enums are large objects: their members are read once here, not per instruction.
+  const INVALID = Code.INVALID;
+  const SYSCALL = Code.Syscall;
+  const SYSENTER = Code.Sysenter;
+  const INT_IMM8 = Code.Int_imm8;
+  const CALL = FlowControl.Call;
+  const JUMP = FlowControl.UnconditionalBranch;
+  const JCC = FlowControl.ConditionalBranch;
+  const INDIRECT_CALL = FlowControl.IndirectCall;
+  const INDIRECT_JUMP = FlowControl.IndirectBranch;
+  const MEMORY = OpKind.Memory;
   if (flowOf === undefined || loadsAddress === undefined) {
     const codes = Math.max(...Object.values(Code).filter((v): v is number => typeof v === "number")) + 1;
     flowOf = new Int8Array(codes).fill(-1);
@@ -363,7 +421,12 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       if (fc === NEXT) {
         if (loads[c] === 0) continue;
         let v = -1;
-        if (c === LEA) {
+        if (fast !== null) {
+          if (c === LEA) {
+            if (m8[insPtr + MEM_BASE_AT] === RIP_REG) v = (m32[(insPtr + DISPL_AT) >>> 2] as number) + (m32[(insPtr + DISPL_AT + 4) >>> 2] as number) * 0x100000000;
+          } else if (c === MOV64) v = (m32[(insPtr + IMM_AT) >>> 2] as number) + (m32[(insPtr + DISPL_AT) >>> 2] as number) * 0x100000000;
+          else v = m32[(insPtr + IMM_AT) >>> 2] as number;
+        } else if (c === LEA) {
           if (ins.memoryBase === RIP_REG) v = Number(ins.memoryDisplacementU64);
         } else if (c === MOV64) v = Number(ins.immediate64);
         else v = ins.immediate32 >>> 0;
@@ -377,22 +440,22 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       const pos = next - length;
       const code = c;
       const addr = vaddr + pos;
-      if (code === Code.INVALID) {
+      if (code === INVALID) {
         out.invalid += next - pos;
         runStart = next;
-      } else if (code === Code.Syscall || code === Code.Sysenter || (code === Code.Int_imm8 && ins.immediate8 === 0x80)) {
+      } else if (code === SYSCALL || code === SYSENTER || (code === INT_IMM8 && ins.immediate8 === 0x80)) {
         const r = resolveAt(RAX, pos);
-        const kind: SyscallSite["kind"] = code === Code.Syscall ? "syscall" : code === Code.Sysenter ? "sysenter" : "int80";
+        const kind: SyscallSite["kind"] = code === SYSCALL ? "syscall" : code === SYSENTER ? "sysenter" : "int80";
         const site: SyscallSite = { addr, kind, nr: r.nr, how: r.how };
         if (r.arg0 !== undefined) site.arg0 = r.arg0;
         out.sites.push(site);
         // The kernel clobbers rcx and r11 only; the run goes on.
-      } else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
+      } else if (fc === CALL || fc === JUMP || fc === JCC) {
         const t = (insPtr + TARGET_AT) >>> 2;
         const target = fast !== null ? (m32[t] as number) + (m32[t + 1] as number) * 0x100000000 : Number(ins.nearBranchTarget);
         edgeFrom.push(addr);
         edgeTo.push(target);
-        edgeCall.push(fc === FlowControl.Call ? 1 : 0);
+        edgeCall.push(fc === CALL ? 1 : 0);
         const reg = options.wrappers.get(target);
         if (reg === "clone-rdx") {
           // A clone() entry (musl and glibc __clone(fn, stack, flags, …)): the number is fixed, the flags in rdx
@@ -406,14 +469,19 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
           if (r.nr === null && reg === "go") r = resolveAt(STACK0, pos);
           out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target });
         }
-        if (fc !== FlowControl.ConditionalBranch) runStart = next;
+        if (fc !== JCC) runStart = next;
       } else {
-        if (fc === FlowControl.IndirectCall || fc === FlowControl.IndirectBranch) {
-          if (ins.memoryBase === Register.RIP && ins.op0Kind === OpKind.Memory) {
-            const slot = Number(ins.memoryDisplacementU64);
+        if (fc === INDIRECT_CALL || fc === INDIRECT_JUMP) {
+          const ripSlot = fast !== null
+            ? m8[insPtr + MEM_BASE_AT] === RIP_REG && m8[insPtr + OP0_KIND_AT] === MEMORY
+            : ins.memoryBase === RIP_REG && ins.op0Kind === MEMORY;
+          if (ripSlot) {
+            const slot = fast !== null
+              ? (m32[(insPtr + DISPL_AT) >>> 2] as number) + (m32[(insPtr + DISPL_AT + 4) >>> 2] as number) * 0x100000000
+              : Number(ins.memoryDisplacementU64);
             out.slotFrom.push(addr);
             out.slotAddr.push(slot);
-            out.slotCall.push(fc === FlowControl.IndirectCall);
+            out.slotCall.push(fc === INDIRECT_CALL);
             const reg = options.wrapperSlots?.get(slot);
             if (reg !== undefined) {
               let r = resolveAt(reg === "rdi" ? RDI : RAX, pos);
@@ -432,7 +500,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   infoFactory.free();
   out.edgeFrom = edgeFrom.done();
   out.edgeTo = edgeTo.done();
-  out.edgeCall = Uint8Array.from(edgeCall.done());
+  out.edgeCall = edgeCall.done();
   out.addressTaken = addressTaken.done();
   out.addressFrom = addressFrom.done();
   return out;
