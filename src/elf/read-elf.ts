@@ -19,6 +19,7 @@ import {
   SHT_GNU_VERSYM,
   SHT_FINI_ARRAY,
   SHT_INIT_ARRAY,
+  SHT_NOBITS,
   SHT_NOTE,
   SHT_PREINIT_ARRAY,
   SHT_REL,
@@ -189,7 +190,18 @@ class ElfBuilder {
           notes,
           hasSymtab: symtabSection !== undefined,
           sectionHeaders: this.sectionsOk,
-          fileContains: (needle) => contains(reader.bytes, needle),
+          // Strings sit in data, not code: with section headers, the executable sections (most of the file) are skipped.
+          fileContains: (needle) =>
+            this.sectionsOk && sections.length > 0
+              ? sections.some(
+                  (s) =>
+                    s.type !== SHT_NOBITS &&
+                    (s.flags & SHF_EXECINSTR) === 0 &&
+                    s.size > 0 &&
+                    reader.inBounds(s.offset, Math.min(s.size, reader.length - s.offset)) &&
+                    contains(reader.bytes.subarray(s.offset, s.offset + s.size), needle),
+                )
+              : contains(reader.bytes, needle),
           image: { bytes: reader.bytes, segments, sections: this.sectionsOk ? sections : [] },
           dataContains: (needle) =>
             segments.some(
@@ -502,6 +514,8 @@ function machineName(code: number): ElfMachine {
   if (code === EM_AARCH64) return "aarch64";
   return "other";
 }
+
+const SHF_EXECINSTR = 4;
 
 function contains(haystack: Uint8Array, needle: string): boolean {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(Buffer.from(needle, "latin1")) >= 0;
