@@ -57,7 +57,40 @@ interface ViaSummary {
 }
 const summaries = new WeakMap<ReachedSyscall, Map<string, ViaSummary>>();
 
-function summarize(sc: ReachedSyscall, mode: string | undefined): ViaSummary {
+/**
+ * Every distinct via label of a file's syscalls, sorted once, and each via's rank among them: a syscall's labels are
+ * then put in order by sorting small integers, not strings (a file reaches dozens of syscalls through the same
+ * hundreds of imported functions).
+ */
+interface LabelRanks {
+  rankOf: Map<Via, number>;
+  labels: string[];
+}
+const labelRanks = new WeakMap<readonly ReachedSyscall[], LabelRanks>();
+
+function ranksFor(syscalls: readonly ReachedSyscall[]): LabelRanks {
+  let r = labelRanks.get(syscalls);
+  if (r !== undefined) return r;
+  const labelOf = new Map<Via, string>();
+  const distinct = new Set<string>();
+  for (const sc of syscalls) {
+    for (const v of sc.via) {
+      if (labelOf.has(v)) continue;
+      const l = viaLabel(v);
+      labelOf.set(v, l);
+      distinct.add(l);
+    }
+  }
+  const labels = [...distinct].sort();
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const rankOf = new Map<Via, number>();
+  for (const [v, l] of labelOf) rankOf.set(v, index.get(l) as number);
+  r = { rankOf, labels };
+  labelRanks.set(syscalls, r);
+  return r;
+}
+
+function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRanks): ViaSummary {
   let byMode = summaries.get(sc);
   if (byMode === undefined) summaries.set(sc, (byMode = new Map()));
   const key = mode ?? "";
@@ -68,17 +101,25 @@ function summarize(sc: ReachedSyscall, mode: string | undefined): ViaSummary {
   let allToleratedOrError = true;
   let allSoft = true;
   let anyConditional = false;
-  const labels = new Set<string>();
+  const order = new Int32Array(vias.length);
+  let n = 0;
   for (const v of vias) {
     const t = v.tolerated === true;
     if (!t) allTolerated = false;
     if (!t && v.errorPath !== true) allToleratedOrError = false;
     if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) allSoft = false;
     if (v.conditional === true) anyConditional = true;
-    labels.add(viaLabel(v));
+    order[n++] = ranks.rankOf.get(v) ?? -1;
+  }
+  order.sort();
+  const labels: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = order[i] as number;
+    if (i > 0 && k === order[i - 1]) continue;
+    labels.push(k >= 0 ? (ranks.labels[k] as string) : "");
   }
   const summary: ViaSummary = {
-    labels: capVia([...labels].sort()),
+    labels: capVia(labels),
     allTolerated,
     allToleratedOrError,
     allSoft,
@@ -90,7 +131,7 @@ function summarize(sc: ReachedSyscall, mode: string | undefined): ViaSummary {
 }
 
 /** One row per (syscall, mode) with a status other than full. */
-function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?: Finding }[] {
+function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status: Status; finding?: Finding }[] {
   const row: SurfaceRow = ctx.surface.rows.get(sc.name) ?? {
     status: "absent",
     at: "-:0",
@@ -102,7 +143,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext): { status: Status; finding?:
     const status = (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
     let severity = SEVERITY_OF[status];
     if (severity === "ok") return { status };
-    const vias = summarize(sc, mode);
+    const vias = summarize(sc, mode, ranks);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
     let qualifier: Finding["qualifier"];
     if (!vias.empty && vias.allTolerated) {
@@ -147,8 +188,9 @@ export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext
   }
   const counts = { blockers: 0, warnings: 0, info: 0, ok: 0 };
   const findings: Finding[] = [];
+  const ranks = ranksFor(syscalls);
   for (const sc of syscalls) {
-    for (const r of rate(sc, ctx)) {
+    for (const r of rate(sc, ctx, ranks)) {
       if (r.finding === undefined) counts.ok++;
       else {
         findings.push(r.finding);
