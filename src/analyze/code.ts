@@ -90,7 +90,7 @@ interface Graph {
   name: (i: number) => string;
   succOff: Int32Array;
   succ: Int32Array;
-  /** Per function: imported symbols it reaches through slots (shared empty list for most). */
+  /** Per function: imported symbols it reaches through slots, unordered, repeats possible (shared empty list for most). */
   imports: string[][];
   /** Per function: indirect transfers not through a slot. */
   indirect: Int32Array;
@@ -176,14 +176,6 @@ function pushTo<T>(lists: T[][], i: number, v: T): void {
   else l.push(v);
 }
 
-function uniqueSorted<T>(l: T[], cmp: (a: T, b: T) => number): void {
-  if (l.length < 2) return;
-  l.sort(cmp);
-  let w = 1;
-  for (let r = 1; r < l.length; r++) if (cmp(l[r] as T, l[w - 1] as T) !== 0) l[w++] = l[r] as T;
-  l.length = w;
-}
-
 /** The decoder for the file's machine (the callers only prepare x86-64 and aarch64 files). */
 function scannerFor(elf: ElfFile): (regions: readonly CodeRegion[], options: ScanOptions) => CodeScan {
   return elf.machine === "aarch64" ? scanA64 : scanX86;
@@ -235,7 +227,10 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     .map((s) => ({ vaddr: s.addr, bytes: bytes.subarray(s.offset, Math.min(bytes.length, s.offset + s.size)) }));
   const pltLo = pltRegions.map((r) => r.vaddr);
   const pltHi = pltRegions.map((r) => r.vaddr + r.bytes.length);
+  const pltMin = Math.min(...pltLo);
+  const pltMax = Math.max(...pltHi);
   const inPlt = (a: number): boolean => {
+    if (a < pltMin || a >= pltMax) return false; // most addresses: one comparison pair
     for (let i = 0; i < pltLo.length; i++) if (a >= (pltLo[i] as number) && a < (pltHi[i] as number)) return true;
     return false;
   };
@@ -358,7 +353,6 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     const f = fnOf(s.addr);
     if (f >= 0) pushTo(sites, f, i);
   });
-  for (const l of imports) uniqueSorted(l, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const roots = new Int32Array(rootList.length);
   let nr = 0;
   for (const a of rootList) {
