@@ -178,31 +178,64 @@ function loadFacts(hostPath: string, arch: Arch): LibraryEntry | undefined {
   }
   const known = byPath.get(`${arch}:${hostPath}`);
   if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
-  const entry = loadFactsByContent(hostPath, arch);
+  const entry = loadFactsByContent(hostPath, arch, `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`);
   if (entry !== undefined) byPath.set(`${arch}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
   return entry;
 }
 
-function loadFactsByContent(hostPath: string, arch: Arch): LibraryEntry | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(hostPath);
-  } catch {
-    return undefined;
-  }
-  const key = `${arch}:${createHash("sha256").update(bytes).digest("hex")}`;
+/**
+ * Content hashes of library files by path and file identity (device, inode, size, modification and change times),
+ * kept in the cache as git keeps its index: a later run finds a library's facts without reading and hashing it.
+ */
+let pathIndex: Map<string, [string, string]> | undefined;
+function indexedHash(hostPath: string, identity: string): string | undefined {
+  pathIndex ??= new Map(readCachedJson<[string, [string, string]][]>("paths", "index", { revive: false }) ?? []);
+  const e = pathIndex.get(hostPath);
+  return e !== undefined && e[0] === identity ? e[1] : undefined;
+}
+function rememberHash(hostPath: string, identity: string, hash: string): void {
+  pathIndex ??= new Map();
+  pathIndex.set(hostPath, [identity, hash]);
+  if (pathIndex.size > 20_000) pathIndex.clear();
+  writeCachedJson("paths", "index", [...pathIndex]);
+}
+
+function loadFactsByContent(hostPath: string, arch: Arch, identity: string): LibraryEntry | undefined {
+  let bytes: Buffer | undefined;
+  let hash = indexedHash(hostPath, identity);
+  const readAndHash = (): boolean => {
+    try {
+      bytes = readFileSync(hostPath);
+    } catch {
+      return false;
+    }
+    hash = createHash("sha256").update(bytes).digest("hex");
+    rememberHash(hostPath, identity, hash);
+    return true;
+  };
+  if (hash === undefined && !readAndHash()) return undefined;
+  let key = `${arch}:${hash}`;
   const cached = factsCache.get(key);
   if (cached !== undefined) return cached;
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
-  const diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
-  const stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+  let diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
+  let stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+  if (stored === undefined && bytes === undefined) {
+    // Not analysed yet: read it (and hash it again, rather than trust the index on the way to an analysis).
+    if (!readAndHash()) return undefined;
+    key = `${arch}:${hash}`;
+    diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
+    stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+  }
   let entry: LibraryEntry;
   if (stored !== undefined) {
     entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++serials };
   } else {
+    const image = bytes as Buffer | undefined; // read above whenever nothing was stored
+    if (image === undefined) return undefined;
     let elf: ElfFile;
     try {
-      elf = readElf(bytes);
+      elf = readElf(image);
     } catch {
       return undefined;
     }
