@@ -131,7 +131,7 @@ export interface Finding {
   via: string[];
   /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
    * "conditional" (only on a path the caller opts into). */
-  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path";
+  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "not-made";
   hint?: string;
 }
 

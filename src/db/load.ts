@@ -161,6 +161,12 @@ export function loadSurface(
     }
     const library = optStr(file, raw, "library", where);
     if (library !== undefined) row.library = library;
+    if (raw.notMade !== undefined) {
+      if (!isObj(raw.notMade)) throw new DbError(file, `${where}notMade must be a mapping with at and note`);
+      const at = str(file, raw.notMade, "at", `${where}notMade: `);
+      if (!/^[^:\s]+:\d+(-\d+)?$/.test(at)) throw new DbError(file, `${where}notMade: "at" must be path:line or path:start-end`);
+      row.notMade = { at, note: str(file, raw.notMade, "note", `${where}notMade: `) };
+    }
     if (raw.modes !== undefined) {
       if (!isObj(raw.modes)) throw new DbError(file, `${where}modes must be a mapping`);
       const allowed = MODES[sc] ?? [];

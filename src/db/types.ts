@@ -19,6 +19,11 @@ export interface SurfaceRow {
   modes?: Readonly<Record<string, Status>>;
   /** For targets built from libraries (Unikraft): the library that provides the syscall. */
   library?: string;
+  /**
+   * The target never lets a program make this call, whatever its status (OSv calls signal handlers itself, so the
+   * sa_restorer trampoline that makes rt_sigreturn never runs): where that is visible, and how.
+   */
+  notMade?: { at: string; note: string };
 }
 
 export interface SurfaceProfile {

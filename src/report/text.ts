@@ -56,7 +56,9 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
           ? " (only on the way to abort())"
           : f.qualifier === "rare-path"
             ? " (only on a rare path in the library's code)"
-            : "";
+            : f.qualifier === "not-made"
+              ? " (this target never lets the program make it)"
+              : "";
   lines.push(`               from ${viaText(f.via, verbose)}${why}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));

@@ -146,7 +146,10 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     const vias = summarize(sc, mode, ranks);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
     let qualifier: Finding["qualifier"];
-    if (!vias.empty && vias.allTolerated) {
+    if (row.notMade !== undefined) {
+      severity = "info";
+      qualifier = "not-made";
+    } else if (!vias.empty && vias.allTolerated) {
       severity = "info";
       qualifier = "tolerated";
     } else if (!vias.empty && vias.allToleratedOrError) {
@@ -167,6 +170,9 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     if (mode !== undefined) finding.mode = mode;
     if (qualifier !== undefined) finding.qualifier = qualifier;
     if (row.note !== undefined) finding.note = row.note;
+    if (row.notMade !== undefined) {
+      finding.note = `${row.note ?? status}; never made here: ${row.notMade.note} (${row.notMade.at})`;
+    }
     const hint = hintFor(ctx.hints, ctx.surface, sc.name, mode);
     if (hint !== undefined) finding.hint = hint;
     return { status, finding };
