@@ -164,6 +164,8 @@ interface Prepared {
   slotNames: Map<number, string>;
   /** PLT stub address → imported name. */
   pltStub: Map<number, string>;
+  /** Indices of the scan's edges that leave their function, or enter one at its start (in address order). */
+  externalEdges: Int32Array;
   /** Whether an address lies in a PLT section. */
   inPlt: (addr: number) => boolean;
 }
@@ -197,9 +199,11 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     codeLo = Math.min(codeLo, r.vaddr);
     codeHi = Math.max(codeHi, r.vaddr + r.bytes.length);
   }
+  // Largest first: nearly every address is in .text, found by the first comparison.
+  const bySize = [...regions].sort((a, b) => b.bytes.length - a.bytes.length);
   const inCode = regions.length === 1
     ? (a: number): boolean => a >= codeLo && a < codeHi
-    : (a: number): boolean => a >= codeLo && a < codeHi && inRegions(regions, a);
+    : (a: number): boolean => a >= codeLo && a < codeHi && inRegions(bySize, a);
   // Named functions: .symtab first, then the dynamic exports, then Go's function table.
   const named = new Map<number, string>();
   for (const list of [elf.symtab, elf.exports]) {
@@ -292,6 +296,9 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const sites: number[][] = new Array<number[]>(n).fill(EMPTY);
   // PLT stubs are not code of the function laid out before them (_init): their jumps are the imports themselves.
   const hasPlt = pltRegions.length > 0;
+  // The edges that leave their function or enter it at its start (what calls to a named function can be).
+  const external = new Int32Array(edgeFrom.length);
+  let ne = 0;
   let fnOf = sweepLowerBound(starts);
   for (let i = 0; i < edgeFrom.length; i++) {
     const from = edgeFrom[i] as number;
@@ -303,11 +310,16 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
       const stub = pltStub.get(to);
       if (stub !== undefined) {
         pushTo(imports, src, stub);
+        external[ne++] = i;
         continue;
       }
     }
     // Most edges are branches inside their own function.
-    if (to >= (starts[src] as number) && (src + 1 === n || to < (starts[src + 1] as number))) continue;
+    if (to >= (starts[src] as number) && (src + 1 === n || to < (starts[src + 1] as number))) {
+      if (to === starts[src]) external[ne++] = i; // back to its own entry: a call to it, for callFacts
+      continue;
+    }
+    external[ne++] = i;
     if (!inCode(to)) {
       // Address 0: a call to an undefined weak function, guarded at run time (static glibc has several).
       if (to !== 0) outside[src] = (outside[src] as number) + 1;
@@ -369,6 +381,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     regions,
     scan,
     graph: { starts, name, succOff, succ, imports, indirect, outside, sites },
+    externalEdges: external.slice(0, ne),
     roots: roots.subarray(0, nr),
     wrapperFns,
     slotNames,
@@ -428,7 +441,7 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
   }
   const found: { f: number; callee: string; addr: number }[] = [];
   if (target.size > 0) {
-    for (let i = 0; i < scan.edgeFrom.length; i++) {
+    for (const i of p.externalEdges) {
       const hit = target.get(scan.edgeTo[i] as number);
       if (hit === undefined) continue;
       const from = scan.edgeFrom[i] as number;
