@@ -129,8 +129,9 @@ class NumList {
     }
     this.buf[this.n++] = v;
   }
+  /** The values pushed: a view, not a copy (the list is not used after). */
   done(): Float64Array {
-    return this.buf.slice(0, this.n);
+    return this.buf.subarray(0, this.n);
   }
 }
 
@@ -150,7 +151,7 @@ class ByteList {
     this.buf[this.n++] = v;
   }
   done(): Uint8Array {
-    return this.buf.slice(0, this.n);
+    return this.buf.subarray(0, this.n);
   }
 }
 
