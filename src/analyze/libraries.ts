@@ -126,10 +126,14 @@ function expandOrigin(dir: string, originDir: string): string {
   return dir.replace(/\$\{ORIGIN\}|\$ORIGIN/g, originDir);
 }
 
-/** Reads (or recalls) a library's ELF and its per-export facts, keyed by content hash. */
-/** LibraryFacts as plain JSON (the exports map as entries), so reading it needs no reviver. */
+/**
+ * LibraryFacts as plain JSON, compact: each export is a tuple [name, direct, errorPath, indirect (0/1), imports,
+ * unresolved], where each list is an index into `lists`, which holds every distinct list once (a library of 7,000
+ * exports has a few hundred distinct syscall sets and import lists). Reading it needs no reviver.
+ */
 interface StoredFacts extends Omit<LibraryFacts, "exports"> {
-  exportEntries: [string, ExportFacts][];
+  lists: number[][];
+  exportTuples: [string, number, number, 0 | 1, number, number][];
   elf: LibraryElf;
   exportNames: string[];
 }
@@ -143,13 +147,40 @@ function summary(elf: ElfFile): LibraryElf {
 
 function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
   const { exports, ...rest } = f;
-  return { ...rest, exportEntries: [...exports.entries()], elf: summary(elf), exportNames: elf.exports.map((e) => e.name) };
+  const lists: number[][] = [];
+  const index = new Map<string, number>();
+  const intern = (l: number[]): number => {
+    const key = l.join(",");
+    let i = index.get(key);
+    if (i === undefined) {
+      i = lists.length;
+      lists.push(l);
+      index.set(key, i);
+    }
+    return i;
+  };
+  const exportTuples: StoredFacts["exportTuples"] = [...exports].map(([name, x]) => [
+    name,
+    intern(x.direct),
+    intern(x.errorPath),
+    x.indirect ? 1 : 0,
+    intern(x.imports),
+    x.unresolved,
+  ]);
+  return { ...rest, lists, exportTuples, elf: summary(elf), exportNames: elf.exports.map((e) => e.name) };
 }
 
 function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: LibraryElf; exportNames: string[] } | undefined {
-  if (s === undefined || !Array.isArray(s.exportEntries) || typeof s.elf !== "object" || !Array.isArray(s.exportNames)) return undefined;
-  const { exportEntries, elf, exportNames, ...rest } = s;
-  return { facts: { ...rest, exports: new Map(exportEntries) }, elf, exportNames };
+  if (s === undefined || !Array.isArray(s.exportTuples) || !Array.isArray(s.lists) || typeof s.elf !== "object" || !Array.isArray(s.exportNames)) {
+    return undefined;
+  }
+  const { exportTuples, lists, elf, exportNames, ...rest } = s;
+  const list = (i: number): number[] => lists[i] ?? [];
+  const exports = new Map<string, ExportFacts>();
+  for (const [name, direct, errorPath, indirect, imports, unresolved] of exportTuples) {
+    exports.set(name, { direct: list(direct), errorPath: list(errorPath), indirect: indirect === 1, imports: list(imports), unresolved });
+  }
+  return { facts: { ...rest, exports }, elf, exportNames };
 }
 
 /**
