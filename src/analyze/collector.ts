@@ -59,9 +59,38 @@ export class SyscallCollector {
 
   /** Sorted by number, vias sorted, so the report is byte-stable. Each way of reaching is kept at most `maxVia` times per kind. */
   result(maxSitesPerSyscall = 8): ReachedSyscall[] {
+    // The same via objects reach many syscalls: they are put in order once for the whole collector (equal ones share
+    // a rank), and each syscall's list is then ordered by rank, first added first among equals, as a stable sort by
+    // compareVia would.
+    const distinct = new Set<Via>();
+    for (const r of this.reached.values()) for (const v of r.via) distinct.add(v);
+    const ordered = [...distinct].sort(compareVia);
+    const rankOf = new Map<Via, number>();
+    let rank = -1;
+    ordered.forEach((v, i) => {
+      if (i === 0 || compareVia(ordered[i - 1] as Via, v) !== 0) rank++;
+      rankOf.set(v, rank);
+    });
     return [...this.reached.entries()]
       .map(([name, r]) => {
-        const all = r.via.sort(compareVia).filter((v, i, l) => i === 0 || compareVia(l[i - 1] as Via, v) !== 0);
+        const n = r.via.length;
+        let all: Via[] = [];
+        if (n < 0x100000) {
+          const keys = new Float64Array(n);
+          for (let i = 0; i < n; i++) keys[i] = (rankOf.get(r.via[i] as Via) as number) * 0x100000 + i;
+          keys.sort();
+          let last = -1;
+          for (let k = 0; k < n; k++) {
+            const key = keys[k] as number;
+            const rk = Math.floor(key / 0x100000);
+            if (rk === last) continue; // the same way in again: the first added is kept
+            last = rk;
+            all.push(r.via[key - rk * 0x100000] as Via);
+          }
+        } else {
+          // More ways in than the keys can number: the plain stable sort.
+          all = r.via.sort(compareVia).filter((v, i, l) => i === 0 || compareVia(l[i - 1] as Via, v) !== 0);
+        }
         const sites = all.filter((v) => v.kind === "site");
         const via = [...all.filter((v) => v.kind !== "site"), ...sites.slice(0, maxSitesPerSyscall)];
         const out: ReachedSyscall = { name, nr: this.table.byName.get(name)?.nr ?? -1, modes: [...r.modes].sort(), via, confidence: r.confidence };
