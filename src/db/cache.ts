@@ -112,15 +112,15 @@ export function makeOnce<T>(kind: string, key: string, read: () => T | undefined
       if ((e as { code?: string }).code !== "EEXIST") return make();
       const ready = read();
       if (ready !== undefined) return ready;
+      if (Date.now() > deadline) return make();
       if (lockIsStale(lock)) {
         try {
           unlinkSync(lock);
+          continue; // taken over: try again at once
         } catch {
-          // another waiter took it over first
+          // another waiter took it over first, or it cannot be removed: wait as for a live holder
         }
-        continue;
       }
-      if (Date.now() > deadline) return make();
       Atomics.wait(sleeper, 0, 0, 10);
       continue;
     }
