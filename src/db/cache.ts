@@ -84,7 +84,8 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function lockIsStale(lock: string): boolean {
   try {
     const pid = Number(readFileSync(lock, "utf8").split(" ")[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return true;
+    // No pid yet: its holder may be between creating the file and writing to it; only an old one is abandoned.
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - statSync(lock).mtimeMs > 5000;
     process.kill(pid, 0);
     return false;
   } catch (e) {
