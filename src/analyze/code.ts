@@ -771,6 +771,20 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
 }
 
+/** `set` with the members of `list` added; copied first unless `owned` (made for the component being built). */
+function addBits(set: Uint32Array, owned: boolean, list: readonly number[]): Uint32Array {
+  const out = owned ? set : set.slice();
+  for (const x of list) out[x >>> 5] = (out[x >>> 5] as number) | (1 << (x & 31));
+  return out;
+}
+
+/** `set` with `other`'s members added (same length); copied first unless `owned`. */
+function orBits(set: Uint32Array, owned: boolean, other: Uint32Array): Uint32Array {
+  const out = owned ? set : set.slice();
+  for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) | (other[w] as number);
+  return out;
+}
+
 /**
  * Per-function closures over the call graph, computed once per strongly connected component (Tarjan, iterative)
  * with syscall sets and import sets as bitsets, so every export of a large library costs one lookup. A component
@@ -847,19 +861,13 @@ function sccClosure(graph: Graph, own: number[][], ownImports: number[][], impor
         const mm = stack[k] as number;
         const mine = own[mm] as number[];
         if (mine.length > 0) {
-          if (!bOwned) {
-            b = b.slice();
-            bOwned = true;
-          }
-          for (const nr of mine) b[nr >>> 5] = (b[nr >>> 5] as number) | (1 << (nr & 31));
+          b = addBits(b, bOwned, mine);
+          bOwned = true;
         }
         const mineImports = ownImports[mm] as number[];
         if (mineImports.length > 0) {
-          if (!imOwned) {
-            im = im.slice();
-            imOwned = true;
-          }
-          for (const x of mineImports) im[x >>> 5] = (im[x >>> 5] as number) | (1 << (x & 31));
+          im = addBits(im, imOwned, mineImports);
+          imOwned = true;
         }
         if ((graph.indirect[mm] as number) > 0) ind = true;
         un += unresolvedOwn[mm] as number;
@@ -872,22 +880,16 @@ function sccClosure(graph: Graph, own: number[][], ownImports: number[][], impor
           if (sb !== b && sb !== EMPTY_BITS) {
             if (b === EMPTY_BITS) b = sb; // shared until something is added
             else {
-              if (!bOwned) {
-                b = b.slice();
-                bOwned = true;
-              }
-              for (let w = 0; w < WORDS; w++) b[w] = (b[w] as number) | (sb[w] as number);
+              b = orBits(b, bOwned, sb);
+              bOwned = true;
             }
           }
           const si = imps[sc] as Uint32Array;
           if (si !== im && si !== EMPTY_IMPORTS) {
             if (im === EMPTY_IMPORTS) im = si;
             else {
-              if (!imOwned) {
-                im = im.slice();
-                imOwned = true;
-              }
-              for (let w = 0; w < IWORDS; w++) im[w] = (im[w] as number) | (si[w] as number);
+              im = orBits(im, imOwned, si);
+              imOwned = true;
             }
           }
           if (hasIndirect[sc]) ind = true;
