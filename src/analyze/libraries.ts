@@ -48,7 +48,7 @@ let analysisHash: string | undefined;
 function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
-    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/symbols.js", "../util/sorted.js"]) {
+    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/symbols.js", "../util/sorted.js"]) {
       try {
         h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
       } catch {

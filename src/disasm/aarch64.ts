@@ -3,6 +3,7 @@
 // (branches, svc, adr/adrp, add, ldr, the moves that put constants in registers). Every other word is taken to
 // write the registers its class may write, so a value it might change is never trusted.
 
+import { ScanBuilder } from "./scan-builder.js";
 import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
 
 /** aarch64 clone: its flags are the first argument (x0) of the syscall, the third (x2) of the clone() wrapper. */
@@ -109,25 +110,8 @@ const UNKNOWN = 2;
 const HOW: readonly Resolution[] = ["immediate", "zeroed", "copied"];
 
 export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
-  const edgeFrom: number[] = [];
-  const edgeTo: number[] = [];
-  const edgeCall: number[] = [];
-  const addressTaken: number[] = [];
-  const addressFrom: number[] = [];
-  const out: CodeScan = {
-    sites: [],
-    edgeFrom: new Float64Array(0),
-    edgeTo: new Float64Array(0),
-    edgeCall: new Uint8Array(0),
-    addressTaken: new Float64Array(0),
-    addressFrom: new Float64Array(0),
-    indirect: [],
-    slotFrom: [],
-    slotAddr: [],
-    slotCall: [],
-    invalid: 0,
-    instructions: 0,
-  };
+  const scan = new ScanBuilder(regions);
+  const { out, edgeFrom, edgeTo, edgeCall } = scan;
   let codeLo = Infinity;
   let codeHi = -Infinity;
   for (const r of regions) {
@@ -301,8 +285,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         const imm = signed((((w >>> 5) & 0x7ffff) << 2) | ((w >>> 29) & 3), 21);
         const value = (w & 0x80000000) !== 0 ? Math.floor(addr / 4096) * 4096 + imm * 4096 : addr + imm;
         if ((w & 0x80000000) === 0 && value >= codeLo && value < codeHi) {
-          addressTaken.push(value);
-          addressFrom.push(addr);
+          scan.taken(value, addr);
         }
         if (rd !== 31) {
           kind[rd] = UNKNOWN;
@@ -318,8 +301,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         if (!Number.isNaN(p)) {
           const value = p + ((w >>> 10) & 0xfff) * ((w & 0x400000) !== 0 ? 4096 : 1);
           if (value >= codeLo && value < codeHi) {
-            addressTaken.push(value);
-            addressFrom.push(addr);
+            scan.taken(value, addr);
           }
         }
         if (rd !== 31) {
@@ -375,12 +357,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
     }
     out.instructions += words;
   }
-  out.edgeFrom = Float64Array.from(edgeFrom);
-  out.edgeTo = Float64Array.from(edgeTo);
-  out.edgeCall = Uint8Array.from(edgeCall);
-  out.addressTaken = Float64Array.from(addressTaken);
-  out.addressFrom = Float64Array.from(addressFrom);
-  return out;
+  return scan.finish();
 }
 
 /** BL or BLR (a call: caller-saved registers do not survive it). */

@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
 import { lowerBound } from "../util/sorted.js";
+import { BYTES_PER_EDGE, ByteList, NumList } from "./scan-builder.js";
 
 // iced-x86 is CommonJS with a wasm-bindgen glue; load it once, lazily, so that reading ELF headers stays cheap.
 type Iced = typeof import("iced-x86");
@@ -114,49 +115,6 @@ export function decoderMode(): "direct" | "getters" {
 /** A straight-line run longer than this is not re-decoded: the site stays unresolved. */
 const MAX_RUN_BYTES = 4096;
 
-/** A growable typed array: millions of edges without boxing or GC churn. */
-class NumList {
-  buf: Float64Array;
-  n = 0;
-  constructor(capacity = 1024) {
-    this.buf = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.n === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.n++] = v;
-  }
-  /** The values pushed: a view, not a copy (the list is not used after). */
-  done(): Float64Array {
-    return this.buf.subarray(0, this.n);
-  }
-}
-
-/** The same for bytes (which edges are calls). */
-class ByteList {
-  buf: Uint8Array;
-  n = 0;
-  constructor(capacity = 1024) {
-    this.buf = new Uint8Array(capacity);
-  }
-  push(v: number): void {
-    if (this.n === this.buf.length) {
-      const b = new Uint8Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.n++] = v;
-  }
-  done(): Uint8Array {
-    return this.buf.subarray(0, this.n);
-  }
-}
-
-/** Code has about one direct call or jump per 22 bytes: edge lists start that large, and rarely grow. */
-const BYTES_PER_EDGE = 20;
 
 export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
   const I = load();
@@ -169,6 +127,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const edgeCall = new ByteList(edgeCapacity);
   const addressTaken = new NumList();
   const addressFrom = new NumList();
+  // Its own literal, not emptyScan(): made here, the object's field accesses in the loop below measured 3-8% faster.
   const out: CodeScan = {
     sites: [],
     edgeFrom: new Float64Array(0),
