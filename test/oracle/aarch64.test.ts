@@ -11,6 +11,7 @@ import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
 import type { FileReport } from "../../src/index.js";
 import { compile } from "../helpers/compile.js";
+import { PORTABLE_PROGRAMS } from "../helpers/programs.js";
 import { ROOT } from "../helpers/paths.js";
 import { traceEmulated } from "../helpers/strace.js";
 
@@ -18,19 +19,7 @@ const CC = "aarch64-linux-gnu-gcc";
 const QEMU = "/usr/bin/qemu-aarch64";
 const SYSROOT = "/usr/aarch64-linux-gnu";
 
-const PROGRAMS = [
-  "fork-exec",
-  "posix-spawn",
-  "system",
-  "popen",
-  "daemon",
-  "prefork",
-  "pthreads",
-  "sysv-shm",
-  "raw-syscall",
-  "inline-asm-aarch64",
-  "file-io",
-];
+const PROGRAMS = [...PORTABLE_PROGRAMS, "inline-asm-aarch64", "file-io"];
 
 const VARIANTS = [
   { name: "aarch64 gcc -static", flags: ["-static"], sysroot: undefined },

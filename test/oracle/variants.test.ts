@@ -10,24 +10,14 @@ import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
 import type { FileReport } from "../../src/index.js";
 import { compile } from "../helpers/compile.js";
+import { PORTABLE_PROGRAMS } from "../helpers/programs.js";
 import { ROOT } from "../helpers/paths.js";
 import { traceProgram } from "../helpers/strace.js";
 
 /** restart_syscall is issued by the kernel's signal-return path, not by an instruction of the program (see scan-vs-strace). */
 const NOT_FROM_THE_IMAGE = new Set(["restart_syscall"]);
 
-const PROGRAMS = [
-  "fork-exec",
-  "posix-spawn",
-  "system",
-  "popen",
-  "daemon",
-  "prefork",
-  "pthreads",
-  "sysv-shm",
-  "raw-syscall",
-  "inline-asm",
-];
+const PROGRAMS = [...PORTABLE_PROGRAMS, "inline-asm"];
 
 const VARIANTS = [
   { name: "gcc dynamic", cc: "gcc", flags: [] as string[] },
