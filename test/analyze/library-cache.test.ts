@@ -1,6 +1,7 @@
 // @fileoverview Library facts come from the cache only while the library is the same file: a program's own shared
 // library, rebuilt in place between two runs that share a cache, is analysed again (its content hash is not taken
-// from the path index once the file changed), so the second report shows what the new library does.
+// from the path index once the file changed), so the second report shows what the new library does; a damaged index
+// is ignored.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -39,5 +40,10 @@ describe("library cache and a rebuilt library", () => {
     const after = syscallsOf();
     assert.ok(after.includes("getpgrp"), after.join(", "));
     assert.ok(!after.includes("getppid"), after.join(", "));
+  });
+
+  it("a damaged path index is ignored, not fatal", () => {
+    for (const f of readdirSync(cache).filter((n) => n.startsWith("paths-"))) writeFileSync(join(cache, f), '{"not": "a list"}');
+    assert.ok(syscallsOf().includes("getpgrp"));
   });
 });
