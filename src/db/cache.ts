@@ -126,8 +126,13 @@ export function makeOnce<T>(kind: string, key: string, read: () => T | undefined
       continue;
     }
     try {
-      writeSync(fd, `${process.pid} ${threadId}`);
-      closeSync(fd);
+      try {
+        writeSync(fd, `${process.pid} ${threadId}`);
+      } catch {
+        // a full disk: the lock still holds by its existence (and is abandoned after 5 s without a pid)
+      } finally {
+        closeSync(fd);
+      }
       return read() ?? make(); // made by another while this one waited for the lock
     } finally {
       try {
