@@ -42,7 +42,9 @@ export function jsonStream(write: (chunk: string) => void): {
       write(around(report)[0]);
     },
     file(text) {
-      write(`${count === 0 ? "[\n" : ",\n"}${text}`);
+      // Two writes, not one concatenation: joining would copy the (often megabyte-sized) line once more.
+      write(count === 0 ? "[\n" : ",\n");
+      write(text);
       count++;
     },
     end(report) {

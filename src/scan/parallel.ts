@@ -126,6 +126,9 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
 /** Files per worker thread below which another worker does not pay for its start-up (default --jobs). */
 const FILES_PER_WORKER = 100;
 
+/** Files handed to each worker ahead of its results. */
+const IN_FLIGHT = 2;
+
 /** How many finished files may wait for an earlier one (a large binary) before no more are handed out. */
 const MAX_WAITING = 256;
 /** And how many bytes of serialised reports may wait so. */
@@ -240,7 +243,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
           for (const x of workers) void x.terminate();
           reject(e);
         });
-        feed(w);
+        // Two files in flight per worker: while this thread takes a result in (and writes it out), the worker is
+        // already on its next file instead of waiting to be told it.
+        for (let k = 0; k < IN_FLIGHT; k++) feed(w);
       }
     });
   }
