@@ -7,7 +7,7 @@ import { scanX86 } from "../disasm/x86.js";
 import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
-import { indexOfSorted, lowerBound, sortUnique, sweepLowerBound } from "../util/sorted.js";
+import { indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -277,9 +277,8 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     if (edgeCall[i] === 1 && inCode(to)) candidates[nc++] = to;
   }
   for (const a of rootList) candidates[nc++] = a;
-  let starts = sortUnique(candidates.subarray(0, nc));
+  let starts = uniqueInRange(candidates.subarray(0, nc), codeLo, codeHi);
   if (pltStub.size > 0) starts = starts.filter((a) => !pltStub.has(a));
-  starts = starts.slice(); // its own buffer, not a view of the candidates
   const n = starts.length;
   const name = (i: number): string => {
     const a = starts[i] as number;

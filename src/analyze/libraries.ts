@@ -230,10 +230,17 @@ function indexedHash(hostPath: string, identity: string): string | undefined {
   const e = pathIndex.get(hostPath);
   return e !== undefined && e[0] === identity ? e[1] : undefined;
 }
+let pathIndexChanged = false;
 function rememberHash(hostPath: string, identity: string, hash: string): void {
   pathIndex ??= new Map();
   pathIndex.set(hostPath, [identity, hash]);
   if (pathIndex.size > 20_000) pathIndex.clear();
+  pathIndexChanged = true;
+}
+/** Writes the path index when it changed: once per program's library search, not once per library hashed. */
+function savePathIndex(): void {
+  if (!pathIndexChanged || pathIndex === undefined) return;
+  pathIndexChanged = false;
   writeCachedJson("paths", "index", [...pathIndex]);
 }
 
@@ -373,6 +380,7 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
     libraries.push(found);
     for (const n of found.elf.needed) queue.push({ name: n, from: found.elf, fromPath: found.path });
   }
+  savePathIndex();
   return { libraries, missing: missing.sort() };
 }
 

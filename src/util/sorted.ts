@@ -45,3 +45,37 @@ export function sortUnique(a: Float64Array): Float64Array {
   for (let r = 1; r < a.length; r++) if (a[r] !== a[w - 1]) a[w++] = a[r] as number;
   return a.subarray(0, w);
 }
+
+/**
+ * The distinct values of `a` ascending, in a new array, when they are integers in [lo, hi) (addresses in code):
+ * one bit per address and a sweep over the bits, where the range is small next to the list (a call graph's
+ * millions of call targets in tens of megabytes of code); sortUnique otherwise, or when a value falls outside.
+ */
+export function uniqueInRange(a: Float64Array, lo: number, hi: number): Float64Array {
+  const span = hi - lo;
+  if (!(span > 0 && span <= 0x80000000 && span / 32 <= 8 * a.length)) return sortUnique(a).slice();
+  const words = new Uint32Array(Math.ceil(span / 32));
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    const off = (a[i] as number) - lo;
+    if (!(off >= 0 && off < span) || off !== Math.floor(off)) return sortUnique(a).slice();
+    const w = off >>> 5;
+    const bit = 1 << (off & 31);
+    const x = words[w] as number;
+    if ((x & bit) === 0) {
+      words[w] = x | bit;
+      count++;
+    }
+  }
+  const out = new Float64Array(count);
+  let k = 0;
+  for (let w = 0; w < words.length; w++) {
+    let x = words[w] as number;
+    while (x !== 0) {
+      const low = x & -x;
+      out[k++] = lo + w * 32 + (31 - Math.clz32(low));
+      x ^= low;
+    }
+  }
+  return out;
+}
