@@ -7,7 +7,7 @@ import { scanX86 } from "../disasm/x86.js";
 import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
-import { indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
+import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -86,6 +86,8 @@ export interface CodeAnalysis {
  */
 interface Graph {
   starts: Float64Array;
+  /** Lookups in starts. */
+  index: SortedIndex;
   /** Symbol name of function i, or sub_<addr> for a recovered one. */
   name: (i: number) => string;
   succOff: Int32Array;
@@ -280,6 +282,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   let starts = uniqueInRange(candidates.subarray(0, nc), codeLo, codeHi);
   if (pltStub.size > 0) starts = starts.filter((a) => !pltStub.has(a));
   const n = starts.length;
+  const index = new SortedIndex(starts, codeLo, codeHi);
   const name = (i: number): string => {
     const a = starts[i] as number;
     return named.get(a) ?? `sub_${a.toString(16)}`;
@@ -324,9 +327,9 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
       if (to !== 0) outside[src] = (outside[src] as number) + 1;
       continue;
     }
-    let dst = indexOfSorted(starts, to);
+    let dst = index.indexOf(to);
     // A jump into the middle of another function (a shared tail, a .cold part without a symbol) still leads there.
-    if (dst < 0 && edgeCall[i] === 0 && inCode(to)) dst = lowerBound(starts, to);
+    if (dst < 0 && edgeCall[i] === 0 && inCode(to)) dst = index.lowerBound(to);
     if (dst >= 0 && dst !== src) {
       pairSrc[np] = src;
       pairDst[np++] = dst;
@@ -336,7 +339,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   // start routine) is taken to reach it.
   fnOf = sweepLowerBound(starts);
   for (let i = 0; i < scan.addressTaken.length; i++) {
-    const dst = indexOfSorted(starts, scan.addressTaken[i] as number);
+    const dst = index.indexOf(scan.addressTaken[i] as number);
     if (dst < 0) continue;
     const src = fnOf(scan.addressFrom[i] as number);
     if (src >= 0 && src !== dst) {
@@ -367,7 +370,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   const roots = new Int32Array(rootList.length);
   let nr = 0;
   for (const a of rootList) {
-    const i = indexOfSorted(starts, a);
+    const i = index.indexOf(a);
     if (i >= 0) roots[nr++] = i;
   }
   const wrapperFns = new Set<number>();
@@ -379,7 +382,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     elf,
     regions,
     scan,
-    graph: { starts, name, succOff, succ, imports, indirect, outside, sites },
+    graph: { starts, index, name, succOff, succ, imports, indirect, outside, sites },
     externalEdges: external.slice(0, ne),
     roots: roots.subarray(0, nr),
     wrapperFns,
@@ -424,7 +427,7 @@ function rows(n: number, src: Int32Array, dst: Int32Array): { succOff: Int32Arra
  */
 function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<string>): CodeAnalysis["calls"] {
   const { scan, graph, elf } = p;
-  const fnOf = (addr: number): number => lowerBound(graph.starts, addr);
+  const fnOf = (addr: number): number => graph.index.lowerBound(addr);
   // The addresses that mean an interesting callee: a PLT stub of that import, or a function with that name (any of
   // its aliases, the first in symbol-table order: fork before __libc_fork).
   const target = new Map<number, string>();
@@ -604,7 +607,7 @@ function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
     }
   }
   if (mapped.size === 0) return;
-  const fnOf = (addr: number): number => lowerBound(graph.starts, addr);
+  const fnOf = (addr: number): number => graph.index.lowerBound(addr);
   const byNr = new Map<number, SiteFact[]>();
   for (const x of sites) {
     const l = byNr.get(x.nr);
@@ -718,7 +721,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const unresolvedOwn = graph.sites.map((list, f) =>
     p.wrapperFns.has(f) ? 0 : list.filter((i) => (scan.sites[i] as SyscallSite).nr === null).length,
   );
-  const indexOf = (a: number): number => indexOfSorted(graph.starts, a);
+  const indexOf = (a: number): number => graph.index.indexOf(a);
   // Every libc function can end in abort(), which flushes streams, takes locks and signals itself: paths through
   // the fatal-error functions are kept apart, so that they qualify findings instead of deciding them.
   const fatal = new Uint8Array(n);

@@ -79,3 +79,49 @@ export function uniqueInRange(a: Float64Array, lo: number, hi: number): Float64A
   }
   return out;
 }
+
+/** Width, in addresses, of a SortedIndex bucket. */
+const BUCKET = 64;
+
+/**
+ * Constant-time lookups in a sorted list of distinct numbers (function starts) for queries in [lo, hi): the index of
+ * the first element of each BUCKET-wide slice of the range, then a step or two. Queries outside the range, or a range
+ * too sparse for the list (more buckets than 16 per element), use the binary search.
+ */
+export class SortedIndex {
+  private readonly first: Int32Array | undefined;
+
+  constructor(
+    readonly sorted: Float64Array,
+    private readonly lo: number,
+    private readonly hi: number,
+  ) {
+    const buckets = Math.ceil((hi - lo) / BUCKET);
+    if (!(buckets > 0 && buckets <= 16 * sorted.length + 1024)) return;
+    const first = new Int32Array(buckets + 1);
+    let j = 0;
+    for (let b = 0; b <= buckets; b++) {
+      const start = lo + b * BUCKET;
+      while (j < sorted.length && (sorted[j] as number) < start) j++;
+      first[b] = j;
+    }
+    this.first = first;
+  }
+
+  /** Index of the last element <= x, or -1 (as lowerBound). */
+  lowerBound(x: number): number {
+    const first = this.first;
+    if (first === undefined || !(x >= this.lo && x < this.hi)) return lowerBound(this.sorted, x);
+    const b = Math.floor((x - this.lo) / BUCKET);
+    const end = first[b + 1] as number;
+    let i = first[b] as number;
+    while (i < end && (this.sorted[i] as number) <= x) i++;
+    return i - 1;
+  }
+
+  /** Index of x, or -1 (as indexOfSorted). */
+  indexOf(x: number): number {
+    const i = this.lowerBound(x);
+    return i >= 0 && this.sorted[i] === x ? i : -1;
+  }
+}

@@ -1,9 +1,10 @@
 // @fileoverview uniqueInRange (the function starts of a call graph) agrees with sorting and de-duplicating, whichever
 // way it takes: bits over a small range, the sort over a large one or when a value falls outside the range.
+// SortedIndex answers as the binary searches do, inside its range, outside it, and over a range too sparse to index.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { sortUnique, uniqueInRange } from "../../src/util/sorted.js";
+import { SortedIndex, indexOfSorted, lowerBound, sortUnique, uniqueInRange } from "../../src/util/sorted.js";
 
 /** A fixed pseudo-random sequence (the same cases on every run). */
 function lcg(seed: number): () => number {
@@ -33,5 +34,26 @@ describe("uniqueInRange", () => {
     assert.deepEqual([...uniqueInRange(Float64Array.from([0x1000, 0x101f, 0x1020, 0x1000, 0x1fff]), 0x1000, 0x2000)], [0x1000, 0x101f, 0x1020, 0x1fff]);
     assert.deepEqual([...uniqueInRange(new Float64Array(0), 0x1000, 0x2000)], []);
     assert.deepEqual([...uniqueInRange(Float64Array.from([5.5, 3]), 0, 100)], [3, 5.5]);
+  });
+});
+
+describe("SortedIndex", () => {
+  it("answers as lowerBound and indexOfSorted", () => {
+    const rnd = lcg(11);
+    for (let t = 0; t < 400; t++) {
+      const lo = 0x1000 + Math.floor(rnd() * 1e6);
+      const span = 1 + Math.floor(rnd() * (t % 2 === 0 ? 4000 : 2_000_000)); // the second: often too sparse to index
+      const n = Math.floor(rnd() * 200);
+      const raw = new Float64Array(n);
+      for (let i = 0; i < n; i++) raw[i] = lo + Math.floor(rnd() * span);
+      const sorted = sortUnique(raw).slice();
+      const index = new SortedIndex(sorted, lo, lo + span);
+      for (let q = 0; q < 200; q++) {
+        // Queries inside the range, on its elements, and a little outside on both sides.
+        const x = q % 4 === 0 && sorted.length > 0 ? (sorted[Math.floor(rnd() * sorted.length)] as number) : lo - 100 + Math.floor(rnd() * (span + 200));
+        assert.equal(index.lowerBound(x), lowerBound(sorted, x), `case ${t}, x=${x}`);
+        assert.equal(index.indexOf(x), indexOfSorted(sorted, x), `case ${t}, x=${x}`);
+      }
+    }
   });
 });
