@@ -64,7 +64,7 @@ export function cloneFlags(v: number): string {
 
 function listFunctions(names: readonly string[], max = 8): string[] {
   const unique = [...new Set(names)].sort();
-  return unique.length > max ? [...unique.slice(0, max), `… ${unique.length - max} more`] : unique;
+  return unique.length > max ? [...unique.slice(0, max), `... ${unique.length - max} more`] : unique;
 }
 
 export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: Database, options: BinaryOptions): BinaryAnalysis {

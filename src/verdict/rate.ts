@@ -25,7 +25,7 @@ function viaLabel(v: Via): string {
 /** A finding names at most this many ways in; the file's syscall inventory lists them all. */
 const MAX_VIA = 12;
 function capVia(labels: string[]): string[] {
-  return labels.length > MAX_VIA ? [...labels.slice(0, MAX_VIA), `… ${labels.length - MAX_VIA} more (see the syscall inventory)`] : labels;
+  return labels.length > MAX_VIA ? [...labels.slice(0, MAX_VIA), `... ${labels.length - MAX_VIA} more (see the syscall inventory)`] : labels;
 }
 
 export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
