@@ -130,23 +130,36 @@ function inRegions(regions: readonly CodeRegion[], addr: number): boolean {
   return false;
 }
 
+const HOST_LITTLE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /**
  * Values in writable or read-only data that point exactly at a known function start: function pointer tables
  * that no relocation announces (non-PIE static binaries, Go itabs). Scans aligned words of non-executable
  * PT_LOAD file images.
  */
-function dataPointers(elf: ElfFile, bytes: Uint8Array, known: ReadonlySet<number>, codeLo: number, codeHi: number): number[] {
+function dataPointers(elf: ElfFile, bytes: Uint8Array, known: ReadonlyMap<number, string>, codeLo: number, codeHi: number): number[] {
   if (elf.bits !== 64 || known.size === 0) return [];
   const out = new Set<number>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = elf.endian === "little";
+  // On a little-endian host, words of a little-endian file at 4-aligned offsets are read as a Uint32Array.
+  const words = little && HOST_LITTLE && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2) : undefined;
   for (const p of elf.segments) {
     if (p.type !== PT_LOAD || (p.flags & PF_X) !== 0) continue;
     const start = p.offset + ((8 - (p.vaddr % 8)) % 8);
     const end = Math.min(bytes.length, p.offset + p.filesz) - 8;
+    if (words !== undefined && start % 4 === 0) {
+      for (let w = start / 4, last = Math.floor(end / 4); w <= last; w += 2) {
+        const hi = words[w + 1] as number;
+        if (hi > 0x1fffff) continue; // beyond 2^53: not an address in this file
+        const v = hi * 0x100000000 + (words[w] as number);
+        if (v >= codeLo && v < codeHi && known.has(v)) out.add(v);
+      }
+      continue;
+    }
     for (let o = start; o <= end; o += 8) {
       const hi = view.getUint32(o + (little ? 4 : 0), little);
-      if (hi > 0x1fffff) continue; // beyond 2^53: not an address in this file
+      if (hi > 0x1fffff) continue;
       const v = hi * 0x100000000 + view.getUint32(o + (little ? 0 : 4), little);
       if (v >= codeLo && v < codeHi && known.has(v)) out.add(v);
     }
@@ -268,7 +281,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   for (const s of elf.exports) if ((s.kind === "func" || s.kind === "ifunc") && s.value !== 0) addRoot(s.value);
   if (elf.relativeTargets.length === 0) {
     // No relocations to announce function pointers (non-PIE static, Go): look for them in data.
-    dataPointers(elf, bytes, new Set(named.keys()), codeLo, codeHi).forEach(addRoot);
+    dataPointers(elf, bytes, named, codeLo, codeHi).forEach(addRoot);
   }
   const { edgeFrom, edgeTo, edgeCall } = scan;
   const candidates = new Float64Array(prelim.length + edgeTo.length + rootList.length);
