@@ -1,7 +1,7 @@
 // @fileoverview One ELF program → its target-independent syscall inventory: the libc start-up, imported functions
 // (curated map), and the file's own reachable code (syscall sites and syscall-wrapper calls), with uncertainty.
 
-import type { Database } from "../db/types.js";
+import type { Database, SyscallTable } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
 import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode } from "./code.js";
@@ -62,6 +62,25 @@ export function cloneFlags(v: number): string {
   return parts.join("|") || "0";
 }
 
+/** The names in a curated map's list, made once per list (a scan asks for the same libc functions in every file). */
+const mapNames = new WeakMap<readonly { name: string }[], ReadonlySet<string>>();
+const EMPTY_NAMES: ReadonlySet<string> = new Set();
+function namesIn(list: readonly { name: string }[]): ReadonlySet<string> {
+  let names = mapNames.get(list);
+  if (names === undefined) mapNames.set(list, (names = new Set(list.map((r) => r.name))));
+  return names;
+}
+
+/** One { name } per syscall number and table, shared by every file (the collector never changes it). */
+const refs = new WeakMap<SyscallTable, Map<number, { name: string }>>();
+function refOf(table: SyscallTable, nr: number): { name: string } {
+  let byNr = refs.get(table);
+  if (byNr === undefined) refs.set(table, (byNr = new Map()));
+  let ref = byNr.get(nr);
+  if (ref === undefined) byNr.set(nr, (ref = { name: table.byNr.get(nr) ?? "" }));
+  return ref;
+}
+
 function listFunctions(names: readonly string[], max = 8): string[] {
   const unique = [...new Set(names)].sort();
   return unique.length > max ? [...unique.slice(0, max), `... ${unique.length - max} more`] : unique;
@@ -91,7 +110,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       bound.set(lib.name, (bound.get(lib.name) ?? 0) + 1);
       if (f.indirect) indirect.push(sym.name);
       const mapped = map?.functions.get(sym.name);
-      const mappedNames = new Set(mapped?.[arch].map((r) => r.name) ?? []);
+      const mappedNames = mapped === undefined ? EMPTY_NAMES : namesIn(mapped[arch]);
       const via: Via = { kind: "library", function: sym.name, library: lib.name, source: `code:${lib.path}` };
       if (sym.version !== undefined) via.version = sym.version;
       // One object per qualifier and function, shared by all the syscalls it reaches.
@@ -105,7 +124,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       for (const set of [f.direct, f.errorPath]) {
         const error = set === f.errorPath;
         for (const nr of set) {
-          const ref = nr === CLONE_PROCESS_BIT ? CLONE_PROCESS : nr === CLONE_THREAD_BIT ? CLONE_THREAD_REF : { name: table.byNr.get(nr) ?? "" };
+          const ref = nr === CLONE_PROCESS_BIT ? CLONE_PROCESS : nr === CLONE_THREAD_BIT ? CLONE_THREAD_REF : refOf(table, nr);
           if (ref.name === "") continue;
           let v = via;
           if (tolerated.has(ref.name)) v = withQualifier("tolerated");
