@@ -1,6 +1,7 @@
 // @fileoverview scanPaths (in this thread) and scanPathsParallel (over worker threads): the main thread expands the
-// paths and hands files out one at a time (large binaries do not hold up a batch); each worker loads the database
-// (cached) and scans what it gets. Identical files are scanned once either way.
+// paths and hands files out one at a time, two ahead per worker (no batches for a large binary to hold up, and no
+// worker idle while this thread writes a report out); each worker loads the database (cached) and scans what it
+// gets. Identical files are scanned once either way.
 // Results are put in path order as they come in, so the bytes out do not depend on the number of workers.
 //
 // Streaming (`onFileJson`): each file's report is serialised where it was made (a worker) and handed on in path
