@@ -238,6 +238,8 @@ add("pthread_detach", "pthread_detach(t);", { setup: "pthread_t t; pthread_creat
 add("pthread_exit", "pthread_exit(0);");
 add("pthread_mutex_lock", "pthread_mutex_lock(&m); pthread_mutex_unlock(&m);", {
   global: "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;" });
+add("pthread_mutex_init", "pthread_mutex_t mm; pthread_mutex_init(&mm, 0); pthread_mutexattr_t ma; pthread_mutexattr_init(&ma); pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE); pthread_mutex_t mr; pthread_mutex_init(&mr, &ma); pthread_mutex_lock(&mr); pthread_mutex_unlock(&mr);",
+  { note: "default and recursive mutexes, as programs and libraries make them; a priority-protect attribute is the opt-in path" });
 add("pthread_mutex_unlock", "pthread_mutex_unlock(&m);", {
   global: "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;", setup: "pthread_mutex_lock(&m);" });
 add("pthread_mutex_timedlock", "struct timespec ts = {0, 0}; pthread_mutex_timedlock(&m, &ts);", {
@@ -404,6 +406,8 @@ add("futimes", `futimes(fd, 0);`, { setup: OPEN_RO });
 add("futimesat", `futimesat(AT_FDCWD, "f.txt", 0);`, { glibcOnly: true });
 add("utimensat", `utimensat(AT_FDCWD, "f.txt", 0, 0);`);
 add("futimens", `futimens(fd, 0);`, { setup: OPEN_RO });
+add("__realpath_chk", `__realpath_chk("l", buf, sizeof buf); __realpath_chk("nonexistent/x", buf, sizeof buf);`, {
+  global: "extern char *__realpath_chk(const char *, char *, size_t);", glibcOnly: true });
 add("realpath", `realpath("l", buf); realpath("nonexistent/x", buf); free(realpath("d/../f.txt", 0));`);
 add("canonicalize_file_name", `free(canonicalize_file_name("l"));`, { glibcOnly: true });
 add("sendfile", "sendfile(fd2, fd, 0, 5);", { setup: `${OPEN_RO} int fd2 = open("o.txt", O_CREAT|O_WRONLY, 0644);` });
@@ -579,6 +583,9 @@ add("getnameinfo", `struct sockaddr_in sa = {0}; sa.sin_family = AF_INET; sa.sin
 add("gethostbyname", `gethostbyname("localhost"); gethostbyname("unifit-probe.invalid");`);
 add("gethostbyname_r", `struct hostent he, *res; int e; gethostbyname_r("localhost", &he, buf, sizeof buf, &res, &e);`);
 add("gethostbyaddr", `struct in_addr a; a.s_addr = htonl(INADDR_LOOPBACK); gethostbyaddr(&a, sizeof a, AF_INET);`);
+add("getservbyport_r", `struct servent se, *res; getservbyport_r(htons(80), "tcp", &se, buf, sizeof buf, &res);`);
+add("setgrent", "setgrent(); getgrent(); endgrent();");
+add("endgrent", "endgrent();", { setup: "setgrent(); getgrent();" });
 add("getservbyname", `getservbyname("http", "tcp");`);
 add("getprotobyname", `getprotobyname("tcp");`);
 add("gethostname", "gethostname(buf, sizeof buf);");
@@ -647,6 +654,7 @@ add("adjtimex", "struct timex tx = {0}; adjtimex(&tx);");
 add("localtime", "time_t t = 0; localtime(&t);");
 add("localtime_r", "time_t t = 0; struct tm tm; localtime_r(&t, &tm);");
 add("tzset", "tzset();");
+add("timegm", "struct tm tm = {0}; tm.tm_year = 100; timegm(&tm);");
 add("mktime", "struct tm tm = {0}; tm.tm_year = 100; mktime(&tm);");
 add("strftime", `time_t t = 0; struct tm tm; gmtime_r(&t, &tm); MARK_BEGIN(); strftime(buf, sizeof buf, "%c %Z", &tm);`);
 

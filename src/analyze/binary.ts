@@ -9,6 +9,8 @@ import type { CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
+import type { LibcUsual } from "./libraries.js";
+import { createHash } from "node:crypto";
 
 export interface BinaryOptions {
   /** The scanned file's path (for $ORIGIN). */
@@ -65,10 +67,75 @@ export function cloneFlags(v: number): string {
 /** The names in a curated map's list, made once per list (a scan asks for the same libc functions in every file). */
 const mapNames = new WeakMap<readonly { name: string }[], ReadonlySet<string>>();
 const EMPTY_NAMES: ReadonlySet<string> = new Set();
+/** The clone modes a curated map's list gives (both for a plain clone); empty when it lists no clone. */
+const mapModes = new WeakMap<readonly { name: string; mode?: string }[], ReadonlySet<string>>();
+function cloneModesIn(list: readonly { name: string; mode?: string }[]): ReadonlySet<string> {
+  let modes = mapModes.get(list);
+  if (modes === undefined) {
+    const m = new Set<string>();
+    for (const r of list) {
+      if (r.name !== "clone") continue;
+      if (r.mode !== undefined) m.add(r.mode);
+      else m.add("process").add("thread");
+    }
+    mapModes.set(list, (modes = m));
+  }
+  return modes;
+}
 function namesIn(list: readonly { name: string }[]): ReadonlySet<string> {
   let names = mapNames.get(list);
   if (names === undefined) mapNames.set(list, (names = new Set(list.map((r) => r.name))));
   return names;
+}
+
+/** The sonames under which each libc flavour's shared library is loaded. */
+const LIBC_SONAMES: Readonly<Record<string, readonly string[]>> = {
+  glibc: ["libc.so.6"],
+  musl: ["libc.so", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"],
+};
+
+/**
+ * What each mapped libc function makes on its usual paths, as syscall numbers (clone in a mode as its pseudo-number,
+ * plain clone as both), without the opt-in (conditional) ones: the library analysis cuts every other path through
+ * these functions off as rare. Made once per database and architecture.
+ */
+const usualCache = new WeakMap<Database, Map<Arch, LibcUsual>>();
+export function libcUsual(db: Database, arch: Arch): LibcUsual {
+  let byArch = usualCache.get(db);
+  if (byArch === undefined) usualCache.set(db, (byArch = new Map()));
+  const known = byArch.get(arch);
+  if (known !== undefined) return known;
+  const table = db.tables[arch];
+  const bySoname = new Map<string, ReadonlyMap<string, ReadonlySet<number>>>();
+  const h = createHash("sha256");
+  for (const [flavour, map] of [...db.libcs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const sonames = LIBC_SONAMES[flavour];
+    if (sonames === undefined) continue;
+    const usual = new Map<string, ReadonlySet<number>>();
+    for (const [fn, entry] of [...map.functions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const nrs = new Set<number>();
+      for (const r of entry[arch]) {
+        if (entry.conditional.has(r.name)) continue;
+        const nr = table.byName.get(r.name)?.nr;
+        if (nr === undefined) continue;
+        if (r.name === "clone" && r.mode === "process") nrs.add(CLONE_PROCESS_BIT);
+        else if (r.name === "clone" && r.mode === "thread") nrs.add(CLONE_THREAD_BIT);
+        else {
+          nrs.add(nr);
+          if (r.name === "clone") {
+            nrs.add(CLONE_PROCESS_BIT);
+            nrs.add(CLONE_THREAD_BIT);
+          }
+        }
+      }
+      usual.set(fn, nrs);
+      h.update(`${flavour}\0${fn}\0${[...nrs].sort((a, b) => a - b).join(",")}\n`);
+    }
+    for (const so of sonames) bySoname.set(so, usual);
+  }
+  const out: LibcUsual = { key: h.digest("hex").slice(0, 12), bySoname };
+  byArch.set(arch, out);
+  return out;
 }
 
 /** One { name } per syscall number and table, shared by every file (the collector never changes it). */
@@ -97,7 +164,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
 
   // The real libraries: each imported function followed through the code of the library that defines it.
   if (options.sysroot !== undefined && elf.classification.linkage === "dynamic") {
-    const set = loadLibraries(elf, pathInSysroot(options.path, options.sysroot), arch, options.sysroot);
+    const set = loadLibraries(elf, pathInSysroot(options.path, options.sysroot), arch, options.sysroot, libcUsual(db, arch));
     const follow = makeFollower(set);
     const bound = new Map<string, number>();
     const indirect: string[] = [];
@@ -111,6 +178,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       if (f.indirect) indirect.push(sym.name);
       const mapped = map?.functions.get(sym.name);
       const mappedNames = mapped === undefined ? EMPTY_NAMES : namesIn(mapped[arch]);
+      const mappedModes = mapped === undefined ? undefined : cloneModesIn(mapped[arch]);
       const via: Via = { kind: "library", function: sym.name, library: lib.name, source: `code:${lib.path}` };
       if (sym.version !== undefined) via.version = sym.version;
       // One object per qualifier and function, shared by all the syscalls it reaches.
@@ -124,7 +192,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       for (const set of [f.direct, f.errorPath]) {
         const error = set === f.errorPath;
         for (const nr of set) {
-          const ref = nr === CLONE_PROCESS_BIT ? CLONE_PROCESS : nr === CLONE_THREAD_BIT ? CLONE_THREAD_REF : refOf(table, nr);
+          const ref: { name: string; mode?: string } =
+            nr === CLONE_PROCESS_BIT ? CLONE_PROCESS : nr === CLONE_THREAD_BIT ? CLONE_THREAD_REF : refOf(table, nr);
           if (ref.name === "") continue;
           let v = via;
           if (tolerated.has(ref.name)) v = withQualifier("tolerated");
@@ -132,7 +201,12 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
           else if (mapped?.conditional.has(ref.name)) v = withQualifier("conditional");
           // The curated map, checked against strace, lists what the function does on its paths; a syscall only the
           // code shows is on a path the map leaves out (priority-protect mutexes, NSS modules): it cannot block alone.
+          // The same holds for a clone mode the map does not give the function (posix_spawn's process clone behind
+          // pthread_create's shared clone helper), and for what the library analysis found only through such paths
+          // of the mapped libc functions that an unmapped function (or another library) calls.
           else if ((mapped !== undefined && !mappedNames.has(ref.name)) || pure) v = withQualifier("rarePath");
+          else if (mappedModes !== undefined && ref.mode !== undefined && mappedModes.size > 0 && !mappedModes.has(ref.mode)) v = withQualifier("rarePath");
+          else if (!error && mapped === undefined && f.rare.has(nr)) v = withQualifier("rarePath");
           out.add(ref, v, error ? "medium" : "high");
         }
       }
@@ -203,6 +277,15 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     else if (inMap?.conditional.has(name) === true || s.conditional === true) via.conditional = true;
     else if (s.rarePath === true) via.rarePath = true;
     out.add(ref, via, confidence);
+  }
+
+  // clone(fn, stack, flags, …) imported from libc: when every call of it in the program's own code passes known flags,
+  // those flags say which modes the program asks for, not the map's list of every mode clone() can make.
+  if (elf.imports.some((i) => i.name === "clone")) {
+    const cloneSites = code.sites.filter((s) => s.kind === "wrapper" && table.byNr.get(s.nr) === "clone");
+    if (cloneSites.length > 0 && cloneSites.every((s) => s.arg0 !== undefined)) {
+      out.restrictModes("clone", "clone", new Set(cloneSites.map((s) => (((s.arg0 as number) & CLONE_THREAD) !== 0 ? "thread" : "process"))));
+    }
   }
 
   const unresolvedWrapperCalls = code.unresolved.filter((u) => u.kind === "wrapper");

@@ -23,6 +23,7 @@ const WRAPPERS_BY_NAME: Readonly<Record<string, string>> = {
   syscall: "rdi",
   // clone(fn, stack, flags, …): the syscall is clone, its flags are the third argument
   __clone: "clone-rdx",
+  clone: "clone-rdx",
   __syscall_cp: "rdi",
   __syscall: "rdi",
   "syscall.Syscall": "go",
@@ -701,6 +702,11 @@ export interface ExportFacts {
   imports: number[];
   /** Unresolved syscall sites reached. */
   unresolved: number;
+  /**
+   * Of `direct`, the syscalls reached only through paths that the curated libc map leaves out of the mapped libc
+   * functions on the way (see usualClosure); absent when there are none or the library has no map.
+   */
+  rare?: number[];
 }
 
 export interface LibraryFacts {
@@ -715,8 +721,18 @@ export interface LibraryFacts {
   functions: number;
 }
 
-/** Per-export syscall sets for a shared library, by reachability from each export over the same call graph. */
-export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): LibraryFacts | undefined {
+/**
+ * Per-export syscall sets for a shared library, by reachability from each export over the same call graph. With
+ * `usual` (for the libc a curated map describes: function name → the syscall numbers it makes on its usual paths,
+ * clone as CLONE_PROCESS_BIT / CLONE_THREAD_BIT where the map gives a mode), each export's syscalls reached only
+ * through paths the map leaves out of the mapped functions on the way are listed apart as `rare`.
+ */
+export function analyzeLibrary(
+  elf: ElfFile,
+  bytes: Uint8Array,
+  arch: Arch,
+  usual?: ReadonlyMap<string, ReadonlySet<number>>,
+): LibraryFacts | undefined {
   if (elf.machine !== arch) return undefined;
   const p = prepare(elf, bytes);
   const { graph, scan } = p;
@@ -755,6 +771,7 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const ownImports = graph.imports.map((list) => (list.length === 0 ? (list as unknown as number[]) : list.map((x) => importIndex.get(x) as number)));
   const full = sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, undefined);
   const closure = anyFatal ? sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, fatal) : full;
+  const usualOf = usual !== undefined && usual.size > 0 ? usualClosure(elf, graph, own, ownImports, importNames.length, unresolvedOwn, anyFatal ? fatal : undefined, closure, usual) : undefined;
   const exports = new Map<string, ExportFacts>();
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
@@ -763,13 +780,19 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
     const c = closure.of(f);
     const all = anyFatal ? full.of(f) : c;
     const direct = new Set(c.syscalls);
-    exports.set(s.name, {
+    const facts: ExportFacts = {
       direct: c.syscalls,
       errorPath: all.syscalls.filter((x) => !direct.has(x)),
       indirect: c.indirect,
       imports: c.imports,
       unresolved: c.unresolved,
-    });
+    };
+    if (usualOf !== undefined) {
+      const onUsual = new Set(usualOf(f));
+      const rare = c.syscalls.filter((x) => !onUsual.has(x));
+      if (rare.length > 0) facts.rare = rare;
+    }
+    exports.set(s.name, facts);
   }
   // What indirect calls might reach: the union over every address-taken function (relocated pointers, lea).
   const possible = new Set<number>();
@@ -784,6 +807,54 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const entryFn = indexOf(elf.entry);
   const entry = elf.entry !== 0 && entryFn >= 0 ? closure.of(entryFn).syscalls : [];
   return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+}
+
+/**
+ * What each function reaches on usual paths only. The curated libc map, checked against strace, says what a mapped
+ * function does in normal use; what else its code can reach (the priority-protect branch of pthread_mutex_lock, which
+ * calls sched_getparam; an NSS module; posix_spawn's process-mode clone behind pthread_create's shared clone helper) is
+ * on a path the map leaves out. So the closure is computed again over a graph in which every mapped function is a leaf
+ * that contributes only the syscalls its map entry lists (of those its code reaches): a path counts as usual when it
+ * is usual in every mapped function it passes through. Decided from the map's evidence and the code's paths, never
+ * from a list of syscalls to silence.
+ */
+function usualClosure(
+  elf: ElfFile,
+  graph: Graph,
+  own: number[][],
+  ownImports: number[][],
+  importCount: number,
+  unresolvedOwn: number[],
+  fatal: Uint8Array | undefined,
+  closure: { of(f: number): { syscalls: number[] } },
+  usual: ReadonlyMap<string, ReadonlySet<number>>,
+): (f: number) => number[] {
+  const n = graph.starts.length;
+  const leaf = new Uint8Array(n);
+  const ownUsual = own.slice();
+  for (const list of [elf.exports, elf.symtab]) {
+    for (const s of list) {
+      if ((s.kind !== "func" && s.kind !== "ifunc") || s.value === 0) continue;
+      const made = usual.get(s.name) ?? usual.get(s.name.replace(/^__(libc_)?/, ""));
+      if (made === undefined) continue;
+      const f = graph.index.indexOf(s.value);
+      if (f < 0 || leaf[f] === 1) continue;
+      leaf[f] = 1;
+      ownUsual[f] = closure.of(f).syscalls.filter((x) => made.has(x));
+    }
+  }
+  // The same graph with the mapped functions' outgoing edges left out.
+  const succOff = new Int32Array(n + 1);
+  const kept: number[] = [];
+  for (let f = 0; f < n; f++) {
+    succOff[f] = kept.length;
+    if (leaf[f] === 1) continue;
+    for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) kept.push(graph.succ[e] as number);
+  }
+  succOff[n] = kept.length;
+  const cut: Graph = { ...graph, succOff, succ: Int32Array.from(kept) };
+  const c = sccClosure(cut, ownUsual, ownImports, importCount, unresolvedOwn, fatal);
+  return (f) => c.of(f).syscalls;
 }
 
 /** `set` with the members of `list` added; copied first unless `owned` (made for the component being built). */

@@ -53,6 +53,18 @@ export class SyscallCollector {
     r.via.push(ref.mode === undefined ? via : { ...via, mode: ref.mode });
   }
 
+  /**
+   * Keeps, of the ways into `name` through the function `fn` (its import and its library code), only those in `modes`:
+   * the program's own calls of a wrapper whose flags decide the mode (clone) outrank the map's list of every mode the
+   * wrapper can make.
+   */
+  restrictModes(name: string, fn: string, modes: ReadonlySet<string>): void {
+    const r = this.reached.get(name);
+    if (r === undefined) return;
+    r.via = r.via.filter((v) => !((v.kind === "import" || v.kind === "library") && v.function === fn && v.mode !== undefined && !modes.has(v.mode)));
+    r.modes = new Set(r.via.map((v) => v.mode).filter((m): m is string => m !== undefined));
+  }
+
   has(name: string): boolean {
     return this.reached.has(name);
   }

@@ -60,6 +60,17 @@ function factsFormat(): string {
   return analysisHash;
 }
 const factsCache = new Map<string, LibraryEntry>();
+
+/**
+ * The curated libc maps' usual paths, by the soname of the libc they describe (libc.so.6, libc.musl-x86_64.so.1):
+ * function name → the syscall numbers it makes in normal use (see analyzeLibrary). `key` identifies the content, and
+ * is part of every cache key, so facts made with another map are never reused.
+ */
+export interface LibcUsual {
+  key: string;
+  bySoname: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<number>>>;
+}
+const NO_USUAL: LibcUsual = { key: "none", bySoname: new Map() };
 const confCache = new Map<string, string[]>();
 
 const TRIPLET: Record<Arch, string> = { x86_64: "x86_64-linux-gnu", aarch64: "aarch64-linux-gnu" };
@@ -133,7 +144,8 @@ function expandOrigin(dir: string, originDir: string): string {
  */
 interface StoredFacts extends Omit<LibraryFacts, "exports"> {
   lists: number[][];
-  exportTuples: [string, number, number, 0 | 1, number, number][];
+  /** [name, direct, errorPath, indirect, imports, unresolved, rare?] */
+  exportTuples: [string, number, number, 0 | 1, number, number, number?][];
   elf: LibraryElf;
   exportNames: string[];
 }
@@ -159,14 +171,11 @@ function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
     }
     return i;
   };
-  const exportTuples: StoredFacts["exportTuples"] = [...exports].map(([name, x]) => [
-    name,
-    intern(x.direct),
-    intern(x.errorPath),
-    x.indirect ? 1 : 0,
-    intern(x.imports),
-    x.unresolved,
-  ]);
+  const exportTuples: StoredFacts["exportTuples"] = [...exports].map(([name, x]) => {
+    const t: StoredFacts["exportTuples"][number] = [name, intern(x.direct), intern(x.errorPath), x.indirect ? 1 : 0, intern(x.imports), x.unresolved];
+    if (x.rare !== undefined) t.push(intern(x.rare));
+    return t;
+  });
   return { ...rest, lists, exportTuples, elf: summary(elf), exportNames: elf.exports.map((e) => e.name) };
 }
 
@@ -177,8 +186,10 @@ function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: Libra
   const { exportTuples, lists, elf, exportNames, ...rest } = s;
   const list = (i: number): number[] => lists[i] ?? [];
   const exports = new Map<string, ExportFacts>();
-  for (const [name, direct, errorPath, indirect, imports, unresolved] of exportTuples) {
-    exports.set(name, { direct: list(direct), errorPath: list(errorPath), indirect: indirect === 1, imports: list(imports), unresolved });
+  for (const [name, direct, errorPath, indirect, imports, unresolved, rare] of exportTuples) {
+    const x: ExportFacts = { direct: list(direct), errorPath: list(errorPath), indirect: indirect === 1, imports: list(imports), unresolved };
+    if (rare !== undefined) x.rare = list(rare);
+    exports.set(name, x);
   }
   return { facts: { ...rest, exports }, elf, exportNames };
 }
@@ -200,17 +211,17 @@ let serials = 0;
 /** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
 const byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
 
-function loadFacts(hostPath: string, arch: Arch): LibraryEntry | undefined {
+function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   let st;
   try {
     st = statSync(hostPath);
   } catch {
     return undefined;
   }
-  const known = byPath.get(`${arch}:${hostPath}`);
+  const known = byPath.get(`${arch}:${usual.key}:${hostPath}`);
   if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
-  const entry = loadFactsByContent(hostPath, arch, `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`);
-  if (entry !== undefined) byPath.set(`${arch}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
+  const entry = loadFactsByContent(hostPath, arch, `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, usual);
+  if (entry !== undefined) byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
   return entry;
 }
 
@@ -244,7 +255,7 @@ function savePathIndex(): void {
   writeCachedJson("paths", "index", [...pathIndex]);
 }
 
-function loadFactsByContent(hostPath: string, arch: Arch, identity: string): LibraryEntry | undefined {
+function loadFactsByContent(hostPath: string, arch: Arch, identity: string, usual: LibcUsual): LibraryEntry | undefined {
   let bytes: Buffer | undefined;
   let hash = indexedHash(hostPath, identity);
   const readAndHash = (): boolean => {
@@ -258,17 +269,17 @@ function loadFactsByContent(hostPath: string, arch: Arch, identity: string): Lib
     return true;
   };
   if (hash === undefined && !readAndHash()) return undefined;
-  let key = `${arch}:${hash}`;
+  let key = `${arch}:${hash}:${usual.key}`;
   const cached = factsCache.get(key);
   if (cached !== undefined) return cached;
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
-  let diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
+  let diskKey = `${factsFormat()}-${key.replaceAll(":", "-")}`;
   let stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
   if (stored === undefined && bytes === undefined) {
     // Not analysed yet: read it (and hash it again, rather than trust the index on the way to an analysis).
     if (!readAndHash()) return undefined;
-    key = `${arch}:${hash}`;
-    diskKey = `${factsFormat()}-${key.replace(":", "-")}`;
+    key = `${arch}:${hash}:${usual.key}`;
+    diskKey = `${factsFormat()}-${key.replaceAll(":", "-")}`;
     stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
   }
   let entry: LibraryEntry;
@@ -290,7 +301,7 @@ function loadFactsByContent(hostPath: string, arch: Arch, identity: string): Lib
       exportNames: new Set(elf.exports.map((e) => e.name)),
       serial: ++serials,
       get facts(): LibraryFacts | undefined {
-        if (facts === null) facts = analyzeNow(hostPath, arch, contentKey, diskKey);
+        if (facts === null) facts = analyzeNow(hostPath, arch, contentKey, diskKey, usual);
         return facts;
       },
     };
@@ -303,9 +314,9 @@ function loadFactsByContent(hostPath: string, arch: Arch, identity: string): Lib
  * The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored.
  * Threads and processes scanning at the same time analyse each library once: the others wait for its cache entry.
  */
-function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: string): LibraryFacts | undefined {
+function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
   const read = (): LibraryFacts | null | undefined => fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }))?.facts;
-  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(hostPath, arch, contentKey, diskKey) ?? null) ?? undefined;
+  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(hostPath, arch, contentKey, diskKey, usual) ?? null) ?? undefined;
 }
 
 /**
@@ -313,17 +324,17 @@ function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: s
  * it was found saved no time here (19.7 s against 19.5 s on the corpus) and cost 60 MB: reading and parsing are
  * small next to the analysis.
  */
-function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: string): LibraryFacts | undefined {
+function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
   let bytes: Buffer;
   let elf: ElfFile;
   try {
     bytes = readFileSync(hostPath);
-    if (`${arch}:${createHash("sha256").update(bytes).digest("hex")}` !== contentKey) return undefined; // changed since
+    if (`${arch}:${createHash("sha256").update(bytes).digest("hex")}:${usual.key}` !== contentKey) return undefined; // changed since
     elf = readElf(bytes);
   } catch {
     return undefined;
   }
-  const facts = analyzeLibrary(elf, bytes, arch);
+  const facts = analyzeLibrary(elf, bytes, arch, elf.soname !== undefined ? usual.bySoname.get(elf.soname) : undefined);
   if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts, elf));
   return facts;
 }
@@ -332,7 +343,7 @@ function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: 
  * Finds the program's libraries inside `sysroot`, breadth-first. `programPath` is the program's path inside the
  * sysroot (for $ORIGIN); a library whose class or machine differs from the program's is skipped, as ld.so does.
  */
-export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: string): LibrarySet {
+export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: string, usual: LibcUsual = NO_USUAL): LibrarySet {
   const libraries: LoadedLibrary[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -359,7 +370,7 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
     for (const c of candidates) {
       const host = join(sysroot, c);
       if (!isFile(host)) continue;
-      const loaded = loadFacts(host, arch);
+      const loaded = loadFacts(host, arch, usual);
       if (loaded === undefined || loaded.elf.machine !== program.machine || loaded.elf.bits !== program.bits) continue;
       found = {
         name,
@@ -404,6 +415,8 @@ export interface FollowedFunction {
   direct: Set<number>;
   /** Reached only through fatal-error functions. */
   errorPath: Set<number>;
+  /** Of `direct`, reached only on paths the curated libc map leaves out of the mapped libc functions on the way. */
+  rare: Set<number>;
   /** Whether an indirect call is reachable somewhere on the way. */
   indirect: boolean;
   /** The libraries whose code was read. */
@@ -603,13 +616,19 @@ function newFollower(set: LibrarySet): Follower {
         onStack.delete(k);
         members.push(k);
       } while (k !== n.key);
-      const out: FollowedFunction = { direct: new Set(), errorPath: new Set(), indirect: false, libraries: new Set() };
+      const out: FollowedFunction = { direct: new Set(), errorPath: new Set(), rare: new Set(), indirect: false, libraries: new Set() };
+      // What the group reaches on usual paths: its members' own usual syscalls and its children's.
+      const usualSet = new Set<number>();
       const own = new Map<string, string>();
       const children = new Set<Followed>();
       const inGroup = new Set(members);
       for (const key of members) {
         const mn = nodes.get(key) as Node;
-        for (const x of mn.facts.direct) out.direct.add(x);
+        const rareHere = mn.facts.rare === undefined ? undefined : new Set(mn.facts.rare);
+        for (const x of mn.facts.direct) {
+          out.direct.add(x);
+          if (rareHere === undefined || !rareHere.has(x)) usualSet.add(x);
+        }
         for (const x of mn.facts.errorPath) out.errorPath.add(x);
         if (mn.facts.indirect) out.indirect = true;
         out.libraries.add(mn.lib.path);
@@ -619,13 +638,19 @@ function newFollower(set: LibrarySet): Follower {
           const r = known(s) as Followed;
           if (children.has(r)) continue;
           children.add(r);
-          for (const x of r.result.direct) out.direct.add(x);
+          for (const x of r.result.direct) {
+            out.direct.add(x);
+            if (!r.result.rare.has(x)) usualSet.add(x);
+          }
           for (const x of r.result.errorPath) out.errorPath.add(x);
           if (r.result.indirect) out.indirect = true;
           for (const l of r.result.libraries) out.libraries.add(l);
         }
       }
-      for (const x of out.direct) out.errorPath.delete(x);
+      for (const x of out.direct) {
+        out.errorPath.delete(x);
+        if (!usualSet.has(x)) out.rare.add(x);
+      }
       const v: Followed = { result: out, own, children: [...children] };
       for (const key of members) remember(key, v);
     }

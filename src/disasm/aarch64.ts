@@ -207,6 +207,8 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
       const r = resolve(0);
       const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
       if (wrapper !== undefined) site.wrapper = wrapper;
+      // The syscall's first argument follows the number, in x1: it decides clone's mode.
+      if (kind[1] === CONST) site.arg0 = val[1] as number;
       out.sites.push(site);
     };
 

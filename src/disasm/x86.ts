@@ -151,6 +151,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   const RDX = 2;
   const CLONE = 56;
   const RSP = 4;
+  const RBX = 3;
+  const RSI = 6;
   const RDI = 7;
   const STACK0 = 16;
   const gpr = (r: number): number | undefined => (r === Register.None ? undefined : fullIndex.get(RegisterExt.fullRegister(r)));
@@ -237,6 +239,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     runStart: number,
     end: number,
     want: number,
+    argReg: number,
   ): { nr: number | null; how: Resolution; arg0?: number } => {
     const regs = simulate(bytes, base, runStart, end);
     if (regs === undefined) return { nr: null, how: "unresolved" };
@@ -249,8 +252,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     };
     const w = valueOf(want);
     if (w === undefined) return { nr: null, how: "unresolved" };
-    const a0 = want === RDI ? undefined : (regs[RDI] as Val);
-    return a0 !== undefined && a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
+    const a0 = regs[argReg] as Val;
+    return a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
   };
 
   /**
@@ -352,11 +355,12 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     let position = 0;
     const end = bytes.length;
     /** The value of register `want` at the instruction at `pos`, from its straight-line run and function start. */
-    const resolveAt = (want: number, pos: number): { nr: number | null; how: Resolution; arg0?: number } => {
+    /** The value of register `want` at `pos`, and the syscall's first argument when `argReg` holds a constant. */
+    const resolveAt = (want: number, pos: number, argReg = RDI): { nr: number | null; how: Resolution; arg0?: number } => {
       const f = lowerBound(starts, vaddr + pos);
       let fs = f >= 0 ? (starts[f] as number) - vaddr : 0;
       if (fs < 0 || fs > pos) fs = 0;
-      const r = resolve(bytes, vaddr, fs, Math.max(runStart, fs), pos, want);
+      const r = resolve(bytes, vaddr, fs, Math.max(runStart, fs), pos, want, argReg);
       views(); // re-decoding allocates in wasm memory, which may have grown
       return r;
     };
@@ -425,9 +429,13 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
           if (f.nr !== null) site.arg0 = f.nr;
           out.sites.push(site);
         } else if (reg !== undefined) {
-          let r = resolveAt(reg === "rdi" ? RDI : RAX, pos);
+          // syscall(nr, a0, …) passes the syscall's first argument in rsi; Go's register ABI passes trap in rax
+          // and a1 in rbx. The first argument decides clone's mode, as it does at a syscall instruction.
+          let r = reg === "rdi" ? resolveAt(RDI, pos, RSI) : resolveAt(RAX, pos, RBX);
           if (r.nr === null && reg === "go") r = resolveAt(STACK0, pos);
-          out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target });
+          const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target };
+          if (r.arg0 !== undefined) site.arg0 = r.arg0;
+          out.sites.push(site);
         }
         if (fc !== JCC) runStart = next;
       } else {
@@ -444,9 +452,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
             out.slotCall.push(fc === INDIRECT_CALL);
             const reg = options.wrapperSlots?.get(slot);
             if (reg !== undefined) {
-              let r = resolveAt(reg === "rdi" ? RDI : RAX, pos);
+              let r = reg === "rdi" ? resolveAt(RDI, pos, RSI) : resolveAt(RAX, pos, RBX);
               if (r.nr === null && reg === "go") r = resolveAt(STACK0, pos);
-              out.sites.push({ addr, kind: "wrapper", nr: r.nr, how: r.how });
+              const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
+              if (r.arg0 !== undefined) site.arg0 = r.arg0;
+              out.sites.push(site);
             }
           } else out.indirect.push(addr);
         }
