@@ -111,6 +111,44 @@ function status(file: string, v: unknown, where: string): Status {
   return v as Status;
 }
 
+/** One surface row, validated (used for the syscalls mapping and for a build profile's own rows). */
+function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, where: string): SurfaceRow {
+  if (!table.byName.has(sc)) throw new DbError(file, `${where}not a syscall of ${table.arch}`);
+  if (!isObj(raw)) throw new DbError(file, `${where}expected a mapping`);
+  const row: SurfaceRow = { status: status(file, raw.status, where), at: str(file, raw, "at", where) };
+  if (!/^[^:\s]+:\d+(-\d+)?$/.test(row.at)) throw new DbError(file, `${where}"at" must be path:line or path:start-end`);
+  const note = optStr(file, raw, "note", where);
+  if (note !== undefined) row.note = note;
+  if (NEEDS_NOTE.has(row.status) && note === undefined) throw new DbError(file, `${where}a ${row.status} row needs a note`);
+  const repo = optStr(file, raw, "repo", where);
+  const commit = optStr(file, raw, "commit", where);
+  if ((repo === undefined) !== (commit === undefined)) throw new DbError(file, `${where}repo and commit go together`);
+  if (repo !== undefined && commit !== undefined) {
+    if (!/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, `${where}commit must be 40 hex`);
+    row.repo = repo;
+    row.commit = commit;
+  }
+  const library = optStr(file, raw, "library", where);
+  if (library !== undefined) row.library = library;
+  if (raw.notMade !== undefined) {
+    if (!isObj(raw.notMade)) throw new DbError(file, `${where}notMade must be a mapping with at and note`);
+    const at = str(file, raw.notMade, "at", `${where}notMade: `);
+    if (!/^[^:\s]+:\d+(-\d+)?$/.test(at)) throw new DbError(file, `${where}notMade: "at" must be path:line or path:start-end`);
+    row.notMade = { at, note: str(file, raw.notMade, "note", `${where}notMade: `) };
+  }
+  if (raw.modes !== undefined) {
+    if (!isObj(raw.modes)) throw new DbError(file, `${where}modes must be a mapping`);
+    const allowed = MODES[sc] ?? [];
+    const modes: Record<string, Status> = {};
+    for (const [m, s] of Object.entries(raw.modes)) {
+      if (!allowed.includes(m)) throw new DbError(file, `${where}unknown mode "${m}" (allowed: ${allowed.join(", ") || "none"})`);
+      modes[m] = status(file, s, `${where}mode ${m}: `);
+    }
+    row.modes = modes;
+  }
+  return row;
+}
+
 export function loadSurface(
   file: string,
   table: SyscallTable,
@@ -142,43 +180,7 @@ export function loadSurface(
   }
   if (!isObj(doc.syscalls)) throw new DbError(file, "missing syscalls mapping");
   const rows = new Map<string, SurfaceRow>();
-  for (const [sc, raw] of Object.entries(doc.syscalls)) {
-    const where = `${sc}: `;
-    if (!table.byName.has(sc)) throw new DbError(file, `${where}not a syscall of ${table.arch}`);
-    if (!isObj(raw)) throw new DbError(file, `${where}expected a mapping`);
-    const row: SurfaceRow = { status: status(file, raw.status, where), at: str(file, raw, "at", where) };
-    if (!/^[^:\s]+:\d+(-\d+)?$/.test(row.at)) throw new DbError(file, `${where}"at" must be path:line or path:start-end`);
-    const note = optStr(file, raw, "note", where);
-    if (note !== undefined) row.note = note;
-    if (NEEDS_NOTE.has(row.status) && note === undefined) throw new DbError(file, `${where}a ${row.status} row needs a note`);
-    const repo = optStr(file, raw, "repo", where);
-    const commit = optStr(file, raw, "commit", where);
-    if ((repo === undefined) !== (commit === undefined)) throw new DbError(file, `${where}repo and commit go together`);
-    if (repo !== undefined && commit !== undefined) {
-      if (!/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, `${where}commit must be 40 hex`);
-      row.repo = repo;
-      row.commit = commit;
-    }
-    const library = optStr(file, raw, "library", where);
-    if (library !== undefined) row.library = library;
-    if (raw.notMade !== undefined) {
-      if (!isObj(raw.notMade)) throw new DbError(file, `${where}notMade must be a mapping with at and note`);
-      const at = str(file, raw.notMade, "at", `${where}notMade: `);
-      if (!/^[^:\s]+:\d+(-\d+)?$/.test(at)) throw new DbError(file, `${where}notMade: "at" must be path:line or path:start-end`);
-      row.notMade = { at, note: str(file, raw.notMade, "note", `${where}notMade: `) };
-    }
-    if (raw.modes !== undefined) {
-      if (!isObj(raw.modes)) throw new DbError(file, `${where}modes must be a mapping`);
-      const allowed = MODES[sc] ?? [];
-      const modes: Record<string, Status> = {};
-      for (const [m, s] of Object.entries(raw.modes)) {
-        if (!allowed.includes(m)) throw new DbError(file, `${where}unknown mode "${m}" (allowed: ${allowed.join(", ") || "none"})`);
-        modes[m] = status(file, s, `${where}mode ${m}: `);
-      }
-      row.modes = modes;
-    }
-    rows.set(sc, row);
-  }
+  for (const [sc, raw] of Object.entries(doc.syscalls)) rows.set(sc, parseRow(file, table, sc, raw, `${sc}: `));
   const missing = [...table.byName.keys()].filter((n) => !rows.has(n));
   if (missing.length > 0) throw new DbError(file, `${missing.length} syscalls not listed: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`);
   return { ...head, upstream, rows };
@@ -187,9 +189,11 @@ export function loadSurface(
 /**
  * A configurable target's build profiles (Unikraft: which libraries are enabled). Each profile is a surface of its
  * own: a row whose library the profile does not enable becomes absent. The "default" profile keeps the target's
- * name; the others are named target:profile.
+ * name; the others are named target:profile. A profile can also replace rows (`rows:`), for options that change
+ * how an enabled library behaves rather than whether it is linked (Unikraft's vfork/execve options), read at its own
+ * `upstream:` commit; the other rows then keep citing the target's commit.
  */
-export function expandProfiles(file: string, base: Surface): Surface[] {
+export function expandProfiles(file: string, base: Surface, table: SyscallTable): Surface[] {
   const doc = readYaml(file);
   if (doc.profiles === undefined) return [base];
   if (!isObj(doc.profiles) || !isObj(doc.profiles.default)) throw new DbError(file, "profiles: needs a default profile");
@@ -197,21 +201,33 @@ export function expandProfiles(file: string, base: Surface): Surface[] {
   const used = new Set([...base.rows.values()].map((r) => r.library).filter((l): l is string => l !== undefined));
   const known = new Set<string>();
   for (const [pname, raw] of Object.entries(doc.profiles)) {
-    if (!isObj(raw)) throw new DbError(file, `profiles.${pname}: expected a mapping`);
+    const where = `profiles.${pname}: `;
+    if (!isObj(raw)) throw new DbError(file, `${where}expected a mapping`);
     const libs = raw.libraries;
-    if (!Array.isArray(libs)) throw new DbError(file, `profiles.${pname}: libraries must be a list`);
+    if (!Array.isArray(libs)) throw new DbError(file, `${where}libraries must be a list`);
     const profile = {
-      description: str(file, raw, "description", `profiles.${pname}: `),
+      description: str(file, raw, "description", where),
       libraries: new Set(libs.map(String)),
-      at: str(file, raw, "at", `profiles.${pname}: `),
-      repo: optStr(file, raw, "repo", `profiles.${pname}: `) ?? base.upstream.repo,
-      commit: optStr(file, raw, "commit", `profiles.${pname}: `) ?? base.upstream.commit,
+      at: str(file, raw, "at", where),
+      repo: optStr(file, raw, "repo", where) ?? base.upstream.repo,
+      commit: optStr(file, raw, "commit", where) ?? base.upstream.commit,
     };
+    const kconfig = raw.kconfig;
+    if (kconfig !== undefined && (!Array.isArray(kconfig) || kconfig.some((k) => typeof k !== "string" || !/^CONFIG_[A-Z0-9_]+(=\S+)?$/.test(k)))) {
+      throw new DbError(file, `${where}kconfig must be a list of CONFIG_ options`);
+    }
+    const pm = raw["process-model"] ?? base.processModel;
+    if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `${where}bad process-model "${String(pm)}"`);
+    const upstream = raw.upstream === undefined ? base.upstream : loadUpstream(file, raw.upstream);
+    if (raw.rows !== undefined && raw.upstream === undefined) throw new DbError(file, `${where}rows need the profile's own upstream (where they were read)`);
     for (const l of profile.libraries) known.add(l);
     const rows = new Map<string, SurfaceRow>();
     for (const [sc, row] of base.rows) {
-      if (row.library === undefined || profile.libraries.has(row.library)) rows.set(sc, row);
-      else {
+      if (row.library === undefined || profile.libraries.has(row.library)) {
+        // Under the profile's own upstream, a row read at the target's commit has to say so.
+        const cite = upstream !== base.upstream && row.repo === undefined && base.upstream.repo !== undefined;
+        rows.set(sc, cite ? { ...row, repo: base.upstream.repo, commit: base.upstream.commit } : row);
+      } else {
         rows.set(sc, {
           status: "absent",
           at: row.at,
@@ -221,12 +237,29 @@ export function expandProfiles(file: string, base: Surface): Surface[] {
         });
       }
     }
+    if (raw.rows !== undefined) {
+      if (!isObj(raw.rows)) throw new DbError(file, `${where}rows must be a mapping`);
+      for (const [sc, r] of Object.entries(raw.rows)) {
+        const row = parseRow(file, table, sc, r, `${where}${sc}: `);
+        if (row.library !== undefined && !profile.libraries.has(row.library)) {
+          throw new DbError(file, `${where}${sc}: library "${row.library}" is not enabled by the profile`);
+        }
+        rows.set(sc, row);
+      }
+    }
     out.push({
       ...base,
       name: pname === "default" ? base.name : `${base.name}:${pname}`,
       title: `${base.title.replace(/\s*\(.*\)$/, "")} (${pname} profile: ${profile.description})`,
+      processModel: pm,
+      upstream,
       rows,
-      profile: { name: pname, description: profile.description, evidence: `${profile.repo}@${profile.commit?.slice(0, 12)}:${profile.at}` },
+      profile: {
+        name: pname,
+        description: profile.description,
+        evidence: `${profile.repo}@${profile.commit?.slice(0, 12)}:${profile.at}`,
+        ...(kconfig !== undefined ? { kconfig: (kconfig as string[]).slice() } : {}),
+      },
     });
   }
   for (const l of used) if (!known.has(l)) throw new DbError(file, `library "${l}" is used by a row but enabled by no profile`);
@@ -338,7 +371,7 @@ function parseDatabase(root: string): Database {
   const files = yamlFiles(join(root, "targets"));
   const isAlias = (f: string): boolean => /^alias-of:/m.test(readFileSync(f, "utf8"));
   for (const file of [...files.filter((f) => !isAlias(f)), ...files.filter(isAlias)]) {
-    for (const s of expandProfiles(file, loadSurface(file, tables.x86_64, surfaces))) surfaces.set(s.name, s);
+    for (const s of expandProfiles(file, loadSurface(file, tables.x86_64, surfaces), tables.x86_64)) surfaces.set(s.name, s);
   }
   const libcs = new Map<string, LibcMap>();
   for (const file of yamlFiles(join(root, "libc"))) {

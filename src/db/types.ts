@@ -58,7 +58,7 @@ export interface Surface {
   /** Set when the target is another target under a new name (firecracker → linux). */
   aliasOf?: string;
   /** For a build profile of a configurable target (unikraft:full): the profile's name and what it enables. */
-  profile?: { name: string; description: string; evidence: string };
+  profile?: { name: string; description: string; evidence: string; kconfig?: string[] };
 }
 
 export interface SyscallRef {

@@ -14,6 +14,8 @@ export interface TargetListing {
   summary: string;
   aliasOf?: string;
   noPosix?: string;
+  /** A build profile of a configurable target (unikraft:multiprocess): what it enables and where that is read. */
+  profile?: { name: string; description: string; evidence: string; kconfig?: string[] };
 }
 
 export function listTargets(db: Database): TargetListing[] {
@@ -26,6 +28,7 @@ export function listTargets(db: Database): TargetListing[] {
       const row: TargetListing = { name: s.name, title: s.title, kind: s.kind, processModel: s.processModel, upstream, counts, summary: s.summary };
       if (s.aliasOf !== undefined) row.aliasOf = s.aliasOf;
       if (s.noPosix !== undefined) row.noPosix = s.noPosix;
+      if (s.profile !== undefined) row.profile = s.profile;
       return row;
     });
 }
