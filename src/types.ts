@@ -132,6 +132,10 @@ export interface Finding {
   /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
    * "conditional" (only on a path the caller opts into). */
   qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "not-made";
+  /** For blockers: "program" when the program's own code makes the call or calls the libc function that makes it on
+   * its usual path; "library" when it is reached only from inside the libraries the program calls (or the libc's
+   * start-up). */
+  origin?: "program" | "library";
   hint?: string;
 }
 
@@ -141,7 +145,8 @@ export interface TargetVerdict {
   verdict: Verdict;
   /** 0-100: share of the reached syscalls that work, partial and stub counting half. See docs/report.md. */
   score: number;
-  counts: { blockers: number; warnings: number; info: number; ok: number };
+  /** `libraryBlockers`: how many of the blockers are reached only from inside libraries (origin "library"). */
+  counts: { blockers: number; libraryBlockers: number; warnings: number; info: number; ok: number };
   findings: Finding[];
   /** For a target with no POSIX surface at all (MirageOS): the one thing to know, instead of findings. */
   statement?: string;

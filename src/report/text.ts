@@ -66,7 +66,16 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
 }
 
 function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number): string[] {
-  const counts = [plural(t.counts.blockers, "blocker"), plural(t.counts.warnings, "warning")];
+  const own = t.counts.blockers - t.counts.libraryBlockers;
+  const blockers =
+    t.counts.blockers === 0 || t.statement !== undefined
+      ? plural(t.counts.blockers, "blocker")
+      : t.counts.libraryBlockers === 0
+        ? `${plural(t.counts.blockers, "blocker")} (in the program's own use)`
+        : own === 0
+          ? `${plural(t.counts.blockers, "blocker")} (only inside libraries)`
+          : `${plural(t.counts.blockers, "blocker")} (${own} in the program's own use, ${t.counts.libraryBlockers} only inside libraries)`;
+  const counts = [blockers, plural(t.counts.warnings, "warning")];
   if (t.counts.info > 0) counts.push(`${t.counts.info} info`);
   const head = `  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  score ${String(t.score).padStart(3)}  ${counts.join(", ")}`;
   if (t.statement !== undefined) return [`  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  ${t.statement}`];

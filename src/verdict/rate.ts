@@ -53,6 +53,9 @@ interface ViaSummary {
   allToleratedOrError: boolean;
   allSoft: boolean;
   anyConditional: boolean;
+  /** A way in that decides (neither tolerated nor qualified) is the program's own: its code, or its direct call of
+   * the libc function that makes the syscall. */
+  ownHard: boolean;
   empty: boolean;
 }
 const summaries = new WeakMap<ReachedSyscall, Map<string, ViaSummary>>();
@@ -101,13 +104,17 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRan
   let allToleratedOrError = true;
   let allSoft = true;
   let anyConditional = false;
+  let ownHard = false;
   const order = new Int32Array(vias.length);
   let n = 0;
   for (const v of vias) {
     const t = v.tolerated === true;
     if (!t) allTolerated = false;
     if (!t && v.errorPath !== true) allToleratedOrError = false;
-    if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) allSoft = false;
+    if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) {
+      allSoft = false;
+      if (v.kind === "import" || v.kind === "site" || v.kind === "source") ownHard = true;
+    }
     if (v.conditional === true) anyConditional = true;
     order[n++] = ranks.rankOf.get(v) ?? -1;
   }
@@ -124,6 +131,7 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRan
     allToleratedOrError,
     allSoft,
     anyConditional,
+    ownHard,
     empty: vias.length === 0,
   };
   byMode.set(key, summary);
@@ -169,6 +177,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     };
     if (mode !== undefined) finding.mode = mode;
     if (qualifier !== undefined) finding.qualifier = qualifier;
+    if (severity === "blocker") finding.origin = vias.ownHard ? "program" : "library";
     if (row.note !== undefined) finding.note = row.note;
     if (row.notMade !== undefined) {
       finding.note = `${row.note ?? status}; never made here: ${row.notMade.note} (${row.notMade.at})`;
@@ -187,12 +196,12 @@ export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext
       title: ctx.surface.title,
       verdict: "blocked",
       score: 0,
-      counts: { blockers: 1, warnings: 0, info: 0, ok: 0 },
+      counts: { blockers: 1, libraryBlockers: 0, warnings: 0, info: 0, ok: 0 },
       findings: [],
       statement: ctx.surface.noPosix,
     };
   }
-  const counts = { blockers: 0, warnings: 0, info: 0, ok: 0 };
+  const counts = { blockers: 0, libraryBlockers: 0, warnings: 0, info: 0, ok: 0 };
   const findings: Finding[] = [];
   const ranks = ranksFor(syscalls);
   for (const sc of syscalls) {
@@ -200,7 +209,10 @@ export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext
       if (r.finding === undefined) counts.ok++;
       else {
         findings.push(r.finding);
-        if (r.finding.severity === "blocker") counts.blockers++;
+        if (r.finding.severity === "blocker") {
+          counts.blockers++;
+          if (r.finding.origin === "library") counts.libraryBlockers++;
+        }
         else if (r.finding.severity === "warning") counts.warnings++;
         else counts.info++;
       }

@@ -4,7 +4,9 @@
 // process and blocks a single-process target, and a raw clone() with CLONE_THREAD is a thread and does not.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { FileReport, Report } from "../../src/index.js";
@@ -65,4 +67,33 @@ describe("verdicts follow the program's own use", () => {
       assert.deepEqual(f.syscalls.find((s) => s.name === "clone")?.modes, ["thread"]);
     });
   }
+});
+
+describe("blockers say where they come from", () => {
+  it("a fork in the program's own code is origin program; one only inside a library it calls is origin library", () => {
+    // libforker.so's run_helper() forks; the program calls only run_helper(), never fork() itself.
+    const dir = mkdtempSync(join(tmpdir(), "unifit-origin-"));
+    try {
+      writeFileSync(join(dir, "forker.c"), "#include <unistd.h>\n#include <sys/wait.h>\nint run_helper(void) { pid_t p = fork(); if (p == 0) _exit(0); return waitpid(p, 0, 0) == p ? 0 : 1; }\n");
+      writeFileSync(join(dir, "main.c"), "int run_helper(void);\nint main(void) { return run_helper(); }\n");
+      execFileSync("gcc", ["-O1", "-shared", "-fPIC", "-o", join(dir, "libforker.so"), join(dir, "forker.c")]);
+      execFileSync("gcc", ["-O1", "-o", join(dir, "app"), join(dir, "main.c"), `-L${dir}`, "-lforker", "-Wl,-rpath,$ORIGIN"]);
+      const lib = scan(join(dir, "app"), "nanos");
+      const nanos = lib.targets.find((t) => t.target === "nanos");
+      const clone = nanos?.findings.find((x) => x.syscall === "clone" && x.mode === "process");
+      assert.equal(clone?.severity, "blocker", JSON.stringify(nanos?.findings.map((x) => [x.syscall, x.mode, x.severity])));
+      assert.equal(clone.origin, "library");
+      assert.ok(clone.via.some((v) => v.startsWith("run_helper")), clone.via.join("; "));
+      assert.equal(nanos?.counts.libraryBlockers, nanos?.counts.blockers);
+
+      const own = scan(compile(program("fork-exec"), []), "nanos");
+      const ownNanos = own.targets.find((t) => t.target === "nanos");
+      assert.equal(ownNanos?.findings.find((x) => x.syscall === "clone" && x.mode === "process")?.origin, "program");
+      assert.ok((ownNanos?.counts.libraryBlockers ?? -1) < (ownNanos?.counts.blockers ?? 0));
+      const text = runCli(["scan", compile(program("fork-exec"), []), "--target", "nanos", "--fail-on", "none"]).stdout;
+      assert.match(text, /nanos +blocked +score +\d+ +\d+ blockers \(/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
