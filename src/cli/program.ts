@@ -85,7 +85,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command("scan")
     .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
     .argument("<paths...>", "ELF files or directories to scan (directories are walked; non-ELF files in them are skipped)")
-    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(formatters).sort()).default("text"))
     .addOption(
       new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
@@ -108,7 +108,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = io.stderr.isTTY === true;
       const opts: ParallelOptions = {
-        targets: flags.target.length > 0 ? flags.target : ["all"],
+        targets: flags.target,
         failOn: flags.failOn,
         sysroot: flags.libraries === false ? null : flags.sysroot,
         targetFiles: flags.targetFile,
@@ -196,11 +196,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command("compare")
     .description("one matrix for an application: rows are findings, columns are targets, to pick the best target")
     .argument("<paths...>", "ELF files, C/C++ sources or directories")
-    .option("-t, --target <names>", 'targets, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((paths: string[], flags: { target: string[]; sysroot: string; format: string }) => {
-      const report = scanPaths(paths, { targets: flags.target.length > 0 ? flags.target : ["all"], sysroot: flags.sysroot, failOn: "none" });
+      const report = scanPaths(paths, { targets: flags.target, sysroot: flags.sysroot, failOn: "none" });
       for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       const m = compareMatrix(report);
       io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));

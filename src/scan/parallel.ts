@@ -141,7 +141,7 @@ export async function scanPathsParallel(paths: readonly string[], options: Paral
 
 export async function scanPathsDetailed(paths: readonly string[], options: ParallelOptions = {}): Promise<ScanResult> {
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
-  const targets = options.targets ?? ["all"];
+  const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
   const expanded = expandPaths(paths);
   const inputs = [...expanded.inputs].sort(byPath);

@@ -20,7 +20,7 @@ import { SCHEMA_VERSION } from "../types.js";
 import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, TargetVerdict, Via } from "../types.js";
 
 export interface ScanOptions {
-  /** Target names, or ["all"] (the default). */
+  /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
   targets?: readonly string[];
   failOn?: FailOn;
   /** A database loaded beforehand (loaded from the package's syscall-db/ otherwise). */
@@ -43,10 +43,21 @@ export class UsageError extends Error {
 const pkg = packageInfo();
 export const VERSION: string = pkg.version;
 
-export function selectTargets(db: Database, names: readonly string[] = ["all"]): Surface[] {
+/**
+ * The targets scanned when none are named: those that run an unmodified Linux binary (`runs: linux-binary` in their
+ * file), each in its default profile only (unikraft, not also unikraft:full). Library OSes that need a rebuild and
+ * targets that need a rewrite would fail every binary and drown the answer a gate needs; `all` still names them.
+ */
+export function defaultTargets(db: Database): Surface[] {
+  return [...db.surfaces.values()].filter((s) => s.runs === "linux-binary" && (s.profile === undefined || s.profile.name === "default")).sort(byName);
+}
+
+/** Targets by name (comma-separated lists allowed), "all" for every target, none for the default set (defaultTargets). */
+export function selectTargets(db: Database, names: readonly string[] = []): Surface[] {
   // "x:default" names the default profile, which carries the target's plain name.
   const wanted = names.flatMap((n) => n.split(",")).map((n) => n.trim().replace(/:default$/, "")).filter((n) => n !== "");
-  if (wanted.length === 0 || wanted.includes("all")) return [...db.surfaces.values()].sort(byName);
+  if (wanted.length === 0) return defaultTargets(db);
+  if (wanted.includes("all")) return [...db.surfaces.values()].sort(byName);
   const unknown = wanted.filter((n) => !db.surfaces.has(n));
   if (unknown.length > 0) {
     throw new UsageError(`unknown target ${unknown.map((u) => `"${u}"`).join(", ")} (known: ${[...db.surfaces.keys()].sort().join(", ")}, all)`);
