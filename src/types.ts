@@ -64,7 +64,7 @@ export interface ReachedSyscall {
 
 export interface InputError {
   path: string;
-  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, UNSUPPORTED_ARCH, TOO_LARGE, … */
+  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, NOT_PROGRAM (object file, core dump), UNSUPPORTED_ARCH, TOO_LARGE, … */
   code: string;
   message: string;
 }

@@ -26,7 +26,10 @@ function describeFile(f: FileReport): string {
     return `${f.kind === "cpp" ? "C++" : "C"} source, ${src?.lines ?? 0} lines, ${plural(f.rules.reduce((n, r) => n + r.hits.length, 0), "pattern")} found${warn}`;
   }
   const lang = b.goVersion !== undefined ? `Go ${b.goVersion.replace(/^go/, "")}` : b.rust ? "Rust" : undefined;
-  const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "")];
+  // A dynamically linked file without PT_INTERP cannot be started itself: it is a shared library, rated on what its
+  // exported functions reach.
+  const linkage = b.linkage === "dynamic" && b.interp === undefined ? "shared library" : b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "");
+  const parts = [`ELF ${b.arch}`, linkage];
   if (b.libc !== "go") parts.push(b.libc === "none" ? "no libc" : b.libc);
   if (lang !== undefined) parts.push(lang);
   parts.push(b.stripped ? "stripped" : "not stripped");

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
-import { ElfParseError, readElf } from "../elf/index.js";
+import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
 import { isSourcePath } from "../input/expand.js";
 import { SyscallCollector, capInventory } from "../analyze/collector.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
@@ -124,6 +124,8 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     if (e instanceof ElfParseError) return { path, code: "BAD_ELF", message: `malformed ELF: ${e.message}` };
     throw e;
   }
+  const unfit = unusable(elf, bytes.length);
+  if (unfit !== undefined) return { path, code: unfit.code, message: unfit.message };
   if (elf.machine !== "x86_64" && elf.machine !== "aarch64") {
     return { path, code: "UNSUPPORTED_ARCH", message: `unsupported architecture: e_machine ${elf.machineCode} (unifit reads x86-64 and aarch64)` };
   }
@@ -168,14 +170,17 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
       elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall" || x.kind === "svc").map((x) => ({ function: x.function, addr: x.addr })) : [],
   });
   const byId = new Map(rules.map((r) => [r.id, r]));
+  // A file cut short after its loaded part: reported as far as it could be read, but never as compatible (the
+  // rating's "blind" makes any verdict short of blocked unknown).
+  const cut = cutBeforeSections(elf, bytes);
   return {
     path,
     kind: "elf",
     binary,
     rules: rateRules(byId, hits, surfaces),
     syscalls: capInventory(a.syscalls),
-    uncertainties: a.uncertainties,
-    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind })),
+    uncertainties: cut === undefined ? a.uncertainties : [...a.uncertainties, { kind: "degraded-elf", message: cut }],
+    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind || cut !== undefined })),
   };
 }
 
