@@ -26,6 +26,7 @@ export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
 export { scanPaths, scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
 export type { ParallelOptions, ScanResult } from "./scan/parallel.js";
-export type { FileVerdicts } from "./scan/scan.js";
+export type { FileVerdicts } from "./scan/summary.js";
+export { SummaryTally, TOP_BLOCKERS, fileVerdicts } from "./scan/summary.js";
 export { jsonStream } from "./report/json.js";
 export { assembleReport } from "./scan/scan.js";

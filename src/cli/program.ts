@@ -8,7 +8,6 @@ import {
   DbError,
   UsageError,
   VERSION,
-  failsOn,
   compareMatrix,
   explainRule,
   explainSyscall,
@@ -27,7 +26,7 @@ import {
   scanPaths,
   scanPathsDetailed,
 } from "../index.js";
-import type { FileVerdicts, ParallelOptions, Report } from "../index.js";
+import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -120,7 +119,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);
       const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
       let report: Report;
-      let verdicts: FileVerdicts[];
+      let fails: boolean;
       if (flags.format === "json") {
         // Streamed: each file is written as soon as it and the files before it are done, and not kept. The output
         // file is opened at the first byte, so a usage error leaves no file behind.
@@ -137,14 +136,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         opts.onHead = (shell) => out.head(shell);
         opts.onFileJson = (j) => out.file(j);
         try {
-          ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+          ({ report, fails } = await scanPathsDetailed(paths, opts));
           out.end(report);
         } finally {
           if (fd !== undefined) closeSync(fd);
         }
         if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
       } else {
-        ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+        ({ report, fails } = await scanPathsDetailed(paths, opts));
         if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
         const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
         if (flags.output !== undefined) writeFileSync(flags.output, out);
@@ -155,7 +154,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       }
       if (report.errors.length > 0) code = EXIT_ERROR;
-      else if (verdicts.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
+      else if (fails) code = EXIT_FINDINGS;
     });
 
   program

@@ -15,9 +15,10 @@ import { parseSource } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
-import { rateTarget, worstVerdict } from "../verdict/rate.js";
+import { rateTarget } from "../verdict/rate.js";
+import { SummaryTally, fileVerdicts } from "./summary.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, TargetVerdict, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
 
 export interface ScanOptions {
   /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
@@ -215,16 +216,6 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
   };
 }
 
-/** What the summary and the exit code need of a file's report: its path and per-target verdicts. */
-export interface FileVerdicts {
-  path: string;
-  targets: Pick<TargetVerdict, "target" | "verdict" | "counts">[];
-}
-
-export function fileVerdicts(f: FileReport): FileVerdicts {
-  return { path: f.path, targets: f.targets.map((t) => ({ target: t.target, verdict: t.verdict, counts: t.counts })) };
-}
-
 export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** One deterministic Report from per-file results, in whatever order they came. */
@@ -235,20 +226,16 @@ export function assembleReport(
   failOn: FailOn,
 ): Report {
   const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
-  return reportShell(surfaces, files, files, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
+  const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
+  for (const f of files) tally.add(fileVerdicts(f));
+  return reportShell(surfaces, files, tally, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
 }
 
 /**
- * The Report around the files: targets, errors (sorted) and the summary, computed from the files' verdicts. `files`
- * is what the report carries (empty when the files were streamed out on their own).
+ * The Report around the files: targets, errors (sorted) and the summary, tallied from the files' verdicts as they
+ * came. `files` is what the report carries (empty when the files were streamed out on their own).
  */
-export function reportShell(
-  surfaces: readonly Surface[],
-  files: FileReport[],
-  verdicts: readonly FileVerdicts[],
-  errors: readonly InputError[],
-  failOn: FailOn,
-): Report {
+export function reportShell(surfaces: readonly Surface[], files: FileReport[], tally: SummaryTally, errors: readonly InputError[], failOn: FailOn): Report {
   const allErrors = [...errors].sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -261,18 +248,6 @@ export function reportShell(
     failOn,
     files,
     errors: allErrors,
-    summary: {
-      files: verdicts.length,
-      errors: allErrors.length,
-      verdicts: surfaces.map((s) => {
-        const vs = verdicts.map((f) => f.targets.find((t) => t.target === s.name)).filter((t) => t !== undefined);
-        return {
-          target: s.name,
-          verdict: vs.length === 0 ? "unknown" : worstVerdict(vs.map((v) => v.verdict)),
-          blockers: vs.reduce((n, v) => n + v.counts.blockers, 0),
-          warnings: vs.reduce((n, v) => n + v.counts.warnings, 0),
-        };
-      }),
-    },
+    summary: tally.summary(allErrors.length),
   };
 }
