@@ -111,6 +111,7 @@ function write(arch, source, rows) {
     "title: Linux (the baseline; also what a Firecracker-style microVM offers)",
     "kind: vm",
     "process-model: multi-process",
+    "runs: linux-binary",
     "summary: >-",
     "  A full Linux kernel: every system call of the x86-64 table is available with its Linux semantics. Use it as the",
     "  baseline, or for a microVM such as Firecracker that boots an ordinary Linux guest.",

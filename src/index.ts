@@ -1,6 +1,6 @@
 // @fileoverview unifit's public API: re-exports only.
 
-export { scanFile, selectTargets, UsageError, VERSION } from "./scan/scan.js";
+export { defaultTargets, scanFile, selectTargets, UsageError, VERSION } from "./scan/scan.js";
 export type { ScanOptions } from "./scan/scan.js";
 export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
 export { DbError } from "./db/errors.js";
@@ -26,6 +26,7 @@ export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
 export { scanPaths, scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
 export type { ParallelOptions, ScanResult } from "./scan/parallel.js";
-export type { FileVerdicts } from "./scan/scan.js";
+export type { FileVerdicts } from "./scan/summary.js";
+export { SummaryTally, TOP_BLOCKERS, fileVerdicts } from "./scan/summary.js";
 export { jsonStream } from "./report/json.js";
 export { assembleReport } from "./scan/scan.js";

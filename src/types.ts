@@ -64,7 +64,7 @@ export interface ReachedSyscall {
 
 export interface InputError {
   path: string;
-  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, UNSUPPORTED_ARCH, TOO_LARGE, … */
+  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, NOT_PROGRAM (object file, core dump), UNSUPPORTED_ARCH, TOO_LARGE, … */
   code: string;
   message: string;
 }
@@ -228,10 +228,27 @@ export interface Report {
   failOn: FailOn;
   files: FileReport[];
   errors: InputError[];
-  summary: {
-    files: number;
-    errors: number;
-    /** Per target, the worst verdict over all files. */
-    verdicts: { target: string; verdict: Verdict; blockers: number; warnings: number }[];
-  };
+  summary: ReportSummary;
+}
+
+/** Over all files of a scan, per target. */
+export interface TargetTotals {
+  target: string;
+  /** The worst verdict over all files. */
+  verdict: Verdict;
+  /** Blockers and warnings over all files. */
+  blockers: number;
+  warnings: number;
+  /** How many files got each verdict. */
+  files: Record<Verdict, number>;
+  /** The syscalls (with the mode that decided, if any) that block the most files: at most 10, by files blocked, then name. */
+  topBlockers: { syscall: string; mode?: string; files: number }[];
+}
+
+export interface ReportSummary {
+  /** Files scanned (inputs with a report). */
+  files: number;
+  /** Inputs that could not be analysed. */
+  errors: number;
+  verdicts: TargetTotals[];
 }

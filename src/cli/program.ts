@@ -8,7 +8,6 @@ import {
   DbError,
   UsageError,
   VERSION,
-  failsOn,
   compareMatrix,
   explainRule,
   explainSyscall,
@@ -27,7 +26,7 @@ import {
   scanPaths,
   scanPathsDetailed,
 } from "../index.js";
-import type { FileVerdicts, ParallelOptions, Report } from "../index.js";
+import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -85,7 +84,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command("scan")
     .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
     .argument("<paths...>", "ELF files or directories to scan (directories are walked; non-ELF files in them are skipped)")
-    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(formatters).sort()).default("text"))
     .addOption(
       new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
@@ -108,7 +107,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = io.stderr.isTTY === true;
       const opts: ParallelOptions = {
-        targets: flags.target.length > 0 ? flags.target : ["all"],
+        targets: flags.target,
         failOn: flags.failOn,
         sysroot: flags.libraries === false ? null : flags.sysroot,
         targetFiles: flags.targetFile,
@@ -120,7 +119,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);
       const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
       let report: Report;
-      let verdicts: FileVerdicts[];
+      let fails: boolean;
       if (flags.format === "json") {
         // Streamed: each file is written as soon as it and the files before it are done, and not kept. The output
         // file is opened at the first byte, so a usage error leaves no file behind.
@@ -137,14 +136,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         opts.onHead = (shell) => out.head(shell);
         opts.onFileJson = (j) => out.file(j);
         try {
-          ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+          ({ report, fails } = await scanPathsDetailed(paths, opts));
           out.end(report);
         } finally {
           if (fd !== undefined) closeSync(fd);
         }
         if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
       } else {
-        ({ report, verdicts } = await scanPathsDetailed(paths, opts));
+        ({ report, fails } = await scanPathsDetailed(paths, opts));
         if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
         const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
         if (flags.output !== undefined) writeFileSync(flags.output, out);
@@ -155,7 +154,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       }
       if (report.errors.length > 0) code = EXIT_ERROR;
-      else if (verdicts.some((f) => f.targets.some((t) => failsOn(t, flags.failOn)))) code = EXIT_FINDINGS;
+      else if (fails) code = EXIT_FINDINGS;
     });
 
   program
@@ -196,11 +195,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command("compare")
     .description("one matrix for an application: rows are findings, columns are targets, to pick the best target")
     .argument("<paths...>", "ELF files, C/C++ sources or directories")
-    .option("-t, --target <names>", 'targets, comma-separated, or "all"', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((paths: string[], flags: { target: string[]; sysroot: string; format: string }) => {
-      const report = scanPaths(paths, { targets: flags.target.length > 0 ? flags.target : ["all"], sysroot: flags.sysroot, failOn: "none" });
+      const report = scanPaths(paths, { targets: flags.target, sysroot: flags.sysroot, failOn: "none" });
       for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       const m = compareMatrix(report);
       io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));

@@ -8,10 +8,12 @@ import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
-import type { Database, Hints, LibcFunction, LibcMap, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
+import type { Database, Hints, LibcFunction, LibcMap, Runs, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
 
 export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
 export const STATUSES: readonly Status[] = ["full", "partial", "stub", "enosys", "absent"];
+/** What it takes to run a program on a target (the `runs` field); linux-binary targets are the default selection. */
+export const RUNS: readonly Runs[] = ["linux-binary", "rebuild", "rewrite"];
 const NEEDS_NOTE: ReadonlySet<Status> = new Set(["partial", "stub", "enosys"]);
 /** The closed mode vocabulary (docs/syscall-db.md). */
 export const MODES: Readonly<Record<string, readonly string[]>> = {
@@ -160,8 +162,12 @@ export function loadSurface(
   if (!options.anyFileName && name !== basename(file, ".yaml")) throw new DbError(file, `target "${name}" does not match the file name`);
   const pm = str(file, doc, "process-model");
   if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `bad process-model "${pm}"`);
+  const runs = doc.runs;
+  if (typeof runs !== "string" || !(RUNS as readonly string[]).includes(runs)) {
+    throw new DbError(file, `runs must be one of ${RUNS.join(", ")} (got ${JSON.stringify(runs)})`);
+  }
   if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
-  const head = { name, title: str(file, doc, "title"), kind: str(file, doc, "kind"), processModel: pm, summary: str(file, doc, "summary").trim(), arch: table.arch } as const;
+  const head = { name, title: str(file, doc, "title"), kind: str(file, doc, "kind"), processModel: pm, runs: runs as Runs, summary: str(file, doc, "summary").trim(), arch: table.arch } as const;
   if (doc.profiles !== undefined && !isObj(doc.profiles)) throw new DbError(file, "profiles must be a mapping");
   if (doc["alias-of"] !== undefined) {
     // Another target under a new name: same rows and evidence.

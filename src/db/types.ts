@@ -44,11 +44,18 @@ export interface Upstream {
   how: string;
 }
 
+/**
+ * What it takes to run a program on the target: an unmodified Linux ELF binary runs as is (linux-binary), the program
+ * must be rebuilt against the target's own library OS (rebuild), or rewritten in another language (rewrite).
+ */
+export type Runs = "linux-binary" | "rebuild" | "rewrite";
+
 export interface Surface {
   name: string;
   title: string;
   kind: string;
   processModel: "single-process" | "multi-process";
+  runs: Runs;
   summary: string;
   upstream: Upstream;
   arch: Arch;

@@ -8,6 +8,7 @@ export const ELFDATA2MSB = 2;
 export const ET_REL = 1;
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
+export const ET_CORE = 4;
 
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;

@@ -2,6 +2,8 @@
 
 export { readElf } from "./read-elf.js";
 export { ElfParseError } from "./errors.js";
+export { cutBeforeSections, unusable } from "./usable.js";
+export type { Unusable } from "./usable.js";
 export type {
   ElfClassification,
   ElfFile,

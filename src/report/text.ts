@@ -26,7 +26,10 @@ function describeFile(f: FileReport): string {
     return `${f.kind === "cpp" ? "C++" : "C"} source, ${src?.lines ?? 0} lines, ${plural(f.rules.reduce((n, r) => n + r.hits.length, 0), "pattern")} found${warn}`;
   }
   const lang = b.goVersion !== undefined ? `Go ${b.goVersion.replace(/^go/, "")}` : b.rust ? "Rust" : undefined;
-  const parts = [`ELF ${b.arch}`, b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "")];
+  // A dynamically linked file without PT_INTERP cannot be started itself: it is a shared library, rated on what its
+  // exported functions reach.
+  const linkage = b.linkage === "dynamic" && b.interp === undefined ? "shared library" : b.linkage + (b.pie && b.linkage === "dynamic" ? " PIE" : "");
+  const parts = [`ELF ${b.arch}`, linkage];
   if (b.libc !== "go") parts.push(b.libc === "none" ? "no libc" : b.libc);
   if (lang !== undefined) parts.push(lang);
   parts.push(b.stripped ? "stripped" : "not stripped");
@@ -121,6 +124,32 @@ function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
   return lines;
 }
 
+/**
+ * After a scan of several files: per target, how many files got each verdict, and the syscalls that block the
+ * most files (from the report's summary, so the same figures as the JSON report).
+ */
+function summaryLines(c: ChalkInstance, report: Report): string[] {
+  const s = report.summary;
+  const rows = s.verdicts;
+  if (rows.length === 0) return [];
+  const width = Math.max(6, ...rows.map((r) => r.target.length));
+  const cols: Verdict[] = ["compatible", "warnings", "blocked", "unknown"];
+  const lines = [
+    c.bold(`Summary: ${plural(s.files, "file")} scanned, ${plural(s.errors, "error")}`),
+    `  ${"target".padEnd(width)}  ${cols.map((v) => v.padStart(10)).join("  ")}`,
+    ...rows.map((r) => `  ${r.target.padEnd(width)}  ${cols.map((v) => String(r.files[v]).padStart(10)).join("  ")}`),
+  ];
+  const blocked = rows.filter((r) => r.topBlockers.length > 0);
+  if (blocked.length > 0) {
+    lines.push(c.bold("Top blocking syscalls (files blocked by each):"));
+    for (const r of blocked) {
+      const items = r.topBlockers.map((b) => `${b.syscall}${b.mode !== undefined ? ` (${b.mode})` : ""} ${b.files}`);
+      lines.push(`  ${r.target.padEnd(width)}  ${items.join(", ")}`);
+    }
+  }
+  return [...lines, ""];
+}
+
 export const text: Formatter = (report: Report, options) => {
   const c = options.chalk;
   const verbose = options.verbose ?? false;
@@ -128,6 +157,7 @@ export const text: Formatter = (report: Report, options) => {
   for (const f of report.files) out.push(...fileLines(c, f, verbose), "");
   for (const e of report.errors) out.push(`${c.red("error")} ${e.path}: ${e.message}`);
   if (report.errors.length > 0) out.push("");
+  if (report.summary.files + report.summary.errors > 1) out.push(...summaryLines(c, report));
   const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
   out.push(
     `${plural(report.summary.files, "file")} scanned` +

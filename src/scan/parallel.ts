@@ -17,8 +17,10 @@ import { expandPaths } from "../input/expand.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report } from "../types.js";
-import { byPath, fileVerdicts, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
-import type { FileVerdicts, ScanOptions } from "./scan.js";
+import { byPath, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
+import type { ScanOptions } from "./scan.js";
+import { SummaryTally, fileVerdicts } from "./summary.js";
+import type { FileVerdicts } from "./summary.js";
 
 export interface ParallelOptions {
   targets?: readonly string[];
@@ -60,10 +62,11 @@ export interface WorkerResult {
   portable?: boolean;
 }
 
-/** A scan's result with the files' verdicts (the report's files are empty when they were streamed). */
+/** A scan's result (the report's files are empty when they were streamed). */
 export interface ScanResult {
   report: Report;
-  verdicts: FileVerdicts[];
+  /** Some file has a verdict at or over failOn (the exit code's 1). */
+  fails: boolean;
 }
 
 /**
@@ -141,23 +144,26 @@ export async function scanPathsParallel(paths: readonly string[], options: Paral
 
 export async function scanPathsDetailed(paths: readonly string[], options: ParallelOptions = {}): Promise<ScanResult> {
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
-  const targets = options.targets ?? ["all"];
+  const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
   const expanded = expandPaths(paths);
   const inputs = [...expanded.inputs].sort(byPath);
-  options.onHead?.(reportShell(surfaces, [], [], [], options.failOn ?? "blocker"));
+  const failOn = options.failOn ?? "blocker";
+  const names = surfaces.map((s) => s.name);
+  options.onHead?.(reportShell(surfaces, [], new SummaryTally(names, failOn), [], failOn));
   const stream = options.onFileJson;
   const files: FileReport[] = [];
-  const verdicts: FileVerdicts[] = [];
+  // The summary is tallied as files come in: nothing per file is kept when the files are streamed out.
+  const tally = new SummaryTally(names, failOn);
   const errors: InputError[] = [...expanded.errors];
   const take = (r: WorkerResult): void => {
     if (r.error !== undefined) errors.push(r.error);
     else if (r.json !== undefined && r.verdicts !== undefined) {
       stream?.(r.json);
-      verdicts.push(r.verdicts);
+      tally.add(r.verdicts);
     } else if (r.report !== undefined) {
       files.push(r.report);
-      verdicts.push(fileVerdicts(r.report));
+      tally.add(fileVerdicts(r.report));
     }
   };
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
@@ -250,7 +256,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       }
     });
   }
-  return { report: reportShell(surfaces, files, verdicts, errors, options.failOn ?? "blocker"), verdicts };
+  return { report: reportShell(surfaces, files, tally, errors, failOn), fails: tally.fails };
 }
 
 /**
@@ -302,11 +308,16 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const { inputs, errors } = expandPaths(paths);
   const files: FileReport[] = [];
   const all: InputError[] = [...errors];
+  const failOn = options.failOn ?? "blocker";
+  const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
   scanInOrder([...inputs].sort(byPath), (path) => scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
     if (r.error !== undefined) all.push(r.error);
-    else if (r.report !== undefined) files.push(r.report);
+    else if (r.report !== undefined) {
+      files.push(r.report);
+      tally.add(fileVerdicts(r.report));
+    }
   });
-  return reportShell(surfaces, files, files.map(fileVerdicts), all, options.failOn ?? "blocker");
+  return reportShell(surfaces, files, tally, all, failOn);
 }
 
 /** A file's result as the collector wants it: serialised with its verdicts when streaming, else the object. */

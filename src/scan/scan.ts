@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
-import { ElfParseError, readElf } from "../elf/index.js";
+import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
 import { isSourcePath } from "../input/expand.js";
 import { SyscallCollector, capInventory } from "../analyze/collector.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
@@ -15,12 +15,13 @@ import { parseSource } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
-import { rateTarget, worstVerdict } from "../verdict/rate.js";
+import { rateTarget } from "../verdict/rate.js";
+import { SummaryTally, fileVerdicts } from "./summary.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, TargetVerdict, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
 
 export interface ScanOptions {
-  /** Target names, or ["all"] (the default). */
+  /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
   targets?: readonly string[];
   failOn?: FailOn;
   /** A database loaded beforehand (loaded from the package's syscall-db/ otherwise). */
@@ -43,10 +44,21 @@ export class UsageError extends Error {
 const pkg = packageInfo();
 export const VERSION: string = pkg.version;
 
-export function selectTargets(db: Database, names: readonly string[] = ["all"]): Surface[] {
+/**
+ * The targets scanned when none are named: those that run an unmodified Linux binary (`runs: linux-binary` in their
+ * file), each in its default profile only (unikraft, not also unikraft:full). Library OSes that need a rebuild and
+ * targets that need a rewrite would fail every binary and drown the answer a gate needs; `all` still names them.
+ */
+export function defaultTargets(db: Database): Surface[] {
+  return [...db.surfaces.values()].filter((s) => s.runs === "linux-binary" && (s.profile === undefined || s.profile.name === "default")).sort(byName);
+}
+
+/** Targets by name (comma-separated lists allowed), "all" for every target, none for the default set (defaultTargets). */
+export function selectTargets(db: Database, names: readonly string[] = []): Surface[] {
   // "x:default" names the default profile, which carries the target's plain name.
   const wanted = names.flatMap((n) => n.split(",")).map((n) => n.trim().replace(/:default$/, "")).filter((n) => n !== "");
-  if (wanted.length === 0 || wanted.includes("all")) return [...db.surfaces.values()].sort(byName);
+  if (wanted.length === 0) return defaultTargets(db);
+  if (wanted.includes("all")) return [...db.surfaces.values()].sort(byName);
   const unknown = wanted.filter((n) => !db.surfaces.has(n));
   if (unknown.length > 0) {
     throw new UsageError(`unknown target ${unknown.map((u) => `"${u}"`).join(", ")} (known: ${[...db.surfaces.keys()].sort().join(", ")}, all)`);
@@ -113,6 +125,8 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     if (e instanceof ElfParseError) return { path, code: "BAD_ELF", message: `malformed ELF: ${e.message}` };
     throw e;
   }
+  const unfit = unusable(elf, bytes.length);
+  if (unfit !== undefined) return { path, code: unfit.code, message: unfit.message };
   if (elf.machine !== "x86_64" && elf.machine !== "aarch64") {
     return { path, code: "UNSUPPORTED_ARCH", message: `unsupported architecture: e_machine ${elf.machineCode} (unifit reads x86-64 and aarch64)` };
   }
@@ -157,14 +171,17 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
       elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall" || x.kind === "svc").map((x) => ({ function: x.function, addr: x.addr })) : [],
   });
   const byId = new Map(rules.map((r) => [r.id, r]));
+  // A file cut short after its loaded part: reported as far as it could be read, but never as compatible (the
+  // rating's "blind" makes any verdict short of blocked unknown).
+  const cut = cutBeforeSections(elf, bytes);
   return {
     path,
     kind: "elf",
     binary,
     rules: rateRules(byId, hits, surfaces),
     syscalls: capInventory(a.syscalls),
-    uncertainties: a.uncertainties,
-    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind })),
+    uncertainties: cut === undefined ? a.uncertainties : [...a.uncertainties, { kind: "degraded-elf", message: cut }],
+    targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind || cut !== undefined })),
   };
 }
 
@@ -199,16 +216,6 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
   };
 }
 
-/** What the summary and the exit code need of a file's report: its path and per-target verdicts. */
-export interface FileVerdicts {
-  path: string;
-  targets: Pick<TargetVerdict, "target" | "verdict" | "counts">[];
-}
-
-export function fileVerdicts(f: FileReport): FileVerdicts {
-  return { path: f.path, targets: f.targets.map((t) => ({ target: t.target, verdict: t.verdict, counts: t.counts })) };
-}
-
 export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** One deterministic Report from per-file results, in whatever order they came. */
@@ -219,20 +226,16 @@ export function assembleReport(
   failOn: FailOn,
 ): Report {
   const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
-  return reportShell(surfaces, files, files, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
+  const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
+  for (const f of files) tally.add(fileVerdicts(f));
+  return reportShell(surfaces, files, tally, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
 }
 
 /**
- * The Report around the files: targets, errors (sorted) and the summary, computed from the files' verdicts. `files`
- * is what the report carries (empty when the files were streamed out on their own).
+ * The Report around the files: targets, errors (sorted) and the summary, tallied from the files' verdicts as they
+ * came. `files` is what the report carries (empty when the files were streamed out on their own).
  */
-export function reportShell(
-  surfaces: readonly Surface[],
-  files: FileReport[],
-  verdicts: readonly FileVerdicts[],
-  errors: readonly InputError[],
-  failOn: FailOn,
-): Report {
+export function reportShell(surfaces: readonly Surface[], files: FileReport[], tally: SummaryTally, errors: readonly InputError[], failOn: FailOn): Report {
   const allErrors = [...errors].sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -245,18 +248,6 @@ export function reportShell(
     failOn,
     files,
     errors: allErrors,
-    summary: {
-      files: verdicts.length,
-      errors: allErrors.length,
-      verdicts: surfaces.map((s) => {
-        const vs = verdicts.map((f) => f.targets.find((t) => t.target === s.name)).filter((t) => t !== undefined);
-        return {
-          target: s.name,
-          verdict: vs.length === 0 ? "unknown" : worstVerdict(vs.map((v) => v.verdict)),
-          blockers: vs.reduce((n, v) => n + v.counts.blockers, 0),
-          warnings: vs.reduce((n, v) => n + v.counts.warnings, 0),
-        };
-      }),
-    },
+    summary: tally.summary(allErrors.length),
   };
 }

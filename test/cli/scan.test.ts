@@ -89,7 +89,7 @@ describe("unifit targets", () => {
       assert.equal(total, 362, t.name);
     }
     const table = runCli(["targets"]).stdout;
-    assert.match(table, /^target +kind +upstream +commit +date +full +partial +stub +enosys +absent$/m);
+    assert.match(table, /^target +kind +runs +upstream +commit +date +full +partial +stub +enosys +absent$/m);
   });
 });
 
