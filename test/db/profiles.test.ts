@@ -81,7 +81,7 @@ describe("unifit targets", () => {
     assert.ok(by.get("unikraft:multiprocess")?.profile?.kconfig?.includes("CONFIG_LIBPOSIX_PROCESS_VFORK=y"));
     for (const t of rows) if (t.upstream.commit !== undefined && t.name !== "mirageos") assert.match(t.upstream.date ?? "", /^\d{4}-\d{2}-\d{2}$/, t.name);
     const table = runCli(["targets"]).stdout;
-    assert.match(table, /^unikraft:multiprocess +unikernel +unikraft\/unikraft +2408a4e32177 +2024-09-11 /m);
+    assert.match(table, /^unikraft:multiprocess +unikernel +linux-binary +unikraft\/unikraft +2408a4e32177 +2024-09-11 /m);
     const csv = runCli(["targets", "--format", "csv"]).stdout;
     assert.match(csv, /^unikraft:multiprocess,.*,2408a4e32177ef8a9d7dbea2346877f50c91cbd5,2024-09-11,/m);
   });

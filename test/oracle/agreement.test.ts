@@ -1,0 +1,142 @@
+// @fileoverview The verdict agrees with what happens: each program is scanned (`unifit scan --format json`) and run
+// with a short workload under `unifit try` for nanos, osv and gvisor, which emulates the target's syscall surface on
+// this machine (seccomp). The scan must say "blocked" exactly when the emulated run fails (exits otherwise than the
+// plain run, or misses its expected output). Every disagreement that remains is listed in EXPLAINED with the reason;
+// the test fails on any other disagreement, and on an explained one that no longer happens. The whole table is printed.
+
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { Report } from "../../src/index.js";
+import { compile } from "../helpers/compile.js";
+import { CACHE, ROOT } from "../helpers/paths.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const TARGETS = ["nanos", "osv", "gvisor"] as const;
+const program = (name: string): string => join(ROOT, "test", "oracle", "programs", `${name}.c`);
+const debian = (pkg: string, path: string): string => join(CACHE, "debian", pkg, path);
+const work = mkdtempSync(join(tmpdir(), "unifit-agree-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface Case {
+  name: string;
+  bin: string;
+  args: string[];
+  /** The run counts as working only if its standard output matches. */
+  expect?: RegExp;
+  stdin?: string;
+}
+
+const COMPILED = [
+  "pthreads",
+  "fork-exec",
+  "posix-spawn",
+  "system",
+  "popen",
+  "daemon",
+  "sysv-shm",
+  "kill-child",
+  "raw-clone-process",
+  "raw-clone-thread",
+  "raw-syscall",
+  "getopt-puts",
+] as const;
+const BUILDS: { tag: string; flags: string[]; cc: string }[] = [
+  { tag: "gcc", flags: ["-pthread"], cc: "gcc" },
+  { tag: "gcc-static", flags: ["-static", "-pthread"], cc: "gcc" },
+  ...(existsSync("/usr/bin/musl-gcc") ? [{ tag: "musl-static", flags: ["-static"], cc: "musl-gcc" }] : []),
+];
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const b of BUILDS) {
+    for (const p of COMPILED) {
+      const args = p === "daemon" ? [join(work, `daemon-${b.tag}.out`)] : [];
+      out.push({ name: `${p} (${b.tag})`, bin: compile(program(p), b.flags, b.cc), args });
+    }
+  }
+  writeFileSync(join(work, "lines.txt"), "pear\napple\nfig\n");
+  writeFileSync(join(work, "a.sh"), "x=1\nif [ $x = 1 ]; then echo yes; fi\n");
+  const real: Case[] = [
+    { name: "ls", bin: "/usr/bin/ls", args: ["-la", ROOT], expect: /package\.json/ },
+    { name: "sort", bin: "/usr/bin/sort", args: [join(work, "lines.txt")], expect: /^apple\nfig\npear\n$/ },
+    { name: "sqlite3", bin: "/usr/bin/sqlite3", args: [":memory:", "create table t(x); insert into t values (40),(2); select sum(x) from t;"], expect: /^42$/m },
+    { name: "rg", bin: debian("ripgrep", "usr/bin/rg"), args: ["-n", "apple", work], expect: /apple/ },
+    { name: "fd", bin: debian("fd-find", "usr/bin/fdfind"), args: ["lines", work], expect: /lines\.txt/ },
+    { name: "curl", bin: "/usr/bin/curl", args: ["-s", `file://${join(work, "lines.txt")}`], expect: /apple/ },
+    { name: "python3", bin: "/usr/bin/python3.11", args: ["-c", "import json; print(json.dumps(sum(range(10))))"], expect: /^45$/m },
+    { name: "busybox pipeline", bin: debian("busybox-static", "bin/busybox"), args: ["sh", "-c", `busybox cat ${join(work, "lines.txt")} | busybox sort | busybox head -n 1`], expect: /^apple$/m },
+    { name: "shfmt (static Go)", bin: debian("shfmt", "usr/bin/shfmt"), args: [join(work, "a.sh")], expect: /if \[ \$x = 1 \]; then/ },
+    { name: "node", bin: "/usr/bin/node", args: ["-e", "console.log(JSON.stringify([1, 2].map((x) => x * 21)))"], expect: /\[21,42\]/ },
+  ];
+  for (const c of real) out.push(c);
+  return out;
+}
+
+/**
+ * Disagreements that remain, by "<case>@<target>", with why. A scan that says blocked for a program whose workload
+ * does not take the blocking path is a false alarm for that workload only; each entry names the path.
+ */
+const EXPLAINED: Readonly<Record<string, string>> = {};
+
+interface Row {
+  name: string;
+  target: string;
+  verdict: string;
+  blockers: string;
+  run: "works" | "fails";
+  refused: string;
+  agree: boolean;
+}
+
+describe("scan verdicts agree with emulated runs (unifit try)", () => {
+  const rows: Row[] = [];
+  const all = cases();
+  for (const c of all) {
+    it(c.name, { skip: existsSync(c.bin) ? false : `${c.bin} missing` }, () => {
+      const scan = runCli(["scan", c.bin, "--target", TARGETS.join(","), "--format", "json", "--fail-on", "none"]);
+      assert.equal(scan.code, 0, scan.stderr);
+      const file = (JSON.parse(scan.stdout) as Report).files[0];
+      assert.ok(file !== undefined);
+      for (const target of TARGETS) {
+        const tv = file.targets.find((t) => t.target === target);
+        assert.ok(tv !== undefined, target);
+        const reportPath = join(work, `try-${rows.length}.json`);
+        const run = runCli(["try", "--target", target, "--report", reportPath, "--timeout", "60", "--", c.bin, ...c.args], {}, c.stdin);
+        assert.ok(existsSync(reportPath), `${c.name} on ${target}: no try report; exit ${run.code}; ${run.stderr}`);
+        const tr = JSON.parse(readFileSync(reportPath, "utf8")) as {
+          agreement: string;
+          refused: { syscall: string; mode?: string; count: number }[];
+        };
+        const fails = tr.agreement !== "same" || (c.expect !== undefined && !c.expect.test(run.stdout));
+        const blocked = tv.verdict === "blocked";
+        rows.push({
+          name: c.name,
+          target,
+          verdict: tv.verdict,
+          blockers: tv.findings.filter((f) => f.severity === "blocker").map((f) => `${f.syscall}${f.mode !== undefined ? `:${f.mode}` : ""}`).join(" "),
+          run: fails ? "fails" : "works",
+          refused: tr.refused.map((r) => `${r.syscall}${r.mode !== undefined ? `:${r.mode}` : ""}x${r.count}`).join(" "),
+          agree: blocked === fails,
+        });
+      }
+    });
+  }
+
+  it("every disagreement is explained, and every explanation still applies", () => {
+    const lines = ["| program | target | verdict | blockers | emulated run | refused calls | agree |", "|---|---|---|---|---|---|---|"];
+    for (const r of rows) lines.push(`| ${r.name} | ${r.target} | ${r.verdict} | ${r.blockers} | ${r.run} | ${r.refused} | ${r.agree ? "yes" : "NO"} |`);
+    const agree = rows.filter((r) => r.agree).length;
+    lines.push("", `agreement: ${agree}/${rows.length}`);
+    writeFileSync(join(CACHE, "agreement-table.md"), `${lines.join("\n")}\n`);
+    console.log(lines.join("\n"));
+    const disagreements = rows.filter((r) => !r.agree).map((r) => `${r.name}@${r.target}`).sort();
+    const unexplained = disagreements.filter((k) => EXPLAINED[k] === undefined);
+    assert.deepEqual(unexplained, [], `unexplained disagreements:\n${rows.filter((r) => unexplained.includes(`${r.name}@${r.target}`)).map((r) => `${r.name}@${r.target}: scan ${r.verdict} (${r.blockers}), run ${r.run} (${r.refused})`).join("\n")}`);
+    const ranOnly = new Set(rows.map((r) => `${r.name}@${r.target}`));
+    const stale = Object.keys(EXPLAINED).filter((k) => ranOnly.has(k) && !disagreements.includes(k));
+    assert.deepEqual(stale, [], "explained disagreements that no longer happen: remove them from EXPLAINED");
+  });
+});
