@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -126,6 +126,24 @@ describe("unifit try", () => {
     const m = tryRun(["--target", "nanos", "--", "no-such-program-unifit"]);
     assert.equal(m.code, 2);
     assert.match(m.stderr, /^unifit: no-such-program-unifit: command not found on PATH\n$/);
+  });
+
+  it("names the missing package when the helper cannot be built", () => {
+    const cache = mkdtempSync(join(tmp, "cache-"));
+    const run = (cc: string) => spawnSync(process.execPath, [CLI, "try", "--target", "nanos", "--", "true"], { encoding: "utf8", env: { ...process.env, CC: cc, UNIFIT_CACHE_DIR: cache } });
+    const noCc = run("no-such-cc-unifit");
+    assert.equal(noCc.status, 2);
+    assert.equal(noCc.stderr, 'unifit: cannot build the try helper: no C compiler "no-such-cc-unifit" (install gcc)\n');
+    // A compiler whose include path lacks seccomp.h, as on a machine without libseccomp-dev.
+    const inc = join(tmp, "include-without-seccomp");
+    mkdirSync(inc);
+    for (const e of readdirSync("/usr/include")) if (!e.startsWith("seccomp")) symlinkSync(join("/usr/include", e), join(inc, e));
+    const gccInc = spawnSync("gcc", ["-print-file-name=include"], { encoding: "utf8" }).stdout.trim();
+    const fake = join(tmp, "cc-without-seccomp");
+    writeFileSync(fake, `#!/bin/sh\nexec gcc -nostdinc -isystem ${gccInc} -isystem ${inc}/x86_64-linux-gnu -isystem ${inc} "$@"\n`, { mode: 0o755 });
+    const noLib = run(fake);
+    assert.equal(noLib.status, 2);
+    assert.equal(noLib.stderr, "unifit: cannot build the try helper: libseccomp is missing (install libseccomp-dev)\n");
   });
 });
 
