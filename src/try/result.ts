@@ -109,6 +109,7 @@ const SIGNALS: Readonly<Record<number, string>> = { 1: "SIGHUP", 2: "SIGINT", 3:
 
 function describeExit(e: RunExit): string {
   if (e.timedOut) return "was killed after the timeout";
+  if (e.execErrno !== undefined) return `could not be executed (execve failed with errno ${e.execErrno}; status ${e.code})`;
   if (e.signal !== undefined) return `was killed by ${SIGNALS[e.signal] ?? `signal ${e.signal}`} (status ${e.code})`;
   return `exited with status ${e.code}`;
 }
