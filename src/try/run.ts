@@ -3,7 +3,8 @@
 // refused and whether the program exited as it does without it. Writes nothing to stdout itself.
 
 import { spawn } from "node:child_process";
-import { accessSync, closeSync, constants, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, createWriteStream, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
@@ -111,7 +112,7 @@ export async function tryProgram(options: TryOptions): Promise<TryReport> {
   const dir = mkdtempSync(join(tmpdir(), "unifit-try-"));
   try {
     writeFileSync(join(dir, "spec"), formatSpec(spec));
-    const stdinFile = withBaseline ? spillStdin(dir) : undefined;
+    const stdinFile = withBaseline ? await spillStdin(dir, timeoutMs) : undefined;
     let baseline: RunExit | null = null;
     if (withBaseline) baseline = (await runOnce(helper, dir, "baseline", null, program, options.command, timeoutMs, stdinFile, true)).exit;
     const filtered = await runOnce(helper, dir, "filtered", spec, program, options.command, timeoutMs, stdinFile, false);
@@ -124,38 +125,46 @@ export async function tryProgram(options: TryOptions): Promise<TryReport> {
 /**
  * The standard input both runs get. A pipe, socket or regular file would be used up by the baseline, so it is
  * copied to a temporary file first and each run reads the copy from the start; a terminal or a device is shared
- * (an interactive program reads it twice: use --no-baseline).
+ * (an interactive program reads it twice: use --no-baseline). A pipe that stays open past the timeout is an error
+ * rather than a hang.
  */
-function spillStdin(dir: string): string | undefined {
+async function spillStdin(dir: string, timeoutMs: number): Promise<string | undefined> {
   let st;
   try {
     st = fstatSync(0);
   } catch {
     return undefined;
   }
-  if (!st.isFIFO() && !st.isSocket() && !st.isFile()) return undefined;
   const file = join(dir, "stdin");
-  const out = openSync(file, "w");
-  const buf = Buffer.alloc(1 << 16);
-  try {
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(0, buf, 0, buf.length, null);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EAGAIN") {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-          continue;
-        }
-        if (code === "EOF") break;
-        throw e;
-      }
-      if (n === 0) break;
-      writeSync(out, buf, 0, n);
+  if (st.isFile()) {
+    const out = openSync(file, "w");
+    const buf = Buffer.alloc(1 << 16);
+    try {
+      for (let n; (n = readSync(0, buf, 0, buf.length, null)) > 0; ) writeSync(out, buf, 0, n);
+    } finally {
+      closeSync(out);
     }
+    return file;
+  }
+  if (!st.isFIFO() && !st.isSocket()) return undefined;
+  const input = new Socket({ fd: 0, readable: true, writable: false });
+  const out = createWriteStream(file);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (timeoutMs > 0) {
+        const why = `standard input was still open after ${timeoutMs / 1000} s; it is read to its end first so that both runs get it (use --no-baseline to pass it to the program directly)`;
+        timer = setTimeout(() => reject(new UsageError(why)), timeoutMs);
+      }
+      input.on("error", reject);
+      out.on("error", reject);
+      out.on("finish", () => resolve());
+      input.pipe(out);
+    });
   } finally {
-    closeSync(out);
+    clearTimeout(timer);
+    input.destroy();
+    out.destroy();
   }
   return file;
 }
