@@ -25,6 +25,9 @@ import {
   jsonStream,
   scanPaths,
   scanPathsDetailed,
+  tryProgram,
+  formatSummary,
+  DEFAULT_TIMEOUT_SECONDS,
 } from "../index.js";
 import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
@@ -214,6 +217,54 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action((flags: { format: string; db?: string }) => {
       const rows = listTargets(loadDatabase(flags.db));
       io.stdout.write(flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : flags.format === "csv" ? formatTargetsCsv(rows) : formatTargetsTable(rows));
+    });
+
+  program
+    .command("try")
+    .description("run a program on this machine with a target's syscall surface emulated (seccomp), and say what it refused and whether the program exited as it does without it")
+    .usage("--target <name> [options] -- <program> [args...]")
+    .argument("<program...>", "the program to run and its arguments (after --)")
+    .requiredOption("-t, --target <name>", "the target whose surface to emulate (see `unifit targets`)")
+    .option("--no-baseline", "skip the plain run without the filter (whose output is discarded)")
+    .option("--timeout <seconds>", `kill a run that takes longer (0: never)`, (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("--timeout must be a number of seconds (0: never)");
+      return n;
+    }, DEFAULT_TIMEOUT_SECONDS)
+    .option("--report <file>", "also write the report as JSON to a file")
+    .option("--db <dir>", "use another syscall-db directory")
+    .option("--target-file <file>", "add a custom target (syscall-db target format; repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addHelpText(
+      "after",
+      `
+Every syscall of the target's surface (syscall-db/targets/<target>.yaml) is emulated: full and partial rows run,
+stub rows return 0 without running, enosys and absent rows fail with ENOSYS (or the errno the row states). clone
+without CLONE_THREAD (a new process) and kill/tgkill of another pid follow the row's modes; clone3's flags are read
+from the caller's memory. The program's standard streams are untouched; the summary goes to stderr.
+
+By default the program first runs once without the filter (its output discarded; piped input is replayed to both
+runs) to tell whether it "exited as it does without the filter".
+
+Exit status: the filtered program's own (128+n when a signal ended it), or 2 for unifit's own errors (unknown
+target, program not found, helper cannot be built: it needs cc and libseccomp-dev).
+
+Example: unifit try --target nanos -- ./server --port 8080`,
+    )
+    .action(async (command: string[], flags: { target: string; baseline: boolean; timeout: number; report?: string; db?: string; targetFile: string[] }) => {
+      const opts: Parameters<typeof tryProgram>[0] = { target: flags.target, command, baseline: flags.baseline, timeoutSeconds: flags.timeout, targetFiles: flags.targetFile };
+      if (flags.db !== undefined) opts.dbDir = flags.db;
+      // Ctrl-C reaches the program (same process group): it decides, and the report is still written.
+      const ignore = (): void => {};
+      process.on("SIGINT", ignore);
+      let report;
+      try {
+        report = await tryProgram(opts);
+      } finally {
+        process.off("SIGINT", ignore);
+      }
+      io.stderr.write(formatSummary(report));
+      if (flags.report !== undefined) writeFileSync(flags.report, JSON.stringify(report, null, 2) + "\n");
+      code = report.exit.code;
     });
 
   try {

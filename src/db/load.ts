@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
+import { ERRNO } from "./errno.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
 import type { Database, Hints, LibcFunction, LibcMap, Runs, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
@@ -21,6 +22,8 @@ export const MODES: Readonly<Record<string, readonly string[]>> = {
   clone3: ["thread", "process"],
   // kill to the program's own pid, or to another process (a worker, a process group, everyone)
   kill: ["self", "other"],
+  // tgkill's tgid: the program's own pid, or another process
+  tgkill: ["self", "other"],
 };
 
 /** syscall-db/ of this package. */
@@ -147,6 +150,12 @@ function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, w
       modes[m] = status(file, s, `${where}mode ${m}: `);
     }
     row.modes = modes;
+  }
+  if (raw.errno !== undefined) {
+    if (typeof raw.errno !== "string" || ERRNO[raw.errno] === undefined) throw new DbError(file, `${where}errno must be one of ${Object.keys(ERRNO).join(", ")} (got ${JSON.stringify(raw.errno)})`);
+    const refused = (s: Status): boolean => s === "enosys" || s === "absent";
+    if (!refused(row.status) && !Object.values(row.modes ?? {}).some(refused)) throw new DbError(file, `${where}errno is for rows (or modes) that are enosys or absent`);
+    row.errno = raw.errno;
   }
   return row;
 }

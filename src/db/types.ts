@@ -24,6 +24,11 @@ export interface SurfaceRow {
    * sa_restorer trampoline that makes rt_sigreturn never runs): where that is visible, and how.
    */
   notMade?: { at: string; note: string };
+  /**
+   * What the refused part of the row fails with when that is not ENOSYS (an errno name from src/db/errno.ts): the
+   * row's own status when it is enosys/absent, else its enosys/absent modes (nanos kill's `other`: ESRCH).
+   */
+  errno?: string;
 }
 
 export interface SurfaceProfile {

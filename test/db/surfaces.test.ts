@@ -78,6 +78,12 @@ describe("syscall-db", () => {
     const e = tamper("targets/linux.yaml", (t) => t.replace(/^( {2}read: .*)$/m, "$1\n$1"));
     assert.match(e.message, /invalid YAML|duplicate/i);
   });
+  it("rejects an errno that is not a known name, and an errno on a row that refuses nothing", () => {
+    let e = tamper("targets/nanos.yaml", (t) => t.replace(/errno: ESRCH \}/, "errno: ESRHC }"));
+    assert.match(e.message, /kill: errno must be one of EPERM, .*\(got "ESRHC"\)/);
+    e = tamper("targets/nanos.yaml", (t) => t.replace(/^( {2}read: \{ status: full, at: "[^"]*") \}/m, "$1, errno: EPERM }"));
+    assert.match(e.message, /read: errno is for rows \(or modes\) that are enosys or absent/);
+  });
   it("rejects a libc map naming a syscall unknown to the arch", () => {
     const e = tamper("libc/glibc.yaml", (t) => t.replace(/clone:process/, "klone:process"));
     assert.match(e.message, /"klone:process" is not a x86_64 syscall/);

@@ -14,6 +14,8 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v strace >/dev/null || need+=(strace)
 command -v musl-gcc >/dev/null || need+=(musl-tools)
 command -v patch >/dev/null || need+=(patch)
+# libseccomp-dev: unifit try builds its seccomp helper with -lseccomp (test/try/)
+[ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 # aarch64: a cross compiler (with Debian's arm64 glibc as its sysroot, /usr/aarch64-linux-gnu) and qemu-user, whose
 # -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)

@@ -1,0 +1,116 @@
+// @fileoverview A target surface → the seccomp filter spec that `unifit try` runs a program under (pure): which
+// syscalls trap, under which argument rule, and what the supervisor answers (an errno, or 0 for a stub).
+
+import { ERRNO } from "../db/errno.js";
+import type { Surface, SurfaceRow, SyscallTable } from "../db/types.js";
+import type { Status } from "../types.js";
+
+/**
+ * When a rule traps. clone/clone3 modes are told apart by CLONE_THREAD in the flags (clone: arg0, which the filter
+ * reads; clone3: the flags word of struct clone_args in memory, which only the supervisor can read), kill/tgkill
+ * modes by whether arg0 (pid, tgid) is the program's own pid.
+ */
+export type TrapWhen = "always" | "clone-thread" | "clone-process" | "clone3-thread" | "clone3-process" | "pid-self" | "pid-other";
+
+export interface TrapRule {
+  /** Index in the spec; the helper reports counts by it. */
+  id: number;
+  syscall: string;
+  nr: number;
+  /** The surface mode the rule stands for (clone:process, kill:other), when the row has modes. */
+  mode?: string;
+  when: TrapWhen;
+  /** errno: fail with `errno`; stub: return 0 without running. */
+  action: "errno" | "stub";
+  errno: number;
+  /** The errno's name (ENOSYS unless the row states another). */
+  errnoName?: string;
+  status: Status | "missing";
+}
+
+export interface FilterSpec {
+  target: string;
+  rules: TrapRule[];
+  /** Syscalls the emulation lets through whatever the row says, and why (see ALWAYS_ALLOWED). */
+  forced: { syscall: string; status: Status; why: string }[];
+}
+
+/** How each mode is recognised, per syscall with modes (the vocabulary of src/db/load.ts MODES). */
+const MODE_WHEN: Readonly<Record<string, Readonly<Record<string, TrapWhen>>>> = {
+  clone: { thread: "clone-thread", process: "clone-process" },
+  clone3: { thread: "clone3-thread", process: "clone3-process" },
+  kill: { self: "pid-self", other: "pid-other" },
+  tgkill: { self: "pid-self", other: "pid-other" },
+};
+
+/**
+ * A program that cannot end does not tell anything: exit and exit_group always run (every shipped target with a
+ * POSIX surface has them; a refused exit would leave the program running past its end).
+ */
+const ALWAYS_ALLOWED = new Set(["exit", "exit_group"]);
+
+type Action = { action: "allow" } | { action: "stub" } | { action: "errno"; errno: number; errnoName: string };
+
+function actionOf(status: Status, row: SurfaceRow | undefined): Action {
+  if (status === "full" || status === "partial") return { action: "allow" };
+  if (status === "stub") return { action: "stub" };
+  const name = row?.errno ?? "ENOSYS";
+  return { action: "errno", errno: ERRNO[name] ?? 38, errnoName: name };
+}
+
+const same = (a: Action, b: Action): boolean =>
+  a.action === b.action && (a.action !== "errno" || (b.action === "errno" && a.errno === b.errno));
+
+/** The filter for one target, over every syscall number of the table (x86_64), in number order. */
+export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSpec {
+  const rules: TrapRule[] = [];
+  const forced: FilterSpec["forced"] = [];
+  const add = (r: Omit<TrapRule, "id">): void => {
+    rules.push({ id: rules.length, ...r });
+  };
+  for (const [nr, name] of [...table.byNr].sort((a, b) => a[0] - b[0])) {
+    const row = surface.rows.get(name);
+    if (row === undefined) {
+      // Not in the table at all: what a dispatcher does with an unknown number.
+      add({ syscall: name, nr, when: "always", action: "errno", errno: ERRNO.ENOSYS ?? 38, errnoName: "ENOSYS", status: "missing" });
+      continue;
+    }
+    // The target never lets a program make this call (OSv's rt_sigreturn): nothing to emulate, and refusing it
+    // here would break what the target does another way.
+    if (row.notMade !== undefined) continue;
+    if (ALWAYS_ALLOWED.has(name)) {
+      if (row.status !== "full" && row.status !== "partial") forced.push({ syscall: name, status: row.status, why: "a program must be able to end" });
+      continue;
+    }
+    const whens = MODE_WHEN[name];
+    if (row.modes !== undefined && whens !== undefined) {
+      const perMode = Object.entries(whens).map(([mode, when]) => {
+        const status = row.modes?.[mode] ?? row.status;
+        return { mode, when, status, act: actionOf(status, row) };
+      });
+      const first = perMode[0];
+      if (first !== undefined && perMode.every((m) => same(m.act, first.act))) {
+        if (first.act.action !== "allow") add({ syscall: name, nr, when: "always", ...ruleAction(first.act), status: row.status });
+        continue;
+      }
+      for (const m of perMode) {
+        if (m.act.action !== "allow") add({ syscall: name, nr, mode: m.mode, when: m.when, ...ruleAction(m.act), status: m.status });
+      }
+      continue;
+    }
+    const act = actionOf(row.status, row);
+    if (act.action !== "allow") add({ syscall: name, nr, when: "always", ...ruleAction(act), status: row.status });
+  }
+  return { target: surface.name, rules, forced };
+}
+
+function ruleAction(a: Action): Pick<TrapRule, "action" | "errno" | "errnoName"> {
+  return a.action === "errno" ? { action: "errno", errno: a.errno, errnoName: a.errnoName } : { action: "stub", errno: 0 };
+}
+
+/** The spec file the C helper reads (src/try/helper.c): one "rule ID NR WHEN ACTION ERRNO" line per rule. */
+export function formatSpec(spec: FilterSpec): string {
+  const lines = [`# unifit try: ${spec.target}`];
+  for (const r of spec.rules) lines.push(`rule ${r.id} ${r.nr} ${r.when} ${r.action} ${r.errno}`);
+  return lines.join("\n") + "\n";
+}
