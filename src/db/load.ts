@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
+import { loadFallbacks } from "./fallbacks.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
 import type { Database, Hints, LibcFunction, LibcMap, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
@@ -345,7 +346,8 @@ function parseDatabase(root: string): Database {
     const m = loadLibcMap(file, tables);
     libcs.set(m.libc, m);
   }
-  return { dir: root, tables, surfaces, libcs, hints: loadHints(join(root, "hints.yaml"), tables) };
+  const hints = loadHints(join(root, "hints.yaml"), tables);
+  return { dir: root, tables, surfaces, libcs, hints, fallbacks: loadFallbacks(join(root, "fallbacks"), tables) };
 }
 
 /** "repo@commit:path:line" for a row, falling back to the surface's upstream. */
