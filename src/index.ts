@@ -4,7 +4,8 @@ export { defaultTargets, scanFile, selectTargets, UsageError, VERSION } from "./
 export type { ScanOptions } from "./scan/scan.js";
 export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
 export { DbError } from "./db/errors.js";
-export type { Database, Surface, SurfaceRow, LibcMap, SyscallTable } from "./db/types.js";
+export type { Database, Fallback, RuntimeName, Surface, SurfaceRow, LibcMap, SyscallTable } from "./db/types.js";
+export { fallbackFor, RUNTIMES } from "./db/fallbacks.js";
 export { readElf, ElfParseError } from "./elf/index.js";
 export type { ElfFile, ElfSymbol } from "./elf/types.js";
 export { expandPaths } from "./input/expand.js";

@@ -18,10 +18,11 @@ export function cacheDir(): string {
 /** Hash of the database's YAML files (names and contents) and of the loader's own format. */
 export function databaseHash(dir: string, loaderVersion: string): string {
   const h = createHash("sha256").update(`${FORMAT}:${loaderVersion}`);
-  for (const sub of ["linux", "targets", "libc", "."]) {
+  for (const sub of ["linux", "targets", "libc", "fallbacks", "."]) {
     let names: string[] = [];
     try {
-      names = readdirSync(join(dir, sub)).filter((f) => f.endsWith(".yaml")).sort();
+      // fallbacks/schema.json is part of the validation, so a change to it must re-validate.
+      names = readdirSync(join(dir, sub)).filter((f) => f.endsWith(".yaml") || (sub === "fallbacks" && f === "schema.json")).sort();
     } catch {
       continue;
     }

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
 import { ERRNO } from "./errno.js";
+import { loadFallbacks } from "./fallbacks.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
 import type { Database, Hints, LibcFunction, LibcMap, Runs, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
@@ -393,7 +394,8 @@ function parseDatabase(root: string): Database {
     const m = loadLibcMap(file, tables);
     libcs.set(m.libc, m);
   }
-  return { dir: root, tables, surfaces, libcs, hints: loadHints(join(root, "hints.yaml"), tables) };
+  const hints = loadHints(join(root, "hints.yaml"), tables);
+  return { dir: root, tables, surfaces, libcs, hints, fallbacks: loadFallbacks(join(root, "fallbacks"), tables) };
 }
 
 /** "repo@commit:path:line" for a row, falling back to the surface's upstream. */

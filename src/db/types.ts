@@ -97,6 +97,31 @@ export interface LibcMap {
   functions: ReadonlyMap<string, LibcFunction>;
 }
 
+/** The runtimes whose tolerated system-call failures syscall-db/fallbacks/ records. */
+export type RuntimeName = "glibc" | "musl" | "go" | "rust" | "libuv";
+
+/**
+ * A system call that a runtime tries first and abandons when it fails (syscall-db/fallbacks/<runtime>.yaml): where
+ * the failure is tolerated, the call is not a blocker on a target that lacks it, and `to` says what is used instead.
+ */
+export interface Fallback {
+  runtime: RuntimeName;
+  /** The system call tried first. */
+  syscall: string;
+  /** Symbols whose code makes the call and carries on when it fails (as in symbol tables), or "*" for everywhere. */
+  functions: readonly string[];
+  /** Errno names after which the runtime falls back; "*" for any failure. */
+  errors: readonly string[];
+  /** System calls used instead; empty when the feature is simply skipped. */
+  to: readonly string[];
+  /** One sentence: what the runtime does instead. */
+  does: string;
+  /** Upstream evidence: owner/repo@ref:path:lines[, path:lines...]. */
+  at: string;
+  /** For glibc and musl: the probe run that established it. */
+  probe?: string;
+}
+
 /** Porting hints keyed by "syscall" or "syscall:mode", then by process model ("any" as fallback). */
 export type Hints = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
@@ -106,4 +131,6 @@ export interface Database {
   surfaces: ReadonlyMap<string, Surface>;
   libcs: ReadonlyMap<string, LibcMap>;
   hints: Hints;
+  /** Tolerated system-call failures per runtime, in file order. */
+  fallbacks: ReadonlyMap<RuntimeName, readonly Fallback[]>;
 }
