@@ -43,6 +43,22 @@ export interface Via {
   errorPath?: boolean;
   /** Found in the library's code but not on the paths the curated libc map lists for the function. */
   rarePath?: boolean;
+  /** The runtime (libc, Go, Rust std, libuv) makes this call from here and carries on when it fails: what it does
+   * instead, with its upstream evidence (syscall-db/fallbacks/). Whether a target's refusal is tolerated depends on
+   * the errno the target gives: see `errors`. */
+  fallback?: FallbackUse;
+}
+
+/** A tolerated failure, as a finding shows it (syscall-db/fallbacks/<runtime>.yaml). */
+export interface FallbackUse {
+  runtime: string;
+  /** Errno names after which the runtime falls back; "*" for any failure. */
+  errors: readonly string[];
+  /** Syscalls used instead (empty: the feature is skipped). */
+  to: readonly string[];
+  does: string;
+  /** Upstream evidence: owner/repo@ref:path:lines. */
+  at: string;
 }
 
 /** A syscall that a file can make, independent of any target. */
@@ -136,6 +152,8 @@ export interface Finding {
    * its usual path; "library" when it is reached only from inside the libraries the program calls (or the libc's
    * start-up). */
   origin?: "program" | "library";
+  /** For a refusal every way in tolerates: what the program does instead, with its upstream evidence. */
+  fallback?: string;
   hint?: string;
 }
 

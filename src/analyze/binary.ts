@@ -7,6 +7,7 @@ import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../type
 import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode } from "./code.js";
 import type { CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
+import { markFallbacks } from "./fallbacks.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
 import type { LibcUsual } from "./libraries.js";
@@ -287,6 +288,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       out.restrictModes("clone", "clone", new Set(cloneSites.map((s) => (((s.arg0 as number) & CLONE_THREAD) !== 0 ? "thread" : "process"))));
     }
   }
+
+  markFallbacks(elf, db, out);
 
   const unresolvedWrapperCalls = code.unresolved.filter((u) => u.kind === "wrapper");
   if (imports.rawWrappers.length > 0 && (code.unsupported !== undefined || unresolvedWrapperCalls.length > 0)) {

@@ -65,6 +65,11 @@ export class SyscallCollector {
     r.modes = new Set(r.via.map((v) => v.mode).filter((m): m is string => m !== undefined));
   }
 
+  /** Replaces every way in by what `f` makes of it (the same object when nothing changes). */
+  mapVias(f: (syscall: string, v: Via) => Via): void {
+    for (const [name, r] of this.reached) r.via = r.via.map((v) => f(name, v));
+  }
+
   has(name: string): boolean {
     return this.reached.has(name);
   }

@@ -52,7 +52,9 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
   const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
   const why =
     f.qualifier === "tolerated"
-      ? " (libc carries on when it fails)"
+      ? f.fallback !== undefined
+        ? " (the runtime carries on when it fails)"
+        : " (libc carries on when it fails)"
       : f.qualifier === "conditional"
         ? " (only on a path the caller opts into)"
         : f.qualifier === "error-path"
@@ -63,6 +65,7 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] 
               ? " (this target never lets the program make it)"
               : "";
   lines.push(`               from ${viaText(f.via, verbose)}${why}`);
+  if (f.fallback !== undefined) lines.push(`               falls back: ${f.fallback}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));
   return lines;

@@ -56,6 +56,8 @@ interface ViaSummary {
   /** A way in that decides (neither tolerated nor qualified) is the program's own: its code, or its direct call of
    * the libc function that makes the syscall. */
   ownHard: boolean;
+  /** What a runtime falls back to on the tolerated ways in (the first in text order). */
+  fallback?: string;
   empty: boolean;
 }
 const summaries = new WeakMap<ReachedSyscall, Map<string, ViaSummary>>();
@@ -93,10 +95,19 @@ function ranksFor(syscalls: readonly ReachedSyscall[]): LabelRanks {
   return r;
 }
 
-function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRanks): ViaSummary {
+/** Whether a runtime's fallback covers a refusal with this errno. */
+function covers(v: Via, errno: string): boolean {
+  return v.fallback !== undefined && (v.fallback.errors.includes("*") || v.fallback.errors.includes(errno));
+}
+
+/**
+ * `errno`: what the target's refusal fails with (ENOSYS unless the row says otherwise); a way in whose runtime falls
+ * back after that errno counts as tolerated.
+ */
+function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, ranks: LabelRanks): ViaSummary {
   let byMode = summaries.get(sc);
   if (byMode === undefined) summaries.set(sc, (byMode = new Map()));
-  const key = mode ?? "";
+  const key = `${mode ?? ""}\u0000${errno}`;
   const known = byMode.get(key);
   if (known !== undefined) return known;
   const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
@@ -107,8 +118,14 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRan
   let ownHard = false;
   const order = new Int32Array(vias.length);
   let n = 0;
+  let fallback: string | undefined;
   for (const v of vias) {
-    const t = v.tolerated === true;
+    const viaFallback = covers(v, errno);
+    const t = v.tolerated === true || viaFallback;
+    if (viaFallback && v.fallback !== undefined) {
+      const text = `${v.fallback.does}${v.fallback.to.length > 0 ? ` (${v.fallback.to.join(", ")})` : ""}; ${v.fallback.runtime}: ${v.fallback.at}`;
+      if (fallback === undefined || text < fallback) fallback = text;
+    }
     if (!t) allTolerated = false;
     if (!t && v.errorPath !== true) allToleratedOrError = false;
     if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) {
@@ -134,6 +151,7 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, ranks: LabelRan
     ownHard,
     empty: vias.length === 0,
   };
+  if (fallback !== undefined) summary.fallback = fallback;
   byMode.set(key, summary);
   return summary;
 }
@@ -151,7 +169,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     const status = (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
     let severity = SEVERITY_OF[status];
     if (severity === "ok") return { status };
-    const vias = summarize(sc, mode, ranks);
+    const vias = summarize(sc, mode, row.errno ?? "ENOSYS", ranks);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
     let qualifier: Finding["qualifier"];
     if (row.notMade !== undefined) {
@@ -178,6 +196,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     if (mode !== undefined) finding.mode = mode;
     if (qualifier !== undefined) finding.qualifier = qualifier;
     if (severity === "blocker") finding.origin = vias.ownHard ? "program" : "library";
+    if (qualifier === "tolerated" && vias.fallback !== undefined) finding.fallback = vias.fallback;
     if (row.note !== undefined) finding.note = row.note;
     if (row.notMade !== undefined) {
       finding.note = `${row.note ?? status}; never made here: ${row.notMade.note} (${row.notMade.at})`;
