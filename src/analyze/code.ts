@@ -175,6 +175,12 @@ interface Prepared {
   graph: Graph;
   /** Function indices of the roots. */
   roots: Int32Array;
+  /**
+   * The roots other than code addresses that code takes (lea/mov of a function's address): those are reached through
+   * the function that takes them (an edge of the graph) as well, so the libc gating can tell that posix_spawn's child
+   * function is entered only through posix_spawn.
+   */
+  anchorRoots: Int32Array;
   wrapperFns: Set<number>;
   /** Imports reached through each slot. */
   slotNames: Map<number, string>;
@@ -278,12 +284,13 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   addRoot(elf.entry);
   elf.initFini.forEach(addRoot);
   elf.relativeTargets.forEach(addRoot);
-  scan.addressTaken.forEach(addRoot);
   for (const s of elf.exports) if ((s.kind === "func" || s.kind === "ifunc") && s.value !== 0) addRoot(s.value);
   if (elf.relativeTargets.length === 0) {
     // No relocations to announce function pointers (non-PIE static, Go): look for them in data.
     dataPointers(elf, bytes, named, codeLo, codeHi).forEach(addRoot);
   }
+  const anchorCount = rootList.length;
+  scan.addressTaken.forEach(addRoot);
   const { edgeFrom, edgeTo, edgeCall } = scan;
   const candidates = new Float64Array(prelim.length + edgeTo.length + rootList.length);
   candidates.set(prelim);
@@ -383,10 +390,13 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   });
   const roots = new Int32Array(rootList.length);
   let nr = 0;
-  for (const a of rootList) {
-    const i = index.indexOf(a);
+  let nAnchor = 0;
+  for (let k = 0; k < rootList.length; k++) {
+    const i = index.indexOf(rootList[k] as number);
     if (i >= 0) roots[nr++] = i;
+    if (k === anchorCount - 1) nAnchor = nr;
   }
+  if (anchorCount === 0) nAnchor = 0;
   const wrapperFns = new Set<number>();
   for (const a of wrappers.keys()) {
     const i = indexOfSorted(starts, a);
@@ -399,6 +409,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     graph: { starts, index, name, succOff, succ, imports, indirect, outside, sites },
     externalEdges: external.slice(0, ne),
     roots: roots.subarray(0, nr),
+    anchorRoots: roots.subarray(0, nAnchor),
     wrapperFns,
     slotNames,
     pltStub,
@@ -629,6 +640,7 @@ function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
     else l.push(x);
   }
   const n = graph.starts.length;
+  let anchored: Uint8Array | undefined;
   for (const [nr, mine] of [...byNr].sort((a, b) => a[0] - b[0])) {
     // Closed: the mapped functions that do not make nr on their usual paths; among them, the opt-in ones.
     const closed = new Uint8Array(n);
@@ -641,12 +653,16 @@ function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
       if (gates.optIn.get(name)?.has(nr) !== true) rareOnly[f] = 1;
     }
     if (!any) continue;
-    const open = reach(graph, p.roots, closed);
+    // From the anchors (entry, init/fini, exports, stored pointers), not from every address code takes: a function
+    // whose address libc code passes on (posix_spawn's child, handed to clone) is reached through the taker.
+    anchored ??= reach(graph, p.anchorRoots);
+    const open = reach(graph, p.anchorRoots, closed);
     let viaOptIn: Uint8Array | undefined;
     for (const site of mine) {
       const f = fnOf(site.addr);
-      if (f < 0 || open[f] === 1) continue;
-      viaOptIn ??= reach(graph, p.roots, rareOnly);
+      // Reached only through an address nothing anchored takes: no path to judge, so no qualifier.
+      if (f < 0 || open[f] === 1 || anchored[f] !== 1) continue;
+      viaOptIn ??= reach(graph, p.anchorRoots, rareOnly);
       if (viaOptIn[f] === 1) site.conditional = true;
       else site.rarePath = true;
     }
