@@ -9,10 +9,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     encoding: "utf8",
+    ...(input !== undefined ? { input } : {}),
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...env },
     maxBuffer: 256 * 1024 * 1024,
   });
