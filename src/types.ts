@@ -43,6 +43,11 @@ export interface Via {
   errorPath?: boolean;
   /** Found in the library's code but not on the paths the curated libc map lists for the function. */
   rarePath?: boolean;
+  /**
+   * Reached only through a function pointer a library stores in its own data and calls indirectly (libevent's
+   * table of polling back-ends, sqlite's table of syscall wrappers): real on some configurations, not on every path.
+   */
+  viaPointer?: boolean;
 }
 
 /** A syscall that a file can make, independent of any target. */

@@ -701,6 +701,14 @@ export interface ExportFacts {
   imports: number[];
   /** Unresolved syscall sites reached. */
   unresolved: number;
+  /**
+   * Syscall numbers reached only through a function pointer stored in the library's data (an event library's table
+   * of back-ends, a database engine's table of syscall wrappers): set when the export reaches an indirect call, and
+   * disjoint from `direct` and `errorPath`. See analyzeLibrary for which stored pointers count.
+   */
+  pointer: number[];
+  /** Imports reached only that way (indices into LibraryFacts.importNames), followed into their libraries. */
+  pointerImports: number[];
 }
 
 export interface LibraryFacts {
@@ -749,12 +757,34 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
       }
     }
   }
-  // Imports as indices into the sorted list of every import name the code reaches through a slot.
-  const importNames = [...new Set(graph.imports.flat())].sort();
+  // Functions of other libraries whose address this one stores in its data (sqlite's aSyscall[] holds libc's
+  // pwrite64, unlink, fchown...): symbol-valued relocations against names it does not define.
+  const definedFns = new Map<string, number>();
+  for (const s of elf.exports) if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0) definedFns.set(s.name, s.value);
+  const storedFns = new Set<number>();
+  const storedImportNames = new Set<string>();
+  for (const s of elf.symbolSlots) {
+    if (s.type === "jump-slot") continue; // PLT slots: calls, already edges
+    const own = definedFns.get(s.name);
+    if (own !== undefined) {
+      const f = indexOf(own);
+      if (f >= 0) storedFns.add(f);
+    } else storedImportNames.add(s.name);
+  }
+  for (const a of elf.relativeTargets) {
+    const f = indexOf(a);
+    if (f >= 0) storedFns.add(f);
+  }
+  // Imports as indices into the sorted list of every import name the code reaches through a slot or stores in data.
+  const importNames = [...new Set([...graph.imports.flat(), ...storedImportNames])].sort();
   const importIndex = new Map(importNames.map((name, i) => [name, i]));
   const ownImports = graph.imports.map((list) => (list.length === 0 ? (list as unknown as number[]) : list.map((x) => importIndex.get(x) as number)));
   const full = sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, undefined);
   const closure = anyFatal ? sccClosure(graph, own, ownImports, importNames.length, unresolvedOwn, fatal) : full;
+  // libc and its loader are left out: their indirect calls (stdio vtables, NSS, atexit handlers) are what the curated
+  // libc maps, checked against strace, describe per function; counted from code, every libc export that reaches an
+  // indirect call would reach all 46 syscalls of glibc's stored callbacks (fwrite: 12 direct, +46).
+  const stored = isLibc(elf) ? { syscalls: [], imports: [] } : storedPointers(p, storedFns, closure, [...storedImportNames].map((x) => importIndex.get(x) as number));
   const exports = new Map<string, ExportFacts>();
   for (const s of elf.exports) {
     if (s.kind !== "func" && s.kind !== "ifunc") continue;
@@ -763,12 +793,17 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
     const c = closure.of(f);
     const all = anyFatal ? full.of(f) : c;
     const direct = new Set(c.syscalls);
+    const ownImports = new Set(c.imports);
+    const pointer = c.indirect ? stored.syscalls.filter((x) => !direct.has(x)) : [];
+    const viaPointer = new Set(pointer);
     exports.set(s.name, {
       direct: c.syscalls,
-      errorPath: all.syscalls.filter((x) => !direct.has(x)),
+      errorPath: all.syscalls.filter((x) => !direct.has(x) && !viaPointer.has(x)),
       indirect: c.indirect,
       imports: c.imports,
       unresolved: c.unresolved,
+      pointer,
+      pointerImports: c.indirect ? stored.imports.filter((x) => !ownImports.has(x)) : [],
     });
   }
   // What indirect calls might reach: the union over every address-taken function (relocated pointers, lea).
@@ -784,6 +819,45 @@ export function analyzeLibrary(elf: ElfFile, bytes: Uint8Array, arch: Arch): Lib
   const entryFn = indexOf(elf.entry);
   const entry = elf.entry !== 0 && entryFn >= 0 ? closure.of(entryFn).syscalls : [];
   return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+}
+
+/** glibc's libc.so.6 and ld.so, musl's libc.so (its own loader): the libraries the curated libc maps describe. */
+function isLibc(elf: ElfFile): boolean {
+  const name = elf.soname ?? "";
+  return name === "libc.so.6" || name === "libc.so" || /^ld-linux[-.\w]*\.so\.\d+$/.test(name) || /^ld64\.so\.\d+$/.test(name) || name.startsWith("ld-musl-");
+}
+
+/**
+ * What an indirect call in a library can reach through the function pointers the library stores in its data
+ * (relocated pointers: R_*_RELATIVE targets, symbol-valued relocations to its own functions or to other libraries'):
+ * the closures of those stored functions that no export reaches by direct calls, plus the stored imports. Pointers
+ * to functions an export already calls directly add nothing new and are left out, which keeps the set to the
+ * callbacks reached only through tables (libevent's epoll back-end, sqlite's unix VFS methods) instead of every
+ * function a library ever lists in data. Code-only address-taking (lea) is already a call-graph edge.
+ */
+function storedPointers(
+  p: Prepared,
+  storedFns: ReadonlySet<number>,
+  closure: { of(f: number): { syscalls: number[]; imports: number[] } },
+  storedImports: readonly number[],
+): { syscalls: number[]; imports: number[] } {
+  const { graph, elf } = p;
+  const exportRoots: number[] = [];
+  for (const s of elf.exports) {
+    if ((s.kind !== "func" && s.kind !== "ifunc") || s.value === 0) continue;
+    const f = graph.index.indexOf(s.value);
+    if (f >= 0) exportRoots.push(f);
+  }
+  const direct = reach(graph, exportRoots);
+  const syscalls = new Set<number>();
+  const imports = new Set<number>(storedImports);
+  for (const f of storedFns) {
+    if (direct[f] === 1) continue;
+    const c = closure.of(f);
+    for (const x of c.syscalls) syscalls.add(x);
+    for (const x of c.imports) imports.add(x);
+  }
+  return { syscalls: [...syscalls].sort((a, b) => a - b), imports: [...imports].sort((a, b) => a - b) };
 }
 
 /** `set` with the members of `list` added; copied first unless `owned` (made for the component being built). */
