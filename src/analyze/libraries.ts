@@ -51,7 +51,7 @@ function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
     h.update(`facts-v${FACTS_VERSION}`);
-    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/symbols.js", "../util/sorted.js"]) {
+    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/relocations.js", "../elf/symbols.js", "../util/sorted.js"]) {
       try {
         h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
       } catch {
@@ -444,6 +444,8 @@ export interface FollowedFunction {
  */
 interface Followed {
   result: FollowedFunction;
+  /** What the tables referred to on the way lead to, whether or not an indirect call is reached (see solveGroup). */
+  tables: Set<number>;
   /** The group's own imports: name → id of the library it bound to ("" when none). */
   own: Map<string, string>;
   /** The results of the groups it calls into. */
@@ -587,8 +589,9 @@ function newFollower(set: LibrarySet): Follower {
   /**
    * Results for one strongly connected group (over both kinds of edges). What a member reaches directly can differ
    * between members joined only through pointer edges, so direct, error-path and indirect are solved per member
-   * (a fixpoint over the group's direct edges; groups are small); what is reached through a stored pointer is the
-   * same for every member (each reaches the others), so it is solved once.
+   * (a fixpoint over the group's direct edges; groups are small); what the tables met on the way lead to is the
+   * same for every member (each reaches the others), so it is solved once, and counts for the members that reach
+   * an indirect call.
    */
   const solveGroup = (members: string[]): void => {
     const inGroup = new Set(members);
@@ -614,7 +617,7 @@ function newFollower(set: LibrarySet): Follower {
         const r = known(e.key) as Followed;
         children.add(r);
         for (const l of r.result.libraries) libraries.add(l);
-        addAll(pointer, r.result.pointer);
+        addAll(pointer, r.tables);
         addAll(m.errorPath, r.result.errorPath);
         if (e.pointer) {
           addAll(pointer, r.result.direct);
@@ -646,11 +649,12 @@ function newFollower(set: LibrarySet): Follower {
         }
       }
     }
-    const shared = { own, children: [...children] };
+    const shared = { own, children: [...children], tables: pointer };
     for (const key of members) {
       const m = per.get(key) as { direct: Set<number>; errorPath: Set<number>; indirect: boolean };
+      // Only a function that reaches an indirect call can call through the tables.
       const p = new Set<number>();
-      for (const x of pointer) if (!m.direct.has(x)) p.add(x);
+      if (m.indirect) for (const x of pointer) if (!m.direct.has(x)) p.add(x);
       for (const x of m.direct) m.errorPath.delete(x);
       for (const x of p) m.errorPath.delete(x);
       const result: FollowedFunction = { direct: m.direct, errorPath: m.errorPath, indirect: m.indirect, pointer: p, libraries };
