@@ -43,6 +43,11 @@ export interface Via {
   errorPath?: boolean;
   /** Found in the library's code but not on the paths the curated libc map lists for the function. */
   rarePath?: boolean;
+  /**
+   * Reached only through a function pointer a library stores in its own data and calls indirectly (libevent's
+   * table of polling back-ends, sqlite's table of syscall wrappers): real on some configurations, not on every path.
+   */
+  viaPointer?: boolean;
   /** The runtime (libc, Go, Rust std, libuv) makes this call from here and carries on when it fails: what it does
    * instead, with its upstream evidence (syscall-db/fallbacks/). Whether a target's refusal is tolerated depends on
    * the errno the target gives: see `errors`. */
@@ -147,7 +152,7 @@ export interface Finding {
   via: string[];
   /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
    * "conditional" (only on a path the caller opts into). */
-  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "not-made";
+  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "via-pointer" | "not-made";
   /** For blockers: "program" when the program's own code makes the call or calls the libc function that makes it on
    * its usual path; "library" when it is reached only from inside the libraries the program calls (or the libc's
    * start-up). */

@@ -184,13 +184,13 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       if (sym.version !== undefined) via.version = sym.version;
       // One object per qualifier and function, shared by all the syscalls it reaches.
       const qualified = new Map<string, Via>();
-      const withQualifier = (q: "tolerated" | "errorPath" | "conditional" | "rarePath"): Via => {
+      const withQualifier = (q: "tolerated" | "errorPath" | "conditional" | "rarePath" | "viaPointer"): Via => {
         let v = qualified.get(q);
         if (v === undefined) qualified.set(q, (v = { ...via, [q]: true }));
         return v;
       };
       const pure = map?.pure.names.has(sym.name) === true;
-      for (const set of [f.direct, f.errorPath]) {
+      for (const set of [f.direct, f.errorPath, f.pointer]) {
         const error = set === f.errorPath;
         for (const nr of set) {
           const ref: { name: string; mode?: string } =
@@ -198,6 +198,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
           if (ref.name === "") continue;
           let v = via;
           if (tolerated.has(ref.name)) v = withQualifier("tolerated");
+          else if (set === f.pointer) v = withQualifier("viaPointer");
           else if (error) v = withQualifier("errorPath");
           else if (mapped?.conditional.has(ref.name)) v = withQualifier("conditional");
           // The curated map, checked against strace, lists what the function does on its paths; a syscall only the

@@ -26,7 +26,8 @@ function compareVia(a: Via, b: Via): number {
     flag(a.conditional) - flag(b.conditional) ||
     flag(a.tolerated) - flag(b.tolerated) ||
     flag(a.errorPath) - flag(b.errorPath) ||
-    flag(a.rarePath) - flag(b.rarePath)
+    flag(a.rarePath) - flag(b.rarePath) ||
+    flag(a.viaPointer) - flag(b.viaPointer)
   );
 }
 const flag = (x: boolean | undefined): number => (x === true ? 1 : 0);

@@ -45,10 +45,13 @@ export interface LibrarySet {
  * new unifit never reuses facts an older analysis produced.
  */
 let analysisHash: string | undefined;
+/** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
+const FACTS_VERSION = 6;
 function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
-    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/symbols.js", "../util/sorted.js"]) {
+    h.update(`facts-v${FACTS_VERSION}`);
+    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/relocations.js", "../elf/symbols.js", "../util/sorted.js"]) {
       try {
         h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
       } catch {
@@ -139,13 +142,14 @@ function expandOrigin(dir: string, originDir: string): string {
 
 /**
  * LibraryFacts as plain JSON, compact: each export is a tuple [name, direct, errorPath, indirect (0/1), imports,
- * unresolved], where each list is an index into `lists`, which holds every distinct list once (a library of 7,000
- * exports has a few hundred distinct syscall sets and import lists). Reading it needs no reviver.
+ * unresolved, pointer, pointerImports], where each list is an index into `lists`, which holds every distinct list
+ * once (a library of 7,000 exports has a few hundred distinct syscall sets and import lists). Reading it needs no
+ * reviver.
  */
 interface StoredFacts extends Omit<LibraryFacts, "exports"> {
   lists: number[][];
-  /** [name, direct, errorPath, indirect, imports, unresolved, rare?] */
-  exportTuples: [string, number, number, 0 | 1, number, number, number?][];
+  /** [name, direct, errorPath, indirect, imports, unresolved, pointer, pointerImports, rare?] */
+  exportTuples: [string, number, number, 0 | 1, number, number, number, number, number?][];
   elf: LibraryElf;
   exportNames: string[];
 }
@@ -172,7 +176,16 @@ function toDisk(f: LibraryFacts, elf: ElfFile): StoredFacts {
     return i;
   };
   const exportTuples: StoredFacts["exportTuples"] = [...exports].map(([name, x]) => {
-    const t: StoredFacts["exportTuples"][number] = [name, intern(x.direct), intern(x.errorPath), x.indirect ? 1 : 0, intern(x.imports), x.unresolved];
+    const t: StoredFacts["exportTuples"][number] = [
+      name,
+      intern(x.direct),
+      intern(x.errorPath),
+      x.indirect ? 1 : 0,
+      intern(x.imports),
+      x.unresolved,
+      intern(x.pointer),
+      intern(x.pointerImports),
+    ];
     if (x.rare !== undefined) t.push(intern(x.rare));
     return t;
   });
@@ -186,8 +199,19 @@ function fromDisk(s: StoredFacts | undefined): { facts: LibraryFacts; elf: Libra
   const { exportTuples, lists, elf, exportNames, ...rest } = s;
   const list = (i: number): number[] => lists[i] ?? [];
   const exports = new Map<string, ExportFacts>();
-  for (const [name, direct, errorPath, indirect, imports, unresolved, rare] of exportTuples) {
-    const x: ExportFacts = { direct: list(direct), errorPath: list(errorPath), indirect: indirect === 1, imports: list(imports), unresolved };
+  for (const t of exportTuples) {
+    // An entry of an older shape (no pointer sets) is not reused: the library is analysed again.
+    if (!Array.isArray(t) || (t.length !== 8 && t.length !== 9)) return undefined;
+    const [name, direct, errorPath, indirect, imports, unresolved, pointer, pointerImports, rare] = t;
+    const x: ExportFacts = {
+      direct: list(direct),
+      errorPath: list(errorPath),
+      indirect: indirect === 1,
+      imports: list(imports),
+      unresolved,
+      pointer: list(pointer),
+      pointerImports: list(pointerImports),
+    };
     if (rare !== undefined) x.rare = list(rare);
     exports.set(name, x);
   }
@@ -419,6 +443,11 @@ export interface FollowedFunction {
   rare: Set<number>;
   /** Whether an indirect call is reachable somewhere on the way. */
   indirect: boolean;
+  /**
+   * Reached only through a function pointer a library stores in its data (ExportFacts.pointer), here or in a
+   * library reached on the way; disjoint from `direct` and `errorPath`.
+   */
+  pointer: Set<number>;
   /** The libraries whose code was read. */
   libraries: Set<string>;
 }
@@ -435,6 +464,8 @@ export interface FollowedFunction {
  */
 interface Followed {
   result: FollowedFunction;
+  /** What the tables referred to on the way lead to, whether or not an indirect call is reached (see solveGroup). */
+  tables: Set<number>;
   /** The group's own imports: name → id of the library it bound to ("" when none). */
   own: Map<string, string>;
   /** The results of the groups it calls into. */
@@ -546,7 +577,8 @@ function newFollower(set: LibrarySet): Follower {
     else list.push(v);
     followedCount++;
   };
-  type Edge = { key: string; lib: LoadedLibrary; fn: string };
+  /** pointer: the import is reached only through a function pointer the library stores in its data. */
+  type Edge = { key: string; lib: LoadedLibrary; fn: string; pointer: boolean };
   type Node = { key: string; lib: LoadedLibrary; facts: ExportFacts; succ: Edge[]; deps: Map<string, string> };
   const nodes = new Map<string, Node | null>();
   /** The node of a function with its bound imports; nothing behind them is looked at until Tarjan gets there. */
@@ -562,15 +594,104 @@ function newFollower(set: LibrarySet): Follower {
     const n: Node = { key, lib, facts, succ: [], deps: new Map() };
     nodes.set(key, n);
     const names = lib.facts?.importNames ?? [];
-    for (const i of facts.imports) {
-      const imp = names[i];
-      if (imp === undefined) continue;
-      const target = bindImport(set, imp, undefined);
-      n.deps.set(imp, target?.id ?? "");
-      if (target === undefined || (target === lib && imp === fn) || target.facts?.exports.get(imp) === undefined) continue;
-      n.succ.push({ key: nodeKey(target.id, imp), lib: target, fn: imp });
+    for (const [list, pointer] of [[facts.imports, false], [facts.pointerImports, true]] as const) {
+      for (const i of list) {
+        const imp = names[i];
+        if (imp === undefined) continue;
+        const target = bindImport(set, imp, undefined);
+        n.deps.set(imp, target?.id ?? "");
+        if (target === undefined || (target === lib && imp === fn) || target.facts?.exports.get(imp) === undefined) continue;
+        n.succ.push({ key: nodeKey(target.id, imp), lib: target, fn: imp, pointer });
+      }
     }
     return n;
+  };
+  /**
+   * Results for one strongly connected group (over both kinds of edges). What a member reaches directly can differ
+   * between members joined only through pointer edges, so direct, error-path and indirect are solved per member
+   * (a fixpoint over the group's direct edges; groups are small); what the tables met on the way lead to is the
+   * same for every member (each reaches the others), so it is solved once, and counts for the members that reach
+   * an indirect call.
+   */
+  const solveGroup = (members: string[]): void => {
+    const inGroup = new Set(members);
+    const own = new Map<string, string>();
+    const children = new Set<Followed>();
+    const libraries = new Set<string>();
+    const pointer = new Set<number>();
+    // usual: what is reached on usual paths only (direct minus what the libc analysis calls rare), see FollowedFunction.rare.
+    type Member = { direct: Set<number>; errorPath: Set<number>; usual: Set<number>; indirect: boolean };
+    const per = new Map<string, Member>();
+    const addAll = (to: Set<number>, from: Iterable<number>): boolean => {
+      const before = to.size;
+      for (const x of from) to.add(x);
+      return to.size !== before;
+    };
+    for (const key of members) {
+      const mn = nodes.get(key) as Node;
+      const rareHere = mn.facts.rare === undefined ? undefined : new Set(mn.facts.rare);
+      const m: Member = {
+        direct: new Set(mn.facts.direct),
+        errorPath: new Set(mn.facts.errorPath),
+        usual: new Set(rareHere === undefined ? mn.facts.direct : mn.facts.direct.filter((x) => !rareHere.has(x))),
+        indirect: mn.facts.indirect,
+      };
+      per.set(key, m);
+      addAll(pointer, mn.facts.pointer);
+      libraries.add(mn.lib.path);
+      for (const [name, id] of mn.deps) own.set(name, id);
+      for (const e of mn.succ) {
+        if (inGroup.has(e.key)) continue;
+        const r = known(e.key) as Followed;
+        children.add(r);
+        for (const l of r.result.libraries) libraries.add(l);
+        addAll(pointer, r.tables);
+        addAll(m.errorPath, r.result.errorPath);
+        if (e.pointer) {
+          addAll(pointer, r.result.direct);
+          continue;
+        }
+        addAll(m.direct, r.result.direct);
+        for (const x of r.result.direct) if (!r.result.rare.has(x)) m.usual.add(x);
+        if (r.result.indirect) m.indirect = true;
+      }
+    }
+    if (members.length > 1) {
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const key of members) {
+          const m = per.get(key) as Member;
+          for (const e of (nodes.get(key) as Node).succ) {
+            const s = inGroup.has(e.key) ? per.get(e.key) : undefined;
+            if (s === undefined || s === m) continue;
+            if (addAll(m.errorPath, s.errorPath)) changed = true;
+            if (e.pointer) continue;
+            if (addAll(m.direct, s.direct)) changed = true;
+            if (addAll(m.usual, s.usual)) changed = true;
+            if (s.indirect && !m.indirect) changed = m.indirect = true;
+          }
+        }
+      }
+      // A pointer edge inside the group: what its target reaches directly is reached through a pointer by all.
+      for (const key of members) {
+        for (const e of (nodes.get(key) as Node).succ) {
+          if (e.pointer && inGroup.has(e.key)) addAll(pointer, (per.get(e.key) as { direct: Set<number> }).direct);
+        }
+      }
+    }
+    const shared = { own, children: [...children], tables: pointer };
+    for (const key of members) {
+      const m = per.get(key) as Member;
+      // Only a function that reaches an indirect call can call through the tables.
+      const p = new Set<number>();
+      if (m.indirect) for (const x of pointer) if (!m.direct.has(x)) p.add(x);
+      for (const x of m.direct) m.errorPath.delete(x);
+      for (const x of p) m.errorPath.delete(x);
+      const rare = new Set<number>();
+      for (const x of m.direct) if (!m.usual.has(x)) rare.add(x);
+      const result: FollowedFunction = { direct: m.direct, errorPath: m.errorPath, rare, indirect: m.indirect, pointer: p, libraries };
+      remember(key, { result, ...shared });
+    }
   };
   return (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
     const rootKey = nodeKey(lib.id, fn);
@@ -616,43 +737,7 @@ function newFollower(set: LibrarySet): Follower {
         onStack.delete(k);
         members.push(k);
       } while (k !== n.key);
-      const out: FollowedFunction = { direct: new Set(), errorPath: new Set(), rare: new Set(), indirect: false, libraries: new Set() };
-      // What the group reaches on usual paths: its members' own usual syscalls and its children's.
-      const usualSet = new Set<number>();
-      const own = new Map<string, string>();
-      const children = new Set<Followed>();
-      const inGroup = new Set(members);
-      for (const key of members) {
-        const mn = nodes.get(key) as Node;
-        const rareHere = mn.facts.rare === undefined ? undefined : new Set(mn.facts.rare);
-        for (const x of mn.facts.direct) {
-          out.direct.add(x);
-          if (rareHere === undefined || !rareHere.has(x)) usualSet.add(x);
-        }
-        for (const x of mn.facts.errorPath) out.errorPath.add(x);
-        if (mn.facts.indirect) out.indirect = true;
-        out.libraries.add(mn.lib.path);
-        for (const [name, id] of mn.deps) own.set(name, id);
-        for (const { key: s } of mn.succ) {
-          if (inGroup.has(s)) continue;
-          const r = known(s) as Followed;
-          if (children.has(r)) continue;
-          children.add(r);
-          for (const x of r.result.direct) {
-            out.direct.add(x);
-            if (!r.result.rare.has(x)) usualSet.add(x);
-          }
-          for (const x of r.result.errorPath) out.errorPath.add(x);
-          if (r.result.indirect) out.indirect = true;
-          for (const l of r.result.libraries) out.libraries.add(l);
-        }
-      }
-      for (const x of out.direct) {
-        out.errorPath.delete(x);
-        if (!usualSet.has(x)) out.rare.add(x);
-      }
-      const v: Followed = { result: out, own, children: [...children] };
-      for (const key of members) remember(key, v);
+      solveGroup(members);
     }
     return known(rootKey)?.result;
   };

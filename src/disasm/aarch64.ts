@@ -304,7 +304,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
           const value = p + ((w >>> 10) & 0xfff) * ((w & 0x400000) !== 0 ? 4096 : 1);
           if (value >= codeLo && value < codeHi) {
             scan.taken(value, addr);
-          }
+          } else scan.data(value, addr);
         }
         if (rd !== 31) {
           kind[rd] = UNKNOWN;
@@ -317,6 +317,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         // LDR xt, [xn, #imm]: from an adrp page, a GOT slot (a call through it is a call to what it holds)
         const rn = (w >>> 5) & 31;
         const p = rn === 31 ? NaN : (page[rn] as number);
+        if (!Number.isNaN(p)) scan.data(p + ((w >>> 10) & 0xfff) * 8, addr);
         if (rd !== 31) {
           kind[rd] = UNKNOWN;
           page[rd] = NaN;

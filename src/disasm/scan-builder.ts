@@ -56,6 +56,8 @@ export function emptyScan(): CodeScan {
     edgeCall: new Uint8Array(0),
     addressTaken: new Float64Array(0),
     addressFrom: new Float64Array(0),
+    dataRef: new Float64Array(0),
+    dataFrom: new Float64Array(0),
     indirect: [],
     slotFrom: [],
     slotAddr: [],
@@ -74,6 +76,8 @@ export class ScanBuilder {
   readonly edgeCall: ByteList;
   private readonly takenAt = new NumList();
   private readonly takenFrom = new NumList();
+  private readonly dataAt = new NumList();
+  private readonly dataFromList = new NumList();
 
   constructor(regions: readonly CodeRegion[]) {
     let codeBytes = 0;
@@ -90,6 +94,12 @@ export class ScanBuilder {
     this.takenFrom.push(from);
   }
 
+  /** Data at `addr` that the instruction at `from` refers to. */
+  data(addr: number, from: number): void {
+    this.dataAt.push(addr);
+    this.dataFromList.push(from);
+  }
+
   finish(): CodeScan {
     const out = this.out;
     out.edgeFrom = this.edgeFrom.done();
@@ -97,6 +107,8 @@ export class ScanBuilder {
     out.edgeCall = this.edgeCall.done();
     out.addressTaken = this.takenAt.done();
     out.addressFrom = this.takenFrom.done();
+    out.dataRef = this.dataAt.done();
+    out.dataFrom = this.dataFromList.done();
     return out;
   }
 }

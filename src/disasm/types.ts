@@ -37,6 +37,13 @@ export interface CodeScan {
   addressTaken: Float64Array;
   /** The instruction address that takes each of them (parallel to addressTaken). */
   addressFrom: Float64Array;
+  /**
+   * Addresses outside the code that instructions refer to: x86-64 RIP-relative operands of straight-line
+   * instructions (lea, mov, cmp ...), aarch64 adrp+add / adrp+ldr. Where a function finds its tables of pointers.
+   */
+  dataRef: Float64Array;
+  /** The instruction address of each (parallel to dataRef). */
+  dataFrom: Float64Array;
   /** Addresses of indirect calls and jumps (through a register or memory). */
   indirect: number[];
   /** Indirect calls and jumps through a RIP-relative memory slot (a GOT entry: PLT stubs, -fno-plt calls). */

@@ -151,10 +151,15 @@ class ElfBuilder {
       if (v === undefined || v < 2) return undefined;
       return verneed.byIndex.get(v)?.name ?? verdef.get(v);
     };
-    const relocs = this.guard("relocations", { slots: [], relative: [] } as Relocations, () =>
+    const relocs = this.guard("relocations", { slots: [], relative: [], relativeSlots: [] } as Relocations, () =>
       readRelocations(reader, this.map, tables.machineCode, this.allRelocationTables(dyn), dynsyms, versionOf),
     );
-    relocs.relative.push(...this.guard("DT_RELR", [] as number[], () => readRelr(reader, this.map, dyn.relr, dyn.relrsz)));
+    const relrSlots: number[] = [];
+    const relr = this.guard("DT_RELR", [] as number[], () => readRelr(reader, this.map, dyn.relr, dyn.relrsz, relrSlots));
+    if (relr.length === relrSlots.length) {
+      relocs.relative.push(...relr);
+      relocs.relativeSlots.push(...relrSlots);
+    }
     const initFini = this.guard("init/fini arrays", [] as number[], () => this.initFini(dyn));
 
     const symtabSection = this.sectionsOk ? sections.find((s) => s.type === SHT_SYMTAB) : undefined;
@@ -235,6 +240,7 @@ class ElfBuilder {
       versionNeeds: verneed.needs,
       symbolSlots: relocs.slots,
       relativeTargets: relocs.relative,
+      relativeSlots: relocs.relativeSlots,
       initFini,
       tls,
       classification,

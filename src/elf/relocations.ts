@@ -11,6 +11,8 @@ import type { ElfSlot } from "./types.js";
 export interface Relocations {
   slots: ElfSlot[];
   relative: number[];
+  /** Where each `relative` pointer is stored (parallel to it). */
+  relativeSlots: number[];
 }
 
 /**
@@ -26,7 +28,7 @@ export function readRelocations(
   versionOf: (index: number) => string | undefined,
 ): Relocations {
   const types = RELOC_TYPES[machineCode];
-  const out: Relocations = { slots: [], relative: [] };
+  const out: Relocations = { slots: [], relative: [], relativeSlots: [] };
   if (types === undefined) return out;
   const is64 = reader.bits === 64;
   for (const t of tables) {
@@ -57,7 +59,10 @@ export function readRelocations(
           if (m === undefined || m.available < (is64 ? 8 : 4)) continue;
           addend = is64 ? reader.u64(m.offset, "REL slot") : reader.u32(m.offset, "REL slot");
         }
-        if (addend > 0 && Number.isSafeInteger(addend)) out.relative.push(addend);
+        if (addend > 0 && Number.isSafeInteger(addend)) {
+          out.relative.push(addend);
+          out.relativeSlots.push(offset);
+        }
       } else if (type === types.jumpSlot || type === types.globDat || type === types.abs64) {
         const s = symbols[sym];
         if (s === undefined || s.name === "") continue;
@@ -92,9 +97,16 @@ export function readPointerArray(reader: ByteReader, map: AddressMap, addr: numb
 
 /**
  * DT_RELR packed relative relocations: an even entry is an address, an odd one a bitmap of the next 63 (31 on
- * ELF32) words. The value stored at each slot is the pointer the loader relocates, so that is what is returned.
+ * ELF32) words. The value stored at each slot is the pointer the loader relocates, so that is what is returned
+ * (and, into `slots` when given, where each is stored).
  */
-export function readRelr(reader: ByteReader, map: AddressMap, addr: number | undefined, size: number | undefined): number[] {
+export function readRelr(
+  reader: ByteReader,
+  map: AddressMap,
+  addr: number | undefined,
+  size: number | undefined,
+  slots?: number[],
+): number[] {
   if (addr === undefined || size === undefined || size === 0) return [];
   const m = map.map(addr);
   if (m === undefined) return [];
@@ -105,7 +117,10 @@ export function readRelr(reader: ByteReader, map: AddressMap, addr: number | und
     const s = map.map(slot);
     if (s === undefined || s.available < w) return;
     const v = w === 8 ? reader.u64(s.offset, "RELR slot") : reader.u32(s.offset, "RELR slot");
-    if (v > 0 && Number.isSafeInteger(v)) out.push(v);
+    if (v > 0 && Number.isSafeInteger(v)) {
+      out.push(v);
+      slots?.push(slot);
+    }
   };
   let base = 0;
   for (let i = 0; i < n; i++) {

@@ -110,6 +110,8 @@ export interface ElfFile {
   symbolSlots: ElfSlot[];
   /** Addends of RELATIVE and IRELATIVE relocations: pointers the loader writes, function pointers among them. */
   relativeTargets: number[];
+  /** Where each relativeTargets pointer is stored (parallel to it): the tables of pointers in data. */
+  relativeSlots: number[];
   /** DT_INIT, DT_FINI and the non-zero entries of the preinit/init/fini arrays. */
   initFini: number[];
   /** PT_TLS present. */

@@ -46,24 +46,22 @@ function viaText(vias: readonly string[], verbose: boolean): string {
   return vias.length > max ? `${shown} and ${vias.length - max} more` : shown;
 }
 
+/** Why a finding is rated lower than its status alone implies. */
+const QUALIFIER_TEXT: Readonly<Record<NonNullable<Finding["qualifier"]>, string>> = {
+  tolerated: " (libc carries on when it fails)",
+  conditional: " (only on a path the caller opts into)",
+  "error-path": " (only on the way to abort())",
+  "rare-path": " (only on a rare path in the library's code)",
+  "via-pointer": " (only through a function pointer a library stores in its data)",
+  "not-made": " (this target never lets the program make it)",
+};
+
 function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] {
   const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
   const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
   const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
   const why =
-    f.qualifier === "tolerated"
-      ? f.fallback !== undefined
-        ? " (the runtime carries on when it fails)"
-        : " (libc carries on when it fails)"
-      : f.qualifier === "conditional"
-        ? " (only on a path the caller opts into)"
-        : f.qualifier === "error-path"
-          ? " (only on the way to abort())"
-          : f.qualifier === "rare-path"
-            ? " (only on a rare path in the library's code)"
-            : f.qualifier === "not-made"
-              ? " (this target never lets the program make it)"
-              : "";
+    f.qualifier === undefined ? "" : f.qualifier === "tolerated" && f.fallback !== undefined ? " (the runtime carries on when it fails)" : QUALIFIER_TEXT[f.qualifier];
   lines.push(`               from ${viaText(f.via, verbose)}${why}`);
   if (f.fallback !== undefined) lines.push(`               falls back: ${f.fallback}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);

@@ -53,6 +53,8 @@ interface ViaSummary {
   allToleratedOrError: boolean;
   allSoft: boolean;
   anyConditional: boolean;
+  /** Some soft way in is only through a function pointer a library stores in its data. */
+  anyPointer: boolean;
   /** A way in that decides (neither tolerated nor qualified) is the program's own: its code, or its direct call of
    * the libc function that makes the syscall. */
   ownHard: boolean;
@@ -116,6 +118,7 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, 
   let allSoft = true;
   let anyConditional = false;
   let ownHard = false;
+  let anyPointer = false;
   const order = new Int32Array(vias.length);
   let n = 0;
   let fallback: string | undefined;
@@ -128,7 +131,8 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, 
     }
     if (!t) allTolerated = false;
     if (!t && v.errorPath !== true) allToleratedOrError = false;
-    if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true) {
+    if (v.viaPointer === true && !t) anyPointer = true;
+    if (!t && v.conditional !== true && v.errorPath !== true && v.rarePath !== true && v.viaPointer !== true) {
       allSoft = false;
       if (v.kind === "import" || v.kind === "site" || v.kind === "source") ownHard = true;
     }
@@ -148,6 +152,7 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, 
     allToleratedOrError,
     allSoft,
     anyConditional,
+    anyPointer,
     ownHard,
     empty: vias.length === 0,
   };
@@ -183,7 +188,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       qualifier = "error-path";
     } else if (severity === "blocker" && !vias.empty && vias.allSoft) {
       severity = "warning";
-      qualifier = vias.anyConditional ? "conditional" : "rare-path";
+      qualifier = vias.anyConditional ? "conditional" : vias.anyPointer ? "via-pointer" : "rare-path";
     }
     const finding: Finding = {
       syscall: sc.name,

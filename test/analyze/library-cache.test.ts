@@ -1,11 +1,11 @@
 // @fileoverview Library facts come from the cache only while the library is the same file: a program's own shared
 // library, rebuilt in place between two runs that share a cache, is analysed again (its content hash is not taken
-// from the path index once the file changed), so the second report shows what the new library does; a damaged index
-// is ignored.
+// from the path index once the file changed), so the second report shows what the new library does; facts stored
+// in an older shape are not reused; a damaged index is ignored.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -40,6 +40,20 @@ describe("library cache and a rebuilt library", () => {
     const after = syscallsOf();
     assert.ok(after.includes("getpgrp"), after.join(", "));
     assert.ok(!after.includes("getppid"), after.join(", "));
+  });
+
+  it("a library facts entry of the older shape (no pointer sets) is analysed again, not reused", () => {
+    // Rewrite every stored entry as the previous format did (six fields per export) and with every list emptied:
+    // reused, it would say helper() reaches nothing.
+    const entries = readdirSync(cache).filter((n) => n.startsWith("lib-") && n.endsWith(".json"));
+    assert.ok(entries.length > 0, "library facts were stored");
+    for (const f of entries) {
+      const stored = JSON.parse(readFileSync(join(cache, f), "utf8")) as { lists: number[][]; exportTuples: unknown[][] };
+      stored.lists = stored.lists.map(() => []);
+      stored.exportTuples = stored.exportTuples.map((t) => t.slice(0, 6));
+      writeFileSync(join(cache, f), JSON.stringify(stored));
+    }
+    assert.ok(syscallsOf().includes("getpgrp"));
   });
 
   it("a damaged path index is ignored, not fatal", () => {

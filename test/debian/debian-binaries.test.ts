@@ -37,9 +37,13 @@ describe("real Debian binaries", () => {
     const blockers = nanos?.findings.filter((x) => x.severity === "blocker") ?? [];
     const fork = blockers.find((x) => x.syscall === "clone" && x.mode === "process");
     assert.ok(fork, "clone (process) is a blocker");
-    assert.ok(fork.via.some((v) => v.startsWith("fork@")), fork.via.join(", "));
     const exec = blockers.find((x) => x.syscall === "execve");
     assert.ok(exec, "execve is a blocker");
-    assert.ok(exec.via.some((v) => v.startsWith("execve@")), exec.via.join(", "));
+    // Why, from the inventory: the finding's labels are capped (12, in name order), and OpenSSL functions that reach
+    // a plain clone only through libcrypto's tables of pointers (viaPointer) sort before fork@.
+    const direct = (name: string, fn: string, mode?: string): boolean =>
+      f.syscalls.some((s) => s.name === name && s.via.some((v) => v.function === fn && v.viaPointer !== true && (mode === undefined || v.mode === mode)));
+    assert.ok(direct("clone", "fork", "process"), "clone (process) reached directly through fork");
+    assert.ok(direct("execve", "execve"), "execve reached directly through execve");
   });
 });

@@ -20,6 +20,10 @@ command -v patch >/dev/null || need+=(patch)
 # -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+# Libraries that call through function pointers stored in their own data (test/oracle/library-pointers.test.ts):
+# libevent's table of polling back-ends, sqlite's table of syscall wrappers.
+[ -f /usr/include/event2/event.h ] || need+=(libevent-dev)
+[ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "prepare: installing ${need[*]}" >&2
   apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { apt_update; apt-get install -y -qq "${need[@]}" >/dev/null; }
