@@ -1063,10 +1063,11 @@ export interface ChainFinder {
   /** To the function holding the code address `addr` (a syscall site). */
   toAddress(addr: number): ChainTo | undefined;
   /**
-   * Whether the function named `from` (any of its names) leads, within `depth` calls, to a call of any of `callees`
-   * (imports, or functions of the file by name); the functions in `stop` are not entered.
+   * Which of `callees` (imports, or functions of the file by name) the function named `from` (any of its names)
+   * calls within `depth` calls, searching breadth-first (the nearest; among imports of one function, the first by
+   * name); the functions in `stop` are not entered. Undefined when none.
    */
-  leadsTo(from: string, callees: ReadonlySet<string>, depth: number, stop?: ReadonlySet<string>): boolean;
+  leadsTo(from: string, callees: ReadonlySet<string>, depth: number, stop?: ReadonlySet<string>): string | undefined;
 }
 
 /** Callers listed per import at most; the JSON report keeps a few, the text report fewer. */
@@ -1224,17 +1225,18 @@ function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
       }
       for (let i = 0; i < q.length; i++) {
         const f = q[i] as number;
-        if ((graph.imports[f] as string[]).some((x) => callees.has(x))) return true;
+        const hit = (graph.imports[f] as string[]).filter((x) => callees.has(x)).sort()[0];
+        if (hit !== undefined) return hit;
         if ((level[f] as number) >= depth) continue;
         for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
           const s = graph.succ[e] as number;
-          if (targets[s] === 1) return true;
+          if (targets[s] === 1) return demangle(graph.name(s)).replace(/^__(libc_)?/, "");
           if (level[s] !== -1 || closed[s] === 1) continue;
           level[s] = (level[f] as number) + 1;
           q.push(s);
         }
       }
-      return false;
+      return undefined;
     },
   };
 }
