@@ -11,6 +11,7 @@ import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
 import type { LibcUsual } from "./libraries.js";
 import { createHash } from "node:crypto";
+import { demangle } from "../util/demangle.js";
 
 export interface BinaryOptions {
   /** The scanned file's path (for $ORIGIN). */
@@ -373,7 +374,9 @@ function attachChains(syscalls: ReachedSyscall[], finder: ChainFinder): void {
     let c = known.get(key);
     if (c === undefined) {
       const found = v.kind === "site" ? finder.toAddress(Number.parseInt(v.address as string, 16)) : finder.toImport(v.function as string);
-      const chain = v.kind === "site" ? found?.chain : found !== undefined ? [...found.chain, key] : undefined;
+      // The import ends the chain under its demangled name (its via label, `from`, stays as the symbol reads).
+      const shown = v.version !== undefined ? `${demangle(v.function as string)}@${v.version}` : demangle(v.function as string);
+      const chain = v.kind === "site" ? found?.chain : found !== undefined ? [...found.chain, shown] : undefined;
       c = found === undefined || chain === undefined ? null : { from: key, callers: found.callers, chain, root: found.root, text: chain.join("\0") };
       known.set(key, c);
     }

@@ -1159,12 +1159,10 @@ function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
     if (s === undefined) names.set(f, (s = demangle(graph.name(f))));
     return s;
   };
-  const chainOf = (f: number, last?: string): string[] => {
+  const chainOf = (f: number): string[] => {
     const out: string[] = [];
     for (let x = f; x >= 0; x = parent[x] as number) out.push(display(x));
-    out.reverse();
-    if (last !== undefined) out[out.length - 1] = last;
-    return out;
+    return out.reverse();
   };
   // Import name → the functions that call it, in search order (nearest the entry first); built on first use.
   let callersOf: Map<string, number[]> | undefined;
@@ -1192,8 +1190,11 @@ function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
     toAddress(addr) {
       const f = graph.index.lowerBound(addr);
       if (f < 0 || (rank[f] as number) < 0) return undefined;
+      // Unnamed code past the end of f's symbol, reached through f: the chain goes through f to it.
       const here = demangle(nameAt(graph, elf, f, addr));
-      return { chain: chainOf(f, here), callers: [here], root: phase[f] as number };
+      const chain = chainOf(f);
+      if (chain[chain.length - 1] !== here) chain.push(here);
+      return { chain, callers: [here], root: phase[f] as number };
     },
     leadsTo(from, callees, depth, stop) {
       // The functions named by `callees` (static code: accept, __libc_accept...), and those not to enter.

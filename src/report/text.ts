@@ -59,7 +59,7 @@ function fromLines(f: Finding, chains: readonly CallChain[], why: string, verbos
   const shown = chains.find((x) => x.chain.length === f.chain?.length && x.chain.every((n, i) => n === f.chain?.[i]));
   const end = f.chain[f.chain.length - 1] as string;
   // The chain's end is named once: its import, or its function's sites.
-  const others = f.via.filter((v) => v !== end && !v.startsWith(`${end} (code at `));
+  const others = f.via.filter((v) => v !== end && v !== shown?.from && !v.startsWith(`${end} (code at `));
   const lines = [`${pad}from ${chainText(f.chain)}${others.length > 0 ? `; also ${viaText(others, verbose)}` : ""}${why}`];
   if (verbose) for (const x of chains) if (x !== shown) lines.push(`${pad}  via ${chainText(x.chain)}`);
   return lines;

@@ -14,6 +14,9 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v strace >/dev/null || need+=(strace)
 command -v musl-gcc >/dev/null || need+=(musl-tools)
 command -v patch >/dev/null || need+=(patch)
+# C++ programs for the call-chain tests (demangled names), and c++filt (binutils) as the demangler's oracle.
+command -v g++ >/dev/null || need+=(g++)
+command -v c++filt >/dev/null || need+=(binutils)
 # aarch64: a cross compiler (with Debian's arm64 glibc as its sysroot, /usr/aarch64-linux-gnu) and qemu-user, whose
 # -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
