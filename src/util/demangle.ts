@@ -171,8 +171,9 @@ class Parser {
     this.enter();
     let r: Name;
     const c = this.peek();
-    if (c === "N") r = this.nested();
-    else if (c === "Z") r = this.local();
+    if (c === "L" && /[0-9]/.test(this.peek(1))) this.pos++;
+    if (this.peek() === "N") r = this.nested();
+    else if (this.peek() === "Z") r = this.local();
     else {
       let text: string;
       let last: string;
@@ -229,6 +230,8 @@ class Parser {
     let template = false;
     let noReturn = false;
     while (this.peek() !== "E") {
+      // L: internal linkage of the next name (GCC), which c++filt does not print.
+      if (this.peek() === "L" && /[0-9]/.test(this.peek(1))) this.pos++;
       const c = this.peek();
       let fromSub = false;
       template = false;
