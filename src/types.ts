@@ -66,6 +66,23 @@ export interface FallbackUse {
   at: string;
 }
 
+/**
+ * How the program's own code gets to one way into a syscall: the shortest call chain from an entry point (`main`
+ * when the file names it, else the ELF entry, then the init/fini arrays, exports and address-taken functions).
+ */
+export interface CallChain {
+  /** What the chain leads to: the imported function as a finding's via shows it ("fork@GLIBC_2.2.5"), or a syscall
+   * site's address ("0x401136"). */
+  from: string;
+  /** The usage mode of that way in (clone: process or thread), when it has one. */
+  mode?: string;
+  /** The program's own functions that call the import directly, or the one holding the site; nearest the entry
+   * first, at most 8. Names from .symtab, .dynsym or Go's function table, C++ demangled, sub_<address> otherwise. */
+  callers: string[];
+  /** Function names from the entry point to `from`: ["main", "serve_background", "spawn_worker", "fork@GLIBC_2.2.5"]. */
+  chain: string[];
+}
+
 /** A syscall that a file can make, independent of any target. */
 export interface ReachedSyscall {
   name: string;
@@ -81,6 +98,10 @@ export interface ReachedSyscall {
   /** Served by the kernel's vDSO in user space when the platform provides one; the syscall is the fallback. */
   vdso?: boolean;
   confidence: Confidence;
+  /** ELF files: how the entry points reach the ways in, at most 4 (and the best of each mode): unqualified ways in
+   * first, then chains from main, from the ELF entry, from other roots, then shorter chains, then by `from`; one per
+   * distinct chain. Absent when no chain is known (start-up code, source files, code that could not be read). */
+  chains?: CallChain[];
 }
 
 export interface InputError {
@@ -150,6 +171,9 @@ export interface Finding {
   evidence: string;
   /** What in the file leads to the syscall, e.g. "fork@GLIBC_2.2.5". */
   via: string[];
+  /** The shortest call chain from an entry point to it for this syscall and mode (the first fitting entry of the
+   * syscall's `chains`), e.g. ["main", "serve_background", "spawn_worker", "fork@GLIBC_2.2.5"]. */
+  chain?: string[];
   /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
    * "conditional" (only on a path the caller opts into). */
   qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "via-pointer" | "not-made";

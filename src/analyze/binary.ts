@@ -3,15 +3,16 @@
 
 import type { Database, SyscallTable } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
-import type { Arch, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
+import type { Arch, CallChain, Confidence, ReachedSyscall, Uncertainty, Via } from "../types.js";
 import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode } from "./code.js";
-import type { CodeAnalysis, LibcGates } from "./code.js";
+import type { ChainFinder, CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
 import { markFallbacks } from "./fallbacks.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
 import type { LibcUsual } from "./libraries.js";
 import { createHash } from "node:crypto";
+import { demangle } from "../util/demangle.js";
 
 export interface BinaryOptions {
   /** The scanned file's path (for $ORIGIN). */
@@ -346,8 +347,10 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   }
   const hasMap = db.libcs.has(elf.classification.libc);
   const blind = code.unsupported !== undefined && (elf.classification.linkage !== "dynamic" || !hasMap);
+  const syscalls = out.result();
+  if (code.chains !== undefined) attachChains(syscalls, code.chains);
   return {
-    syscalls: out.result(),
+    syscalls,
     uncertainties,
     importsMapped: imports.importsMapped,
     unmappedImports: imports.unmappedImports,
@@ -355,4 +358,60 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     libraries,
     blind,
   };
+}
+
+/** Chains kept per syscall. */
+const MAX_CHAINS = 4;
+
+/**
+ * Each reached syscall's call chains: one per imported function (import or library way in) or code site, from the
+ * file's single search of its call graph; start-up ways in have none. Each chain is read once per file.
+ */
+function attachChains(syscalls: ReachedSyscall[], finder: ChainFinder): void {
+  type Found = { from: string; callers: string[]; chain: string[]; root: number; text: string };
+  const known = new Map<string, Found | null>();
+  const chainOf = (v: Via): Found | null => {
+    let key: string;
+    if (v.kind === "site" && v.address !== undefined) key = v.address;
+    else if ((v.kind === "import" || v.kind === "library") && v.function !== undefined) key = v.version !== undefined ? `${v.function}@${v.version}` : v.function;
+    else return null;
+    let c = known.get(key);
+    if (c === undefined) {
+      const found = v.kind === "site" ? finder.toAddress(Number.parseInt(v.address as string, 16)) : finder.toImport(v.function as string);
+      // The import ends the chain under its demangled name (its via label, `from`, stays as the symbol reads).
+      const shown = v.version !== undefined ? `${demangle(v.function as string)}@${v.version}` : demangle(v.function as string);
+      const chain = v.kind === "site" ? found?.chain : found !== undefined ? [...found.chain, shown] : undefined;
+      c = found === undefined || chain === undefined ? null : { from: key, callers: found.callers, chain, root: found.root, text: chain.join("\0") };
+      known.set(key, c);
+    }
+    return c;
+  };
+  for (const sc of syscalls) {
+    const seen = new Set<string>();
+    const found: { c: CallChain; soft: boolean; root: number }[] = [];
+    for (const v of sc.via) {
+      const c = chainOf(v);
+      if (c === null) continue;
+      // Two sites in one function have the same chain: it is listed once per mode.
+      const id = `${c.text}\0${v.mode ?? ""}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const chain: CallChain = { from: c.from, callers: c.callers, chain: c.chain };
+      if (v.mode !== undefined) chain.mode = v.mode;
+      found.push({ c: chain, soft: v.tolerated === true || v.errorPath === true || v.rarePath === true || v.conditional === true, root: c.root });
+    }
+    if (found.length === 0) continue;
+    found.sort((a, b) => Number(a.soft) - Number(b.soft) || a.root - b.root || a.c.chain.length - b.c.chain.length || (a.c.from < b.c.from ? -1 : a.c.from > b.c.from ? 1 : 0) || ((a.c.mode ?? "") < (b.c.mode ?? "") ? -1 : 1));
+    // Every mode keeps its best chain even past the cap (a finding is rated per mode).
+    const kept: CallChain[] = [];
+    const modes = new Set<string>();
+    for (const { c } of found) {
+      const m = c.mode ?? "";
+      if (kept.length < MAX_CHAINS || !modes.has(m)) {
+        kept.push(c);
+        modes.add(m);
+      }
+    }
+    sc.chains = kept;
+  }
 }

@@ -7,6 +7,7 @@ import { scanX86 } from "../disasm/x86.js";
 import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
+import { demangle } from "../util/demangle.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
@@ -79,6 +80,8 @@ export interface CodeAnalysis {
   unsupported?: string;
   /** Calls from reachable code to the functions rules ask about (see analyzeCode's `interest`). */
   calls: { caller: string; callee: string; addr: number; inLoop: boolean }[];
+  /** How the entry points reach an import or a site (absent when the code could not be read). */
+  chains?: ChainFinder;
 }
 
 /**
@@ -503,7 +506,7 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
   }
   return found
     .map((x) => ({
-      caller: graph.name(x.f),
+      caller: nameAt(graph, elf, x.f, x.addr),
       callee: x.callee,
       addr: x.addr,
       inLoop: (loops.get(x.f) ?? []).some(([lo, hi]) => x.addr >= lo && x.addr <= hi),
@@ -558,7 +561,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
         int80++;
         continue;
       }
-      const fn = graph.name(f);
+      const fn = nameAt(graph, p.elf, f, s.addr);
       if (s.nr !== null) {
         const fact: SiteFact = { nr: s.nr, addr: s.addr, function: fn, how: s.how, kind: s.kind };
         if (s.arg0 !== undefined) fact.arg0 = s.arg0;
@@ -613,6 +616,7 @@ export function analyzeCode(
   const result = collect(p, reachable);
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
   if (gates !== undefined) markGated(p, result.sites, gates);
+  result.chains = chainFinder(p, reachable);
   return result;
 }
 
@@ -1231,4 +1235,200 @@ export function pathToSyscall(elf: ElfFile, bytes: Uint8Array, from: string, nr:
     }
   }
   return undefined;
+}
+
+/** A shortest call chain from an entry point, as function names (demangled), and the functions at its end. */
+export interface ChainTo {
+  /** Function names from the entry point to the function that makes the call or holds the site. */
+  chain: string[];
+  /** The program's own functions that call the import directly (or the one holding the site), nearest first. */
+  callers: string[];
+  /** Where the chain starts: 0 main (or main.main), 1 the ELF entry, 2 another root. */
+  root: number;
+}
+
+/** Answers "how does the program get there", from one breadth-first search of the call graph per file. */
+export interface ChainFinder {
+  /** To a call of the imported function `name` (through its PLT stub or GOT slot). */
+  toImport(name: string): ChainTo | undefined;
+  /** To the function holding the code address `addr` (a syscall site). */
+  toAddress(addr: number): ChainTo | undefined;
+  /**
+   * Which of `callees` (imports, or functions of the file by name) the function named `from` (any of its names)
+   * calls within `depth` calls, searching breadth-first (the nearest; among imports of one function, the first by
+   * name); the functions in `stop` are not entered. Undefined when none.
+   */
+  leadsTo(from: string, callees: ReadonlySet<string>, depth: number, stop?: ReadonlySet<string>): string | undefined;
+}
+
+/** Callers listed per import at most; the JSON report keeps a few, the text report fewer. */
+const MAX_CALLERS = 8;
+/** The functions a chain prefers to start from, in order: C's main, Go's main.main. */
+const PREFERRED_ENTRIES = ["main", "main.main"];
+
+/** Sized function symbols (start → size), for deciding whether an address lies inside the symbol at its start. */
+const symbolSizes = new WeakMap<ElfFile, Map<number, number>>();
+function sizesOf(elf: ElfFile): Map<number, number> {
+  let m = symbolSizes.get(elf);
+  if (m === undefined) {
+    m = new Map();
+    for (const list of [elf.symtab, elf.exports]) {
+      for (const s of list) {
+        if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0 && s.size > 0 && !m.has(s.value)) m.set(s.value, s.size);
+      }
+    }
+    symbolSizes.set(elf, m);
+  }
+  return m;
+}
+
+/**
+ * The name of the code at `addr` in function f: the symbol at f's start only when `addr` lies inside its size (a
+ * nearest-preceding symbol does not name unnamed code laid out after it, such as a static function a stripped
+ * .symtab left without a name); such code is named sub_<where the symbol ends>. Go's table and symbols without a size
+ * name everything up to the next function start.
+ */
+function nameAt(graph: Graph, elf: ElfFile, f: number, addr: number): string {
+  const start = graph.starts[f] as number;
+  const size = sizesOf(elf).get(start);
+  if (size !== undefined && addr >= start + size) return `sub_${(start + size).toString(16)}`;
+  return graph.name(f);
+}
+
+/**
+ * One breadth-first search from the entry points, in phases so that `main` is preferred: first from main (or Go's
+ * main.main), then from the ELF entry, then from the other roots (init/fini arrays, exports, address-taken code), each
+ * phase reaching only what the earlier ones did not. Successors are visited in address order, so the chains are the
+ * same on every run. Linear in the graph; each chain is then read back through the parent links.
+ */
+function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
+  const { graph, elf } = p;
+  const n = graph.starts.length;
+  const parent = new Int32Array(n).fill(-2);
+  const rank = new Int32Array(n).fill(-1);
+  const phase = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  const run = (seeds: Iterable<number>, ph: number): void => {
+    for (const s of seeds) {
+      if (s < 0 || parent[s] !== -2) continue;
+      parent[s] = -1;
+      phase[s] = ph;
+      rank[s] = tail;
+      queue[tail++] = s;
+    }
+    for (; head < tail; head++) {
+      const f = queue[head] as number;
+      for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
+        const s = graph.succ[e] as number;
+        if (parent[s] !== -2) continue;
+        parent[s] = f;
+        phase[s] = ph;
+        rank[s] = tail;
+        queue[tail++] = s;
+      }
+    }
+  };
+  const byName = (name: string): number => {
+    const sym = elf.symtab.find((s) => s.name === name && !s.undefined && s.value !== 0) ?? elf.exports.find((s) => s.name === name && s.value !== 0);
+    const addr = sym?.value ?? elf.goFuncs.find((g) => g.name === name)?.addr;
+    return addr === undefined ? -1 : graph.index.indexOf(addr);
+  };
+  for (const name of PREFERRED_ENTRIES) {
+    const f = byName(name);
+    if (f >= 0 && reachable[f] === 1) {
+      run([f], 0);
+      break;
+    }
+  }
+  run([graph.index.indexOf(elf.entry)], 1);
+  run(p.roots, 2);
+  const names = new Map<number, string>();
+  const display = (f: number): string => {
+    let s = names.get(f);
+    if (s === undefined) names.set(f, (s = demangle(graph.name(f))));
+    return s;
+  };
+  const chainOf = (f: number): string[] => {
+    const out: string[] = [];
+    for (let x = f; x >= 0; x = parent[x] as number) out.push(display(x));
+    return out.reverse();
+  };
+  // Import name → the functions that call it, in search order (nearest the entry first); built on first use.
+  let callersOf: Map<string, number[]> | undefined;
+  const importCallers = (): Map<string, number[]> => {
+    if (callersOf !== undefined) return callersOf;
+    callersOf = new Map();
+    for (let q = 0; q < tail; q++) {
+      const f = queue[q] as number;
+      for (const imp of graph.imports[f] as string[]) {
+        const l = callersOf.get(imp);
+        if (l === undefined) callersOf.set(imp, [f]);
+        else if (l[l.length - 1] !== f) l.push(f);
+      }
+    }
+    return callersOf;
+  };
+  return {
+    toImport(name) {
+      const list = importCallers().get(name);
+      if (list === undefined || list.length === 0) return undefined;
+      const callers = [...new Set(list.map(display))].slice(0, MAX_CALLERS);
+      const f = list[0] as number;
+      return { chain: chainOf(f), callers, root: phase[f] as number };
+    },
+    toAddress(addr) {
+      const f = graph.index.lowerBound(addr);
+      if (f < 0 || (rank[f] as number) < 0) return undefined;
+      // Unnamed code past the end of f's symbol, reached through f: the chain goes through f to it.
+      const here = demangle(nameAt(graph, elf, f, addr));
+      const chain = chainOf(f);
+      if (chain[chain.length - 1] !== here) chain.push(here);
+      return { chain, callers: [here], root: phase[f] as number };
+    },
+    leadsTo(from, callees, depth, stop) {
+      // The functions named by `callees` (static code: accept, __libc_accept...), and those not to enter.
+      const targets = new Uint8Array(n);
+      const closed = new Uint8Array(n);
+      const starts: number[] = [];
+      const mark = (name: string, addr: number): void => {
+        const f = graph.index.indexOf(addr);
+        if (f < 0) return;
+        if (callees.has(name) || callees.has(name.replace(/^__(libc_)?/, ""))) targets[f] = 1;
+        if (stop?.has(name) === true || stop?.has(name.replace(/^__(libc_)?/, "")) === true) closed[f] = 1;
+        if (name === from) starts.push(f);
+      };
+      for (const list of [elf.symtab, elf.exports]) {
+        for (const s of list) if ((s.kind === "func" || s.kind === "ifunc") && !s.undefined && s.value !== 0) mark(s.name, s.value);
+      }
+      for (const g of elf.goFuncs) mark(g.name, g.addr);
+      if (starts.length === 0 && from.startsWith("sub_")) {
+        const f = graph.index.indexOf(Number.parseInt(from.slice(4), 16));
+        if (f >= 0) starts.push(f);
+      }
+      const level = new Int32Array(n).fill(-1);
+      const q: number[] = [];
+      for (const f of starts) {
+        if (level[f] === -1) {
+          level[f] = 0;
+          q.push(f);
+        }
+      }
+      for (let i = 0; i < q.length; i++) {
+        const f = q[i] as number;
+        const hit = (graph.imports[f] as string[]).filter((x) => callees.has(x)).sort()[0];
+        if (hit !== undefined) return hit;
+        if ((level[f] as number) >= depth) continue;
+        for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
+          const s = graph.succ[e] as number;
+          if (targets[s] === 1) return demangle(graph.name(s)).replace(/^__(libc_)?/, "");
+          if (level[s] !== -1 || closed[s] === 1) continue;
+          level[s] = (level[f] as number) + 1;
+          q.push(s);
+        }
+      }
+      return undefined;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
 
 import type { ChalkInstance } from "chalk";
-import type { FileReport, Finding, Report, RuleFinding, TargetVerdict, Verdict } from "../types.js";
+import type { CallChain, FileReport, Finding, Report, RuleFinding, TargetVerdict, Verdict } from "../types.js";
 import type { Formatter } from "./types.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -56,20 +56,42 @@ const QUALIFIER_TEXT: Readonly<Record<NonNullable<Finding["qualifier"]>, string>
   "not-made": " (this target never lets the program make it)",
 };
 
-function findingLines(c: ChalkInstance, f: Finding, verbose: boolean): string[] {
+/** A call chain as text: `main -> serve_background -> fork@GLIBC_2.2.5` (Latin-1: see "Reports in Latin-1 text"). */
+const chainText = (chain: readonly string[]): string => chain.join(" -> ");
+
+/** The syscall's chains that fit a finding's mode. */
+type ChainsOf = (f: Finding) => readonly CallChain[];
+
+/**
+ * The "from" line: the finding's chain first (the program's own functions, then what they call), then the other ways
+ * in; with --verbose, one more line per other chain.
+ */
+function fromLines(f: Finding, chains: readonly CallChain[], why: string, verbose: boolean): string[] {
+  const pad = "               ";
+  if (f.chain === undefined) return [`${pad}from ${viaText(f.via, verbose)}${why}`];
+  const shown = chains.find((x) => x.chain.length === f.chain?.length && x.chain.every((n, i) => n === f.chain?.[i]));
+  const end = f.chain[f.chain.length - 1] as string;
+  // The chain's end is named once: its import, or its function's sites.
+  const others = f.via.filter((v) => v !== end && v !== shown?.from && !v.startsWith(`${end} (code at `));
+  const lines = [`${pad}from ${chainText(f.chain)}${others.length > 0 ? `; also ${viaText(others, verbose)}` : ""}${why}`];
+  if (verbose) for (const x of chains) if (x !== shown) lines.push(`${pad}  via ${chainText(x.chain)}`);
+  return lines;
+}
+
+function findingLines(c: ChalkInstance, f: Finding, verbose: boolean, chainsOf: ChainsOf): string[] {
   const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
   const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
   const lines = [`    ${mark}  ${name}  ${f.status}${f.note !== undefined ? `: ${f.note}` : ""}`];
   const why =
     f.qualifier === undefined ? "" : f.qualifier === "tolerated" && f.fallback !== undefined ? " (the runtime carries on when it fails)" : QUALIFIER_TEXT[f.qualifier];
-  lines.push(`               from ${viaText(f.via, verbose)}${why}`);
+  lines.push(...fromLines(f, chainsOf(f), why, verbose));
   if (f.fallback !== undefined) lines.push(`               falls back: ${f.fallback}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));
   return lines;
 }
 
-function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number): string[] {
+function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number, chainsOf: ChainsOf): string[] {
   const own = t.counts.blockers - t.counts.libraryBlockers;
   const blockers =
     t.counts.blockers === 0 || t.statement !== undefined
@@ -84,7 +106,7 @@ function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameW
   const head = `  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  score ${String(t.score).padStart(3)}  ${counts.join(", ")}`;
   if (t.statement !== undefined) return [`  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  ${t.statement}`];
   const shown = t.findings.filter((f) => verbose || f.severity !== "info");
-  return [head, ...shown.flatMap((f) => findingLines(c, f, verbose))];
+  return [head, ...shown.flatMap((f) => findingLines(c, f, verbose, chainsOf))];
 }
 
 /** Places a pattern matched that the text report lists; the JSON report has them all. */
@@ -117,7 +139,9 @@ function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
   const lines = [c.bold(f.path), `  ${c.dim(describeFile(f))}`];
   for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
   const width = Math.max(...f.targets.map((t) => t.target.length), 6);
-  for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width));
+  const chainsOf: ChainsOf = (x) =>
+    f.syscalls.find((s) => s.name === x.syscall)?.chains?.filter((ch) => x.mode === undefined || ch.mode === undefined || ch.mode === x.mode) ?? [];
+  for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width, chainsOf));
   if (f.rules.length > 0) {
     lines.push(`  ${c.bold("patterns")}`);
     for (const r of f.rules) lines.push(...ruleLines(c, f, r));

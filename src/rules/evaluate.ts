@@ -12,7 +12,12 @@ export interface BinaryRuleFacts {
   syscalls: ReadonlySet<string>;
   /** Syscall instructions in the program's own code (dynamic programs only: in static ones libc is own code too). */
   asmSites: readonly { function: string; addr: number }[];
+  /** Which of `callees` the function `from` calls within `depth` calls, not entering `stop` (see ChainFinder.leadsTo). */
+  leadsTo?: (from: string, callees: ReadonlySet<string>, depth: number, stop?: ReadonlySet<string>) => string | undefined;
 }
+
+/** How many calls deep `child-calls` looks past the matched call (bounded: a worker's serving loop is near). */
+const CHILD_DEPTH = 4;
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -83,13 +88,19 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
           then = peers.find((d) => d.order > c.order && t.has(d.callee));
           if (then === undefined) continue;
         }
+        if (m.notThenCalls !== undefined && followedBy(peers, c.order, (d) => d.order, new Set(m.calls), new Set(m.notThenCalls))) continue;
+        let child: string | undefined;
+        if (m.childCalls !== undefined) {
+          child = childCall(byFunction(), peers.filter((d) => d.order > c.order), new Set(m.childCalls));
+          if (child === undefined) continue;
+        }
         let also: CallFact | undefined;
         if (m.alsoCalls !== undefined) {
           const a = new Set(m.alsoCalls);
           also = peers.find((d) => d !== c && a.has(d.callee));
           if (also === undefined) continue;
         }
-        const vars: Record<string, string | undefined> = { callee: c.callee, then: then?.callee ?? also?.callee };
+        const vars: Record<string, string | undefined> = { callee: c.callee, then: then?.callee ?? also?.callee ?? child };
         c.args.forEach((a, i) => (vars[`arg${i}`] = a.text));
         hits.push(base(c, vars));
       }
@@ -109,10 +120,56 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
   );
 }
 
+/**
+ * Whether a call to one of `no` follows position `at` before the next call to one of `again` (source order, or
+ * address order in a binary): the exec that belongs to this fork, not to a later one in the same function. In a
+ * binary the order wraps around (`cyclic`): compilers rotate loops and move the child's branch before the fork.
+ */
+function followedBy<T extends { callee: string }>(
+  calls: readonly T[],
+  at: number,
+  pos: (c: T) => number,
+  again: ReadonlySet<string>,
+  no: ReadonlySet<string>,
+  cyclic = false,
+): boolean {
+  let next: T | undefined;
+  let first: T | undefined;
+  for (const d of calls) {
+    const p = pos(d);
+    if (p === at || !(no.has(d.callee) || again.has(d.callee))) continue;
+    if (p > at && (next === undefined || p < pos(next))) next = d;
+    if (first === undefined || p < pos(first)) first = d;
+  }
+  const best = next ?? (cyclic ? first : undefined);
+  return best !== undefined && no.has(best.callee);
+}
+
+/**
+ * The first of `wanted` that the calls `after` make, directly or through functions of the file they call (up to
+ * CHILD_DEPTH calls deep), searching breadth-first in call order.
+ */
+function childCall(byFunction: ReadonlyMap<string, readonly CallFact[]>, after: readonly CallFact[], wanted: ReadonlySet<string>): string | undefined {
+  const seen = new Set<string>();
+  let level: readonly CallFact[] = after;
+  for (let depth = 0; depth <= CHILD_DEPTH && level.length > 0; depth++) {
+    const next: CallFact[] = [];
+    for (const d of level) {
+      if (wanted.has(d.callee)) return d.callee;
+      if (seen.has(d.callee)) continue;
+      seen.add(d.callee);
+      const body = byFunction.get(d.callee);
+      if (body !== undefined) next.push(...body);
+    }
+    level = next;
+  }
+  return undefined;
+}
+
 /** Names a rule's call matchers mention: the binary analysis keeps only calls to these. */
 export function interestingCallees(rules: readonly Rule[]): Set<string> {
   const out = new Set<string>();
-  for (const r of rules) for (const n of [...(r.match.calls ?? []), ...(r.match.thenCalls ?? []), ...(r.match.alsoCalls ?? [])]) out.add(n);
+  for (const r of rules) for (const n of [...(r.match.calls ?? []), ...(r.match.thenCalls ?? []), ...(r.match.alsoCalls ?? []), ...(r.match.notThenCalls ?? [])]) out.add(n);
   return out;
 }
 
@@ -145,6 +202,12 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
           if (others !== undefined) {
             const o = new Set(others);
             partner = list.find((d) => d !== c && o.has(d.callee))?.callee;
+            if (partner === undefined) continue;
+          }
+          if (m.notThenCalls !== undefined && followedBy(list, c.addr, (d) => d.addr, names, new Set(m.notThenCalls), true)) continue;
+          if (m.childCalls !== undefined) {
+            // The child's side cannot be told from the parent's in machine code: the caller and what it calls.
+            partner = facts.leadsTo?.(caller, new Set(m.childCalls), CHILD_DEPTH, m.notThenCalls !== undefined ? new Set(m.notThenCalls) : undefined);
             if (partner === undefined) continue;
           }
           done.add(caller);

@@ -111,6 +111,10 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
     const alsoCalls = strings(m["also-calls"]);
     if (alsoCalls) match.alsoCalls = alsoCalls;
     if (m["in-loop"] === true) match.inLoop = true;
+    const childCalls = strings(m["child-calls"]);
+    if (childCalls) match.childCalls = childCalls;
+    const notThenCalls = strings(m["not-then-calls"]);
+    if (notThenCalls) match.notThenCalls = notThenCalls;
     if (m.arg !== undefined) match.arg = argMatcher(file, m.arg, "match.arg");
     if (m["not-arg"] !== undefined) match.notArg = argMatcher(file, m["not-arg"], "match.not-arg");
     const sys = strings(m.syscalls);

@@ -16,6 +16,10 @@ export interface RuleMatchSpec {
   thenCalls?: string[];
   alsoCalls?: string[];
   inLoop?: boolean;
+  /** And the code after the call (what it calls, within a few calls) calls one of these: the forked child serves. */
+  childCalls?: string[];
+  /** And the same function does not then call any of these (a fork followed by exec is not a worker). */
+  notThenCalls?: string[];
   arg?: ArgMatcher;
   notArg?: ArgMatcher;
   syscalls?: string[];

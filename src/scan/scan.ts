@@ -167,6 +167,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
     imports: new Set(elf.imports.map((i) => i.name)),
     calls: a.code.calls,
     syscalls: new Set(a.syscalls.map((x) => x.name)),
+    ...(a.code.chains !== undefined ? { leadsTo: a.code.chains.leadsTo } : {}),
     asmSites:
       elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall" || x.kind === "svc").map((x) => ({ function: x.function, addr: x.addr })) : [],
   });

@@ -161,6 +161,12 @@ function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, 
   return summary;
 }
 
+/** The first (shortest, unqualified first) chain of the syscall for this mode: see ReachedSyscall.chains. */
+function chainFor(sc: ReachedSyscall, mode: string | undefined): string[] | undefined {
+  const c = sc.chains?.find((x) => mode === undefined || x.mode === undefined || x.mode === mode);
+  return c?.chain.slice();
+}
+
 /** One row per (syscall, mode) with a status other than full. */
 function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status: Status; finding?: Finding }[] {
   const row: SurfaceRow = ctx.surface.rows.get(sc.name) ?? {
@@ -199,6 +205,8 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
+    const chain = chainFor(sc, mode);
+    if (chain !== undefined) finding.chain = chain;
     if (qualifier !== undefined) finding.qualifier = qualifier;
     if (severity === "blocker") finding.origin = vias.ownHard ? "program" : "library";
     if (qualifier === "tolerated" && vias.fallback !== undefined) finding.fallback = vias.fallback;

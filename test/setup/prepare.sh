@@ -16,6 +16,9 @@ command -v musl-gcc >/dev/null || need+=(musl-tools)
 command -v patch >/dev/null || need+=(patch)
 # libseccomp-dev: unifit try builds its seccomp helper with -lseccomp (test/try/)
 [ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+# C++ programs for the call-chain tests (demangled names), and c++filt (binutils) as the demangler's oracle.
+command -v g++ >/dev/null || need+=(g++)
+command -v c++filt >/dev/null || need+=(binutils)
 # aarch64: a cross compiler (with Debian's arm64 glibc as its sysroot, /usr/aarch64-linux-gnu) and qemu-user, whose
 # -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
