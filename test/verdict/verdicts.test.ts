@@ -97,3 +97,26 @@ describe("blockers say where they come from", () => {
     }
   });
 });
+
+describe("runtime fallbacks", () => {
+  it("node is not blocked on linux: libuv's _sysctl is its last-resort random source, tolerated", { skip: existsSync("/usr/bin/node") ? false : "no /usr/bin/node" }, () => {
+    const f = scan("/usr/bin/node", "linux");
+    const linux = f.targets.find((t) => t.target === "linux");
+    assert.notEqual(linux?.verdict, "blocked", blockers(f, "linux").join("; "));
+    const sysctl = linux?.findings.find((x) => x.syscall === "_sysctl");
+    if (sysctl !== undefined) {
+      assert.equal(sysctl.severity, "info");
+      assert.equal(sysctl.qualifier, "tolerated");
+      assert.match(sysctl.fallback ?? "", /libuv: libuv\/libuv@v1\.\d+\.\d+:src\//);
+    }
+  });
+
+  it("ls on nanos: faccessat2 falls back to faccessat (glibc), info with the fallback named", () => {
+    const f = scan("/usr/bin/ls", "nanos");
+    const nanos = f.targets.find((t) => t.target === "nanos");
+    assert.notEqual(nanos?.verdict, "blocked", blockers(f, "nanos").join("; "));
+    const fa2 = nanos?.findings.find((x) => x.syscall === "faccessat2");
+    assert.equal(fa2?.severity, "info");
+    assert.match(fa2?.fallback ?? "", /faccessat.*glibc: bminor\/glibc@[0-9a-f]+:sysdeps\/unix\/sysv\/linux\/faccessat\.c/);
+  });
+});
