@@ -28,20 +28,10 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { probeArgs } from "./probe-args.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const LIBC = opt("libc", "glibc");
-if (!["glibc", "musl"].includes(LIBC)) {
-  console.error("probe-fallbacks: --libc must be glibc or musl");
-  process.exit(2);
-}
-const ONLY = opt("only", "") ? new Set(opt("only", "").split(",")) : null;
-const KEEP = args.includes("--keep");
+const { opt, libc: LIBC, only: ONLY, keep: KEEP } = probeArgs("probe-fallbacks");
 const CC = LIBC === "glibc" ? ["gcc"] : ["musl-gcc", "-static"];
 /** Calls the Linux vDSO answers without a system call: strace cannot see them. */
 const VDSO = new Set(["clock_gettime", "gettimeofday", "time", "getcpu"]);

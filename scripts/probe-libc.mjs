@@ -28,19 +28,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import os from "node:os";
+import { probeArgs } from "./probe-args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const LIBC = opt("libc", "glibc");
-if (!["glibc", "musl"].includes(LIBC)) {
-  console.error("--libc must be glibc or musl");
-  process.exit(2);
-}
-const ONLY = opt("only", "") ? new Set(opt("only", "").split(",")) : null;
-const KEEP = args.includes("--keep");
+const { opt, libc: LIBC, only: ONLY, keep: KEEP } = probeArgs("probe-libc");
 const JOBS = Number(opt("jobs", String(Math.max(2, os.cpus().length))));
 const CC = LIBC === "glibc" ? "gcc" : "musl-gcc";
 const WORK = join(os.tmpdir(), `unifit-probe-${LIBC}-${process.pid}`);
