@@ -79,7 +79,14 @@ function cases(): Case[] {
         const file = join(work, `daemon-${b.tag}.out`);
         c.args = [file];
         c.check = () => {
-          const ok = existsSync(file) && readFileSync(file, "utf8") === "daemonized\n";
+          // The background process may still be writing (its parent's exit is all unifit try waits for, plus a grace
+          // period): poll for its line for a few seconds rather than read once.
+          const deadline = Date.now() + 5000;
+          let ok = false;
+          while (!ok && Date.now() < deadline) {
+            ok = existsSync(file) && readFileSync(file, "utf8") === "daemonized\n";
+            if (!ok) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+          }
           rmSync(file, { force: true });
           return ok;
         };
@@ -157,6 +164,7 @@ describe("scan verdicts agree with emulated runs (unifit try)", () => {
         const tv = file.targets.find((t) => t.target === target);
         assert.ok(tv !== undefined, target);
         const reportPath = join(work, `try-${rows.length}.json`);
+        if (c.check !== undefined) rmSync(c.args[0] as string, { force: true });
         const run = runCli(["try", "--target", target, "--report", reportPath, "--timeout", "60", "--", c.bin, ...c.args], {}, c.stdin);
         assert.ok(existsSync(reportPath), `${c.name} on ${target}: no try report; exit ${run.code}; ${run.stderr}`);
         const tr = JSON.parse(readFileSync(reportPath, "utf8")) as {
