@@ -77,6 +77,34 @@ interface CallRec {
 
 const MAX_CHAIN = 24;
 
+/**
+ * A call of a project function is a wrapper site when the function makes the process-model call itself or through
+ * at most this many further project functions (redisFork → fork: 0; rdbSaveBackground → redisFork → fork: 1).
+ * Deeper, nearly every call in a server leads somewhere (addReply → … → freeClient → killRDBChild → kill, 8 levels,
+ * 1,800 call sites in redis): those paths show as the libc site's chain from main instead.
+ */
+export const MAX_WRAPPER_DEPTH = 2;
+
+/** Names a broken parse can take for a function (a macro-built body read as `if (...) {`): never a definition. */
+const NOT_FUNCTIONS = new Set(["if", "while", "for", "switch", "return", "sizeof", "do", "else", "case", "defined"]);
+
+/** Signals a process sends itself (kill(getpid(), …)): a mode every target with signals supports, not process-model. */
+function killMode(c: CallFact): string | undefined {
+  if (c.callee !== "kill" && c.callee !== "tgkill") return undefined;
+  const a = c.args[0];
+  if (a === undefined) return undefined;
+  return /^\(?\s*(getpid|gettid)\s*\(\s*\)\s*\)?$/.test(a.text) ? "self" : undefined;
+}
+
+/** Length of the common leading directory part of two paths. */
+function commonDirs(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  let k = 0;
+  while (k < x.length - 1 && k < y.length - 1 && x[k] === y[k]) k++;
+  return k;
+}
+
 /** Whether a call goes through an object (obj->fork(), s.system()): a member, not the libc function. */
 const isMember = (c: CallFact): boolean => c.calleeText.includes("->") || /[\w)\]]\s*\.\s*[A-Za-z_]/.test(c.calleeText);
 
@@ -91,7 +119,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     const mine = new Map<string, number>();
     local.set(file.path, mine);
     for (const f of file.functions) {
-      if (mine.has(f.name)) continue; // the same name twice in a file: #ifdef'd variants, one node
+      if (mine.has(f.name) || NOT_FUNCTIONS.has(f.name)) continue; // the same name twice in a file: #ifdef'd variants, one node
       const id = nodeName.length;
       nodeName.push(f.name);
       nodePath.push(file.path);
@@ -105,14 +133,32 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const globalMacros = new Map<string, MacroDef>();
   for (const { macros } of files) for (const m of macros) if (!globalMacros.has(m.name)) globalMacros.set(m.name, m);
 
+  // A call binds to the file's own function of that name (static or not), else to the definitions nearest in the
+  // tree (a vendored library's helper does not bind to the application's function of the same name).
+  const resolved = new Map<string, number[]>();
   const resolve = (path: string, name: string): number[] => {
     const l = local.get(path)?.get(name);
-    return l !== undefined ? [l] : global.get(name) ?? EMPTY;
+    if (l !== undefined) return [l];
+    const all = global.get(name);
+    if (all === undefined) return EMPTY;
+    if (all.length === 1) return all;
+    const key = `${path}\0${name}`;
+    let r = resolved.get(key);
+    if (r === undefined) {
+      const depth = all.map((t) => commonDirs(path, nodePath[t] as string));
+      const best = Math.max(...depth);
+      r = all.filter((_, i) => depth[i] === best);
+      resolved.set(key, r);
+    }
+    return r;
   };
   const calls: CallRec[] = [];
   const src: number[] = [];
   const dst: number[] = [];
+  // Functions whose address is passed on (signal handlers, callbacks, thread starts): an edge from the function that
+  // passes it (the handler runs once it is registered), or a root when that happens outside any function.
   const taken = new Set<number>();
+  const takenEdges = new Set<string>();
   for (const { file, macros } of files) {
     const fileMacros = new Map(macros.map((m) => [m.name, m]));
     const mine = local.get(file.path) as Map<string, number>;
@@ -123,7 +169,14 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       if (nb?.kind === "dead") continue;
       for (const a of fact.args) {
         if (a.kind !== "identifier" || nb !== undefined) continue;
-        for (const t of resolve(file.path, a.text)) taken.add(t);
+        for (const t of resolve(file.path, a.text)) {
+          if (from < 0) taken.add(t);
+          else {
+            src.push(from);
+            dst.push(t);
+            takenEdges.add(`${from},${t}`);
+          }
+        }
       }
       // A project function of that name is called; else a macro's body; else (maybe) libc.
       let names: { name: string; macro?: string }[] = [{ name: fact.callee }];
@@ -165,7 +218,9 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     sites: new Array<number[]>(n).fill(EMPTY),
   };
   const mains = nodeName.flatMap((name, i) => (name === "main" ? [i] : []));
-  const reachable = reach(graph, [...mains, ...[...taken].sort((a, b) => a - b)]);
+  // A tree without main (a library) is entered anywhere.
+  const roots = mains.length > 0 ? [...mains, ...[...taken].sort((a, b) => a - b)] : Array.from({ length: n }, (_, i) => i);
+  const reachable = reach(graph, roots);
   // Shortest chains from main: breadth-first, parents kept.
   const parent = new Int32Array(n).fill(-2);
   {
@@ -185,10 +240,17 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       }
     }
   }
+  const calledEdges = new Set<string>();
+  for (const rec of calls) if (rec.from >= 0 && rec.nb === undefined) for (const t of rec.to) calledEdges.add(`${rec.from},${t}`);
+  const calledEdge = (a: number, b: number): boolean => calledEdges.has(`${a},${b}`);
   const chainTo = (f: number): string[] | undefined => {
     if (f < 0 || parent[f] === -2) return undefined;
     const out: string[] = [];
-    for (let x = f; x >= 0 && out.length < MAX_CHAIN; x = parent[x] as number) out.push(nodeName[x] as string);
+    for (let x = f; x >= 0 && out.length < MAX_CHAIN; x = parent[x] as number) {
+      const p = parent[x] as number;
+      // "&handler": the step registers the function by address rather than calling it.
+      out.push(p >= 0 && takenEdges.has(`${p},${x}`) && !calledEdge(p, x) ? `&${nodeName[x] as string}` : (nodeName[x] as string));
+    }
     return out.reverse();
   };
 
@@ -196,6 +258,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const direct = new Map<string, { node: number; rec: CallRec }[]>();
   for (const rec of calls) {
     if (rec.to.length > 0 || rec.nb !== undefined || rec.from < 0 || !PROCESS_MODEL.has(rec.name) || !libc.functions.has(rec.name)) continue;
+    if (rec.macro === undefined && killMode(rec.fact) === "self") continue;
     const l = direct.get(rec.name);
     if (l === undefined) direct.set(rec.name, [{ node: rec.from, rec }]);
     else l.push({ node: rec.from, rec });
@@ -225,12 +288,13 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     reachTo.set(name, { dist, next });
   }
 
-  const syscallsOf = (name: string): SiteSyscall[] => {
+  const syscallsOf = (name: string, mode?: string): SiteSyscall[] => {
     const fn = libc.functions.get(name);
     if (fn === undefined) return [];
     return fn.x86_64.map((r) => {
       const s: SiteSyscall = { name: r.name };
-      if (r.mode !== undefined) s.mode = r.mode;
+      const m = r.mode ?? (r.name === name ? mode : undefined);
+      if (m !== undefined) s.mode = m;
       if (libc.tolerated.names.has(r.name)) s.tolerated = true;
       else if (fn.conditional.has(r.name)) s.conditional = true;
       return s;
@@ -252,7 +316,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     let site: SourceSiteFact | undefined;
     if (rec.to.length === 0) {
       if (libc.pure.names.has(rec.name) || !libc.functions.has(rec.name)) continue;
-      site = { ...base, kind: "libc", callee: rec.name, syscalls: syscallsOf(rec.name) };
+      site = { ...base, kind: "libc", callee: rec.name, syscalls: syscallsOf(rec.name, rec.macro === undefined ? killMode(fact) : undefined) };
     } else {
       // A project function: reported when it reaches a process-model libc call (through any of its definitions).
       const reaches: string[] = [];
@@ -260,7 +324,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       for (const [name, r] of reachTo) {
         for (const t of rec.to) {
           const d = r.dist[t] as number;
-          if (d < 0) continue;
+          if (d < 0 || d > MAX_WRAPPER_DEPTH) continue;
           if (!reaches.includes(name)) reaches.push(name);
           if (best === undefined || d < best.dist) best = { name, node: t, dist: d };
         }
