@@ -93,7 +93,9 @@ function killMode(c: CallFact): string | undefined {
   if (c.callee !== "kill" && c.callee !== "tgkill") return undefined;
   const a = c.args[0];
   if (a === undefined) return undefined;
-  return /^\(?\s*(getpid|gettid)\s*\(\s*\)\s*\)?$/.test(a.text) ? "self" : undefined;
+  if (/^\(?\s*(getpid|gettid)\s*\(\s*\)\s*\)?$/.test(a.text)) return "self";
+  // 0, -1 and negative pids name process groups or every process: never only the caller.
+  return /^-?\s*\d+$/.test(a.text.trim()) && Number(a.text.replace(/\s/g, "")) <= 0 ? "other" : undefined;
 }
 
 /** Length of the common leading directory part of two paths. */
