@@ -160,7 +160,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   // Functions whose address is passed on (signal handlers, callbacks, thread starts): an edge from the function that
   // passes it (the handler runs once it is registered), or a root when that happens outside any function.
   const taken = new Set<number>();
-  const takenEdges = new Set<string>();
+  const takenEdges = new Set<number>();
   for (const { file, macros } of files) {
     const fileMacros = new Map(macros.map((m) => [m.name, m]));
     const mine = local.get(file.path) as Map<string, number>;
@@ -176,7 +176,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
           else {
             src.push(from);
             dst.push(t);
-            takenEdges.add(`${from},${t}`);
+            takenEdges.add(from * nodeName.length + t);
           }
         }
       }
@@ -242,16 +242,22 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       }
     }
   }
-  const calledEdges = new Set<string>();
-  for (const rec of calls) if (rec.from >= 0 && rec.nb === undefined) for (const t of rec.to) calledEdges.add(`${rec.from},${t}`);
-  const calledEdge = (a: number, b: number): boolean => calledEdges.has(`${a},${b}`);
+  // Of the edges that register a function by address, those that are also calls.
+  const calledEdges = new Set<number>();
+  if (takenEdges.size > 0) {
+    for (const rec of calls) {
+      if (rec.from < 0 || rec.nb !== undefined) continue;
+      for (const t of rec.to) if (takenEdges.has(rec.from * n + t)) calledEdges.add(rec.from * n + t);
+    }
+  }
+  const calledEdge = (a: number, b: number): boolean => calledEdges.has(a * n + b);
   const chainTo = (f: number): string[] | undefined => {
     if (f < 0 || parent[f] === -2) return undefined;
     const out: string[] = [];
     for (let x = f; x >= 0 && out.length < MAX_CHAIN; x = parent[x] as number) {
       const p = parent[x] as number;
       // "&handler": the step registers the function by address rather than calling it.
-      out.push(p >= 0 && takenEdges.has(`${p},${x}`) && !calledEdge(p, x) ? `&${nodeName[x] as string}` : (nodeName[x] as string));
+      out.push(p >= 0 && takenEdges.has(p * n + x) && !calledEdge(p, x) ? `&${nodeName[x] as string}` : (nodeName[x] as string));
     }
     return out.reverse();
   };
@@ -290,6 +296,10 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     reachTo.set(name, { dist, next });
   }
 
+  // Per node: whether it reaches any of them within MAX_WRAPPER_DEPTH (most calls are of functions that do not).
+  const near = new Uint8Array(n);
+  for (const r of reachTo.values()) for (let f = 0; f < n; f++) if ((r.dist[f] as number) >= 0 && (r.dist[f] as number) <= MAX_WRAPPER_DEPTH) near[f] = 1;
+
   const syscallsOf = (name: string, mode?: string): SiteSyscall[] => {
     const fn = libc.functions.get(name);
     if (fn === undefined) return [];
@@ -307,6 +317,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   for (const { file } of files) out.set(file.path, []);
   for (const rec of calls) {
     const { fact } = rec;
+    if (rec.to.length === 0 ? libc.pure.names.has(rec.name) || !libc.functions.has(rec.name) : !rec.to.some((t) => near[t] === 1)) continue;
     const base = {
       path: fact.location.file,
       line: fact.location.line,
@@ -319,6 +330,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     if (rec.to.length === 0) {
       if (libc.pure.names.has(rec.name) || !libc.functions.has(rec.name)) continue;
       site = { ...base, kind: "libc", callee: rec.name, syscalls: syscallsOf(rec.name, rec.macro === undefined ? killMode(fact) : undefined) };
+    } else if (!rec.to.some((t) => near[t] === 1)) {
+      continue;
     } else {
       // A project function: reported when it reaches a process-model libc call (through any of its definitions).
       const reaches: string[] = [];

@@ -18,17 +18,21 @@ function blank(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => m.replace(/[^\n]/g, " "));
 }
 
-/** The #define directives of a file that call something. */
+/**
+ * The #define directives of a file that call something. Only the directive lines are read (their comments and
+ * literals blanked): a whole-file lexer costs as much as the rest of the tree analysis. A `#define` written inside
+ * a block comment is therefore taken as one; it matters only when its name is also called in code.
+ */
 export function macroDefs(text: string): MacroDef[] {
   if (!text.includes("define")) return [];
-  const code = blank(text);
+  const code = text;
   const out: MacroDef[] = [];
   let line = 1;
   let counted = 0;
   const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|\\\r?\n|\\)*)/gm;
   for (let m = re.exec(code); m !== null; m = re.exec(code)) {
     const name = m[1] as string;
-    const body = (m[3] ?? "").replace(/\\\r?\n/g, " ").trim();
+    const body = blank((m[3] ?? "").replace(/\\\r?\n/g, " ")).trim();
     let calls: string[] = [];
     if (m[2] === undefined && /^[A-Za-z_]\w*$/.test(body)) calls = [body];
     else {
