@@ -5,7 +5,9 @@
 
 import type { LibcMap, SyscallRef } from "../db/types.js";
 import type { CallFact, SourceFile } from "../source/index.js";
+import type { CompileDatabase } from "../source/compile-commands.js";
 import { linuxMacros, notBuilt, type MacroFacts, type NotBuilt } from "../source/conditions.js";
+import { resolve as resolvePath } from "node:path";
 import type { MacroDef } from "../source/macros.js";
 import { SortedIndex } from "../util/sorted.js";
 import { EMPTY, rows, type Graph } from "./callgraph.js";
@@ -61,10 +63,14 @@ export interface SourceSiteFact {
 }
 
 export interface SourceTreeOptions {
-  /** -D and -U names (from compile_commands.json) that decide #if branches beyond the platform macros. */
-  defines?: readonly string[];
-  undefines?: readonly string[];
+  /**
+   * A compilation database: files it does not compile (other than headers) are not built, and each file's -D/-U
+   * flags decide #if branches beyond the platform macros.
+   */
+  compile?: CompileDatabase;
 }
+
+const HEADER = /\.(h|hh|hpp|hxx|h\+\+|inc|ipp|tcc)$/i;
 
 interface CallRec {
   from: number; // node, -1 at file scope
@@ -111,7 +117,8 @@ function commonDirs(a: string, b: string): number {
 const isMember = (c: CallFact): boolean => c.calleeText.includes("->") || /[\w)\]]\s*\.\s*[A-Za-z_]/.test(c.calleeText);
 
 export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMap, options: SourceTreeOptions = {}): Map<string, SourceSiteFact[]> {
-  const facts: MacroFacts = linuxMacros(options.defines, options.undefines);
+  const platform: MacroFacts = linuxMacros();
+  const compile = options.compile;
   // Nodes: every defined function, per file.
   const nodeName: string[] = [];
   const nodePath: string[] = [];
@@ -163,11 +170,23 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const takenEdges = new Set<number>();
   for (const { file, macros } of files) {
     const fileMacros = new Map(macros.map((m) => [m.name, m]));
+    // With a compilation database: its flags for this file, or the whole file is not built.
+    let facts = platform;
+    let fileNotBuilt: NotBuilt | undefined;
+    if (compile !== undefined && !HEADER.test(file.path)) {
+      const flags = compile.files.get(resolvePath(file.path));
+      if (flags === undefined) fileNotBuilt = { kind: "not-compiled", because: `not compiled by ${compile.path}` };
+      else if (flags.defines.length + flags.undefines.length > 0) facts = linuxMacros(flags.defines, flags.undefines);
+    }
     const mine = local.get(file.path) as Map<string, number>;
     for (const fact of file.facts) {
       if (fact.kind !== "call" || fact.callee === "" || isMember(fact)) continue;
       const from = fact.function !== undefined ? mine.get(fact.function) ?? -1 : -1;
-      const nb = fact.conditions.length > 0 ? notBuilt(fact.conditions, facts) : undefined;
+      let nb = fileNotBuilt ?? (fact.conditions.length > 0 ? notBuilt(fact.conditions, facts) : undefined);
+      // A branch the platform alone leaves open but the build's flags close is "not compiled", not dead code.
+      if (nb !== undefined && nb.kind !== "not-compiled" && facts !== platform && notBuilt(fact.conditions, platform) === undefined) {
+        nb = { kind: "not-compiled", because: `${nb.because} (with the flags of ${compile?.path ?? ""})` };
+      }
       if (nb?.kind === "dead") continue;
       for (const a of fact.args) {
         if (a.kind !== "identifier" || nb !== undefined) continue;

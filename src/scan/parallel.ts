@@ -9,7 +9,9 @@
 // bounded by the few files in flight, however many files the scan covers.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { loadCompileCommands, type CompileDatabase } from "../source/compile-commands.js";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
@@ -39,6 +41,8 @@ export interface ParallelOptions {
   onFileJson?: (json: string) => void;
   /** Called once before any file, with the report's fixed part (schema version, tool, targets, failOn). */
   onHead?: (shell: Report) => void;
+  /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
+  compileCommands?: string;
 }
 
 /** What a worker is told once, at start. */
@@ -136,6 +140,32 @@ function sourceReports(inputs: readonly Input[], scan: (paths: string[]) => Map<
   return paths.length === 0 ? new Map() : scan(paths);
 }
 
+/**
+ * The compilation database for the C/C++ inputs: the one named, else a compile_commands.json at the root of the first
+ * directory argument that has one; none when no source file is scanned. A database that cannot be read is the
+ * scan's error (one line) and the sources are analysed without it.
+ */
+function compileDatabaseFor(paths: readonly string[], given: string | undefined, inputs: readonly Input[]): { db?: CompileDatabase; error?: InputError } {
+  if (!inputs.some((i) => isSourcePath(i.path))) return {};
+  let file = given;
+  if (file === undefined) {
+    for (const p of paths) {
+      const candidate = join(p, "compile_commands.json");
+      if (existsSync(candidate) && statSync(p).isDirectory()) {
+        file = candidate;
+        break;
+      }
+    }
+  }
+  if (file === undefined) return {};
+  try {
+    return { db: loadCompileCommands(file) };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return { error: { path: file, code: code ?? "BAD_COMPILE_COMMANDS", message: `${code !== undefined ? "cannot read" : "not a compilation database"}: ${(e as Error).message}` } };
+  }
+}
+
 /** Files per worker thread below which another worker does not pay for its start-up (default --jobs). */
 const FILES_PER_WORKER = 100;
 
@@ -179,7 +209,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
   const rules = rulesFor(db, undefined);
   const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, fileOptions));
+  const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
+  if (compile.error !== undefined) errors.push(compile.error);
+  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   const elfCount = inputs.length - sources.size;
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
   if (jobs === 1) {
@@ -338,7 +370,9 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const all: InputError[] = [...errors];
   const failOn = options.failOn ?? "blocker";
   const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, fileOptions));
+  const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
+  if (compile.error !== undefined) all.push(compile.error);
+  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
     if (r.error !== undefined) all.push(r.error);
     else if (r.report !== undefined) {

@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { analyzeSourceTree, type SourceSiteFact, type SourceTreeFile } from "../analyze/source-tree.js";
 import { macroDefs } from "../source/macros.js";
+import type { CompileDatabase } from "../source/compile-commands.js";
 import { linuxMacros, notBuilt } from "../source/conditions.js";
 import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
@@ -40,6 +41,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Called before each file, for progress on long scans. */
   onFile?: (input: Input, index: number, total: number) => void;
+  /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
+  compileCommands?: string;
 }
 
 export class UsageError extends Error {
@@ -80,6 +83,8 @@ export interface FileOptions {
   sysroot?: string | null;
   /** Rules to match (loaded from the package's rules/ when absent). */
   rules?: readonly Rule[];
+  /** For C/C++ sources: the compilation database that says which files are built and with which -D/-U flags. */
+  compile?: CompileDatabase;
 }
 
 let defaultRules: { db: Database; rules: Rule[] } | undefined;
@@ -215,7 +220,7 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
     tree.push({ file: parseSource(path, bytes), macros: macroDefs(bytes.toString("latin1")) });
   }
   const libc = db.libcs.get("glibc");
-  const sites = libc === undefined ? new Map<string, SourceSiteFact[]>() : analyzeSourceTree(tree, libc);
+  const sites = libc === undefined ? new Map<string, SourceSiteFact[]>() : analyzeSourceTree(tree, libc, options.compile !== undefined ? { compile: options.compile } : {});
   for (const { file } of tree) out.set(file.path, scanSource(file, sites.get(file.path) ?? [], db, surfaces, rules));
   return out;
 }

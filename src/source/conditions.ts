@@ -4,7 +4,11 @@
 // when the directives decide it.
 
 /** Why a line is not compiled: a literal `#if 0` (dead code), or a platform conditional that excludes Linux. */
-export type NotBuilt = { kind: "dead"; because: string } | { kind: "non-linux"; because: string };
+export type NotBuilt =
+  | { kind: "dead"; because: string }
+  | { kind: "non-linux"; because: string }
+  /** Excluded by the build: a file compile_commands.json does not compile, or a branch its -D/-U flags rule out. */
+  | { kind: "not-compiled"; because: string };
 
 /** Macros a compiler targeting x86-64/aarch64 Linux with glibc defines (true) or never defines (false). */
 const LINUX_DEFINED = ["__linux__", "__linux", "linux", "__gnu_linux__", "__unix__", "__unix", "unix", "__GNUC__", "__ELF__", "__GLIBC__"];

@@ -1,7 +1,8 @@
 // @fileoverview Source call sites as the user sees them: `unifit scan` on C files, read from its JSON report and exit
 // code. The fixtures in fixtures/source-calls/ carry their expectations as comments above the line they are about
 // (`// site: NAME` must be reported with callee or macro NAME, `// ok` must not be, `// notbuilt: NAME` is listed as
-// not built on Linux, `// unreached: NAME` as reached from nothing); the test reads them, so the fixtures are the truth.
+// not built on Linux, `// unreached: NAME` as reached from nothing, `// notcompiled: NAME` as left out by the build's
+// compile_commands.json); the test reads them, so the fixtures are the truth.
 
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -16,7 +17,7 @@ import { runCli } from "../helpers/run-cli.js";
 interface Mark {
   file: string;
   line: number;
-  kind: "site" | "ok" | "notbuilt" | "unreached";
+  kind: "site" | "ok" | "notbuilt" | "unreached" | "notcompiled";
   name: string;
 }
 
@@ -25,7 +26,7 @@ function marks(path: string): Mark[] {
   const lines = readFileSync(path, "utf8").split("\n");
   const out: Mark[] = [];
   lines.forEach((l, i) => {
-    const m = /^\s*(?:\/\/|\/\*)\s*(site|ok|notbuilt|unreached)\b:?\s*(\w*)/.exec(l);
+    const m = /^\s*(?:\/\/|\/\*)\s*(site|ok|notbuilt|unreached|notcompiled)\b:?\s*(\w*)/.exec(l);
     if (m === null) return;
     let j = i + 1;
     while (j < lines.length && /^\s*(\/\/|\/\*)/.test(lines[j] as string)) j++;
@@ -109,5 +110,30 @@ describe("source call sites (CLI, JSON report)", () => {
     const spawn = report.files.find((f) => f.path.endsWith("spawn.c"));
     const order = (spawn?.sites ?? []).map((s) => (s.notBuilt !== undefined ? 2 : s.reachable ? 0 : 1));
     assert.deepEqual(order, [...order].sort());
+  });
+
+  it("compile_commands.json: files it does not compile and branches its -D/-U flags close are not built", () => {
+    const dir = fixture("source-calls", "compiled");
+    const { code, report, stderr } = scanJson([relative(ROOT, dir), "--target", "nanos"]);
+    assert.equal(code, 1, stderr);
+    const byLine = sitesByLine(report);
+    const all = ["server.c", "tool.c"].flatMap((n) => marks(join(dir, n)));
+    assert.equal(all.filter((m) => m.kind === "notcompiled").length, 3);
+    for (const m of all) {
+      const named = (byLine.get(`${m.file}:${m.line}`) ?? []).filter((s) => s.callee === m.name);
+      assert.ok(named.length > 0, `not reported: ${m.file}:${m.line} ${m.name}`);
+      if (m.kind === "site") assert.ok(named.every((s) => s.notBuilt === undefined && nanos(s) === "blocker"), `${m.line}`);
+      if (m.kind === "notcompiled") assert.ok(named.every((s) => /compile_commands\.json/.test(s.notBuilt ?? "")), `${m.line}`);
+    }
+    // Not-built calls are listed, not rated: the thread and daemon branches do not decide the verdict.
+    const server = report.files.find((f) => f.path.endsWith("server.c"));
+    assert.deepEqual(server?.syscalls.find((x) => x.name === "clone")?.modes, ["process"]);
+    // A database that cannot be read: one line naming it, exit 2, and the sources are still reported.
+    const bad = runCli(["scan", relative(ROOT, dir), "--target", "nanos", "--compile-commands", fixture("source-calls", "fork-exec-setsid.c")]);
+    assert.equal(bad.code, 2);
+    const lines = bad.stdout.split("\n").filter((l) => l.includes("fork-exec-setsid.c"));
+    assert.equal(lines.length, 1, bad.stdout);
+    assert.match(lines[0] ?? "", /not a compilation database/);
+    assert.match(bad.stdout, /server\.c:10:\d+  fork -> /);
   });
 });
