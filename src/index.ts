@@ -1,6 +1,6 @@
 // @fileoverview unifit's public API: re-exports only.
 
-export { defaultTargets, scanFile, selectTargets, UsageError, VERSION } from "./scan/scan.js";
+export { defaultTargets, scanFile, scanSourceTree, selectTargets, UsageError, VERSION } from "./scan/scan.js";
 export type { ScanOptions } from "./scan/scan.js";
 export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
 export { DbError } from "./db/errors.js";

@@ -241,6 +241,42 @@ export interface RuleFinding {
   hits: RuleSite[];
 }
 
+/**
+ * One call in C/C++ source that leads to syscalls not fully supported on some selected target: a call of a libc
+ * function the curated map gives syscalls (kind libc), or of a project function that reaches a process-model libc
+ * call (kind wrapper: "rdbSaveBackground calls redisFork -> fork at server.c:6499"). Every such call is listed at
+ * its own line; rules group them and add advice.
+ */
+export interface SourceCallSite {
+  line: number;
+  column: number;
+  kind: "libc" | "wrapper";
+  /** The libc function, or the project function, called. */
+  callee: string;
+  /** The call is a use of this macro, whose body makes the call. */
+  macro?: string;
+  /** The enclosing function. */
+  function?: string;
+  /** What the call implies through the curated libc map (a wrapper: everything the libc calls it reaches imply). */
+  syscalls: { name: string; mode?: string; conditional?: boolean; tolerated?: boolean }[];
+  /** Wrapper: the process-model libc functions the callee reaches. */
+  reaches?: string[];
+  /** Wrapper: the chain from the callee to the nearest of them, e.g. ["redisFork", "fork"]. */
+  through?: string[];
+  /** Wrapper: where that libc call is (path:line). */
+  at?: string;
+  /** Whether main, or a function whose address is passed on (a handler, a callback), reaches the call. */
+  reachable: boolean;
+  /** The shortest chain from main: ["main", "serverCron", "rdbSaveBackground", "redisFork"]. */
+  chain?: string[];
+  /** Set when the call is only compiled on other systems (or under flags the compile commands leave out): why. */
+  notBuilt?: string;
+  excerpt: string;
+  conditions?: string[];
+  /** Per selected target: the worst level of the syscalls, and the syscall that decided it. */
+  targets: { target: string; level: Severity | "ok"; because?: string }[];
+}
+
 export interface SourceInfo {
   language: "c" | "cpp";
   lines: number;
@@ -257,6 +293,9 @@ export interface FileReport {
   source?: SourceInfo;
   /** Process-model patterns (rules) found in the file. */
   rules: RuleFinding[];
+  /** C/C++: every call that leads to syscalls not fully supported on some selected target, reachable ones first,
+   * then by line. */
+  sites?: SourceCallSite[];
   syscalls: ReachedSyscall[];
   uncertainties: Uncertainty[];
   targets: TargetVerdict[];

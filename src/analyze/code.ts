@@ -8,6 +8,9 @@ import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/t
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
 import { demangle } from "../util/demangle.js";
+import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
+import { sccClosure } from "./closure.js";
+import { reach } from "./reach.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
@@ -82,28 +85,6 @@ export interface CodeAnalysis {
   calls: { caller: string; callee: string; addr: number; inLoop: boolean }[];
   /** How the entry points reach an import or a site (absent when the code could not be read). */
   chains?: ChainFinder;
-}
-
-/**
- * The call graph over function starts, in compressed rows (successors of f: succ[succOff[f] .. succOff[f + 1])): a
- * program such as node has 200,000 functions and millions of edges, so no per-function objects.
- */
-interface Graph {
-  starts: Float64Array;
-  /** Lookups in starts. */
-  index: SortedIndex;
-  /** Symbol name of function i, or sub_<addr> for a recovered one. */
-  name: (i: number) => string;
-  succOff: Int32Array;
-  succ: Int32Array;
-  /** Per function: imported symbols it reaches through slots, unordered, repeats possible (shared empty list for most). */
-  imports: string[][];
-  /** Per function: indirect transfers not through a slot. */
-  indirect: Int32Array;
-  /** Per function: direct calls and jumps to addresses outside the code (damage, or data decoded as code). */
-  outside: Int32Array;
-  /** Per function: site indices (shared empty list for most). */
-  sites: number[][];
 }
 
 /** The executable parts of the file: SHF_EXECINSTR sections, or PF_X segments when there are no section headers. */
@@ -193,14 +174,6 @@ interface Prepared {
   externalEdges: Int32Array;
   /** Whether an address lies in a PLT section. */
   inPlt: (addr: number) => boolean;
-}
-
-/** Appends to the per-function list i, creating it on first use (most functions have none: they share EMPTY). */
-const EMPTY: never[] = [];
-function pushTo<T>(lists: T[][], i: number, v: T): void {
-  const l = lists[i] as T[];
-  if (l === (EMPTY as T[])) lists[i] = [v];
-  else l.push(v);
 }
 
 /** The decoder for the file's machine (the callers only prepare x86-64 and aarch64 files). */
@@ -420,35 +393,6 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   };
 }
 
-/** Edge pairs → compressed rows, each row sorted and without duplicates. */
-function rows(n: number, src: Int32Array, dst: Int32Array): { succOff: Int32Array; succ: Int32Array } {
-  const count = new Int32Array(n + 1);
-  for (let i = 0; i < src.length; i++) count[(src[i] as number) + 1] = (count[(src[i] as number) + 1] as number) + 1;
-  for (let f = 0; f < n; f++) count[f + 1] = (count[f + 1] as number) + (count[f] as number);
-  const fill = count.slice(0, n);
-  const flat = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const f = src[i] as number;
-    flat[fill[f] as number] = dst[i] as number;
-    fill[f] = (fill[f] as number) + 1;
-  }
-  // Sort and de-duplicate each row in place, compacting as we go.
-  const succOff = new Int32Array(n + 1);
-  let w = 0;
-  for (let f = 0; f < n; f++) {
-    const lo = count[f] as number;
-    const hi = count[f + 1] as number;
-    succOff[f] = w;
-    if (hi - lo > 1) flat.subarray(lo, hi).sort();
-    for (let r = lo; r < hi; r++) {
-      const v = flat[r] as number;
-      if (w === succOff[f] || flat[w - 1] !== v) flat[w++] = v;
-    }
-  }
-  succOff[n] = w;
-  return { succOff, succ: flat.slice(0, w) };
-}
-
 /**
  * Calls (and tail jumps) from reachable functions to imports or named functions listed in `interest`, with whether
  * each sits in a loop of its function (inside the span of a backward branch).
@@ -512,32 +456,6 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
       inLoop: (loops.get(x.f) ?? []).some(([lo, hi]) => x.addr >= lo && x.addr <= hi),
     }))
     .sort((a, b) => a.addr - b.addr);
-}
-
-/** The functions reachable from the roots; `closed` functions are neither entered nor passed through. */
-function reach(graph: Graph, roots: ArrayLike<number>, closed?: Uint8Array): Uint8Array {
-  const seen = new Uint8Array(graph.starts.length);
-  const stack = new Int32Array(graph.starts.length);
-  let top = 0;
-  const { succOff, succ } = graph;
-  for (let i = 0; i < roots.length; i++) {
-    const r = roots[i] as number;
-    if (!seen[r] && closed?.[r] !== 1) {
-      seen[r] = 1;
-      stack[top++] = r;
-    }
-  }
-  while (top > 0) {
-    const f = stack[--top] as number;
-    for (let e = succOff[f] as number; e < (succOff[f + 1] as number); e++) {
-      const s = succ[e] as number;
-      if (!seen[s] && closed?.[s] !== 1) {
-        seen[s] = 1;
-        stack[top++] = s;
-      }
-    }
-  }
-  return seen;
 }
 
 function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
@@ -1050,157 +968,6 @@ function tableClosure(
     skipAll.set(skip);
   }
   return sccClosure(aug, ownAll, importsAll, importIndex.size, unresolvedAll, skipAll);
-}
-
-/** `set` with the members of `list` added; copied first unless `owned` (made for the component being built). */
-function addBits(set: Uint32Array, owned: boolean, list: readonly number[]): Uint32Array {
-  const out = owned ? set : set.slice();
-  for (const x of list) out[x >>> 5] = (out[x >>> 5] as number) | (1 << (x & 31));
-  return out;
-}
-
-/** `set` with `other`'s members added (same length); copied first unless `owned`. */
-function orBits(set: Uint32Array, owned: boolean, other: Uint32Array): Uint32Array {
-  const out = owned ? set : set.slice();
-  for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) | (other[w] as number);
-  return out;
-}
-
-/**
- * Per-function closures over the call graph, computed once per strongly connected component (Tarjan, iterative)
- * with syscall sets and import sets as bitsets, so every export of a large library costs one lookup. A component
- * that adds nothing to its only successor shares that successor's bitsets (copied on first write). Imports are
- * indices into `importNames` (sorted names). Edges into `skip` functions are left out.
- */
-function sccClosure(graph: Graph, own: number[][], ownImports: number[][], importCount: number, unresolvedOwn: number[], skip: Uint8Array | undefined) {
-  const n = graph.starts.length;
-  const { succOff, succ } = graph;
-  const WORDS = 33; // 1024 syscall numbers and the two clone modes
-  const IWORDS = Math.max(1, Math.ceil(importCount / 32));
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const comp = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  let sp = 0;
-  // The explicit call stack: function and the next edge to look at.
-  const callF = new Int32Array(n);
-  const callE = new Int32Array(n);
-  let cp = 0;
-  const EMPTY_BITS = new Uint32Array(WORDS);
-  const EMPTY_IMPORTS = new Uint32Array(IWORDS);
-  const bits: Uint32Array[] = [];
-  const imps: Uint32Array[] = [];
-  const hasIndirect: boolean[] = [];
-  const unres: number[] = [];
-  let counter = 0;
-  const skipped = (s: number): boolean => skip !== undefined && skip[s] === 1;
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    callF[cp] = root;
-    callE[cp++] = succOff[root] as number;
-    index[root] = low[root] = counter++;
-    stack[sp++] = root;
-    onStack[root] = 1;
-    while (cp > 0) {
-      const f = callF[cp - 1] as number;
-      const e = callE[cp - 1] as number;
-      if (e < (succOff[f + 1] as number)) {
-        callE[cp - 1] = e + 1;
-        const s = succ[e] as number;
-        if (skipped(s)) continue;
-        if (index[s] === -1) {
-          index[s] = low[s] = counter++;
-          stack[sp++] = s;
-          onStack[s] = 1;
-          callF[cp] = s;
-          callE[cp++] = succOff[s] as number;
-        } else if (onStack[s]) low[f] = Math.min(low[f] as number, index[s] as number);
-        continue;
-      }
-      cp--;
-      if (cp > 0) {
-        const parent = callF[cp - 1] as number;
-        low[parent] = Math.min(low[parent] as number, low[f] as number);
-      }
-      if (low[f] !== index[f]) continue;
-      // Pop one component; its successors' components are all finished (reverse topological order).
-      const c = bits.length;
-      let b: Uint32Array = EMPTY_BITS;
-      let bOwned = false;
-      let im: Uint32Array = EMPTY_IMPORTS;
-      let imOwned = false;
-      let ind = false;
-      let un = 0;
-      const first = sp;
-      do {
-        const m = stack[--sp] as number;
-        onStack[m] = 0;
-        comp[m] = c;
-      } while (stack[sp] !== f);
-      for (let k = sp; k < first; k++) {
-        const mm = stack[k] as number;
-        const mine = own[mm] as number[];
-        if (mine.length > 0) {
-          b = addBits(b, bOwned, mine);
-          bOwned = true;
-        }
-        const mineImports = ownImports[mm] as number[];
-        if (mineImports.length > 0) {
-          im = addBits(im, imOwned, mineImports);
-          imOwned = true;
-        }
-        if ((graph.indirect[mm] as number) > 0) ind = true;
-        un += unresolvedOwn[mm] as number;
-        for (let e2 = succOff[mm] as number; e2 < (succOff[mm + 1] as number); e2++) {
-          const s = succ[e2] as number;
-          if (skipped(s)) continue;
-          const sc = comp[s] as number;
-          if (sc === c || sc < 0) continue;
-          const sb = bits[sc] as Uint32Array;
-          if (sb !== b && sb !== EMPTY_BITS) {
-            if (b === EMPTY_BITS) b = sb; // shared until something is added
-            else {
-              b = orBits(b, bOwned, sb);
-              bOwned = true;
-            }
-          }
-          const si = imps[sc] as Uint32Array;
-          if (si !== im && si !== EMPTY_IMPORTS) {
-            if (im === EMPTY_IMPORTS) im = si;
-            else {
-              im = orBits(im, imOwned, si);
-              imOwned = true;
-            }
-          }
-          if (hasIndirect[sc]) ind = true;
-          un += unres[sc] as number;
-        }
-      }
-      bits.push(b);
-      imps.push(im);
-      hasIndirect.push(ind);
-      unres.push(un);
-    }
-  }
-  const members = (set: Uint32Array): number[] => {
-    const out: number[] = [];
-    for (let w = 0; w < set.length; w++) {
-      let v = set[w] as number;
-      while (v !== 0) {
-        const t = 31 - Math.clz32(v & -v);
-        out.push(w * 32 + t);
-        v &= v - 1;
-      }
-    }
-    return out;
-  };
-  return {
-    of(f: number): { syscalls: number[]; indirect: boolean; imports: number[]; unresolved: number } {
-      const c = comp[f] as number;
-      return { syscalls: members(bits[c] as Uint32Array), indirect: hasIndirect[c] as boolean, imports: members(imps[c] as Uint32Array), unresolved: unres[c] as number };
-    },
-  };
 }
 
 /** A shortest call path (function names) from an exported function to a function that makes syscall `nr`; for explaining findings. */

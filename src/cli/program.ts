@@ -69,6 +69,7 @@ interface ScanFlags {
   libraries: boolean;
   targetFile: string[];
   jobs?: number;
+  compileCommands?: string;
 }
 
 /** Runs the CLI; returns the exit code instead of exiting. */
@@ -102,6 +103,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
     .option("--db <dir>", "use another syscall-db directory")
     .option("--target-file <file>", "add a custom target described in the syscall-db target format (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--compile-commands <file>", "C/C++: the build's compile_commands.json (default: one at the root of a directory scanned): files it does not compile are not built, its -D/-U flags decide #if branches")
     .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs, one per 100 files at most)", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
@@ -117,6 +119,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       };
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
+      if (flags.compileCommands !== undefined) opts.compileCommands = flags.compileCommands;
       if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
       const formatter = formatters[flags.format];
       if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);

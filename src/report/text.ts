@@ -2,7 +2,7 @@
 // status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
 
 import type { ChalkInstance } from "chalk";
-import type { CallChain, FileReport, Finding, Report, RuleFinding, TargetVerdict, Verdict } from "../types.js";
+import type { CallChain, FileReport, Finding, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
 import type { Formatter } from "./types.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -135,6 +135,55 @@ function ruleLines(c: ChalkInstance, f: FileReport, r: RuleFinding): string[] {
   return lines;
 }
 
+/** A chain cut to its ends when long: main -> … -> rdbSaveBackground -> redisFork. */
+function shortChain(chain: readonly string[], verbose: boolean): string {
+  return (verbose || chain.length <= 4 ? chain : [chain[0] as string, "…", ...chain.slice(-2)]).join(" -> ");
+}
+
+/**
+ * Every call that leads to a syscall some target does not fully support, by function, each at its own line:
+ * reachable calls first, then the calls nothing reaches, then those not built on Linux.
+ */
+function siteLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] {
+  const sites = f.sites ?? [];
+  if (sites.length === 0) return [];
+  const lines = [`  ${c.bold("calls")}`];
+  const groups: [string, SourceCallSite[]][] = [
+    ["", sites.filter((s) => s.notBuilt === undefined && s.reachable)],
+    ["not reached from main or a registered function", sites.filter((s) => s.notBuilt === undefined && !s.reachable)],
+    ["not built on Linux", sites.filter((s) => s.notBuilt !== undefined)],
+  ];
+  for (const [title, list] of groups) {
+    if (list.length === 0) continue;
+    if (title !== "") lines.push(`  ${c.dim(title)}`);
+    const byFn = new Map<string, SourceCallSite[]>();
+    for (const s of list) {
+      const k = s.function ?? "file scope";
+      const l = byFn.get(k);
+      if (l === undefined) byFn.set(k, [s]);
+      else l.push(s);
+    }
+    for (const [fn, l] of byFn) {
+      lines.push(`    ${fn}`);
+      for (const s of l) {
+        const worst = s.targets.some((t) => t.level === "blocker") ? "blocker" : s.targets.some((t) => t.level === "warning") ? "warning" : "info";
+        const mark = worst === "blocker" ? c.red("✖") : worst === "warning" ? c.yellow("⚠") : c.blue("ℹ");
+        const what =
+          s.kind === "wrapper"
+            ? `calls ${shortChain(s.through ?? [s.callee], verbose)}${s.at !== undefined ? ` at ${s.at}` : ""}`
+            : `${s.callee}${s.macro !== undefined ? ` (through macro ${s.macro})` : ""} -> ${[...new Set(s.syscalls.map((x) => (x.mode !== undefined ? `${x.name} (${x.mode})` : x.name)))].join(", ")}`;
+        const blocked = s.targets.filter((t) => t.level === "blocker").map((t) => t.target);
+        const warned = s.targets.filter((t) => t.level === "warning").map((t) => t.target);
+        const on = [blocked.length > 0 ? `blocker on ${blocked.join(", ")}` : "", warned.length > 0 ? `warning on ${warned.join(", ")}` : ""].filter((x) => x !== "").join("; ");
+        lines.push(`      ${mark} ${f.path}:${s.line}:${s.column}  ${what}${on !== "" ? c.dim(`  [${on}]`) : ""}`);
+        if (verbose && s.chain !== undefined) lines.push(c.dim(`          from ${shortChain(s.chain, true)}`));
+        if (s.notBuilt !== undefined) lines.push(c.dim(`          ${s.notBuilt}`));
+      }
+    }
+  }
+  return lines;
+}
+
 function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] {
   const lines = [c.bold(f.path), `  ${c.dim(describeFile(f))}`];
   for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
@@ -142,6 +191,7 @@ function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
   const chainsOf: ChainsOf = (x) =>
     f.syscalls.find((s) => s.name === x.syscall)?.chains?.filter((ch) => x.mode === undefined || ch.mode === undefined || ch.mode === x.mode) ?? [];
   for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width, chainsOf));
+  lines.push(...siteLines(c, f, verbose));
   if (f.rules.length > 0) {
     lines.push(`  ${c.bold("patterns")}`);
     for (const r of f.rules) lines.push(...ruleLines(c, f, r));

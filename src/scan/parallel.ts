@@ -9,15 +9,17 @@
 // bounded by the few files in flight, however many files the scan covers.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { loadCompileCommands, type CompileDatabase } from "../source/compile-commands.js";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
-import { expandPaths } from "../input/expand.js";
+import { expandPaths, isSourcePath } from "../input/expand.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report } from "../types.js";
-import { byPath, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
+import { byPath, reportShell, rulesFor, scanFile, scanSourceTree, selectTargets } from "./scan.js";
 import type { ScanOptions } from "./scan.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
@@ -39,6 +41,8 @@ export interface ParallelOptions {
   onFileJson?: (json: string) => void;
   /** Called once before any file, with the report's fixed part (schema version, tool, targets, failOn). */
   onHead?: (shell: Report) => void;
+  /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
+  compileCommands?: string;
 }
 
 /** What a worker is told once, at start. */
@@ -127,6 +131,41 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
   };
 }
 
+/**
+ * The C/C++ inputs, analysed here as one program before any file is handed out (a call in one file may reach a fork
+ * in another): their reports by path. The scan then takes them in path order like any other file's.
+ */
+function sourceReports(inputs: readonly Input[], scan: (paths: string[]) => Map<string, FileReport | InputError>): Map<string, FileReport | InputError> {
+  const paths = inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
+  return paths.length === 0 ? new Map() : scan(paths);
+}
+
+/**
+ * The compilation database for the C/C++ inputs: the one named, else a compile_commands.json at the root of the first
+ * directory argument that has one; none when no source file is scanned. A database that cannot be read is the
+ * scan's error (one line) and the sources are analysed without it.
+ */
+function compileDatabaseFor(paths: readonly string[], given: string | undefined, inputs: readonly Input[]): { db?: CompileDatabase; error?: InputError } {
+  if (!inputs.some((i) => isSourcePath(i.path))) return {};
+  let file = given;
+  if (file === undefined) {
+    for (const p of paths) {
+      const candidate = join(p, "compile_commands.json");
+      if (existsSync(candidate) && statSync(p).isDirectory()) {
+        file = candidate;
+        break;
+      }
+    }
+  }
+  if (file === undefined) return {};
+  try {
+    return { db: loadCompileCommands(file) };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return { error: { path: file, code: code ?? "BAD_COMPILE_COMMANDS", message: `${code !== undefined ? "cannot read" : "not a compilation database"}: ${(e as Error).message}` } };
+  }
+}
+
 /** Files per worker thread below which another worker does not pay for its start-up (default --jobs). */
 const FILES_PER_WORKER = 100;
 
@@ -168,11 +207,15 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   };
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
-  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(inputs.length / FILES_PER_WORKER)), inputs.length));
+  const rules = rulesFor(db, undefined);
+  const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
+  if (compile.error !== undefined) errors.push(compile.error);
+  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const elfCount = inputs.length - sources.size;
+  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
   if (jobs === 1) {
-    const rules = rulesFor(db, undefined);
-    const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
-    scanInOrder(inputs, (path) => scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take);
+    scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources);
   } else {
     const setup: WorkerSetup = {
       targets,
@@ -185,6 +228,10 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;
     const twins = findTwins(inputs);
+    inputs.forEach((input, i) => {
+      const t = twins[i] as number;
+      if (t >= 0 && (sources.has(input.path) || sources.has((inputs[t] as Input).path))) twins[i] = -1;
+    });
     let next = 0;
     let emitted = 0;
     await new Promise<void>((resolve, reject) => {
@@ -215,6 +262,12 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
         }
         const i = retry.length > 0 ? (retry.shift() as number) : next++;
         options.onFile?.(inputs[i] as Input, i, inputs.length);
+        const done = sources.get((inputs[i] as Input).path);
+        if (done !== undefined) {
+          // Analysed already: in order with the workers' results, without a round trip.
+          setImmediate(() => deliver(w, outcome(i, done, stream !== undefined)));
+          return;
+        }
         w.postMessage({ index: i, path: (inputs[i] as Input).path });
       };
       const arrive = (m: WorkerResult): void => {
@@ -230,8 +283,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
         }
         twinsOf.delete(m.index);
       };
-      for (const w of workers) {
-        w.on("message", (m: WorkerResult) => {
+      const deliver = (w: Worker, m: WorkerResult): void => {
           arrive(m);
           for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
             waiting.delete(emitted++);
@@ -245,7 +297,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
           }
           feed(w);
           while (idle.length > 0 && work()) feed(idle.pop() as Worker);
-        });
+      };
+      for (const w of workers) {
+        w.on("message", (m: WorkerResult) => deliver(w, m));
         w.on("error", (e) => {
           for (const x of workers) void x.terminate();
           reject(e);
@@ -269,8 +323,14 @@ function scanInOrder(
   serialise: boolean,
   onFile: ParallelOptions["onFile"],
   take: (r: WorkerResult) => void,
+  own: ReadonlyMap<string, unknown> = new Map(),
 ): void {
   const twins = findTwins(inputs);
+  // Files analysed together (C/C++ sources) are never twins of one another: each has its own report.
+  inputs.forEach((input, i) => {
+    const t = twins[i] as number;
+    if (t >= 0 && (own.has(input.path) || own.has((inputs[t] as Input).path))) twins[i] = -1;
+  });
   const left = new Int32Array(inputs.length);
   for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
   const kept = new Map<number, WorkerResult>();
@@ -310,13 +370,16 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const all: InputError[] = [...errors];
   const failOn = options.failOn ?? "blocker";
   const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
-  scanInOrder([...inputs].sort(byPath), (path) => scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
+  const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
+  if (compile.error !== undefined) all.push(compile.error);
+  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
     if (r.error !== undefined) all.push(r.error);
     else if (r.report !== undefined) {
       files.push(r.report);
       tally.add(fileVerdicts(r.report));
     }
-  });
+  }, sources);
   return reportShell(surfaces, files, tally, all, failOn);
 }
 

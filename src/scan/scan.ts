@@ -1,7 +1,12 @@
 // @fileoverview The library's main job: paths → Report. Reads inputs, runs the ELF reader and the analysis,
 // rates each file against the selected targets. Never prints, never exits; a bad file becomes an InputError.
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { analyzeSourceTree, type SourceSiteFact, type SourceTreeFile } from "../analyze/source-tree.js";
+import { macroDefs } from "../source/macros.js";
+import type { CompileDatabase } from "../source/compile-commands.js";
+import { linuxMacros, notBuilt } from "../source/conditions.js";
+import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
 import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
@@ -18,7 +23,8 @@ import type { Input } from "../input/expand.js";
 import { rateTarget } from "../verdict/rate.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, SourceCallSite, Via } from "../types.js";
+import type { SourceFile } from "../source/index.js";
 
 export interface ScanOptions {
   /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
@@ -35,6 +41,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Called before each file, for progress on long scans. */
   onFile?: (input: Input, index: number, total: number) => void;
+  /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
+  compileCommands?: string;
 }
 
 export class UsageError extends Error {
@@ -75,6 +83,8 @@ export interface FileOptions {
   sysroot?: string | null;
   /** Rules to match (loaded from the package's rules/ when absent). */
   rules?: readonly Rule[];
+  /** For C/C++ sources: the compilation database that says which files are built and with which -D/-U flags. */
+  compile?: CompileDatabase;
 }
 
 let defaultRules: { db: Database; rules: Rule[] } | undefined;
@@ -117,7 +127,7 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
   }
   const rules = rulesFor(db, options.rules);
   const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-  if (!isElf && isSourcePath(path)) return scanSource(path, bytes, db, surfaces, rules);
+  if (!isElf && isSourcePath(path)) return scanSourceTree([path], db, surfaces, options).get(path) as FileReport | InputError;
   let elf;
   try {
     elf = readElf(bytes);
@@ -186,13 +196,46 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
   };
 }
 
+const LINUX = linuxMacros();
+
 /**
- * A C/C++ file: rules over the parsed facts. Its syscall inventory is what the matched patterns need and what
- * syscall(SYS_x) names, each via the source line; targets are rated on that inventory like a binary's.
+ * C/C++ files as one program (see analyze/source-tree.ts): each file's report, by path. A file that cannot be read
+ * is an InputError; the others are analysed together.
  */
-function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonly Surface[], rules: readonly Rule[]): FileReport | InputError {
-  const file = parseSource(path, bytes);
-  const hits = evaluateSource(rules, file);
+export function scanSourceTree(paths: readonly string[], db: Database, surfaces: readonly Surface[], options: FileOptions = {}): Map<string, FileReport | InputError> {
+  const rules = rulesFor(db, options.rules);
+  const out = new Map<string, FileReport | InputError>();
+  const tree: SourceTreeFile[] = [];
+  for (const path of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      out.set(path, { path, code: (e as { code?: string }).code ?? "EIO", message: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    // A program named like a source file is left to the ELF path.
+    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) continue;
+    // Macro bodies are read as Latin-1: only ASCII names and line ends matter there.
+    tree.push({ file: parseSource(path, bytes), macros: macroDefs(bytes.toString("latin1")) });
+  }
+  const libc = db.libcs.get("glibc");
+  const sites = libc === undefined ? new Map<string, SourceSiteFact[]>() : analyzeSourceTree(tree, libc, options.compile !== undefined ? { compile: options.compile } : {});
+  for (const { file } of tree) out.set(file.path, scanSource(file, sites.get(file.path) ?? [], db, surfaces, rules));
+  return out;
+}
+
+/**
+ * A C/C++ file: its call sites (every libc call and every call of a project function that reaches a process-model
+ * call) and the rules over its facts. Its syscall inventory is what its direct libc calls imply through the curated
+ * map, what the matched patterns need and what syscall(SYS_x) names, each via the source line; targets are rated on
+ * that inventory like a binary's. Calls compiled only on other systems are listed, not rated.
+ */
+function scanSource(file: SourceFile, siteFacts: readonly SourceSiteFact[], db: Database, surfaces: readonly Surface[], rules: readonly Rule[]): FileReport {
+  const path = file.path;
+  // Patterns see only code compiled on Linux: not `#if 0` blocks, not `#ifdef _WIN32` branches.
+  const built = file.facts.filter((f) => f.conditions.length === 0 || notBuilt(f.conditions, LINUX) === undefined);
+  const hits = evaluateSource(rules, built.length === file.facts.length ? file : { ...file, facts: built });
   const byId = new Map(rules.map((r) => [r.id, r]));
   const out = new SyscallCollector(db.tables.x86_64);
   for (const h of hits) {
@@ -205,12 +248,40 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
     if (f.kind !== "syscall-use" || !db.tables.x86_64.byName.has(f.name)) continue;
     out.add({ name: f.name }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "syscall-use" }, "high");
   }
+  const sites: SourceCallSite[] = [];
+  for (const x of siteFacts) {
+    if (x.kind === "libc" && x.notBuilt === undefined) {
+      for (const s of x.syscalls) {
+        if (!db.tables.x86_64.byName.has(s.name)) continue;
+        const via: Via = { kind: "source", function: x.callee, address: `${path}:${x.line}:${x.column}`, source: "glibc-map" };
+        if (s.tolerated === true) via.tolerated = true;
+        else if (s.conditional === true) via.conditional = true;
+        out.add(s.mode !== undefined ? { name: s.name, mode: s.mode } : { name: s.name }, via, "high");
+      }
+    }
+    const targets = rateSite(x.syscalls, surfaces);
+    if (targets.every((t) => t.level === "ok")) continue;
+    const site: SourceCallSite = { line: x.line, column: x.column, kind: x.kind, callee: x.callee, syscalls: x.syscalls, reachable: x.reachable, excerpt: x.excerpt, targets };
+    if (x.macro !== undefined) site.macro = x.macro;
+    if (x.function !== undefined) site.function = x.function;
+    if (x.reaches !== undefined) site.reaches = x.reaches;
+    if (x.through !== undefined) site.through = x.through;
+    if (x.at !== undefined) site.at = x.at;
+    if (x.chain !== undefined) site.chain = x.chain;
+    if (x.notBuilt !== undefined) site.notBuilt = `${x.notBuilt.kind === "non-linux" ? "not built on Linux" : "not built"}: ${x.notBuilt.because}`;
+    if (x.conditions.length > 0) site.conditions = x.conditions;
+    sites.push(site);
+  }
+  // Reachable calls first, then calls nothing reaches (tools, tests, dead code), then calls not built; by line.
+  const group = (s: SourceCallSite): number => (s.notBuilt !== undefined ? 2 : s.reachable ? 0 : 1);
+  sites.sort((a, b) => group(a) - group(b) || a.line - b.line || a.column - b.column || (a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
   const syscalls = out.result();
   return {
     path,
     kind: file.language,
     source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: file.warnings },
     rules: rateRules(byId, hits, surfaces),
+    sites,
     syscalls,
     uncertainties: [],
     targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),
