@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../db/cache.js";
 import { UsageError } from "../scan/scan.js";
@@ -54,11 +54,13 @@ export function ensureHelper(dir: string = cacheDir()): string {
     throw new UsageError(`cannot build the try helper with ${cc}: ${first.trim()}`);
   }
   renameSync(tmp, out);
-  // Helpers built from older sources are never used again.
+  // Helpers built from other sources are removed once they are a day old: another unifit (another checkout, or an
+  // older install) may still be running its own.
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(dir)) {
     if (/^try-helper-[0-9a-f]{16}$/.test(name) && join(dir, name) !== out) {
       try {
-        unlinkSync(join(dir, name));
+        if (statSync(join(dir, name)).mtimeMs < dayAgo) unlinkSync(join(dir, name));
       } catch {
         // another process may be using or removing it
       }
