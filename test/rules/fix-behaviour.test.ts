@@ -74,3 +74,19 @@ describe("fixers keep behaviour", () => {
     });
   }
 });
+
+describe("unifit fix --rule", () => {
+  it("takes the fixer ids the output prints as well as rule ids; an unknown id is a usage error", () => {
+    const src = join(tmp, "select.c");
+    cpSync(join(PROGRAMS, "touch-rm-f.c"), src);
+    const byFixer = spawnSync(process.execPath, [CLI, "fix", "--rule", "shell-builtin", src], { encoding: "utf8" });
+    assert.equal(byFixer.status, 0, byFixer.stderr);
+    assert.match(byFixer.stderr, /: shell-builtin: system\("touch"\)/);
+    const byRule = spawnSync(process.execPath, [CLI, "fix", "--rule", "shell-out", src], { encoding: "utf8" });
+    assert.equal(byRule.stdout, byFixer.stdout);
+    const bad = spawnSync(process.execPath, [CLI, "fix", "--rule", "no-such-fix", src], { encoding: "utf8" });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown rule or fixer id "no-such-fix"/);
+    assert.equal(bad.stdout, "");
+  });
+});
