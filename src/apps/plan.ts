@@ -2,6 +2,7 @@
 // applications (with the upstream lines they rest on), mechanical fixes (with the patch), rewrites by effort, and
 // what cannot be ported as is, with the nearest target where it runs. Builds a value; rendering is formatPlanMarkdown.
 
+import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { loadDatabase } from "../db/load.js";
 import type { Database } from "../db/types.js";
@@ -12,6 +13,8 @@ import { UsageError } from "../scan/scan.js";
 import type { Finding, FileReport, InputError } from "../types.js";
 import { loadApps } from "./load.js";
 import { recogniseBinary, recogniseTree } from "./recognise.js";
+import { skeletonFor } from "./skeletons.js";
+import type { Skeleton } from "./skeletons.js";
 import type { App, AppSetting, Recognised } from "./types.js";
 
 export interface PlanConfigStep {
@@ -42,6 +45,8 @@ export interface PlanRewrite {
   sites: number;
   functions: number;
   files: string[];
+  /** Suggested code (not a patch) for the first site in a source file, when the rule has a skeleton. */
+  skeleton?: Skeleton & { path: string };
 }
 
 export interface PlanRemaining {
@@ -169,6 +174,21 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
       let w = rewrites.get(r.ruleId);
       if (w === undefined) rewrites.set(r.ruleId, (w = { ruleId: r.ruleId, title: r.title, hint: r.hint, sites: 0, functions: 0, files: [], fns: new Set(), fileSet: new Set() }));
       w.sites += hits.length;
+      if (w.skeleton === undefined && f.kind !== "elf") {
+        let text: string | undefined;
+        try {
+          text = readFileSync(f.path, "utf8");
+        } catch {
+          text = undefined;
+        }
+        for (const h of hits) {
+          const sk = text === undefined || h.location === undefined ? undefined : skeletonFor(r.ruleId, text, h.location.line, h.function);
+          if (sk !== undefined) {
+            w.skeleton = { ...sk, path: f.path };
+            break;
+          }
+        }
+      }
       for (const h of hits) w.fns.add(`${f.path}\u0000${h.function ?? h.location?.line ?? ""}`);
       w.fileSet.add(f.path);
     }
@@ -234,7 +254,10 @@ export function formatPlanMarkdown(plan: PortingPlan, cwd: string = process.cwd(
   if (plan.patch !== "") out.push("", "```diff", plan.patch.replace(/\n$/, ""), "```");
   out.push("", "## 3. Rewrites, by effort", "");
   if (plan.rewrites.length === 0) out.push("None.");
-  for (const w of plan.rewrites) out.push(`- **${w.ruleId}** (${w.title}): ${w.sites} call site${w.sites === 1 ? "" : "s"} in ${w.functions} function${w.functions === 1 ? "" : "s"}, ${w.files.map((f) => `\`${p(f)}\``).join(", ")}. ${w.hint}`);
+  for (const w of plan.rewrites) {
+    out.push(`- **${w.ruleId}** (${w.title}): ${w.sites} call site${w.sites === 1 ? "" : "s"} in ${w.functions} function${w.functions === 1 ? "" : "s"}, ${w.files.map((f) => `\`${p(f)}\``).join(", ")}. ${w.hint}`);
+    if (w.skeleton !== undefined) out.push("", `  Suggested shape (\`${p(w.skeleton.path)}:${w.skeleton.line}\`, not a patch):`, "", "  ```c", ...w.skeleton.code.split("\n").map((l) => (l === "" ? "" : `  ${l}`)), "  ```", "");
+  }
   out.push("", `## 4. Not portable to ${plan.target} as is`, "");
   const left = plan.remaining.filter((r) => !r.rewrite);
   const viaRewrite = plan.remaining.filter((r) => r.rewrite).map((r) => r.syscall);

@@ -66,6 +66,12 @@ describe("unifit plan --target nanos", () => {
     assert.deepEqual(efforts, [...efforts].sort((a, b) => a - b));
     assert.ok(p.rewrites.some((w) => w.ruleId === "prefork-pool"));
     assert.equal(p.nearest?.verdict, "compatible");
+    // Suggestions read from the source: the worker the child runs, the helper program, the segment's size.
+    const sk = (id: string): string => p.rewrites.find((w) => w.ruleId === id)?.skeleton?.code ?? "";
+    assert.match(sk("prefork-pool"), /worker\(lfd, hits\);/);
+    assert.match(sk("prefork-pool"), /pthread_create/);
+    assert.match(sk("fork-then-exec"), /starts \/usr\/sbin\/logrotate with fork \+ exec/);
+    assert.match(sk("sysv-shm"), /hits = calloc\(1, sizeof\(long\)\);/);
   });
 
   it("an unknown target is a usage error", () => {
