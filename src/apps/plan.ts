@@ -243,7 +243,9 @@ export function formatPlanMarkdown(plan: PortingPlan, cwd: string = process.cwd(
   out.push("", "## 1. Configuration changes", "");
   if (plan.configuration.length === 0) out.push("None: no recognised application, or none of its settings covers a blocker.");
   for (const s of plan.configuration) {
-    out.push(`### ${s.app}: ${s.set.map((x) => `\`${x}\``).join(", ")} (${s.kind})`, "", `Where: ${s.where}. Makes unreachable: ${s.covers.join(", ")}.`, "", `Evidence, ${s.upstream}:`, "");
+    // Lines to write are code; what to do (usage, tolerated, build) is prose.
+    const what = s.kind === "config" || s.kind === "command-line" ? s.set.map((x) => `\`${x}\``).join(", ") : s.set.join("; ");
+    out.push(`### ${s.app}: ${what} (${s.kind})`, "", `Where: ${s.where}. Makes unreachable: ${s.covers.join(", ")}.`, "", `Evidence, ${s.upstream}:`, "");
     for (const e of s.evidence) out.push(`- ${e}`);
     out.push("", `Cost: ${s.cost}`, "");
   }
