@@ -11,6 +11,7 @@ import { planFixes } from "../scan/fix.js";
 import { scanPaths } from "../scan/parallel.js";
 import { UsageError } from "../scan/scan.js";
 import type { Finding, FileReport, InputError } from "../types.js";
+import { loadRules } from "../rules/load.js";
 import { loadApps } from "./load.js";
 import { recogniseBinary, recogniseTree } from "./recognise.js";
 import { skeletonFor } from "./skeletons.js";
@@ -56,6 +57,8 @@ export interface PlanRemaining {
   functions: number;
   /** Every file it is in has a pattern finding listed under rewrites (the rewrite is what removes it). */
   rewrite: boolean;
+  /** Reached only inside the program's shared libraries (Finding.origin), never from its own code. */
+  libraryOnly: boolean;
 }
 
 export interface PortingPlan {
@@ -112,7 +115,7 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
 
   const steps = new Map<string, PlanConfigStep>();
   const files: PortingPlan["files"] = [];
-  const remaining = new Map<string, { files: Set<string>; functions: Set<string> }>();
+  const remaining = new Map<string, { files: Set<string>; functions: Set<string>; program: boolean }>();
   const uncoveredFiles = new Set<string>();
   const step = (app: App, s: AppSetting): PlanConfigStep => {
     const key = `${app.id}\u0000${s.id}`;
@@ -142,7 +145,8 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
       }
       uncoveredFiles.add(f.path);
       let r = remaining.get(label(b));
-      if (r === undefined) remaining.set(label(b), (r = { files: new Set(), functions: new Set() }));
+      if (r === undefined) remaining.set(label(b), (r = { files: new Set(), functions: new Set(), program: false }));
+      if (b.origin !== "library") r.program = true;
       r.files.add(f.path);
       const chain = b.chain ?? [];
       if (chain.length > 1) r.functions.add(chain[chain.length - 2] as string);
@@ -164,11 +168,24 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
   const fixedRules = new Set(fixes.map((x) => `${x.path}\u0000${x.line}`));
 
   // Rewrites: rule findings rated a blocker on the target, in files configuration does not cover, by effort.
+  // A pattern whose every syscall a setting of the recognised application covers is dealt with by configuration.
+  const ruleSyscalls = new Map(loadRules(db).map((r) => [r.id, r.syscalls]));
+  const byConfig = (f: FileReport, ruleId: string): boolean => {
+    const known = appOf.get(f.path);
+    const refs = ruleSyscalls.get(ruleId) ?? [];
+    if (known === undefined || refs.length === 0) return false;
+    return refs.every((ref) => known.app.settings.some((s) => covers(s, { syscall: ref.name, ...(ref.mode !== undefined ? { mode: ref.mode } : {}) } as Finding) && (f.kind === "elf" || s.files.includes(rel(known.rec.path, f.path)))));
+  };
+  const rewriteSyscalls = new Map<string, Set<string>>();
   const rewrites = new Map<string, PlanRewrite & { fns: Set<string>; fileSet: Set<string> }>();
   for (const f of report.files) {
     if (!uncoveredFiles.has(f.path)) continue;
     for (const r of f.rules) {
       if (r.targets.find((t) => t.target === options.target)?.level !== "blocker") continue;
+      if (byConfig(f, r.ruleId)) continue;
+      let names = rewriteSyscalls.get(f.path);
+      if (names === undefined) rewriteSyscalls.set(f.path, (names = new Set()));
+      for (const ref of ruleSyscalls.get(r.ruleId) ?? []) names.add(ref.name);
       const hits = r.hits.filter((h) => !fixedRules.has(`${f.path}\u0000${h.location?.line ?? 0}`));
       if (hits.length === 0) continue;
       let w = rewrites.get(r.ruleId);
@@ -197,7 +214,6 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
     .map(({ fns, fileSet, ...w }) => ({ ...w, functions: fns.size, files: [...fileSet].sort() }))
     .sort((a, b) => a.sites + a.functions - (b.sites + b.functions) || (a.ruleId < b.ruleId ? -1 : 1));
 
-  const rewriteFiles = new Set(rewriteList.flatMap((w) => w.files));
 
   // Nearest target: every file runs there (no blocker), best lowest score; else the fewest blockers.
   let nearest: PortingPlan["nearest"];
@@ -224,7 +240,7 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
     skippedFixes,
     patch: formatPatch(fixPlan.patches, cwd),
     rewrites: rewriteList,
-    remaining: [...remaining.entries()].map(([syscall, r]) => ({ syscall, files: [...r.files].sort(), functions: r.functions.size, rewrite: [...r.files].every((f) => rewriteFiles.has(f)) })).sort((a, b) => (a.syscall < b.syscall ? -1 : 1)),
+    remaining: [...remaining.entries()].map(([syscall, r]) => ({ syscall, files: [...r.files].sort(), functions: r.functions.size, libraryOnly: !r.program, rewrite: [...r.files].every((f) => rewriteSyscalls.get(f)?.has(syscall.split(" ")[0] as string) === true) })).sort((a, b) => (a.syscall < b.syscall ? -1 : 1)),
     files,
     ...(nearest !== undefined ? { nearest } : {}),
     errors: [...report.errors, ...fixPlan.errors],
@@ -265,7 +281,7 @@ export function formatPlanMarkdown(plan: PortingPlan, cwd: string = process.cwd(
   const viaRewrite = plan.remaining.filter((r) => r.rewrite).map((r) => r.syscall);
   if (left.length === 0) out.push(`Nothing${viaRewrite.length > 0 ? ` once the rewrites are done (they remove ${viaRewrite.join(", ")})` : ": every blocker is covered above"}.`);
   else if (viaRewrite.length > 0) out.push(`The rewrites remove ${viaRewrite.join(", ")}; no configuration, fix or known rewrite covers:`, "");
-  for (const r of left) out.push(`- ${r.syscall}: ${r.files.map((f) => `\`${p(f)}\``).join(", ")}${r.functions > 0 ? ` (reached from ${r.functions} function${r.functions === 1 ? "" : "s"})` : ""}`);
+  for (const r of left) out.push(`- ${r.syscall}: ${r.files.map((f) => `\`${p(f)}\``).join(", ")}${r.functions > 0 ? ` (reached from ${r.functions} function${r.functions === 1 ? "" : "s"})` : ""}${r.libraryOnly ? ": only inside its shared libraries; `unifit try` shows whether the program makes the call" : ""}`);
   if (plan.nearest !== undefined) out.push("", `Nearest target where it runs with the fewest blockers: **${plan.nearest.target}** (${plan.nearest.verdict}, ${plan.nearest.blockers} blockers, score ${plan.nearest.score}).`);
   return `${out.join("\n")}\n`;
 }
