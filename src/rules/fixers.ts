@@ -70,6 +70,46 @@ const HELPERS = {
       "}",
     ],
   },
+  unifit_cp: {
+    includes: ["errno.h", "fcntl.h", "sys/stat.h", "unistd.h"],
+    code: [
+      "/* unifit fix: `cp FILE DEST` as library calls: DEST (a file) gets FILE's bytes, created with FILE's mode. */",
+      "static int unifit_cp(const char *from, const char *to) {",
+      "  struct stat st;",
+      "  int in = open(from, O_RDONLY);",
+      "  if (in < 0) return -1;",
+      "  if (fstat(in, &st) != 0 || S_ISDIR(st.st_mode)) {",
+      "    if (S_ISDIR(st.st_mode)) errno = EISDIR;",
+      "    close(in);",
+      "    return -1;",
+      "  }",
+      "  int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);",
+      "  if (out < 0) {",
+      "    close(in);",
+      "    return -1;",
+      "  }",
+      "  char buf[65536];",
+      "  ssize_t n;",
+      "  int rc = 0;",
+      "  while ((n = read(in, buf, sizeof buf)) > 0) {",
+      "    for (ssize_t done = 0; done < n;) {",
+      "      ssize_t w = write(out, buf + done, (size_t)(n - done));",
+      "      if (w < 0) {",
+      "        if (errno == EINTR) continue;",
+      "        rc = -1;",
+      "        break;",
+      "      }",
+      "      done += w;",
+      "    }",
+      "    if (rc != 0) break;",
+      "  }",
+      "  if (n < 0) rc = -1;",
+      "  close(in);",
+      "  if (close(out) != 0) rc = -1;",
+      "  return rc;",
+      "}",
+    ],
+  },
 } as const;
 
 /** Index of the line that closes the brace opened on line `start` (counting braces, ignoring strings roughly). */
@@ -142,6 +182,12 @@ const shellBuiltin: Fixer = (lines, i) => {
     const f = operands[0] as string;
     return { ...stmt(`if (unifit_rm_rf(${q(f)}) != 0) perror(${q(`rm -rf ${f}`)});`, ["stdio.h"], `system("rm -rf") → unifit_rm_rf(${f}), the tree removed depth first`), helpers: ["unifit_rm_rf"] };
   }
+  if (cmd === "cp" && operands.length === 2 && flags.length === 0) {
+    const [a, b] = operands as [string, string];
+    // cp into a directory writes DIR/NAME: only a destination that names a file is mechanical.
+    if (b.endsWith("/") || b === "." || b === "..") return `cp into the directory "${b}": rewrite by hand`;
+    return { ...stmt(`if (unifit_cp(${q(a)}, ${q(b)}) != 0) perror(${q(`cp ${a} ${b}`)});`, ["stdio.h"], `system("cp") → unifit_cp(${a}, ${b})`), helpers: ["unifit_cp"] };
+  }
   if (cmd === "touch" && operands.length === 1 && flags.length === 0) {
     const f = operands[0] as string;
     // touch creates the file when missing and sets both times to now when present.
@@ -165,7 +211,7 @@ const shellBuiltin: Fixer = (lines, i) => {
     const fn = flags.length === 1 ? "symlink" : "link";
     return stmt(`if (${fn}(${q(a)}, ${q(b)}) != 0) perror(${q(`ln ${a} ${b}`)});`, ["unistd.h", "stdio.h"], `system("ln") → ${fn}()`);
   }
-  return `"${words.join(" ")}" is not one of the mechanical cases (mkdir [-p], rm [-f|-rf], touch, mv, chmod MODE, ln [-s] with one operand each)`;
+  return `"${words.join(" ")}" is not one of the mechanical cases (mkdir [-p], rm [-f|-rf], touch, cp FILE FILE, mv, chmod MODE, ln [-s] with one operand each)`;
 };
 
 export const fixers: Readonly<Record<string, Fixer>> = {
