@@ -37,3 +37,8 @@ export { buildFilterSpec, formatSpec } from "./try/spec.js";
 export type { FilterSpec, TrapRule } from "./try/spec.js";
 export { buildReport, formatSummary, parseHelperResult } from "./try/result.js";
 export type { RefusedCall, RunExit, TryReport } from "./try/result.js";
+export { loadApps, defaultAppsDir } from "./apps/load.js";
+export { recogniseBinary, recogniseTree } from "./apps/recognise.js";
+export { buildPlan, formatPlanMarkdown } from "./apps/plan.js";
+export type { App, AppSetting, Recognised } from "./apps/types.js";
+export type { PortingPlan, PlanOptions } from "./apps/plan.js";

@@ -28,6 +28,8 @@ import {
   tryProgram,
   formatSummary,
   DEFAULT_TIMEOUT_SECONDS,
+  buildPlan,
+  formatPlanMarkdown,
 } from "../index.js";
 import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
@@ -210,6 +212,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const m = compareMatrix(report);
       io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));
       if (report.errors.length > 0) code = EXIT_ERROR;
+    });
+
+  program
+    .command("plan")
+    .description("the porting plan for one target: configuration changes of recognised servers first, then mechanical fixes (with the patch), rewrites by effort, and what cannot be ported, with the nearest target")
+    .argument("<paths...>", "ELF files, C/C++ sources or directories")
+    .requiredOption("-t, --target <name>", "the target to port to")
+    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .action((paths: string[], flags: { target: string; sysroot: string; format: string }) => {
+      const plan = buildPlan(paths, { target: flags.target, sysroot: flags.sysroot });
+      for (const e of plan.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      io.stdout.write(flags.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : formatPlanMarkdown(plan));
+      if (plan.errors.length > 0) code = EXIT_ERROR;
     });
 
   program

@@ -11,6 +11,7 @@ import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
 import { parseSource } from "../source/index.js";
 import type { InputError } from "../types.js";
+import { UsageError } from "./scan.js";
 
 export interface FilePatch {
   path: string;
@@ -28,7 +29,13 @@ export interface FixPlan {
 export function planFixes(paths: readonly string[], options: { db?: Database; rules?: readonly Rule[]; only?: readonly string[] } = {}): FixPlan {
   const db = options.db ?? loadDatabase();
   let rules = (options.rules ?? loadRules(db)).filter((r) => r.fix !== null);
-  if (options.only !== undefined && options.only.length > 0) rules = rules.filter((r) => options.only?.includes(r.id));
+  if (options.only !== undefined && options.only.length > 0) {
+    // The output names each rewrite by its fixer (shell-builtin), the scan by its rule (shell-out): both select.
+    const known = new Set(rules.flatMap((r) => [r.id, r.fix as string]));
+    const unknown = options.only.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UsageError(`unknown rule or fixer id ${unknown.map((u) => `"${u}"`).join(", ")} (with a fixer: ${[...known].sort().join(", ")})`);
+    rules = rules.filter((r) => options.only?.includes(r.id) === true || options.only?.includes(r.fix as string) === true);
+  }
   const { inputs, errors } = expandPaths(paths);
   const patches: FilePatch[] = [];
   for (const input of inputs) {

@@ -35,11 +35,11 @@ fi
 debs="$root/.cache/debs"
 mkdir -p "$debs" "$root/.cache/debian"
 # nginx: the server binary that nginx-light depends on in Debian 12; redis-tools: holds redis-check-rdb, which
-# /usr/bin/redis-server links to; sqlite3: the shell. Static binaries for test/debian/static-binaries.test.ts:
+# /usr/bin/redis-server links to (libjemalloc2 and liblzf1: its libraries, to run it); memcached: the server (test/apps/servers-try.test.ts); sqlite3: the shell. Static binaries for test/debian/static-binaries.test.ts:
 # busybox-static (/bin/busybox, glibc -static), shfmt (/usr/bin/shfmt, a static Go program; gron is not used
 # because Debian links it dynamically against libc through cgo), ripgrep (/usr/bin/rg, a Rust program,
 # dynamically linked against glibc in Debian 12), fd-find (/usr/bin/fdfind, Rust) for test/oracle/agreement.test.ts.
-for pkg in nginx redis-tools sqlite3 busybox-static shfmt ripgrep fd-find; do
+for pkg in nginx redis-tools libjemalloc2 liblzf1 memcached sqlite3 busybox-static shfmt ripgrep fd-find; do
   if ! compgen -G "$debs/${pkg}_*.deb" >/dev/null; then
     echo "prepare: apt-get download $pkg" >&2
     (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null) || { apt_update; (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null); }
