@@ -223,6 +223,7 @@ function firstScreen(c: ChalkInstance, report: Report): string[] {
   const width = Math.max(6, ...rows.map((r) => r.target.length));
   const many = report.summary.files > 1;
   const lines = [c.bold(`unifit: ${plural(report.summary.files, "file")} against ${plural(rows.length, "target")}`)];
+  let starred = false;
   for (const r of rows) {
     const files = many ? `  ${r.files.blocked}/${report.summary.files} files blocked` : "";
     const statement = report.files.map((f) => f.targets.find((t) => t.target === r.target)?.statement).find((x) => x !== undefined);
@@ -259,8 +260,9 @@ function firstScreen(c: ChalkInstance, report: Report): string[] {
     if (top !== undefined) lines.push(`${pad}${c.red("top:")} ${top.name}${top.hint !== undefined ? `: ${firstSentence(top.hint)}` : ""}`);
     const syscalls = list.filter((x) => !x.name.startsWith("pattern ")).map((x) => x.name + (x.program ? "" : "*"));
     if (syscalls.length > 0) lines.push(...wrapList(`${pad}blocked by: `, syscalls));
+    if (syscalls.some((x) => x.endsWith("*"))) starred = true;
   }
-  if (rows.some((r) => r.blockers > 0)) lines.push(c.dim(`  (* reached only inside libraries; details per file below${many ? ", summary at the end" : ""})`));
+  if (starred) lines.push(c.dim("  (* reached only from inside libraries)"));
   return [...lines, ""];
 }
 
