@@ -4,6 +4,7 @@
 // locations. partialFingerprints come from unifit so that alerts keep their identity across runs. GitHub takes at most
 // 25,000 results per run: past MAX_RESULTS the rest are dropped, and a notification says how many.
 
+import { createHash } from "node:crypto";
 import type { Report } from "../types.js";
 import { reportIssues } from "./issues.js";
 import type { Issue } from "./issues.js";
@@ -91,11 +92,44 @@ function result(issue: Issue, ruleIndex: number): Record<string, unknown> {
   return r;
 }
 
+/** Suppressed findings as SARIF results with `suppressions` (code scanning shows them as dismissed, with the reason). */
+function suppressedResults(report: Report): { key: string; name: string; result: Record<string, unknown> }[] {
+  const out: { key: string; name: string; result: Record<string, unknown> }[] = [];
+  for (const f of report.files) {
+    for (const s of f.suppressions ?? []) {
+      const key = s.kind === "rule" ? `rule/${s.name}` : `syscall/${s.name.replace(/ \((\w+)\)$/, ":$1")}`;
+      const physical: Record<string, unknown> = { artifactLocation: { uri: f.path } };
+      if (s.line !== undefined) physical.region = { startLine: s.line };
+      out.push({
+        key,
+        name: s.name,
+        result: {
+          ruleId: key,
+          level: s.level === "blocker" ? "error" : s.level === "warning" ? "warning" : "note",
+          message: { text: `${s.kind} ${s.name}${s.target !== undefined ? ` on ${s.target}` : ""}: suppressed (${s.reason})` },
+          locations: [{ physicalLocation: physical }],
+          partialFingerprints: { "unifit/v1": fingerprintOf([f.path, key, s.target ?? "", s.by, s.reason]) },
+          suppressions: [{ kind: s.by === "inline" ? "inSource" : "external", justification: s.reason }],
+        },
+      });
+    }
+  }
+  return out;
+}
+
+const fingerprintOf = (parts: readonly string[]): string => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+
 export const sarif: Formatter = (report) => {
   const issues = reportIssues(report);
   const kept = issues.slice(0, MAX_RESULTS);
   const rules = new Map<string, SarifRule>();
   for (const i of kept) if (!rules.has(i.key)) rules.set(i.key, ruleFor(i, report));
+  const suppressed = suppressedResults(report).slice(0, Math.max(0, MAX_RESULTS - kept.length));
+  for (const s of suppressed) {
+    if (!rules.has(s.key)) {
+      rules.set(s.key, { id: s.key, name: s.name, shortDescription: { text: s.key.startsWith("rule/") ? `Pattern ${s.name}` : `The ${s.name} syscall` }, defaultConfiguration: { level: "warning" }, properties: { tags: ["unikernel"] } });
+    }
+  }
   const ids = [...rules.keys()].sort();
   const index = new Map(ids.map((id, n) => [id, n]));
   const notifications: Record<string, unknown>[] = [];
@@ -117,7 +151,7 @@ export const sarif: Formatter = (report) => {
           },
         },
         invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: kept.map((i) => result(i, index.get(i.key) as number)),
+        results: [...kept.map((i) => result(i, index.get(i.key) as number)), ...suppressed.map((x) => ({ ...x.result, ruleIndex: index.get(x.key) as number }))],
         properties: { targets: report.targets.map((t) => t.name), failOn: report.failOn },
       },
     ],

@@ -278,6 +278,8 @@ export const text: Formatter = (report: Report, options) => {
   if (report.errors.length > 0) out.push("");
   if (report.summary.files + report.summary.errors > 1) out.push(...summaryLines(c, report));
   const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
+  const suppressed = report.files.reduce((n, f) => n + (f.suppressions?.length ?? 0), 0);
+  if (suppressed > 0) out.push(c.dim(`${plural(suppressed, "finding")} suppressed with a reason (listed in --format json and sarif)`));
   out.push(
     `${plural(report.summary.files, "file")} scanned` +
       (report.summary.errors > 0 ? `, ${c.red(plural(report.summary.errors, "error"))}` : "") +

@@ -16,9 +16,11 @@ import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths } from "../input/expand.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
-import type { FailOn, FileReport, InputError, Report } from "../types.js";
-import { byPath, reportShell, rulesFor, scanFile, selectTargets } from "./scan.js";
-import type { ScanOptions } from "./scan.js";
+import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
+import { byPath, reportShell, rulesFor, scanFile, selectTargets, withRuleSettings } from "./scan.js";
+import type { FileOptions, ScanOptions } from "./scan.js";
+import { globRegExp } from "../verdict/suppress.js";
+import type { Ignore } from "../verdict/suppress.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 
@@ -30,6 +32,12 @@ export interface ParallelOptions {
   dbDir?: string;
   /** Extra target files (--target-file). */
   targetFiles?: readonly string[];
+  /** Rules turned off or capped (unifit.config.json "rules"). */
+  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
+  /** Config-level ignores (unifit.config.json "ignore"). */
+  ignores?: readonly Ignore[];
+  /** Drop expanded files whose path matches one of these globs (unifit.config.json "exclude"). */
+  exclude?: readonly string[];
   /** Worker threads (default: the machine's available parallelism, at most 8 and one per 100 files). 1 scans in this thread. */
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
@@ -47,6 +55,8 @@ export interface WorkerSetup {
   sysroot: string | null | undefined;
   dbDir: string | undefined;
   targetFiles: readonly string[];
+  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
+  ignores?: readonly Ignore[];
   /** Send reports serialised (streaming) rather than as objects. */
   serialise: boolean;
 }
@@ -147,7 +157,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
   const expanded = expandPaths(paths);
-  const inputs = [...expanded.inputs].sort(byPath);
+  const excluded = (options.exclude ?? []).map(globRegExp);
+  const inputs = [...expanded.inputs].filter((i) => !excluded.some((re) => re.test(i.path))).sort(byPath);
+  const rules = withRuleSettings(rulesFor(db, undefined), options.ruleSettings);
   const failOn = options.failOn ?? "blocker";
   const names = surfaces.map((s) => s.name);
   options.onHead?.(reportShell(surfaces, [], new SummaryTally(names, failOn), [], failOn));
@@ -170,8 +182,8 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(inputs.length / FILES_PER_WORKER)), inputs.length));
   if (jobs === 1) {
-    const rules = rulesFor(db, undefined);
-    const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+    const fileOptions: FileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+    if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
     scanInOrder(inputs, (path) => scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take);
   } else {
     const setup: WorkerSetup = {
@@ -181,6 +193,8 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       targetFiles: options.targetFiles ?? [],
       serialise: stream !== undefined,
     };
+    if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
+    if (options.ignores !== undefined) setup.ignores = options.ignores;
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;

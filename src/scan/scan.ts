@@ -16,9 +16,11 @@ import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
 import { rateTarget } from "../verdict/rate.js";
+import { applySuppressions, inlineIgnores, suppressRuleHits } from "../verdict/suppress.js";
+import type { Ignore } from "../verdict/suppress.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Severity, Via } from "../types.js";
 
 export interface ScanOptions {
   /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
@@ -75,6 +77,17 @@ export interface FileOptions {
   sysroot?: string | null;
   /** Rules to match (loaded from the package's rules/ when absent). */
   rules?: readonly Rule[];
+  /** Config-level ignores (unifit.config.json); inline `unifit-ignore` comments of sources apply always. */
+  ignores?: readonly Ignore[];
+}
+
+/** Rules as the config sets them: "off" drops a rule, a level caps its severity. */
+export function withRuleSettings(rules: readonly Rule[], settings: Readonly<Record<string, "off" | Severity>> | undefined): readonly Rule[] {
+  if (settings === undefined || Object.keys(settings).length === 0) return rules;
+  const known = new Set(rules.map((r) => r.id));
+  const unknown = Object.keys(settings).filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map((u) => `"${u}"`).join(", ")} in the config's rules`);
+  return rules.filter((r) => settings[r.id] !== "off").map((r) => (settings[r.id] !== undefined ? { ...r, severity: settings[r.id] as Severity } : r));
 }
 
 let defaultRules: { db: Database; rules: Rule[] } | undefined;
@@ -109,6 +122,12 @@ function readReused(path: string): Buffer {
 
 /** Scans one file (ELF, or C/C++ source by extension). Returns its report, or an InputError when it cannot be analysed. */
 export function scanFile(path: string, db: Database, surfaces: readonly Surface[], options: FileOptions = {}): FileReport | InputError {
+  const r = scanFileRated(path, db, surfaces, options);
+  if ("code" in r || options.ignores === undefined || options.ignores.length === 0) return r;
+  return applySuppressions(r, options.ignores, []);
+}
+
+function scanFileRated(path: string, db: Database, surfaces: readonly Surface[], options: FileOptions): FileReport | InputError {
   let bytes: Buffer;
   try {
     bytes = readReused(path);
@@ -192,8 +211,10 @@ export function scanFile(path: string, db: Database, surfaces: readonly Surface[
  */
 function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonly Surface[], rules: readonly Rule[]): FileReport | InputError {
   const file = parseSource(path, bytes);
-  const hits = evaluateSource(rules, file);
+  const inline = bytes.includes("unifit-ignore") ? inlineIgnores(bytes.toString("utf8")) : { ignores: [], warnings: [] };
   const byId = new Map(rules.map((r) => [r.id, r]));
+  // A rule hit suppressed inline goes before anything is derived from it (the syscalls its pattern stands for).
+  const { kept: hits, suppressed } = suppressRuleHits(evaluateSource(rules, file), inline.ignores, (h) => (byId.get(h.ruleId) as Rule).severity);
   const out = new SyscallCollector(db.tables.x86_64);
   for (const h of hits) {
     const rule = byId.get(h.ruleId) as Rule;
@@ -206,15 +227,18 @@ function scanSource(path: string, bytes: Buffer, db: Database, surfaces: readonl
     out.add({ name: f.name }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "syscall-use" }, "high");
   }
   const syscalls = out.result();
-  return {
+  const report: FileReport = {
     path,
     kind: file.language,
-    source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: file.warnings },
+    source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: [...file.warnings, ...inline.warnings] },
     rules: rateRules(byId, hits, surfaces),
     syscalls,
     uncertainties: [],
     targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),
   };
+  // Config ignores are applied by scanFile, after this; here, syscalls named by an inline ignore.
+  const rated = inline.ignores.length > 0 ? applySuppressions(report, [], inline.ignores) : report;
+  return suppressed.length > 0 ? { ...rated, suppressions: [...suppressed, ...(rated.suppressions ?? [])] } : rated;
 }
 
 export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
