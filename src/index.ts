@@ -43,3 +43,7 @@ export { BASELINE_VERSION, BaselineError, compareWithBaseline, createBaseline, f
 export type { Baseline, BaselineComparison, BaselineEntry } from "./report/baseline.js";
 export { diffReports, formatReportDiff } from "./report/diff.js";
 export type { ReportDiff } from "./report/diff.js";
+export { CONFIG_NAMES, ConfigError, STARTER_CONFIG, findConfig, loadConfig } from "./config/load.js";
+export type { Config } from "./config/load.js";
+export { applySuppressions, inlineIgnores } from "./verdict/suppress.js";
+export type { Ignore, InlineIgnore } from "./verdict/suppress.js";

@@ -1,7 +1,8 @@
 // @fileoverview The commander program: parses arguments, decides colour, writes output and sets the exit code
 // (0 clean, 1 findings at or over --fail-on, 2 usage errors and unreadable or malformed inputs).
 
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { Chalk } from "chalk";
 import { Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -36,7 +37,13 @@ import {
   formatBaselineComparison,
   formatReportDiff,
   parseBaseline,
+  CONFIG_NAMES,
+  ConfigError,
+  STARTER_CONFIG,
+  findConfig,
+  loadConfig,
 } from "../index.js";
+import type { Config } from "../index.js";
 import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
 
@@ -66,6 +73,7 @@ function oneOf<T extends string>(values: readonly T[], what: string) {
 }
 
 interface ScanFlags {
+  config?: string | false;
   target: string[];
   format: string[];
   baseline?: string;
@@ -130,6 +138,33 @@ function readReport(file: string): Report {
   return r as Report;
 }
 
+/**
+ * Scan options from the flags over the config file (unifit.config.json/.yaml found upward from the working
+ * directory, or --config; none with --no-config): a flag given on the command line wins over the config.
+ */
+function withConfig(
+  given: readonly string[],
+  flags: { config?: string | false; target: string[]; failOn: FailOn; sysroot: string; libraries: boolean; targetFile?: string[] },
+  cmd: Command,
+): { opts: ParallelOptions; paths: string[] } {
+  const file = flags.config === false ? undefined : typeof flags.config === "string" ? flags.config : findConfig(process.cwd());
+  const config: Config = file !== undefined ? loadConfig(file) : {};
+  const fromFlag = (name: string): boolean => cmd.getOptionValueSource(name) === "cli";
+  const sysroot = fromFlag("sysroot") ? flags.sysroot : (config.sysroot ?? flags.sysroot);
+  const opts: ParallelOptions = {
+    targets: flags.target.length > 0 ? flags.target : (config.targets ?? []),
+    failOn: fromFlag("failOn") ? flags.failOn : (config.failOn ?? flags.failOn),
+    sysroot: flags.libraries === false ? null : sysroot,
+    targetFiles: flags.targetFile ?? [],
+  };
+  if (config.rules !== undefined) opts.ruleSettings = config.rules;
+  if (config.ignore !== undefined) opts.ignores = config.ignore;
+  if (config.exclude !== undefined) opts.exclude = config.exclude;
+  const paths = given.length > 0 ? [...given] : (config.include ?? []);
+  if (paths.length === 0) throw new UsageError(`no paths to scan (give some, or an include list in ${file ?? "unifit.config.json"})`);
+  return { opts, paths };
+}
+
 /** Runs the CLI; returns the exit code instead of exiting. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let code = EXIT_OK;
@@ -145,7 +180,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("scan")
     .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
-    .argument("<paths...>", "ELF files or directories to scan (directories are walked; non-ELF files in them are skipped)")
+    .argument("[paths...]", "ELF files, C/C++ sources or directories to scan (directories are walked; other files in them are skipped); the config's include when none")
     .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option(
       "-f, --format <format[=file]>",
@@ -154,6 +189,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       [] as string[],
     )
     .option("--baseline <file>", "fail only on findings that are not in this baseline (`unifit baseline create`), and list the fixed ones")
+    .option("--config <file>", "read this config instead of the unifit.config.json/.yaml found from the working directory upward")
+    .option("--no-config", "read no config file")
     .addOption(
       new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
         .argParser(oneOf(["blocker", "warning", "none"] as const, "--fail-on"))
@@ -172,14 +209,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;
     })
-    .action(async (paths: string[], flags: ScanFlags) => {
+    .action(async (given: string[], flags: ScanFlags, cmd: Command) => {
       const progress = io.stderr.isTTY === true;
-      const opts: ParallelOptions = {
-        targets: flags.target,
-        failOn: flags.failOn,
-        sysroot: flags.libraries === false ? null : flags.sysroot,
-        targetFiles: flags.targetFile,
-      };
+      const { opts, paths } = withConfig(given, flags, cmd);
+      flags.failOn = opts.failOn ?? flags.failOn;
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
       if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
@@ -241,18 +274,32 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   baselineCmd
     .command("create")
     .description("scan and write the findings (by fingerprint, per target) to a baseline file")
-    .argument("<paths...>", "ELF files, C/C++ sources or directories")
+    .argument("[paths...]", "ELF files, C/C++ sources or directories (the config's include when none)")
     .option("-o, --output <file>", "the baseline file", "unifit-baseline.json")
     .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
     .option("--no-libraries", "do not read shared libraries")
-    .action(async (paths: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean }) => {
-      const { report } = await scanPathsDetailed(paths, { targets: flags.target, failOn: "none", sysroot: flags.libraries === false ? null : flags.sysroot });
+    .option("--config <file>", "read this config instead of the one found from the working directory upward")
+    .option("--no-config", "read no config file")
+    .action(async (given: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean; config?: string | false }, cmd: Command) => {
+      const { opts, paths } = withConfig(given, { ...flags, failOn: "none" }, cmd);
+      const { report } = await scanPathsDetailed(paths, opts);
       for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       const b = createBaseline(report);
       writeFileSync(flags.output, formatBaseline(b));
       io.stderr.write(`unifit: ${flags.output}: ${b.findings.length} findings recorded from ${report.summary.files} files\n`);
       if (report.errors.length > 0) code = EXIT_ERROR;
+    });
+
+  program
+    .command("init")
+    .description("write a commented starter unifit.config.yaml in the working directory (schema: docs/config.schema.json)")
+    .action(() => {
+      const existing = CONFIG_NAMES.map((n) => join(process.cwd(), n)).find((p) => existsSync(p));
+      if (existing !== undefined) throw new UsageError(`${existing} exists already; edit it instead`);
+      const file = join(process.cwd(), "unifit.config.yaml");
+      writeFileSync(file, STARTER_CONFIG);
+      io.stderr.write(`unifit: wrote ${file}\n`);
     });
 
   program
@@ -382,7 +429,7 @@ Example: unifit try --target nanos -- ./server --port 8080`,
       // help and version exit 0; commander has already printed its one-line error otherwise
       return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
     }
-    if (e instanceof UsageError || e instanceof DbError || e instanceof BaselineError) {
+    if (e instanceof UsageError || e instanceof DbError || e instanceof BaselineError || e instanceof ConfigError) {
       io.stderr.write(`unifit: ${e.message}\n`);
       return EXIT_ERROR;
     }
