@@ -73,7 +73,11 @@ function fromLines(f: Finding, chains: readonly CallChain[], why: string, verbos
   const end = f.chain[f.chain.length - 1] as string;
   // The chain's end is named once: its import, or its function's sites.
   const others = f.via.filter((v) => v !== end && v !== shown?.from && !v.startsWith(`${end} (code at `));
-  const lines = [`${pad}from ${chainText(f.chain)}${others.length > 0 ? `; also ${viaText(others, verbose)}` : ""}${why}`];
+  // The program's own functions that lead in by other ways come before the imported names they call.
+  const chain = f.chain;
+  const own = [...new Set(chains.flatMap((x) => x.callers))].filter((n) => !chain.includes(n));
+  const also = [own.length > 0 ? `in ${viaText(own, verbose)}` : "", others.length > 0 ? `${own.length > 0 ? "through " : ""}${viaText(others, verbose)}` : ""].filter((x) => x !== "");
+  const lines = [`${pad}from ${chainText(f.chain)}${also.length > 0 ? `; also ${also.join(", ")}` : ""}${why}`];
   if (verbose) for (const x of chains) if (x !== shown) lines.push(`${pad}  via ${chainText(x.chain)}`);
   return lines;
 }
