@@ -160,6 +160,8 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const excluded = (options.exclude ?? []).map(globRegExp);
   const inputs = [...expanded.inputs].filter((i) => !excluded.some((re) => re.test(i.path))).sort(byPath);
   const rules = withRuleSettings(rulesFor(db, undefined), options.ruleSettings);
+  // An ignore that names paths can tell two identical files apart: then each is scanned on its own.
+  const pathIgnores = (options.ignores ?? []).some((g) => g.path !== undefined);
   const failOn = options.failOn ?? "blocker";
   const names = surfaces.map((s) => s.name);
   options.onHead?.(reportShell(surfaces, [], new SummaryTally(names, failOn), [], failOn));
@@ -184,7 +186,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   if (jobs === 1) {
     const fileOptions: FileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
     if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
-    scanInOrder(inputs, (path) => scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take);
+    scanInOrder(inputs, (path) => scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, pathIgnores);
   } else {
     const setup: WorkerSetup = {
       targets,
@@ -198,7 +200,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;
-    const twins = findTwins(inputs);
+    const twins = pathIgnores ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
     let next = 0;
     let emitted = 0;
     await new Promise<void>((resolve, reject) => {
@@ -283,8 +285,9 @@ function scanInOrder(
   serialise: boolean,
   onFile: ParallelOptions["onFile"],
   take: (r: WorkerResult) => void,
+  noTwins = false,
 ): void {
-  const twins = findTwins(inputs);
+  const twins = noTwins ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
   const left = new Int32Array(inputs.length);
   for (const t of twins) if (t >= 0) left[t] = (left[t] as number) + 1;
   const kept = new Map<number, WorkerResult>();

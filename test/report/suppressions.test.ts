@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -93,6 +93,18 @@ describe("suppressions and config", () => {
     // --target on the command line wins over the config's targets.
     const flagged = JSON.parse(runCli(["scan", bin, "--no-libraries", "--config", config, "-t", "osv", "-f", "json", "--fail-on", "none"]).stdout);
     assert.deepEqual(flagged.targets.map((t: { name: string }) => t.name), ["osv"]);
+  });
+
+  it("an ignore for one path does not reach an identical file under another path, with -j 1 and -j 2", () => {
+    const twin = join(dir, "server-copy");
+    copyFileSync(bin, twin);
+    const config = join(dir, "one-path.json");
+    writeFileSync(config, JSON.stringify({ ignore: [{ syscall: "clone", path: "**/server", reason: "this build runs workers as threads" }] }));
+    for (const j of ["1", "2"]) {
+      const report = JSON.parse(runCli(["scan", bin, twin, "--no-libraries", "-t", "nanos", "--config", config, "-j", j, "-f", "json", "--fail-on", "none"]).stdout);
+      const got = report.files.map((f: { path: string; suppressions?: unknown[] }) => `${f.path.slice(dir.length + 1)} ${f.suppressions?.length ?? 0}`);
+      assert.deepEqual(got, ["server 1", "server-copy 0"], `-j ${j}`);
+    }
   });
 
   it("unifit init writes a commented starter that loads; a second init and a bad config are one error line, exit 2", () => {
