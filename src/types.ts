@@ -284,6 +284,22 @@ export interface SourceInfo {
   warnings: string[];
 }
 
+/** A finding taken out of a file's verdicts on purpose, with the reason (see src/verdict/suppress.ts). */
+export interface Suppression {
+  kind: "syscall" | "rule";
+  /** The syscall (with its mode) or the rule id. */
+  name: string;
+  /** The target it was suppressed on; absent for an inline rule suppression (all targets). */
+  target?: string;
+  /** Its level before it was suppressed. */
+  level: Severity;
+  reason: string;
+  /** "inline": a `// unifit-ignore` comment in the source; "config": an ignore entry of unifit.config.json. */
+  by: "inline" | "config";
+  /** The comment's line (inline). */
+  line?: number;
+}
+
 export interface FileReport {
   path: string;
   kind: "elf" | "c" | "cpp";
@@ -299,6 +315,8 @@ export interface FileReport {
   syscalls: ReachedSyscall[];
   uncertainties: Uncertainty[];
   targets: TargetVerdict[];
+  /** Findings suppressed inline or by the config, with their reasons; absent when none. */
+  suppressions?: Suppression[];
 }
 
 export interface TargetSummary {

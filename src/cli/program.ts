@@ -1,7 +1,8 @@
 // @fileoverview The commander program: parses arguments, decides colour, writes output and sets the exit code
 // (0 clean, 1 findings at or over --fail-on, 2 usage errors and unreadable or malformed inputs).
 
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { Chalk } from "chalk";
 import { Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -30,7 +31,21 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   buildPlan,
   formatPlanMarkdown,
+  BaselineError,
+  compareWithBaseline,
+  createBaseline,
+  diffReports,
+  formatBaseline,
+  formatBaselineComparison,
+  formatReportDiff,
+  parseBaseline,
+  CONFIG_NAMES,
+  ConfigError,
+  STARTER_CONFIG,
+  findConfig,
+  loadConfig,
 } from "../index.js";
+import type { Config } from "../index.js";
 import type { ParallelOptions, Report } from "../index.js";
 import type { FailOn } from "../index.js";
 
@@ -60,8 +75,10 @@ function oneOf<T extends string>(values: readonly T[], what: string) {
 }
 
 interface ScanFlags {
+  config?: string | false;
   target: string[];
-  format: string;
+  format: string[];
+  baseline?: string;
   failOn: FailOn;
   output?: string;
   color?: boolean;
@@ -72,6 +89,83 @@ interface ScanFlags {
   targetFile: string[];
   jobs?: number;
   compileCommands?: string;
+}
+
+/** One report to write: a format, to standard output or to a file. */
+interface Output {
+  format: string;
+  file?: string;
+}
+
+/** `-f text -f sarif=out.sarif`: each format once, at most one to standard output; -o sends a lone format to a file. */
+export function parseOutputs(specs: readonly string[], output: string | undefined): Output[] {
+  const list = specs.length === 0 ? ["text"] : specs;
+  const outs = list.map((spec): Output => {
+    const at = spec.indexOf("=");
+    const format = at < 0 ? spec : spec.slice(0, at);
+    if (formatters[format] === undefined) throw new UsageError(`unknown format "${format}" (one of ${Object.keys(formatters).sort().join(", ")})`);
+    if (at >= 0 && at === spec.length - 1) throw new UsageError(`-f ${spec}: no file after "="`);
+    return at < 0 ? { format } : { format, file: spec.slice(at + 1) };
+  });
+  if (output !== undefined) {
+    const toStdout = outs.filter((o) => o.file === undefined);
+    if (toStdout.length !== 1) throw new UsageError("-o names the file of the one format without a file of its own");
+    (toStdout[0] as Output).file = output;
+  }
+  if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError("more than one format to standard output: give the others a file (-f sarif=out.sarif)");
+  const files = outs.map((o) => o.file).filter((f) => f !== undefined);
+  if (new Set(files).size !== files.length) throw new UsageError("two formats to the same file");
+  return outs;
+}
+
+function readBaseline(file: string): { file: string; baseline: ReturnType<typeof parseBaseline> } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BaselineError(`${file}: cannot read the baseline (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { file, baseline: parseBaseline(text, file) };
+}
+
+function readReport(file: string): Report {
+  let r: Partial<Report>;
+  try {
+    r = JSON.parse(readFileSync(file, "utf8")) as Partial<Report>;
+  } catch (e) {
+    throw new UsageError(`${file}: not a JSON report (${(e as Error).message})`);
+  }
+  if (typeof r !== "object" || r === null || !Array.isArray(r.files) || typeof r.schemaVersion !== "number") {
+    throw new UsageError(`${file}: not a unifit JSON report (unifit scan -f json)`);
+  }
+  return r as Report;
+}
+
+/**
+ * Scan options from the flags over the config file (unifit.config.json/.yaml found upward from the working
+ * directory, or --config; none with --no-config): a flag given on the command line wins over the config.
+ */
+function withConfig(
+  given: readonly string[],
+  flags: { config?: string | false; target: string[]; failOn: FailOn; sysroot: string; libraries: boolean; targetFile?: string[] },
+  cmd: Command,
+): { opts: ParallelOptions; paths: string[] } {
+  const file = flags.config === false ? undefined : typeof flags.config === "string" ? flags.config : findConfig(process.cwd());
+  const config: Config = file !== undefined ? loadConfig(file) : {};
+  const fromFlag = (name: string): boolean => cmd.getOptionValueSource(name) === "cli";
+  const sysroot = fromFlag("sysroot") ? flags.sysroot : (config.sysroot ?? flags.sysroot);
+  const opts: ParallelOptions = {
+    targets: flags.target.length > 0 ? flags.target : (config.targets ?? []),
+    failOn: fromFlag("failOn") ? flags.failOn : (config.failOn ?? flags.failOn),
+    sysroot: flags.libraries === false ? null : sysroot,
+    targetFiles: flags.targetFile ?? [],
+  };
+  if (config.rules !== undefined) opts.ruleSettings = config.rules;
+  if (config.ignore !== undefined) opts.ignores = config.ignore;
+  if (config.exclude !== undefined) opts.exclude = config.exclude;
+  const paths = given.length > 0 ? [...given] : (config.include ?? []);
+  if (paths.length === 0) throw new UsageError(`no paths to scan (give some, or an include list in ${file ?? "unifit.config.json"})`);
+  return { opts, paths };
 }
 
 /** Runs the CLI; returns the exit code instead of exiting. */
@@ -89,9 +183,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("scan")
     .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
-    .argument("<paths...>", "ELF files or directories to scan (directories are walked; non-ELF files in them are skipped)")
+    .argument("[paths...]", "ELF files, C/C++ sources or directories to scan (directories are walked; other files in them are skipped); the config's include when none")
     .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(formatters).sort()).default("text"))
+    .option(
+      "-f, --format <format[=file]>",
+      `output format: ${Object.keys(formatters).sort().join(", ")}; repeatable, each to standard output or to its own file (-f text -f sarif=out.sarif -f html=report.html) (default: text)`,
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--baseline <file>", "fail only on findings that are not in this baseline (`unifit baseline create`), and list the fixed ones")
+    .option("--config <file>", "read this config instead of the unifit.config.json/.yaml found from the working directory upward")
+    .option("--no-config", "read no config file")
     .addOption(
       new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
         .argParser(oneOf(["blocker", "warning", "none"] as const, "--fail-on"))
@@ -111,33 +213,30 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;
     })
-    .action(async (paths: string[], flags: ScanFlags) => {
+    .action(async (given: string[], flags: ScanFlags, cmd: Command) => {
       const progress = io.stderr.isTTY === true;
-      const opts: ParallelOptions = {
-        targets: flags.target,
-        failOn: flags.failOn,
-        sysroot: flags.libraries === false ? null : flags.sysroot,
-        targetFiles: flags.targetFile,
-      };
+      const { opts, paths } = withConfig(given, flags, cmd);
+      flags.failOn = opts.failOn ?? flags.failOn;
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
       if (flags.compileCommands !== undefined) opts.compileCommands = flags.compileCommands;
       if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
-      const formatter = formatters[flags.format];
-      if (formatter === undefined) throw new UsageError(`unknown format "${flags.format}"`);
-      const level = flags.output !== undefined ? 0 : colourLevel(flags.color, io.stdout, io.env);
+      const outputs = parseOutputs(flags.format, flags.output);
+      const level = colourLevel(flags.color, io.stdout, io.env);
+      const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline) : undefined;
       let report: Report;
       let fails: boolean;
-      if (flags.format === "json") {
+      const only = outputs.length === 1 ? outputs[0] : undefined;
+      if (only !== undefined && only.format === "json" && baseline === undefined) {
         // Streamed: each file is written as soon as it and the files before it are done, and not kept. The output
         // file is opened at the first byte, so a usage error leaves no file behind.
         let fd: number | undefined;
         const write = (chunk: string): void => {
-          if (flags.output === undefined) {
+          if (only.file === undefined) {
             io.stdout.write(chunk);
             return;
           }
-          fd ??= openSync(flags.output, "w");
+          fd ??= openSync(only.file, "w");
           writeSync(fd, chunk);
         };
         const out = jsonStream(write);
@@ -153,16 +252,71 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       } else {
         ({ report, fails } = await scanPathsDetailed(paths, opts));
         if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
-        const out = formatter(report, { chalk: new Chalk({ level }), verbose: flags.verbose ?? false });
-        if (flags.output !== undefined) writeFileSync(flags.output, out);
-        else io.stdout.write(out);
+        for (const o of outputs) {
+          const formatter = formatters[o.format] as (typeof formatters)[string];
+          const out = formatter(report, { chalk: new Chalk({ level: o.file !== undefined ? 0 : level }), verbose: flags.verbose ?? false });
+          if (o.file !== undefined) writeFileSync(o.file, out);
+          else io.stdout.write(out);
+        }
+      }
+      if (baseline !== undefined) {
+        const c = compareWithBaseline(baseline.baseline, report, flags.failOn);
+        const text = formatBaselineComparison(c, baseline.file);
+        // Beside a text report on standard output, the comparison follows it; a machine format keeps stdout clean.
+        if (outputs.some((o) => o.format === "text" && o.file === undefined)) io.stdout.write(text);
+        else io.stderr.write(text);
+        fails = c.fails;
       }
       // Bad inputs still get their one line each in the report's text; on stderr too when the report goes elsewhere.
-      if (flags.format !== "text" || flags.output !== undefined) {
+      if (!outputs.some((o) => o.format === "text" && o.file === undefined)) {
         for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
       }
       if (report.errors.length > 0) code = EXIT_ERROR;
       else if (fails) code = EXIT_FINDINGS;
+    });
+
+  const baselineCmd = program.command("baseline").description("record the current findings, so that a scan with --baseline fails only on new ones");
+  baselineCmd
+    .command("create")
+    .description("scan and write the findings (by fingerprint, per target) to a baseline file")
+    .argument("[paths...]", "ELF files, C/C++ sources or directories (the config's include when none)")
+    .option("-o, --output <file>", "the baseline file", "unifit-baseline.json")
+    .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
+    .option("--no-libraries", "do not read shared libraries")
+    .option("--config <file>", "read this config instead of the one found from the working directory upward")
+    .option("--no-config", "read no config file")
+    .action(async (given: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean; config?: string | false }, cmd: Command) => {
+      const { opts, paths } = withConfig(given, { ...flags, failOn: "none" }, cmd);
+      const { report } = await scanPathsDetailed(paths, opts);
+      for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      const b = createBaseline(report);
+      writeFileSync(flags.output, formatBaseline(b));
+      io.stderr.write(`unifit: ${flags.output}: ${b.findings.length} findings recorded from ${report.summary.files} files\n`);
+      if (report.errors.length > 0) code = EXIT_ERROR;
+    });
+
+  program
+    .command("init")
+    .description("write a commented starter unifit.config.yaml in the working directory (schema: docs/config.schema.json)")
+    .action(() => {
+      const existing = CONFIG_NAMES.map((n) => join(process.cwd(), n)).find((p) => existsSync(p));
+      if (existing !== undefined) throw new UsageError(`${existing} exists already; edit it instead`);
+      const file = join(process.cwd(), "unifit.config.yaml");
+      writeFileSync(file, STARTER_CONFIG);
+      io.stderr.write(`unifit: wrote ${file}\n`);
+    });
+
+  program
+    .command("diff")
+    .description("what changed between two JSON reports: new, fixed and changed findings, and changed verdicts")
+    .argument("<old>", "the earlier report (unifit scan -f json)")
+    .argument("<new>", "the later report")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((before: string, after: string, flags: { format: string }) => {
+      const d = diffReports(readReport(before), readReport(after));
+      io.stdout.write(flags.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatReportDiff(d));
+      if (d.added.length > 0 || d.verdicts.some((v) => v.after === "blocked" && v.before !== "blocked")) code = EXIT_FINDINGS;
     });
 
   program
@@ -294,7 +448,7 @@ Example: unifit try --target nanos -- ./server --port 8080`,
       // help and version exit 0; commander has already printed its one-line error otherwise
       return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
     }
-    if (e instanceof UsageError || e instanceof DbError) {
+    if (e instanceof UsageError || e instanceof DbError || e instanceof BaselineError || e instanceof ConfigError) {
       io.stderr.write(`unifit: ${e.message}\n`);
       return EXIT_ERROR;
     }

@@ -73,7 +73,11 @@ function fromLines(f: Finding, chains: readonly CallChain[], why: string, verbos
   const end = f.chain[f.chain.length - 1] as string;
   // The chain's end is named once: its import, or its function's sites.
   const others = f.via.filter((v) => v !== end && v !== shown?.from && !v.startsWith(`${end} (code at `));
-  const lines = [`${pad}from ${chainText(f.chain)}${others.length > 0 ? `; also ${viaText(others, verbose)}` : ""}${why}`];
+  // The program's own functions that lead in by other ways come before the imported names they call.
+  const chain = f.chain;
+  const own = [...new Set(chains.flatMap((x) => x.callers))].filter((n) => !chain.includes(n));
+  const also = [own.length > 0 ? `in ${viaText(own, verbose)}` : "", others.length > 0 ? `${own.length > 0 ? "through " : ""}${viaText(others, verbose)}` : ""].filter((x) => x !== "");
+  const lines = [`${pad}from ${chainText(f.chain)}${also.length > 0 ? `; also ${also.join(", ")}` : ""}${why}`];
   if (verbose) for (const x of chains) if (x !== shown) lines.push(`${pad}  via ${chainText(x.chain)}`);
   return lines;
 }
@@ -91,7 +95,7 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean, chainsOf: 
   return lines;
 }
 
-function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number, chainsOf: ChainsOf): string[] {
+function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameWidth: number, chainsOf: ChainsOf, libc: string | undefined): string[] {
   const own = t.counts.blockers - t.counts.libraryBlockers;
   const blockers =
     t.counts.blockers === 0 || t.statement !== undefined
@@ -106,8 +110,16 @@ function targetLines(c: ChalkInstance, t: TargetVerdict, verbose: boolean, nameW
   const head = `  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  score ${String(t.score).padStart(3)}  ${counts.join(", ")}`;
   if (t.statement !== undefined) return [`  ${t.target.padEnd(nameWidth)}  ${verdictColour(c, t.verdict)(VERDICT_TEXT[t.verdict].padEnd(19))}  ${t.statement}`];
   const shown = t.findings.filter((f) => verbose || f.severity !== "info");
-  return [head, ...shown.flatMap((f) => findingLines(c, f, verbose, chainsOf))];
+  // What the libc's own start-up makes is the same for every program on that libc: one line, not one finding each.
+  const startup = verbose ? [] : shown.filter((f) => f.via.length === 1 && f.via[0] === STARTUP && f.severity !== "blocker");
+  const lines = [head, ...shown.filter((f) => !startup.includes(f)).flatMap((f) => findingLines(c, f, verbose, chainsOf))];
+  if (startup.length > 0) {
+    lines.push(`    ${c.dim(`the ${libc ?? "libc"} start-up needs: ${startup.map((f) => `${f.syscall} (${f.status})`).join(", ")}`)}`);
+  }
+  return lines;
 }
+
+const STARTUP = "libc start-up";
 
 /** Places a pattern matched that the text report lists; the JSON report has them all. */
 const MAX_HITS = 5;
@@ -190,7 +202,8 @@ function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
   const width = Math.max(...f.targets.map((t) => t.target.length), 6);
   const chainsOf: ChainsOf = (x) =>
     f.syscalls.find((s) => s.name === x.syscall)?.chains?.filter((ch) => x.mode === undefined || ch.mode === undefined || ch.mode === x.mode) ?? [];
-  for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width, chainsOf));
+  const libc = f.binary !== undefined && f.binary.libc !== "none" && f.binary.libc !== "go" ? f.binary.libc : undefined;
+  for (const t of f.targets) lines.push(...targetLines(c, t, verbose, width, chainsOf, libc));
   lines.push(...siteLines(c, f, verbose));
   if (f.rules.length > 0) {
     lines.push(`  ${c.bold("patterns")}`);
@@ -225,15 +238,102 @@ function summaryLines(c: ChalkInstance, report: Report): string[] {
   return [...lines, ""];
 }
 
+/** Whether a file has anything to say beyond its verdicts: a blocker, a warning, a pattern or an uncertainty. */
+function hasFindings(f: FileReport): boolean {
+  return f.uncertainties.length > 0 || f.rules.length > 0 || f.targets.some((t) => t.statement !== undefined || t.counts.blockers + t.counts.warnings > 0 || t.verdict === "unknown");
+}
+
+/** Width the first screen's lists are wrapped at. */
+const WIDTH = 110;
+
+/** Items joined by ", " and wrapped at WIDTH after a prefix; continuation lines indented as far as the prefix. */
+function wrapList(prefix: string, items: readonly string[]): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? "," : "");
+    if (line.length + 1 + piece.length > WIDTH && line.trim() !== prefix.trim()) {
+      lines.push(line);
+      line = " ".repeat(prefix.length) + piece;
+    } else line += (line === prefix ? "" : " ") + piece;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** A hint's first sentence: the one-line fix. */
+const firstSentence = (s: string): string => {
+  const m = /^(.+?[.!?])(\s|$)/.exec(s);
+  return m?.[1] ?? s;
+};
+
+/**
+ * The first screen: one line per target over all files (verdict, files blocked, counts), then for a blocked target
+ * its top blocker with its one-line fix and every blocking syscall by name; the details per file follow.
+ */
+function firstScreen(c: ChalkInstance, report: Report): string[] {
+  const rows = report.summary.verdicts;
+  if (rows.length === 0 || report.files.length === 0) return [];
+  const width = Math.max(6, ...rows.map((r) => r.target.length));
+  const many = report.summary.files > 1;
+  const lines = [c.bold(`unifit: ${plural(report.summary.files, "file")} against ${plural(rows.length, "target")}`)];
+  let starred = false;
+  for (const r of rows) {
+    const files = many ? `  ${r.files.blocked}/${report.summary.files} files blocked` : "";
+    const statement = report.files.map((f) => f.targets.find((t) => t.target === r.target)?.statement).find((x) => x !== undefined);
+    if (statement !== undefined) {
+      lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${statement}`);
+      continue;
+    }
+    lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${plural(r.blockers, "blocker")}, ${plural(r.warnings, "warning")}${files}`);
+    if (r.blockers === 0) continue;
+    // Blocking syscalls over all files: the program's own first, then by files blocked, then by name.
+    const seen = new Map<string, { name: string; files: number; program: boolean; hint?: string }>();
+    for (const f of report.files) {
+      for (const x of f.targets.find((t) => t.target === r.target)?.findings ?? []) {
+        if (x.severity !== "blocker") continue;
+        const name = `${x.syscall}${x.mode !== undefined ? ` (${x.mode})` : ""}`;
+        const e = seen.get(name) ?? { name, files: 0, program: false };
+        e.files++;
+        if (x.origin !== "library") e.program = true;
+        if (e.hint === undefined && x.hint !== undefined) e.hint = x.hint;
+        seen.set(name, e);
+      }
+      for (const rule of f.rules) {
+        if (!rule.targets.some((t) => t.target === r.target && t.level === "blocker")) continue;
+        const name = `pattern ${rule.ruleId}`;
+        const e = seen.get(name) ?? { name, files: 0, program: true };
+        e.files++;
+        if (e.hint === undefined) e.hint = rule.targets.find((t) => t.target === r.target)?.advice ?? rule.hint;
+        seen.set(name, e);
+      }
+    }
+    const list = [...seen.values()].sort((a, b) => Number(b.program) - Number(a.program) || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const top = list.find((x) => x.hint !== undefined && x.program) ?? list.find((x) => x.hint !== undefined) ?? list[0];
+    const pad = " ".repeat(width + 4);
+    if (top !== undefined) lines.push(`${pad}${c.red("top:")} ${top.name}${top.hint !== undefined ? `: ${firstSentence(top.hint)}` : ""}`);
+    const syscalls = list.filter((x) => !x.name.startsWith("pattern ")).map((x) => x.name + (x.program ? "" : "*"));
+    if (syscalls.length > 0) lines.push(...wrapList(`${pad}blocked by: `, syscalls));
+    if (syscalls.some((x) => x.endsWith("*"))) starred = true;
+  }
+  if (starred) lines.push(c.dim("  (* reached only from inside libraries)"));
+  return [...lines, ""];
+}
+
 export const text: Formatter = (report: Report, options) => {
   const c = options.chalk;
   const verbose = options.verbose ?? false;
-  const out: string[] = [];
-  for (const f of report.files) out.push(...fileLines(c, f, verbose), "");
+  const out: string[] = [...firstScreen(c, report)];
+  // In a scan of several files, a file with nothing to say is only counted (in the summary and the last line).
+  const quiet = report.files.length > 1 && !verbose ? report.files.filter((f) => !hasFindings(f)).length : 0;
+  for (const f of report.files) if (quiet === 0 || hasFindings(f)) out.push(...fileLines(c, f, verbose), "");
+  if (quiet > 0) out.push(c.dim(`${plural(quiet, "file")} with no finding not shown (--verbose shows them)`), "");
   for (const e of report.errors) out.push(`${c.red("error")} ${e.path}: ${e.message}`);
   if (report.errors.length > 0) out.push("");
   if (report.summary.files + report.summary.errors > 1) out.push(...summaryLines(c, report));
   const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
+  const suppressed = report.files.reduce((n, f) => n + (f.suppressions?.length ?? 0), 0);
+  if (suppressed > 0) out.push(c.dim(`${plural(suppressed, "finding")} suppressed with a reason (listed in --format json and sarif)`));
   out.push(
     `${plural(report.summary.files, "file")} scanned` +
       (report.summary.errors > 0 ? `, ${c.red(plural(report.summary.errors, "error"))}` : "") +

@@ -18,9 +18,11 @@ import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths, isSourcePath } from "../input/expand.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
-import type { FailOn, FileReport, InputError, Report } from "../types.js";
-import { byPath, reportShell, rulesFor, scanFile, scanSourceTree, selectTargets } from "./scan.js";
-import type { ScanOptions } from "./scan.js";
+import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
+import { byPath, reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
+import type { FileOptions, ScanOptions } from "./scan.js";
+import { globRegExp } from "../verdict/suppress.js";
+import type { Ignore } from "../verdict/suppress.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 
@@ -32,6 +34,12 @@ export interface ParallelOptions {
   dbDir?: string;
   /** Extra target files (--target-file). */
   targetFiles?: readonly string[];
+  /** Rules turned off or capped (unifit.config.json "rules"). */
+  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
+  /** Config-level ignores (unifit.config.json "ignore"). */
+  ignores?: readonly Ignore[];
+  /** Drop expanded files whose path matches one of these globs (unifit.config.json "exclude"). */
+  exclude?: readonly string[];
   /** Worker threads (default: the machine's available parallelism, at most 8 and one per 100 files). 1 scans in this thread. */
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
@@ -51,6 +59,8 @@ export interface WorkerSetup {
   sysroot: string | null | undefined;
   dbDir: string | undefined;
   targetFiles: readonly string[];
+  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
+  ignores?: readonly Ignore[];
   /** Send reports serialised (streaming) rather than as objects. */
   serialise: boolean;
 }
@@ -186,7 +196,11 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
   const expanded = expandPaths(paths);
-  const inputs = [...expanded.inputs].sort(byPath);
+  const excluded = (options.exclude ?? []).map(globRegExp);
+  const inputs = [...expanded.inputs].filter((i) => !excluded.some((re) => re.test(i.path))).sort(byPath);
+  const rules = withRuleSettings(rulesFor(db, undefined), options.ruleSettings);
+  // An ignore that names paths can tell two identical files apart: then each is scanned on its own.
+  const pathIgnores = (options.ignores ?? []).some((g) => g.path !== undefined);
   const failOn = options.failOn ?? "blocker";
   const names = surfaces.map((s) => s.name);
   options.onHead?.(reportShell(surfaces, [], new SummaryTally(names, failOn), [], failOn));
@@ -207,15 +221,15 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   };
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
-  const rules = rulesFor(db, undefined);
-  const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  const fileOptions: FileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
   const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   const elfCount = inputs.length - sources.size;
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
   if (jobs === 1) {
-    scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources);
+    scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources, pathIgnores);
   } else {
     const setup: WorkerSetup = {
       targets,
@@ -224,10 +238,12 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       targetFiles: options.targetFiles ?? [],
       serialise: stream !== undefined,
     };
+    if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
+    if (options.ignores !== undefined) setup.ignores = options.ignores;
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;
-    const twins = findTwins(inputs);
+    const twins = pathIgnores ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
     inputs.forEach((input, i) => {
       const t = twins[i] as number;
       if (t >= 0 && (sources.has(input.path) || sources.has((inputs[t] as Input).path))) twins[i] = -1;
@@ -324,8 +340,9 @@ function scanInOrder(
   onFile: ParallelOptions["onFile"],
   take: (r: WorkerResult) => void,
   own: ReadonlyMap<string, unknown> = new Map(),
+  noTwins = false,
 ): void {
-  const twins = findTwins(inputs);
+  const twins = noTwins ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
   // Files analysed together (C/C++ sources) are never twins of one another: each has its own report.
   inputs.forEach((input, i) => {
     const t = twins[i] as number;

@@ -21,9 +21,13 @@ import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
 import { rateTarget } from "../verdict/rate.js";
+import { applySuppressions, inlineIgnores, suppressRuleHits } from "../verdict/suppress.js";
+import type { Ignore, InlineIgnore } from "../verdict/suppress.js";
+
+const NO_INLINE: { ignores: InlineIgnore[]; warnings: string[] } = { ignores: [], warnings: [] };
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import { SCHEMA_VERSION } from "../types.js";
-import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, SourceCallSite, Via } from "../types.js";
+import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Severity, SourceCallSite, Via } from "../types.js";
 import type { SourceFile } from "../source/index.js";
 
 export interface ScanOptions {
@@ -85,6 +89,17 @@ export interface FileOptions {
   rules?: readonly Rule[];
   /** For C/C++ sources: the compilation database that says which files are built and with which -D/-U flags. */
   compile?: CompileDatabase;
+  /** Config-level ignores (unifit.config.json); inline `unifit-ignore` comments of sources apply always. */
+  ignores?: readonly Ignore[];
+}
+
+/** Rules as the config sets them: "off" drops a rule, a level caps its severity. */
+export function withRuleSettings(rules: readonly Rule[], settings: Readonly<Record<string, "off" | Severity>> | undefined): readonly Rule[] {
+  if (settings === undefined || Object.keys(settings).length === 0) return rules;
+  const known = new Set(rules.map((r) => r.id));
+  const unknown = Object.keys(settings).filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map((u) => `"${u}"`).join(", ")} in the config's rules`);
+  return rules.filter((r) => settings[r.id] !== "off").map((r) => (settings[r.id] !== undefined ? { ...r, severity: settings[r.id] as Severity } : r));
 }
 
 let defaultRules: { db: Database; rules: Rule[] } | undefined;
@@ -119,6 +134,12 @@ function readReused(path: string): Buffer {
 
 /** Scans one file (ELF, or C/C++ source by extension). Returns its report, or an InputError when it cannot be analysed. */
 export function scanFile(path: string, db: Database, surfaces: readonly Surface[], options: FileOptions = {}): FileReport | InputError {
+  const r = scanFileRated(path, db, surfaces, options);
+  if ("code" in r || options.ignores === undefined || options.ignores.length === 0) return r;
+  return applySuppressions(r, options.ignores, []);
+}
+
+function scanFileRated(path: string, db: Database, surfaces: readonly Surface[], options: FileOptions): FileReport | InputError {
   let bytes: Buffer;
   try {
     bytes = readReused(path);
@@ -206,6 +227,7 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
   const rules = rulesFor(db, options.rules);
   const out = new Map<string, FileReport | InputError>();
   const tree: SourceTreeFile[] = [];
+  const inlineByPath = new Map<string, { ignores: InlineIgnore[]; warnings: string[] }>();
   for (const path of paths) {
     let bytes: Buffer;
     try {
@@ -218,10 +240,15 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
     if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) continue;
     // Macro bodies are read as Latin-1: only ASCII names and line ends matter there.
     tree.push({ file: parseSource(path, bytes), macros: macroDefs(bytes.toString("latin1")) });
+    inlineByPath.set(path, bytes.includes("unifit-ignore") ? inlineIgnores(bytes.toString("utf8")) : NO_INLINE);
   }
   const libc = db.libcs.get("glibc");
   const sites = libc === undefined ? new Map<string, SourceSiteFact[]>() : analyzeSourceTree(tree, libc, options.compile !== undefined ? { compile: options.compile } : {});
-  for (const { file } of tree) out.set(file.path, scanSource(file, sites.get(file.path) ?? [], db, surfaces, rules));
+  for (const { file } of tree) {
+    const report = scanSource(file, sites.get(file.path) ?? [], db, surfaces, rules, inlineByPath.get(file.path) ?? NO_INLINE);
+    // Config ignores, as scanFile applies them to the files it scans alone.
+    out.set(file.path, options.ignores !== undefined ? applySuppressions(report, options.ignores, []) : report);
+  }
   return out;
 }
 
@@ -231,12 +258,21 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
  * map, what the matched patterns need and what syscall(SYS_x) names, each via the source line; targets are rated on
  * that inventory like a binary's. Calls compiled only on other systems are listed, not rated.
  */
-function scanSource(file: SourceFile, siteFacts: readonly SourceSiteFact[], db: Database, surfaces: readonly Surface[], rules: readonly Rule[]): FileReport {
+function scanSource(
+  file: SourceFile,
+  siteFacts: readonly SourceSiteFact[],
+  db: Database,
+  surfaces: readonly Surface[],
+  rules: readonly Rule[],
+  inline: { ignores: readonly InlineIgnore[]; warnings: readonly string[] },
+): FileReport {
   const path = file.path;
   // Patterns see only code compiled on Linux: not `#if 0` blocks, not `#ifdef _WIN32` branches.
   const built = file.facts.filter((f) => f.conditions.length === 0 || notBuilt(f.conditions, LINUX) === undefined);
-  const hits = evaluateSource(rules, built.length === file.facts.length ? file : { ...file, facts: built });
   const byId = new Map(rules.map((r) => [r.id, r]));
+  // A rule hit suppressed inline goes before anything is derived from it (the syscalls its pattern stands for).
+  const evaluated = evaluateSource(rules, built.length === file.facts.length ? file : { ...file, facts: built });
+  const { kept: hits, suppressed } = suppressRuleHits(evaluated, inline.ignores, (h) => (byId.get(h.ruleId) as Rule).severity);
   const out = new SyscallCollector(db.tables.x86_64);
   for (const h of hits) {
     const rule = byId.get(h.ruleId) as Rule;
@@ -276,16 +312,19 @@ function scanSource(file: SourceFile, siteFacts: readonly SourceSiteFact[], db: 
   const group = (s: SourceCallSite): number => (s.notBuilt !== undefined ? 2 : s.reachable ? 0 : 1);
   sites.sort((a, b) => group(a) - group(b) || a.line - b.line || a.column - b.column || (a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
   const syscalls = out.result();
-  return {
+  const report: FileReport = {
     path,
     kind: file.language,
-    source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: file.warnings },
+    source: { language: file.language, lines: file.lines, bytes: file.bytes, warnings: [...file.warnings, ...inline.warnings] },
     rules: rateRules(byId, hits, surfaces),
     sites,
     syscalls,
     uncertainties: [],
     targets: surfaces.map((surface) => rateTarget(syscalls, { surface, hints: db.hints, blind: false })),
   };
+  // Config ignores are applied by scanFile, after this; here, syscalls named by an inline ignore.
+  const rated = inline.ignores.length > 0 ? applySuppressions(report, [], inline.ignores) : report;
+  return suppressed.length > 0 ? { ...rated, suppressions: [...suppressed, ...(rated.suppressions ?? [])] } : rated;
 }
 
 export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

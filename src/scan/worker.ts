@@ -5,16 +5,20 @@ import { parentPort, workerData } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import type { WorkerSetup } from "./parallel.js";
 import { outcome } from "./parallel.js";
-import { scanFile, selectTargets } from "./scan.js";
+import { rulesFor, scanFile, selectTargets, withRuleSettings } from "./scan.js";
+import type { FileOptions } from "./scan.js";
 
 const setup = workerData as WorkerSetup;
 const db = withTargetFiles(loadDatabase(setup.dbDir), setup.targetFiles);
 const surfaces = selectTargets(db, setup.targets);
+const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), setup.ruleSettings) };
+if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
+if (setup.ignores !== undefined) options.ignores = setup.ignores;
 
 parentPort?.on("message", (m: { index: number; path: string }) => {
   let result;
   try {
-    result = scanFile(m.path, db, surfaces, setup.sysroot === undefined ? {} : { sysroot: setup.sysroot });
+    result = scanFile(m.path, db, surfaces, options);
   } catch (e) {
     // An unexpected failure on one file is that file's error; the other files go on.
     result = { path: m.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };

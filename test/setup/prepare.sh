@@ -27,6 +27,8 @@ command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 # libevent's table of polling back-ends, sqlite's table of syscall wrappers.
 [ -f /usr/include/event2/event.h ] || need+=(libevent-dev)
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+# Debian's chromium: the HTML report is opened headless through puppeteer-core (test/report/html-chromium.test.ts).
+command -v chromium >/dev/null || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "prepare: installing ${need[*]}" >&2
   apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { apt_update; apt-get install -y -qq "${need[@]}" >/dev/null; }

@@ -1,0 +1,160 @@
+// @fileoverview SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers): one run, one SARIF rule per
+// unifit rule and per syscall, one result per issue (reportIssues) with its targets in the message and in
+// properties; source matches carry a region, binary findings the file plus function and address as logical
+// locations. partialFingerprints come from unifit so that alerts keep their identity across runs. GitHub takes at most
+// 25,000 results per run: past MAX_RESULTS the rest are dropped, and a notification says how many.
+
+import { createHash } from "node:crypto";
+import type { Report } from "../types.js";
+import { reportIssues } from "./issues.js";
+import type { Issue } from "./issues.js";
+import type { Formatter } from "./types.js";
+
+/** Results kept in the run (GitHub's own limit is 25,000 per run). */
+export const MAX_RESULTS = 5000;
+
+const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFO_URI = "https://github.com/unifit/unifit";
+
+/** SARIF level: a blocker is an error, a warning a warning. */
+const LEVEL = { blocker: "error", warning: "warning" } as const;
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription?: { text: string };
+  help?: { text: string };
+  defaultConfiguration: { level: "error" | "warning" };
+  properties: { tags: string[] };
+}
+
+function ruleFor(issue: Issue, report: Report): SarifRule {
+  if (issue.kind === "rule") {
+    const r = report.files.find((f) => f.path === issue.path)?.rules.find((x) => `rule/${x.ruleId}` === issue.key);
+    const rule: SarifRule = {
+      id: issue.key,
+      name: issue.name,
+      shortDescription: { text: r?.title ?? issue.name },
+      defaultConfiguration: { level: LEVEL[issue.level] },
+      properties: { tags: ["unikernel", "pattern", r?.category ?? "pattern"] },
+    };
+    if (r?.hint !== undefined) rule.help = { text: r.hint };
+    return rule;
+  }
+  return {
+    id: issue.key,
+    name: issue.name,
+    shortDescription: { text: `The program makes the ${issue.name} syscall, which some targets do not fully support` },
+    defaultConfiguration: { level: LEVEL[issue.level] },
+    properties: { tags: ["unikernel", "syscall"] },
+  };
+}
+
+function result(issue: Issue, ruleIndex: number): Record<string, unknown> {
+  const physical: Record<string, unknown> = { artifactLocation: { uri: issue.path } };
+  if (issue.location !== undefined) {
+    physical.region = {
+      startLine: issue.location.line,
+      startColumn: issue.location.column,
+      endLine: issue.location.endLine,
+      endColumn: issue.location.endColumn,
+      ...(issue.excerpt !== undefined ? { snippet: { text: issue.excerpt } } : {}),
+    };
+  }
+  const location: Record<string, unknown> = { physicalLocation: physical };
+  const fn = issue.function ?? issue.chain?.[issue.chain.length - 2];
+  if (issue.location === undefined && fn !== undefined) {
+    location.logicalLocations = [
+      {
+        name: fn,
+        kind: "function",
+        ...(issue.chain !== undefined ? { fullyQualifiedName: issue.chain.join(" -> ") } : {}),
+      },
+    ];
+  }
+  const lines = [issue.message + "."];
+  for (const t of issue.targets) lines.push(`${t.target}: ${t.level}${t.status !== undefined ? ` (${t.status})` : ""}${t.note !== undefined ? `: ${t.note}` : ""}`);
+  if (issue.hint !== undefined) lines.push(`Hint: ${issue.hint}`);
+  const r: Record<string, unknown> = {
+    ruleId: issue.key,
+    ruleIndex,
+    level: LEVEL[issue.level],
+    message: { text: lines.join("\n") },
+    locations: [location],
+    partialFingerprints: { "unifit/v1": issue.fingerprint },
+    properties: {
+      targets: issue.targets.map((t) => ({ target: t.target, level: t.level, ...(t.status !== undefined ? { status: t.status } : {}), ...(t.evidence !== undefined ? { evidence: t.evidence } : {}) })),
+      ...(issue.address !== undefined ? { address: issue.address } : {}),
+      ...(issue.origin !== undefined ? { origin: issue.origin } : {}),
+    },
+  };
+  return r;
+}
+
+/** Suppressed findings as SARIF results with `suppressions` (code scanning shows them as dismissed, with the reason). */
+function suppressedResults(report: Report): { key: string; name: string; result: Record<string, unknown> }[] {
+  const out: { key: string; name: string; result: Record<string, unknown> }[] = [];
+  for (const f of report.files) {
+    for (const s of f.suppressions ?? []) {
+      const key = s.kind === "rule" ? `rule/${s.name}` : `syscall/${s.name.replace(/ \((\w+)\)$/, ":$1")}`;
+      const physical: Record<string, unknown> = { artifactLocation: { uri: f.path } };
+      if (s.line !== undefined) physical.region = { startLine: s.line };
+      out.push({
+        key,
+        name: s.name,
+        result: {
+          ruleId: key,
+          level: s.level === "blocker" ? "error" : s.level === "warning" ? "warning" : "note",
+          message: { text: `${s.kind} ${s.name}${s.target !== undefined ? ` on ${s.target}` : ""}: suppressed (${s.reason})` },
+          locations: [{ physicalLocation: physical }],
+          partialFingerprints: { "unifit/v1": fingerprintOf([f.path, key, s.target ?? "", s.by, s.reason]) },
+          suppressions: [{ kind: s.by === "inline" ? "inSource" : "external", justification: s.reason }],
+        },
+      });
+    }
+  }
+  return out;
+}
+
+const fingerprintOf = (parts: readonly string[]): string => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+
+export const sarif: Formatter = (report) => {
+  const issues = reportIssues(report);
+  const kept = issues.slice(0, MAX_RESULTS);
+  const rules = new Map<string, SarifRule>();
+  for (const i of kept) if (!rules.has(i.key)) rules.set(i.key, ruleFor(i, report));
+  const suppressed = suppressedResults(report).slice(0, Math.max(0, MAX_RESULTS - kept.length));
+  for (const s of suppressed) {
+    if (!rules.has(s.key)) {
+      rules.set(s.key, { id: s.key, name: s.name, shortDescription: { text: s.key.startsWith("rule/") ? `Pattern ${s.name}` : `The ${s.name} syscall` }, defaultConfiguration: { level: "warning" }, properties: { tags: ["unikernel"] } });
+    }
+  }
+  const ids = [...rules.keys()].sort();
+  const index = new Map(ids.map((id, n) => [id, n]));
+  const notifications: Record<string, unknown>[] = [];
+  if (issues.length > kept.length) {
+    notifications.push({ level: "warning", message: { text: `${issues.length - kept.length} of ${issues.length} results left out (at most ${MAX_RESULTS} per run); the JSON report has them all.` } });
+  }
+  for (const e of report.errors) notifications.push({ level: "error", message: { text: `${e.path}: ${e.message}` }, properties: { code: e.code } });
+  const log = {
+    $schema: SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "unifit",
+            version: report.tool.version,
+            informationUri: INFO_URI,
+            rules: ids.map((id) => rules.get(id)),
+          },
+        },
+        invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
+        results: [...kept.map((i) => result(i, index.get(i.key) as number)), ...suppressed.map((x) => ({ ...x.result, ruleIndex: index.get(x.key) as number }))],
+        properties: { targets: report.targets.map((t) => t.name), failOn: report.failOn },
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+};
