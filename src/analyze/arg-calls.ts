@@ -30,9 +30,19 @@ const C_FUNCTIONS: Readonly<Record<string, string[]>> = {
   prctl: ["prctl", "__prctl"],
   madvise: ["madvise", "__madvise"],
 };
+/** A function that only passes the argument on, with no register to read it from at its calls. */
+const PASS_ON = -1;
 const GO_FUNCTIONS: Readonly<Record<string, [string, number][]>> = {
-  socket: [["syscall.Socket", 0], ["syscall.socket", 0], ["golang.org/x/sys/unix.Socket", 0], ["golang.org/x/sys/unix.socket", 0]],
-  mmap: [["syscall.mmap", 3], ["syscall.Mmap", 4], ["golang.org/x/sys/unix.mmap", 3], ["golang.org/x/sys/unix.Mmap", 4]],
+  socket: [
+    ["syscall.Socket", 0], ["syscall.socket", 0], ["syscall.cloexecSocket", 0], ["net.sysSocket", 0],
+    ["golang.org/x/sys/unix.Socket", 0], ["golang.org/x/sys/unix.socket", 0],
+  ],
+  mmap: [
+    ["syscall.mmap", 3], ["syscall.Mmap", 4], ["golang.org/x/sys/unix.mmap", 3], ["golang.org/x/sys/unix.Mmap", 4],
+    // The runtime's own mappings: runtime.mmap (register ABI) hands its flags to the assembly sysMmap (ABI0: on the
+    // stack, where no register shows them), which only passes them on.
+    ["runtime.mmap", 3], ["runtime.sysMmap", PASS_ON], ["runtime.sysMmap.abi0", PASS_ON],
+  ],
   ioctl: [["golang.org/x/sys/unix.ioctl", 1], ["golang.org/x/sys/unix.ioctlPtr", 1]],
   fcntl: [["syscall.fcntl", 1], ["golang.org/x/sys/unix.fcntl", 1]],
   prctl: [["golang.org/x/sys/unix.Prctl", 0]],
@@ -56,7 +66,7 @@ export function argCallKinds(arch: Arch): ReadonlyMap<string, string> {
   for (const [sc, list] of Object.entries(GO_FUNCTIONS)) {
     const nr = ARG_SYSCALL_NR[sc]?.[arch];
     if (nr === undefined) continue;
-    for (const [n, i] of list) out.set(n, `arg:${nr}:${(arch === "aarch64" ? A64 : GO_AMD64)[i]}`);
+    for (const [n, i] of list) if (i !== PASS_ON) out.set(n, `arg:${nr}:${(arch === "aarch64" ? A64 : GO_AMD64)[i]}`);
   }
   return out;
 }
