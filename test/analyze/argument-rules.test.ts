@@ -104,6 +104,35 @@ function ran(db: Database, r: TryReport, target: string, syscall: string, value:
   return hit === undefined ? "runs" : hit.action === "stub" ? "stubbed" : "refused";
 }
 
+describe("argument rules in C sources", () => {
+  it("reads the deciding argument from the call's literals and macros, and says unknown for anything else", () => {
+    const extra = join(tmp, "calls.c");
+    writeFileSync(
+      extra,
+      "#include <sys/socket.h>\n#include <sys/mman.h>\nint f(int fd, int dom) {\n" +
+        "  int a = socket(PF_NETLINK, SOCK_RAW, 0);\n  int b = socket(dom, SOCK_STREAM, 0);\n" +
+        "  void *q = mmap(0, 4096, PROT_READ, (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE), -1, 0);\n" +
+        "  return a + b + (q != 0) + fcntl(fd, 0x406);\n}\n",
+    );
+    const r = runCli(["scan", "--target", "unikraft", "-f", "json", "--fail-on", "none", SOURCE, extra]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport);
+    const modes = (f: FileReport | undefined, name: string): string[] => f?.syscalls.find((x) => x.name === name)?.modes ?? [];
+    const cases = files.find((f) => f.path === SOURCE);
+    assert.deepEqual(modes(cases, "socket"), ["AF_INET", "AF_NETLINK", "AF_PACKET", "AF_UNIX"]);
+    assert.deepEqual(modes(cases, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file", "MAP_SHARED|MAP_ANONYMOUS"]);
+    assert.deepEqual(modes(cases, "ioctl"), ["FIONBIO"]);
+    assert.deepEqual(modes(cases, "prctl"), ["PR_SET_NAME", "PR_SET_SECCOMP"]);
+    const calls = files.find((f) => f.path === extra);
+    assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
+    assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
+    assert.deepEqual(modes(calls, "fcntl"), ["F_DUPFD_CLOEXEC"]);
+    const f = calls?.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
+    assert.equal(f?.severity, "blocker");
+    assert.deepEqual(f?.via, [`f (${extra}:4)`]);
+  });
+});
+
 describe("argument rules: scan and unifit try agree per value", () => {
   const db = loadDatabase();
   const binaries = new Map<string, string>(); // `${n}:${build}` -> path
