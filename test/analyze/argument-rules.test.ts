@@ -10,8 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ARG_SPECS, OTHER, UNKNOWN, loadDatabase } from "../../src/index.js";
-import type { Database, FileReport, TryReport } from "../../src/index.js";
+import { ARG_SPECS, OTHER, UNKNOWN, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
+import type { Database, FileReport, Surface, TryReport } from "../../src/index.js";
 import { compile, compileGo } from "../helpers/compile.js";
 import { CACHE, CLI, ROOT } from "../helpers/paths.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -104,6 +104,40 @@ function ran(db: Database, r: TryReport, target: string, syscall: string, value:
   return hit === undefined ? "runs" : hit.action === "stub" ? "stubbed" : "refused";
 }
 
+describe("argument rules in explain and in the try filter", () => {
+  it("prints the per-value table of socket for every target, with each rule's upstream line", () => {
+    const r = runCli(["explain", "socket"]);
+    assert.equal(r.code, 0, r.stderr);
+    const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+    const head = line("by");
+    const col = (t: string): number => head.indexOf(t);
+    assert.ok(col("nanos") > 0 && col("unikraft") > 0, r.stdout);
+    assert.equal(line("AF_NETLINK")[col("unikraft")], "enosys EAFNOSUPPORT");
+    assert.equal(line("AF_NETLINK")[col("nanos")], "full");
+    assert.equal(line("AF_PACKET")[col("gvisor")], "enosys EPERM");
+    assert.equal(line("AF_UNIX")[col("osv")], "enosys EAFNOSUPPORT");
+    assert.equal(line("AF_UNIX")[col("linux")], "(full)");
+    assert.match(r.stdout, /nanos domain=other: enosys \(EAFNOSUPPORT\): .* \[nanovms\/nanos@b9c3671d9b95:src\/net\/netsyscall\.c:1493-1495\]/);
+    const j = JSON.parse(runCli(["explain", "socket", "-f", "json"]).stdout) as { arg: string; targets: { target: string; args?: { value: string }[] }[] };
+    assert.equal(j.arg, "domain");
+    assert.deepEqual(j.targets.find((t) => t.target === "osv")?.args?.map((a) => a.value), ["AF_INET", "AF_NETLINK", "other"]);
+  });
+
+  it("compiles the rules into masked comparisons per value and one supervised 'other' per row", () => {
+    const db = loadDatabase();
+    const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
+    const socket = spec.rules.filter((r) => r.syscall === "socket").map((r) => ({ when: r.when, mode: r.mode, errno: r.errnoName, arg: r.arg }));
+    assert.deepEqual(socket, [{ when: "arg-other", mode: "domain other", errno: "EAFNOSUPPORT", arg: { index: 0, mask: 0xffffffff, values: [2, 16] } }]);
+    const prctl = spec.rules.filter((r) => r.syscall === "prctl").map((r) => `${r.when} ${r.mode} ${r.action} ${r.errnoName ?? ""}`.trim());
+    assert.deepEqual(prctl, [
+      "arg-eq option PR_SET_DUMPABLE stub", "arg-eq option PR_SET_KEEPCAPS stub", "arg-eq option PR_SET_NO_NEW_PRIVS stub",
+      "arg-eq option PR_SET_PDEATHSIG stub", "arg-other option other errno EINVAL",
+    ]);
+    const lines = formatSpec(spec).split("\n").filter((l) => / arg-(eq|other) /.test(l));
+    assert.ok(lines.some((l) => / 41 arg-other errno 97 0 4294967295 2 2 16$/.test(l)), lines.join("\n"));
+  });
+});
+
 describe("argument rules in C sources", () => {
   it("reads the deciding argument from the call's literals and macros, and says unknown for anything else", () => {
     const extra = join(tmp, "calls.c");
@@ -166,6 +200,18 @@ describe("argument rules: scan and unifit try agree per value", () => {
           assert.ok(sc.modes.includes(c.value[b]), `${c.what} (${b}): modes ${JSON.stringify(sc.modes)} lack ${c.value[b]}`);
         }
       }
+    }
+  });
+
+  it("resolves them in aarch64 builds too (aarch64-linux-gnu-gcc, dynamic and -static)", () => {
+    const picks = CASES.filter((c) => [3, 4, 5, 6, 9, 10].includes(c.n));
+    const paths = picks.flatMap((c) => [[], ["-static"]].map((f) => ({ c, path: compile(SOURCE, [`-DARGCASE=${c.n}`, "-pthread", ...f], "aarch64-linux-gnu-gcc") })));
+    const r = runCli(["scan", "--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", "-f", "json", "--fail-on", "none", ...paths.map((p) => p.path)]);
+    assert.equal(r.code, 0, r.stderr);
+    const byPath = new Map(r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport).map((f) => [f.path, f]));
+    for (const { c, path } of paths) {
+      const modes = byPath.get(path)?.syscalls.find((x) => x.name === c.syscall)?.modes ?? [];
+      assert.ok(modes.includes(c.value.gcc), `${c.what} (aarch64 ${path}): ${JSON.stringify(modes)}`);
     }
   });
 
