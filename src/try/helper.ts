@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../db/cache.js";
 import { UsageError } from "../scan/scan.js";
@@ -54,9 +54,11 @@ export function ensureHelper(dir: string = cacheDir()): string {
     throw new UsageError(`cannot build the try helper with ${cc}: ${first.trim()}`);
   }
   renameSync(tmp, out);
-  // Helpers built from older sources are never used again.
+  // Helpers built from older sources are never used again; but a helper built in the last day may belong to another
+  // unifit sharing this cache (another checkout, running now), whose spawn would fail if it vanished.
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(dir)) {
-    if (/^try-helper-[0-9a-f]{16}$/.test(name) && join(dir, name) !== out) {
+    if (/^try-helper-[0-9a-f]{16}$/.test(name) && join(dir, name) !== out && mtimeOf(join(dir, name)) < dayAgo) {
       try {
         unlinkSync(join(dir, name));
       } catch {
@@ -65,4 +67,13 @@ export function ensureHelper(dir: string = cacheDir()): string {
     }
   }
   return out;
+}
+
+/** A file's modification time in ms, or +Infinity when it cannot be read (then it is left alone). */
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
 }
