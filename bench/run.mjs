@@ -18,8 +18,13 @@
 // analysis in-process (scanFile: extraction + rule matching + rating for every target) and the CLI
 // (`unifit scan <dirs…>`, one process). Medians, lines/s, MB/s and the overhead ratio unifit / parse-only.
 //
+// Arguments section (bench/arguments.mjs): over the same corpus, the share of socket/mmap/ioctl/fcntl/prctl call sites
+// whose deciding argument (socket's domain, mmap's flags...) is a constant where the call is made, for files with and
+// without symbols.
+//
 // Options: --runs N (3), --batch N (files per process; default all), --quick (first 200 binary files, 1 run),
-// --no-node (skip the node case), --only-source (skip the binary cases), --no-source (skip the source section). Never used in tests: timings belong here, not in
+// --no-node (skip the node case), --only-source (skip the binary cases), --no-source (skip the source section),
+// --no-arguments (skip the arguments section). Never used in tests: timings belong here, not in
 // assertions.
 
 import { spawnSync } from "node:child_process";
@@ -39,13 +44,14 @@ const NODE_BINARY = "/usr/bin/node";
 
 // ---- options ----
 const argv = process.argv.slice(2);
-const opts = { runs: 3, quick: false, node: true, binary: true, source: true, batch: 0 };
+const opts = { runs: 3, quick: false, node: true, binary: true, source: true, batch: 0, arguments: true };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--quick") opts.quick = true;
   else if (a === "--no-node") opts.node = false;
   else if (a === "--only-source") opts.binary = false;
   else if (a === "--no-source") opts.source = false;
+  else if (a === "--no-arguments") opts.arguments = false;
   else if (a === "--batch" || a.startsWith("--batch=")) {
     const v = a.includes("=") ? a.slice(8) : argv[++i];
     opts.batch = Number(v);
@@ -54,7 +60,7 @@ for (let i = 0; i < argv.length; i++) {
     const v = a.includes("=") ? a.slice(7) : argv[++i];
     opts.runs = Number(v);
     if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs needs a positive integer, not "${v}"`);
-  } else fail(`unknown option "${a}" (options: --runs N, --batch N, --quick, --no-node, --only-source, --no-source)`);
+  } else fail(`unknown option "${a}" (options: --runs N, --batch N, --quick, --no-node, --only-source, --no-source, --no-arguments)`);
 }
 if (opts.quick && !argv.some((a) => a.startsWith("--runs"))) opts.runs = 1;
 if (!opts.binary && !opts.source) fail("--only-source and --no-source together leave nothing to measure");
@@ -455,6 +461,14 @@ async function measureSource() {
   };
 }
 
+// ---- arguments: how many socket/mmap/ioctl/fcntl/prctl call sites have their deciding argument resolved ----
+let argumentShare = null;
+if (opts.binary && opts.arguments) {
+  const { measureArguments, printArguments } = await import(pathToFileURL(path.join(root, "bench/arguments.mjs")).href);
+  argumentShare = await measureArguments(corpus);
+  printArguments(argumentShare);
+}
+
 const source = opts.source ? await measureSource() : null;
 if (cases.length === 0 && source === null) {
   console.log("nothing was measured; no record written");
@@ -482,6 +496,7 @@ const record = {
   corpus: opts.binary ? { files: corpus.length, bytes: cases[0].bytes, roots: ["/usr/bin", "/usr/sbin", ".cache/bench"], debs } : null,
   unifit: opts.binary ? { refusedCount: refused.length, refused } : null,
   cases: results,
+  arguments: argumentShare,
   source,
 };
 const file = path.join(root, "bench/results", `${now.toISOString().slice(0, 10)}.jsonl`);

@@ -3,6 +3,8 @@
 export { defaultTargets, scanFile, scanSourceTree, selectTargets, UsageError, VERSION } from "./scan/scan.js";
 export type { ScanOptions } from "./scan/scan.js";
 export { loadDatabase, defaultDatabaseDir, rowEvidence, withTargetFiles } from "./db/load.js";
+export { ARG_SPECS, OTHER, UNKNOWN, argValueName, argValueNumber } from "./db/args.js";
+export type { ArgSpec } from "./db/args.js";
 export { DbError } from "./db/errors.js";
 export type { Database, Fallback, RuntimeName, Surface, SurfaceRow, LibcMap, SyscallTable } from "./db/types.js";
 export { fallbackFor, RUNTIMES } from "./db/fallbacks.js";

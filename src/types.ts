@@ -162,8 +162,11 @@ export interface Uncertainty {
 export interface Finding {
   syscall: string;
   nr: number;
-  /** The mode that decided the status, when the row has modes and the call's mode is known. */
+  /** The mode that decided the status, when the row has modes and the call's mode is known; for argument rules the
+   * value of the deciding argument at the call ("AF_NETLINK", "MAP_SHARED file"), or "unknown". */
   mode?: string;
+  /** Set when the row has argument rules (src/db/args.ts): the deciding argument's name (domain, flags, request...). */
+  argument?: string;
   status: Status;
   severity: Severity;
   note?: string;

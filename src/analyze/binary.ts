@@ -7,6 +7,7 @@ import type { Arch, CallChain, Confidence, ReachedSyscall, Uncertainty, Via } fr
 import { CLONE_PROCESS_BIT, CLONE_THREAD_BIT, analyzeCode } from "./code.js";
 import type { ChainFinder, CodeAnalysis, LibcGates } from "./code.js";
 import { SyscallCollector } from "./collector.js";
+import { applyImportValues, argumentModes } from "./arg-modes.js";
 import { markFallbacks } from "./fallbacks.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
@@ -262,14 +263,20 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   }
   const code = analyzeCode(elf, bytes, arch, options.interest, gates);
   const unknownNumbers: number[] = [];
-  for (const s of code.sites) {
+  const argModes = argumentModes(code.sites, table);
+  for (const [si, s] of code.sites.entries()) {
     const name = table.byNr.get(s.nr);
     if (name === undefined) {
       unknownNumbers.push(s.nr);
       continue;
     }
+    // Socket's domain, mmap's kind of mapping...: the value at the call is the mode; a site inside libc's socket()
+    // itself stands for the calls of it, which carry the value.
+    const argMode = argModes.modeOf(si);
+    if (argMode === null) continue;
     const confidence: Confidence = s.how === "copied" || s.how === "hoisted" ? "medium" : "high";
     const ref: { name: string; mode?: string } = { name };
+    if (argMode !== undefined) ref.mode = argMode;
     // clone's flags decide what it creates: without CLONE_THREAD it is a new process.
     if (name === "clone" && s.arg0 !== undefined) ref.mode = (s.arg0 & CLONE_THREAD) !== 0 ? "thread" : "process";
     const via: Via = { kind: "site", function: s.function, address: hex(s.addr), how: s.how, source: "code" };
@@ -290,6 +297,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
       out.restrictModes("clone", "clone", new Set(cloneSites.map((s) => (((s.arg0 as number) & CLONE_THREAD) !== 0 ? "thread" : "process"))));
     }
   }
+
+  applyImportValues(out, argModes);
 
   markFallbacks(elf, db, out);
 

@@ -11,6 +11,7 @@ import { demangle } from "../util/demangle.js";
 import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
 import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
+import { argCallKinds, argIndexFor } from "./arg-calls.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 
 const SHF_EXECINSTR = 4;
@@ -57,6 +58,10 @@ export interface SiteFact {
   how: string;
   kind: SyscallSite["kind"];
   arg0?: number;
+  /** The argument that decides the call's support (src/db/args.ts), when it is a constant at the site. */
+  arg?: number;
+  /** For a call of a wrapper: the function called (an import's name, or the named function). */
+  callee?: string;
   /** Reached only through functions that make this syscall on an opt-in path (see analyzeCode's `gates`). */
   conditional?: true;
   /** Reached only through functions whose usual paths do not make it (see analyzeCode's `gates`). */
@@ -210,16 +215,21 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     }
   }
   for (const g of elf.goFuncs) if (!named.has(g.addr)) named.set(g.addr, g.name);
+  // Syscall wrappers, and the functions whose call carries the argument that decides a syscall's support (socket's
+  // domain: src/analyze/arg-calls.ts).
+  const arch: Arch = elf.machine === "aarch64" ? "aarch64" : "x86_64";
+  const argKinds = argCallKinds(arch);
+  const wrapperKind = (name: string): string | undefined => WRAPPERS.get(name) ?? argKinds.get(name);
   const wrappers = new Map<number, string>();
   for (const [addr, name] of named) {
-    const reg = WRAPPERS.get(name);
+    const reg = wrapperKind(name);
     if (reg !== undefined) wrappers.set(addr, reg);
   }
   const slotNames = new Map<number, string>();
   const wrapperSlots = new Map<number, string>();
   for (const s of elf.symbolSlots) {
     slotNames.set(s.slot, s.name);
-    const reg = WRAPPERS.get(s.name);
+    const reg = wrapperKind(s.name);
     if (reg !== undefined) wrapperSlots.set(s.slot, reg);
   }
   // PLT stubs are `jmp [rip+slot]`, optionally after endbr64: find them by a first pass over .plt* sections only.
@@ -241,7 +251,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
     pltScan.slotFrom.forEach((from, i) => {
       const name = slotNames.get(pltScan.slotAddr[i] as number);
       if (name === undefined) return;
-      const reg = WRAPPERS.get(name);
+      const reg = wrapperKind(name);
       for (const back of stubBack) {
         pltStub.set(from - back, name);
         if (reg !== undefined) wrappers.set(from - back, reg);
@@ -250,7 +260,7 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
   }
 
   const prelim = sortUnique(Float64Array.from([...named.keys()].filter(inCode)));
-  const scan = scanCode(regions, { functionStarts: prelim, wrappers, wrapperSlots });
+  const scan = scanCode(regions, { functionStarts: prelim, wrappers, wrapperSlots, argIndex: argIndexFor(arch) });
 
   // Function starts: symbols, call targets, entry, init/fini, relocated and address-taken code pointers.
   const rootList: number[] = [];
@@ -483,6 +493,13 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
       if (s.nr !== null) {
         const fact: SiteFact = { nr: s.nr, addr: s.addr, function: fn, how: s.how, kind: s.kind };
         if (s.arg0 !== undefined) fact.arg0 = s.arg0;
+        if (s.arg !== undefined) fact.arg = s.arg;
+        if (s.kind === "wrapper" && s.wrapper !== undefined) {
+          // Which function the call enters (an import through its PLT stub, or a named function).
+          const w = graph.index.indexOf(s.wrapper);
+          const callee = p.pltStub.get(s.wrapper) ?? (w >= 0 ? graph.name(w) : undefined);
+          if (callee !== undefined) fact.callee = callee;
+        }
         sites.push(fact);
       }
       else if (!p.wrapperFns.has(f)) unresolved.push({ addr: s.addr, function: fn, kind: s.kind });

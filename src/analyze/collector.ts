@@ -66,6 +66,21 @@ export class SyscallCollector {
     r.modes = new Set(r.via.map((v) => v.mode).filter((m): m is string => m !== undefined));
   }
 
+  /**
+   * Replaces each import or library way into `name` through the function `fn` that has no mode by one copy per
+   * argument value the program's calls of `fn` pass (src/analyze/arg-modes.ts): the program's own calls outrank the
+   * map's single entry, as restrictModes does for clone's flags.
+   */
+  splitByArgument(name: string, fn: string, values: ReadonlySet<string>): void {
+    const r = this.reached.get(name);
+    if (r === undefined || values.size === 0) return;
+    const sorted = [...values].sort();
+    r.via = r.via.flatMap((v) =>
+      (v.kind === "import" || v.kind === "library") && v.function === fn && v.mode === undefined ? sorted.map((mode) => ({ ...v, mode })) : [v],
+    );
+    for (const m of sorted) r.modes.add(m);
+  }
+
   /** Replaces every way in by what `f` makes of it (the same object when nothing changes). */
   mapVias(f: (syscall: string, v: Via) => Via): void {
     for (const [name, r] of this.reached) r.via = r.via.map((v) => f(name, v));
@@ -109,10 +124,22 @@ export class SyscallCollector {
           // More ways in than the keys can number: the plain stable sort.
           all = r.via.sort(compareVia).filter((v, i, l) => i === 0 || compareVia(l[i - 1] as Via, v) !== 0);
         }
-        const sites = all.filter((v) => v.kind === "site");
-        const via = [...all.filter((v) => v.kind !== "site"), ...sites.slice(0, maxSitesPerSyscall)];
+        // At most maxSitesPerSyscall sites per mode, so that every mode keeps its own (socket's AF_NETLINK call
+        // among many AF_INET ones).
+        const perMode = new Map<string | undefined, number>();
+        const kept: Via[] = [];
+        let dropped = 0;
+        for (const v of all) {
+          if (v.kind !== "site") continue;
+          const c = perMode.get(v.mode) ?? 0;
+          if (c < maxSitesPerSyscall) {
+            kept.push(v);
+            perMode.set(v.mode, c + 1);
+          } else dropped++;
+        }
+        const via = [...all.filter((v) => v.kind !== "site"), ...kept];
         const out: ReachedSyscall = { name, nr: this.table.byName.get(name)?.nr ?? -1, modes: [...r.modes].sort(), via, confidence: r.confidence };
-        if (sites.length > maxSitesPerSyscall) out.moreSites = sites.length - maxSitesPerSyscall;
+        if (dropped > 0) out.moreSites = dropped;
         if (SyscallCollector.VDSO[this.table.arch]?.has(name) === true) out.vdso = true;
         return out;
       })

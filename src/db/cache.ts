@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import type { Database, LibcMap, Surface } from "./types.js";
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {

@@ -7,10 +7,11 @@ import { parse } from "yaml";
 import { databaseHash, readCached, writeCached } from "./cache.js";
 import { DbError } from "./errors.js";
 import { ERRNO } from "./errno.js";
+import { ARG_SPECS, OTHER, argValueNumber } from "./args.js";
 import { loadFallbacks } from "./fallbacks.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
-import type { Database, Hints, LibcFunction, LibcMap, Runs, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
+import type { ArgRule, Database, Hints, LibcFunction, LibcMap, Runs, Surface, SurfaceRow, SyscallRef, SyscallTable, Upstream } from "./types.js";
 
 export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
 export const STATUSES: readonly Status[] = ["full", "partial", "stub", "enosys", "absent"];
@@ -152,6 +153,7 @@ function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, w
     }
     row.modes = modes;
   }
+  if (raw.args !== undefined) row.args = parseArgs(file, sc, raw.args, where);
   if (raw.errno !== undefined) {
     if (typeof raw.errno !== "string" || ERRNO[raw.errno] === undefined) throw new DbError(file, `${where}errno must be one of ${Object.keys(ERRNO).join(", ")} (got ${JSON.stringify(raw.errno)})`);
     const refused = (s: Status): boolean => s === "enosys" || s === "absent";
@@ -159,6 +161,31 @@ function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, w
     row.errno = raw.errno;
   }
   return row;
+}
+
+/** A row's argument rules: keys from the syscall's vocabulary (src/db/args.ts) or "other", each with status and at. */
+function parseArgs(file: string, sc: string, raw: unknown, where: string): Record<string, ArgRule> {
+  const spec = ARG_SPECS.get(sc);
+  if (spec === undefined) throw new DbError(file, `${where}args: ${sc} has no argument vocabulary (src/db/args.ts: ${[...ARG_SPECS.keys()].join(", ")})`);
+  if (!isObj(raw)) throw new DbError(file, `${where}args must be a mapping of ${spec.arg} values`);
+  const out: Record<string, ArgRule> = {};
+  for (const [key, v] of Object.entries(raw)) {
+    const w = `${where}args ${key}: `;
+    if (key !== OTHER && argValueNumber(sc, key) === undefined) throw new DbError(file, `${w}not a ${spec.arg} value of ${sc} (src/db/args.ts)`);
+    if (!isObj(v)) throw new DbError(file, `${w}expected a mapping with status and at`);
+    const rule: ArgRule = { status: status(file, v.status, w), at: str(file, v, "at", w) };
+    if (!/^[^:\s]+:\d+(-\d+)?$/.test(rule.at)) throw new DbError(file, `${w}"at" must be path:line or path:start-end`);
+    const note = optStr(file, v, "note", w);
+    if (note !== undefined) rule.note = note;
+    if (v.errno !== undefined) {
+      if (typeof v.errno !== "string" || ERRNO[v.errno] === undefined) throw new DbError(file, `${w}errno must be one of ${Object.keys(ERRNO).join(", ")}`);
+      if (rule.status !== "enosys" && rule.status !== "absent") throw new DbError(file, `${w}errno is for values that are enosys or absent`);
+      rule.errno = v.errno;
+    }
+    if ((rule.status === "stub" || rule.status === "partial") && note === undefined) throw new DbError(file, `${w}a ${rule.status} value needs a note`);
+    out[key] = rule;
+  }
+  return out;
 }
 
 export function loadSurface(

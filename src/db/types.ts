@@ -29,6 +29,22 @@ export interface SurfaceRow {
    * row's own status when it is enosys/absent, else its enosys/absent modes (nanos kill's `other`: ESRCH).
    */
   errno?: string;
+  /**
+   * Argument rules (src/db/args.ts): status per named value of the one argument that decides support (socket's
+   * domain, mmap's kind of mapping, ioctl's request...), each with its own upstream line; "other" for every resolved
+   * value not listed. A call whose argument is not known is rated by the row.
+   */
+  args?: Readonly<Record<string, ArgRule>>;
+}
+
+/** What a target does with one value of a syscall's deciding argument. */
+export interface ArgRule {
+  status: Status;
+  /** path:line in the row's repository where it is visible. */
+  at: string;
+  /** What a refused value fails with, when not ENOSYS. */
+  errno?: string;
+  note?: string;
 }
 
 export interface SurfaceProfile {

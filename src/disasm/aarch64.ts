@@ -203,12 +203,28 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         out.sites.push(site);
         return;
       }
+      if (reg.startsWith("arg:")) {
+        // A function with a fixed syscall whose deciding argument is in a named register (socket@plt: "arg:198:x0").
+        const [, nr, name] = reg.split(":");
+        const site: SyscallSite = { addr, kind: "wrapper", nr: Number(nr), how: "immediate" };
+        if (wrapper !== undefined) site.wrapper = wrapper;
+        const a = resolve(Number((name ?? "x0").slice(1)));
+        if (a.nr !== null) site.arg = a.nr;
+        out.sites.push(site);
+        return;
+      }
       // syscall(nr, …), musl's __syscall_cp and Go's Syscall6 under the register ABI: the number is in x0.
       const r = resolve(0);
       const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
       if (wrapper !== undefined) site.wrapper = wrapper;
       // The syscall's first argument follows the number, in x1: it decides clone's mode.
       if (kind[1] === CONST) site.arg0 = val[1] as number;
+      // The deciding argument i (ScanOptions.argIndex) follows the number too: x(i+1).
+      const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
+      if (i !== undefined && i < 7) {
+        const a = resolve(i + 1);
+        if (a.nr !== null) site.arg = a.nr;
+      }
       out.sites.push(site);
     };
 
@@ -257,7 +273,8 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
             out.slotAddr.push(s);
             out.slotCall.push(opc === 1);
             const reg = options.wrapperSlots?.get(s);
-            if (reg !== undefined) wrapperSite(addr, reg);
+            // A PLT stub's own `br x17` is the import itself, not a call of it: argument functions count calls only.
+            if (reg !== undefined && (opc === 1 || !reg.startsWith("arg:"))) wrapperSite(addr, reg);
           } else out.indirect.push(addr);
         }
         runStart = off + 4;
@@ -270,6 +287,11 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         const r = resolve(8);
         const site: SyscallSite = { addr, kind: "svc", nr: r.nr, how: r.how };
         if (kind[0] === CONST) site.arg0 = val[0] as number;
+        const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
+        if (i !== undefined) {
+          const a = resolve(i);
+          if (a.nr !== null) site.arg = a.nr;
+        }
         out.sites.push(site);
         continue;
       }

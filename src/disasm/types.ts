@@ -24,6 +24,11 @@ export interface SyscallSite {
   wrapper?: number;
   /** First syscall argument (rdi / x0) when it is a known constant at the site, e.g. clone's flags. */
   arg0?: number;
+  /**
+   * The argument that decides the call's support (ScanOptions.argIndex; for an "arg:" wrapper, the register it
+   * names) when it is a known constant at the site; absent when it is not known or the syscall has no such argument.
+   */
+  arg?: number;
 }
 
 export interface CodeScan {
@@ -62,4 +67,10 @@ export interface ScanOptions {
   wrappers: ReadonlyMap<number, string>;
   /** GOT slots of imported syscall wrappers (a `call [rip+slot]` to them counts as a wrapper call). */
   wrapperSlots?: ReadonlyMap<number, string>;
+  /**
+   * For syscall numbers whose support depends on one argument (socket's domain...): that argument's 0-based index in
+   * the syscall's own list. A wrapper "arg:NR:REG" (socket@plt: "arg:41:rdi") is a call with a fixed number whose
+   * deciding argument is in REG.
+   */
+  argIndex?: (nr: number) => number | undefined;
 }

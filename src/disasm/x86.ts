@@ -115,6 +115,11 @@ export function decoderMode(): "direct" | "getters" {
 /** A straight-line run longer than this is not re-decoded: the site stays unresolved. */
 const MAX_RUN_BYTES = 4096;
 
+/** Register numbers (as simulate() indexes them) by name, for "arg:NR:REG" wrappers. */
+const REG_BY_NAME: Readonly<Record<string, number>> = {
+  rax: 0, rcx: 1, rdx: 2, rbx: 3, rsi: 6, rdi: 7, r8: 8, r9: 9, r10: 10, r11: 11,
+};
+
 
 export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): CodeScan {
   const I = load();
@@ -244,7 +249,8 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     end: number,
     want: number,
     argReg: number,
-  ): { nr: number | null; how: Resolution; arg0?: number } => {
+    decide?: (nr: number) => number | undefined,
+  ): { nr: number | null; how: Resolution; arg0?: number; arg?: number } => {
     const regs = simulate(bytes, base, runStart, end);
     if (regs === undefined) return { nr: null, how: "unresolved" };
     const valueOf = (r: number): { v: number; how: Resolution } | undefined => {
@@ -257,7 +263,14 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     const w = valueOf(want);
     if (w === undefined) return { nr: null, how: "unresolved" };
     const a0 = regs[argReg] as Val;
-    return a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
+    const out: { nr: number | null; how: Resolution; arg0?: number; arg?: number } =
+      a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
+    const reg = decide?.(w.v);
+    if (reg !== undefined) {
+      const a = valueOf(reg);
+      if (a !== undefined) out.arg = a.v;
+    }
+    return out;
   };
 
   /**
@@ -302,6 +315,17 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     return value;
   };
 
+  // The deciding argument's register: at a syscall instruction (rdi, rsi, rdx, r10, r8, r9), at a call of
+  // syscall(nr, ...) (rsi, rdx, rcx, r8, r9: the number comes first), and at Go's Syscall6(trap, a1...) under the
+  // register ABI (rbx, rcx, rdi, rsi, r8, r9).
+  const argIndex = options.argIndex;
+  const inRegs = (regs: readonly number[]) => (nr: number): number | undefined => {
+    const i = argIndex?.(nr);
+    return i === undefined ? undefined : regs[i];
+  };
+  const decideSyscall = argIndex === undefined ? undefined : inRegs([RDI, RSI, RDX, 10, 8, 9]);
+  const decideCall = argIndex === undefined ? undefined : inRegs([RSI, RDX, 1, 8, 9]);
+  const decideGo = argIndex === undefined ? undefined : inRegs([RBX, 1, RDI, RSI, 8, 9]);
   const starts = options.functionStarts;
   const LEA = Code.Lea_r64_m;
   const MOV32 = Code.Mov_r32_imm32;
@@ -360,13 +384,27 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     const end = bytes.length;
     /** The value of register `want` at the instruction at `pos`, from its straight-line run and function start. */
     /** The value of register `want` at `pos`, and the syscall's first argument when `argReg` holds a constant. */
-    const resolveAt = (want: number, pos: number, argReg = RDI): { nr: number | null; how: Resolution; arg0?: number } => {
+    const resolveAt = (
+      want: number,
+      pos: number,
+      argReg = RDI,
+      decide?: (nr: number) => number | undefined,
+    ): { nr: number | null; how: Resolution; arg0?: number; arg?: number } => {
       const f = lowerBound(starts, vaddr + pos);
       let fs = f >= 0 ? (starts[f] as number) - vaddr : 0;
       if (fs < 0 || fs > pos) fs = 0;
-      const r = resolve(bytes, vaddr, fs, Math.max(runStart, fs), pos, want, argReg);
+      const r = resolve(bytes, vaddr, fs, Math.max(runStart, fs), pos, want, argReg, decide);
       views(); // re-decoding allocates in wasm memory, which may have grown
       return r;
+    };
+    /** A call of a function with a fixed syscall whose deciding argument is in a named register ("arg:41:rdi"). */
+    const argWrapperSite = (reg: string, pos: number, addr: number, target?: number): SyscallSite => {
+      const [, nr, name] = reg.split(":");
+      const site: SyscallSite = { addr, kind: "wrapper", nr: Number(nr), how: "immediate" };
+      if (target !== undefined) site.wrapper = target;
+      const r = resolveAt(REG_BY_NAME[name as string] ?? RDI, pos);
+      if (r.nr !== null) site.arg = r.nr;
+      return site;
     };
     // A plain instruction costs one decode and a table lookup; everything else only where it matters.
     while (position < end) {
@@ -422,10 +460,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         out.invalid += next - pos;
         runStart = next;
       } else if (code === SYSCALL || code === SYSENTER || (code === INT_IMM8 && ins.immediate8 === 0x80)) {
-        const r = resolveAt(RAX, pos);
+        const r = resolveAt(RAX, pos, RDI, code === SYSCALL ? decideSyscall : undefined);
         const kind: SyscallSite["kind"] = code === SYSCALL ? "syscall" : code === SYSENTER ? "sysenter" : "int80";
         const site: SyscallSite = { addr, kind, nr: r.nr, how: r.how };
         if (r.arg0 !== undefined) site.arg0 = r.arg0;
+        if (r.arg !== undefined) site.arg = r.arg;
         out.sites.push(site);
         // The kernel clobbers rcx and r11 only; the run goes on.
       } else if (fc === CALL || fc === JUMP || fc === JCC) {
@@ -442,13 +481,16 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
           const site: SyscallSite = { addr, kind: "wrapper", nr: CLONE, how: "immediate", wrapper: target };
           if (f.nr !== null) site.arg0 = f.nr;
           out.sites.push(site);
+        } else if (reg !== undefined && reg.startsWith("arg:")) {
+          out.sites.push(argWrapperSite(reg, pos, addr, target));
         } else if (reg !== undefined) {
           // syscall(nr, a0, …) passes the syscall's first argument in rsi; Go's register ABI passes trap in rax
           // and a1 in rbx. The first argument decides clone's mode, as it does at a syscall instruction.
-          let r = reg === "rdi" ? resolveAt(RDI, pos, RSI) : resolveAt(RAX, pos, RBX);
+          let r = reg === "rdi" ? resolveAt(RDI, pos, RSI, decideCall) : resolveAt(RAX, pos, RBX, decideGo);
           if (r.nr === null && reg === "go") r = resolveAt(STACK0, pos);
           const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target };
           if (r.arg0 !== undefined) site.arg0 = r.arg0;
+          if (r.arg !== undefined) site.arg = r.arg;
           out.sites.push(site);
         }
         if (fc !== JCC) runStart = next;
@@ -465,11 +507,16 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
             out.slotAddr.push(slot);
             out.slotCall.push(fc === INDIRECT_CALL);
             const reg = options.wrapperSlots?.get(slot);
-            if (reg !== undefined) {
-              let r = reg === "rdi" ? resolveAt(RDI, pos, RSI) : resolveAt(RAX, pos, RBX);
+            if (reg !== undefined && reg.startsWith("arg:")) {
+              // A PLT stub's own `jmp [rip+slot]` is the import itself, not a call of it: argument functions count
+              // calls only.
+              if (fc === INDIRECT_CALL) out.sites.push(argWrapperSite(reg, pos, addr));
+            } else if (reg !== undefined) {
+              let r = reg === "rdi" ? resolveAt(RDI, pos, RSI, decideCall) : resolveAt(RAX, pos, RBX, decideGo);
               if (r.nr === null && reg === "go") r = resolveAt(STACK0, pos);
               const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
               if (r.arg0 !== undefined) site.arg0 = r.arg0;
+              if (r.arg !== undefined) site.arg = r.arg;
               out.sites.push(site);
             }
           } else out.indirect.push(addr);

@@ -2,7 +2,8 @@
 // finds and how each target rates it. Pure: data in, text or JSON-ready objects out.
 
 import { rowEvidence } from "../db/load.js";
-import type { Database } from "../db/types.js";
+import { ARG_SPECS, OTHER } from "../db/args.js";
+import type { ArgRule, Database } from "../db/types.js";
 import type { Rule } from "../rules/types.js";
 import type { Status } from "../types.js";
 
@@ -10,7 +11,17 @@ export interface SyscallExplanation {
   kind: "syscall";
   name: string;
   numbers: { x86_64?: number; aarch64?: number };
-  targets: { target: string; status: Status; modes?: Readonly<Record<string, Status>>; note?: string; evidence: string }[];
+  targets: {
+    target: string;
+    status: Status;
+    modes?: Readonly<Record<string, Status>>;
+    /** Argument rules (src/db/args.ts), in key order ("other" last). */
+    args?: { value: string; status: Status; errno?: string; note?: string; evidence: string }[];
+    note?: string;
+    evidence: string;
+  }[];
+  /** The deciding argument's name, when the syscall has an argument vocabulary and some target has rules for it. */
+  arg?: string;
 }
 
 export interface RuleExplanation {
@@ -38,10 +49,23 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
       if (row === undefined) return { target: s.name, status: "absent" as Status, note: `not in ${s.name}'s ${s.arch} table`, evidence: "-" };
       const t: SyscallExplanation["targets"][number] = { target: s.name, status: row.status, evidence: rowEvidence(s, row) };
       if (row.modes !== undefined) t.modes = row.modes;
+      if (row.args !== undefined) {
+        const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : p < q ? -1 : p > q ? 1 : 0));
+        t.args = keys.map((value) => {
+          const r = row.args?.[value] as ArgRule;
+          const a: NonNullable<typeof t.args>[number] = { value, status: r.status, evidence: rowEvidence(s, { ...row, at: r.at }) };
+          if (r.errno !== undefined) a.errno = r.errno;
+          if (r.note !== undefined) a.note = r.note;
+          return a;
+        });
+      }
       if (row.note !== undefined) t.note = row.note;
       return t;
     });
-  return { kind: "syscall", name, numbers, targets };
+  const out: SyscallExplanation = { kind: "syscall", name, numbers, targets };
+  const spec = ARG_SPECS.get(name);
+  if (spec !== undefined && targets.some((t) => t.args !== undefined)) out.arg = spec.arg;
+  return out;
 }
 
 export function explainRule(db: Database, rule: Rule): RuleExplanation {
@@ -66,6 +90,30 @@ export function explainRule(db: Database, rule: Rule): RuleExplanation {
   return { kind: "rule", id: rule.id, title: rule.title, category: rule.category, file: rule.file, hint: rule.hint, needs, targets };
 }
 
+/**
+ * The per-argument table: one line per value some target names, one column per target; a cell is the value's own
+ * rule, else the target's "other" rule, else the row's status in parentheses (the row decides). Then each rule's
+ * evidence.
+ */
+function argumentTable(e: SyscallExplanation): string[] {
+  const values = [...new Set(e.targets.flatMap((t) => (t.args ?? []).map((a) => a.value)))].filter((v) => v !== OTHER).sort();
+  values.push(OTHER);
+  const cell = (t: SyscallExplanation["targets"][number], v: string): string => {
+    const r = t.args?.find((a) => a.value === v) ?? t.args?.find((a) => a.value === OTHER);
+    if (r === undefined) return `(${t.status})`;
+    return r.errno !== undefined ? `${r.status} ${r.errno}` : r.status;
+  };
+  const head = [`by ${e.arg}`, ...e.targets.map((t) => t.target)];
+  const rows = values.map((v) => [v, ...e.targets.map((t) => cell(t, v))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (r: string[]): string => `  ${r.map((c, i) => c.padEnd(widths[i] as number)).join("  ")}`.trimEnd();
+  const out = [line(head), ...rows.map(line), ""];
+  for (const t of e.targets) {
+    for (const a of t.args ?? []) out.push(`  ${t.target} ${e.arg}=${a.value}: ${a.status}${a.errno !== undefined ? ` (${a.errno})` : ""}${a.note !== undefined ? `: ${a.note}` : ""} [${a.evidence}]`);
+  }
+  return out;
+}
+
 export function formatExplanation(e: SyscallExplanation | RuleExplanation): string {
   const out: string[] = [];
   if (e.kind === "syscall") {
@@ -77,6 +125,7 @@ export function formatExplanation(e: SyscallExplanation | RuleExplanation): stri
       out.push(`  ${t.target.padEnd(w)}  ${t.status}${modes}${t.note !== undefined ? `: ${t.note}` : ""}`);
       out.push(`  ${"".padEnd(w)}  evidence: ${t.evidence}`);
     }
+    if (e.arg !== undefined) out.push("", ...argumentTable(e));
   } else {
     out.push(`${e.id}: ${e.title} (${e.category}; ${e.file})`, `needs: ${e.needs.join(", ") || "nothing specific"}`, `hint: ${e.hint}`, "");
     const w = Math.max(...e.targets.map((t) => t.target.length));

@@ -13,6 +13,7 @@ import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
 import { isSourcePath } from "../input/expand.js";
 import { SyscallCollector, capInventory } from "../analyze/collector.js";
+import { sourceArgument } from "../analyze/source-args.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
 import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
@@ -281,6 +282,11 @@ function scanSource(
     for (const ref of rule.syscalls) out.add(ref, via, rule.confidence);
   }
   for (const f of file.facts) {
+    // socket(AF_NETLINK, ...), mmap(..., MAP_SHARED, fd, 0): the argument that decides support, as written.
+    const arg = f.kind === "call" ? sourceArgument(f) : undefined;
+    if (arg !== undefined) {
+      out.add({ name: arg.syscall, mode: arg.mode }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "call" }, "high");
+    }
     if (f.kind !== "syscall-use" || !db.tables.x86_64.byName.has(f.name)) continue;
     out.add({ name: f.name }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "syscall-use" }, "high");
   }

@@ -6,7 +6,9 @@
  *   unifit-try-helper [--spec FILE | --plain] --result FILE --timeout MS -- PATH ARGV0 ARGS...
  *
  * The spec (written by src/try/spec.ts) has one line per trapped case: "rule ID NR WHEN ACTION ERRNO", WHEN one of
- * always, clone-thread, clone-process, pid-self, pid-other, clone3-thread, clone3-process; ACTION errno or stub.
+ * always, clone-thread, clone-process, pid-self, pid-other, clone3-thread, clone3-process, arg-eq, arg-other;
+ * ACTION errno or stub. Argument rules add "INDEX MASK COUNT VALUE...": arg-eq traps when the masked argument equals
+ * its one value, arg-other when it equals none of them (src/db/args.ts).
  * Everything else is allowed and never traps.
  *
  * The helper forks. The child sets no_new_privs, loads the filter (default allow; SCMP_ACT_NOTIFY for the trapped
@@ -49,13 +51,24 @@
 #define MAX_RULES 4096
 #define GRACE_MS 2000
 
-enum when { W_ALWAYS, W_CLONE_THREAD, W_CLONE_PROCESS, W_PID_SELF, W_PID_OTHER, W_CLONE3_THREAD, W_CLONE3_PROCESS };
-static const char *const WHEN_NAMES[] = {"always", "clone-thread", "clone-process", "pid-self", "pid-other", "clone3-thread", "clone3-process"};
+enum when { W_ALWAYS, W_CLONE_THREAD, W_CLONE_PROCESS, W_PID_SELF, W_PID_OTHER, W_CLONE3_THREAD, W_CLONE3_PROCESS, W_ARG_EQ, W_ARG_OTHER };
+static const char *const WHEN_NAMES[] = {"always", "clone-thread", "clone-process", "pid-self", "pid-other", "clone3-thread", "clone3-process", "arg-eq", "arg-other"};
+#define MAX_ARG_VALUES 64
 
 struct rule {
   int id, nr, when, stub, err;
+  /* Argument rules: the argument's index, its mask, and the values (arg-eq: one; arg-other: those it excludes). */
+  int arg, nvalues;
+  uint64_t mask, values[MAX_ARG_VALUES];
   unsigned long count;
 };
+
+/* Whether the masked argument is among the rule's values. */
+static int arg_listed(const struct rule *r, uint64_t a) {
+  for (int k = 0; k < r->nvalues; k++)
+    if ((a & r->mask) == r->values[k]) return 1;
+  return 0;
+}
 
 static struct rule rules[MAX_RULES];
 static int nrules;
@@ -75,16 +88,35 @@ static void fail(const char *msg) {
 static void read_spec(const char *file) {
   FILE *f = fopen(file, "r");
   if (f == NULL) die(file);
-  char line[256];
+  char line[2048];
   while (fgets(line, sizeof line, f) != NULL) {
     if (line[0] == '#' || line[0] == '\n') continue;
     char when[32], action[16];
     struct rule r = {0};
-    if (sscanf(line, "rule %d %d %31s %15s %d", &r.id, &r.nr, when, action, &r.err) != 5) fail("bad spec line");
+    int used = 0;
+    if (sscanf(line, "rule %d %d %31s %15s %d%n", &r.id, &r.nr, when, action, &r.err, &used) != 5) fail("bad spec line");
     r.when = -1;
     for (int i = 0; i < (int)(sizeof WHEN_NAMES / sizeof *WHEN_NAMES); i++)
       if (strcmp(when, WHEN_NAMES[i]) == 0) r.when = i;
     if (r.when < 0) fail("bad spec: unknown WHEN");
+    if (r.when == W_ARG_EQ || r.when == W_ARG_OTHER) {
+      /* INDEX MASK COUNT VALUE... */
+      char *p = line + used, *end;
+      r.arg = (int)strtol(p, &end, 10);
+      if (end == p || r.arg < 0 || r.arg > 5) fail("bad spec: argument index");
+      p = end;
+      r.mask = strtoull(p, &end, 10);
+      if (end == p) fail("bad spec: argument mask");
+      p = end;
+      r.nvalues = (int)strtol(p, &end, 10);
+      if (end == p || r.nvalues < 0 || r.nvalues > MAX_ARG_VALUES || (r.when == W_ARG_EQ && r.nvalues != 1)) fail("bad spec: argument values");
+      p = end;
+      for (int k = 0; k < r.nvalues; k++) {
+        r.values[k] = strtoull(p, &end, 10);
+        if (end == p) fail("bad spec: argument value");
+        p = end;
+      }
+    }
     if (strcmp(action, "stub") == 0) r.stub = 1;
     else if (strcmp(action, "errno") != 0) fail("bad spec: unknown ACTION");
     if (r.nr < 0 || r.err < 0 || r.err > 4095 || nrules == MAX_RULES) fail("bad spec: value out of range");
@@ -136,6 +168,14 @@ static scmp_filter_ctx build_filter(pid_t self, int sock, const void *msg, const
       /* clone3's flags are in memory the filter cannot read: trap every clone3, decide in the supervisor. */
       if (!clone3_trapped) rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, r->nr, 0);
       clone3_trapped = 1;
+      break;
+    case W_ARG_EQ:
+      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, r->nr, 1, SCMP_CMP((unsigned)r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->values[0]));
+      break;
+    case W_ARG_OTHER:
+      /* "Not any of these" is one comparison per value, which a single filter rule cannot AND on one argument:
+         trap the call and let the supervisor compare (a listed value that is allowed continues). */
+      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, r->nr, 0);
       break;
     }
   }
@@ -195,6 +235,8 @@ static void answer(int nfd, const struct seccomp_notif *req, struct seccomp_noti
     case W_CLONE_PROCESS: match = (a0 & CLONE_THREAD) == 0; break;
     case W_PID_SELF: match = (int32_t)a0 == self; break;
     case W_PID_OTHER: match = (int32_t)a0 != self; break;
+    case W_ARG_EQ: match = arg_listed(r, req->data.args[r->arg]); break;
+    case W_ARG_OTHER: match = !arg_listed(r, req->data.args[r->arg]); break;
     case W_CLONE3_THREAD:
     case W_CLONE3_PROCESS:
       if (c3 == -2) c3 = clone3_flags(nfd, req);

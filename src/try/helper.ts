@@ -58,13 +58,22 @@ export function ensureHelper(dir: string = cacheDir()): string {
   // older install) may still be running its own.
   const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(dir)) {
-    if (/^try-helper-[0-9a-f]{16}$/.test(name) && join(dir, name) !== out) {
+    if (/^try-helper-[0-9a-f]{16}$/.test(name) && join(dir, name) !== out && mtimeOf(join(dir, name)) < dayAgo) {
       try {
-        if (statSync(join(dir, name)).mtimeMs < dayAgo) unlinkSync(join(dir, name));
+        unlinkSync(join(dir, name));
       } catch {
         // another process may be using or removing it
       }
     }
   }
   return out;
+}
+
+/** A file's modification time in ms, or +Infinity when it cannot be read (then it is left alone). */
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
 }

@@ -1,6 +1,8 @@
 // @fileoverview A target surface → the seccomp filter spec that `unifit try` runs a program under (pure): which
 // syscalls trap, under which argument rule, and what the supervisor answers (an errno, or 0 for a stub).
 
+import { ARG_SPECS, OTHER, argValueNumber } from "../db/args.js";
+import type { ArgSpec } from "../db/args.js";
 import { ERRNO } from "../db/errno.js";
 import type { Surface, SurfaceRow, SyscallTable } from "../db/types.js";
 import type { Status } from "../types.js";
@@ -10,7 +12,18 @@ import type { Status } from "../types.js";
  * reads; clone3: the flags word of struct clone_args in memory, which only the supervisor can read), kill/tgkill
  * modes by whether arg0 (pid, tgid) is the program's own pid.
  */
-export type TrapWhen = "always" | "clone-thread" | "clone-process" | "clone3-thread" | "clone3-process" | "pid-self" | "pid-other";
+export type TrapWhen =
+  | "always"
+  | "clone-thread"
+  | "clone-process"
+  | "clone3-thread"
+  | "clone3-process"
+  | "pid-self"
+  | "pid-other"
+  // Argument rules (src/db/args.ts): the deciding argument, masked, equals `arg.values[0]` (arg-eq) or none of
+  // `arg.values` (arg-other: every value the row does not list).
+  | "arg-eq"
+  | "arg-other";
 
 export interface TrapRule {
   /** Index in the spec; the helper reports counts by it. */
@@ -26,6 +39,8 @@ export interface TrapRule {
   /** The errno's name (ENOSYS unless the row states another). */
   errnoName?: string;
   status: Status | "missing";
+  /** For arg-eq / arg-other: which argument (0-based), under which mask, against which values. */
+  arg?: { index: number; mask: number; values: number[] };
 }
 
 export interface FilterSpec {
@@ -82,6 +97,11 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
       if (row.status !== "full" && row.status !== "partial") forced.push({ syscall: name, status: row.status, why: "a program must be able to end" });
       continue;
     }
+    const spec = ARG_SPECS.get(name);
+    if (row.args !== undefined && spec !== undefined) {
+      addArgRules(name, nr, row, spec, add);
+      continue;
+    }
     const whens = MODE_WHEN[name];
     if (row.modes !== undefined && whens !== undefined) {
       const perMode = Object.entries(whens).map(([mode, when]) => {
@@ -104,13 +124,39 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
   return { target: surface.name, rules, forced };
 }
 
+/**
+ * A row with argument rules: one arg-eq rule per listed value that is not allowed, then one arg-other rule for every
+ * value not listed when the row's "other" (or, without one, the row itself) is not allowed. At run time every value is
+ * known, so the row's own status stands only for values no rule names.
+ */
+function addArgRules(name: string, nr: number, row: SurfaceRow, spec: ArgSpec, add: (r: Omit<TrapRule, "id">) => void): void {
+  const listed: number[] = [];
+  for (const [value, rule] of Object.entries(row.args ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    if (value === OTHER) continue;
+    const v = argValueNumber(name, value) as number;
+    listed.push(v);
+    const act = actionOf(rule.status, { ...row, ...(rule.errno !== undefined ? { errno: rule.errno } : {}) });
+    if (act.action !== "allow") add({ syscall: name, nr, mode: `${spec.arg} ${value}`, when: "arg-eq", ...ruleAction(act), status: rule.status, arg: { index: spec.index, mask: spec.mask, values: [v] } });
+  }
+  const other = row.args?.[OTHER];
+  const status = other?.status ?? row.status;
+  const act = actionOf(status, { ...row, ...(other?.errno !== undefined ? { errno: other.errno } : {}) });
+  if (act.action !== "allow") add({ syscall: name, nr, mode: `${spec.arg} ${OTHER}`, when: "arg-other", ...ruleAction(act), status, arg: { index: spec.index, mask: spec.mask, values: listed } });
+}
+
 function ruleAction(a: Action): Pick<TrapRule, "action" | "errno" | "errnoName"> {
   return a.action === "errno" ? { action: "errno", errno: a.errno, errnoName: a.errnoName } : { action: "stub", errno: 0 };
 }
 
-/** The spec file the C helper reads (src/try/helper.c): one "rule ID NR WHEN ACTION ERRNO" line per rule. */
+/**
+ * The spec file the C helper reads (src/try/helper.c): one "rule ID NR WHEN ACTION ERRNO" line per rule, followed
+ * for argument rules by "INDEX MASK COUNT VALUE...".
+ */
 export function formatSpec(spec: FilterSpec): string {
   const lines = [`# unifit try: ${spec.target}`];
-  for (const r of spec.rules) lines.push(`rule ${r.id} ${r.nr} ${r.when} ${r.action} ${r.errno}`);
+  for (const r of spec.rules) {
+    const arg = r.arg !== undefined ? ` ${r.arg.index} ${r.arg.mask} ${r.arg.values.length}${r.arg.values.map((v) => ` ${v}`).join("")}` : "";
+    lines.push(`rule ${r.id} ${r.nr} ${r.when} ${r.action} ${r.errno}${arg}`);
+  }
   return lines.join("\n") + "\n";
 }

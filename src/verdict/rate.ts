@@ -1,6 +1,7 @@
 // @fileoverview Rates reached syscalls against one target surface: status → severity, score and verdict.
 // Pure functions; knows nothing of how the syscalls were found.
 
+import { ARG_SPECS, OTHER, UNKNOWN } from "../db/args.js";
 import { rowEvidence } from "../db/load.js";
 import type { Hints, Surface, SurfaceRow } from "../db/types.js";
 import type { FailOn, Finding, ReachedSyscall, Severity, Status, TargetVerdict, Verdict, Via } from "../types.js";
@@ -106,13 +107,16 @@ function covers(v: Via, errno: string): boolean {
  * `errno`: what the target's refusal fails with (ENOSYS unless the row says otherwise); a way in whose runtime falls
  * back after that errno counts as tolerated.
  */
-function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, ranks: LabelRanks): ViaSummary {
+function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, ranks: LabelRanks, strict = false): ViaSummary {
   let byMode = summaries.get(sc);
   if (byMode === undefined) summaries.set(sc, (byMode = new Map()));
-  const key = `${mode ?? ""}\u0000${errno}`;
+  const key = `${strict ? "\u0001" : ""}${mode ?? ""}\u0000${errno}`;
   const known = byMode.get(key);
   if (known !== undefined) return known;
-  const vias = mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
+  // strict (argument modes): exactly the ways in with this mode, or with none when mode is undefined.
+  const vias = strict
+    ? sc.via.filter((v) => v.mode === mode)
+    : mode === undefined ? sc.via : sc.via.filter((v) => v.mode === mode || v.mode === undefined);
   let allTolerated = true;
   let allToleratedOrError = true;
   let allSoft = true;
@@ -175,12 +179,18 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     note: `not in ${ctx.surface.name}'s ${ctx.surface.arch} table`,
   };
   // With modes on the row and known modes on the call, each mode is rated on its own; otherwise the row decides.
-  const modes: (string | undefined)[] = row.modes !== undefined && sc.modes.length > 0 ? sc.modes : [undefined];
+  // Argument rules (socket's domain...): each value the calls pass is rated by its rule, calls whose value is not
+  // known (mode "unknown", or ways in that carry none) by the row.
+  const byArg = row.args !== undefined && ARG_SPECS.has(sc.name);
+  const modes: (string | undefined)[] = byArg
+    ? [...sc.modes, ...(sc.modes.length === 0 || sc.via.some((v) => v.mode === undefined) ? [undefined] : [])]
+    : row.modes !== undefined && sc.modes.length > 0 ? sc.modes : [undefined];
   return modes.map((mode) => {
-    const status = (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
+    const rule = byArg && mode !== undefined && mode !== UNKNOWN ? (row.args?.[mode] ?? row.args?.[OTHER]) : undefined;
+    const status = rule?.status ?? (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
     let severity = SEVERITY_OF[status];
     if (severity === "ok") return { status };
-    const vias = summarize(sc, mode, row.errno ?? "ENOSYS", ranks);
+    const vias = summarize(sc, mode, rule?.errno ?? row.errno ?? "ENOSYS", ranks, byArg);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
     let qualifier: Finding["qualifier"];
     if (row.notMade !== undefined) {
@@ -201,16 +211,24 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       nr: sc.nr,
       status,
       severity,
-      evidence: rowEvidence(ctx.surface, row),
+      evidence: rowEvidence(ctx.surface, rule !== undefined ? { ...row, at: rule.at } : row),
       via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
+    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg as string;
     const chain = chainFor(sc, mode);
     if (chain !== undefined) finding.chain = chain;
     if (qualifier !== undefined) finding.qualifier = qualifier;
     if (severity === "blocker") finding.origin = vias.ownHard ? "program" : "library";
     if (qualifier === "tolerated" && vias.fallback !== undefined) finding.fallback = vias.fallback;
     if (row.note !== undefined) finding.note = row.note;
+    if (rule !== undefined) {
+      // The value's own rule: its note, else what it fails with.
+      const fails = rule.status === "enosys" || rule.status === "absent" ? `fails with ${rule.errno ?? "ENOSYS"}` : rule.status;
+      finding.note = `${finding.argument} ${mode}: ${rule.note ?? fails}`;
+    } else if (byArg && (mode === UNKNOWN || mode === undefined)) {
+      finding.note = `${finding.argument} not known where the call is made, rated by the row: ${row.note ?? status}`;
+    }
     if (row.notMade !== undefined) {
       finding.note = `${row.note ?? status}; never made here: ${row.notMade.note} (${row.notMade.at})`;
     }

@@ -84,6 +84,19 @@ describe("syscall-db", () => {
     e = tamper("targets/nanos.yaml", (t) => t.replace(/^( {2}read: \{ status: full, at: "[^"]*") \}/m, "$1, errno: EPERM }"));
     assert.match(e.message, /read: errno is for rows \(or modes\) that are enosys or absent/);
   });
+  it("rejects argument rules outside the vocabulary, without evidence, or with an errno on a served value", () => {
+    let e = tamper("targets/nanos.yaml", (t) => t.replace("AF_NETLINK: { status: full", "AF_NETLNK: { status: full"));
+    assert.match(e.message, /socket: args AF_NETLNK: not a domain value of socket/);
+    e = tamper("targets/nanos.yaml", (t) => t.replace(/AF_NETLINK: \{ status: full, at: "[^"]*" \}/, "AF_NETLINK: { status: full }"));
+    assert.match(e.message, /socket: args AF_NETLINK: missing or empty "at"/);
+    e = tamper("targets/nanos.yaml", (t) => t.replace("AF_NETLINK: { status: full,", "AF_NETLINK: { status: full, errno: EPERM,"));
+    assert.match(e.message, /socket: args AF_NETLINK: errno is for values that are enosys or absent/);
+    e = tamper("targets/nanos.yaml", (t) => t.replace(/^( {2}read: \{ status: full, at: "[^"]*") \}/m, '$1, args: { other: { status: full, at: "x.c:1" } } }'));
+    assert.match(e.message, /read: args: read has no argument vocabulary/);
+    const db = loadDatabase();
+    const rule = db.surfaces.get("unikraft")?.rows.get("socket")?.args?.other;
+    assert.deepEqual(rule, { status: "enosys", errno: "EAFNOSUPPORT", at: "lib/posix-socket/socket.c:248-253", note: "no driver for the family (AF_NETLINK, AF_PACKET...): -EAFNOSUPPORT" });
+  });
   it("rejects a libc map naming a syscall unknown to the arch", () => {
     const e = tamper("libc/glibc.yaml", (t) => t.replace(/clone:process/, "klone:process"));
     assert.match(e.message, /"klone:process" is not a x86_64 syscall/);

@@ -30,3 +30,22 @@ export function compile(source: string, flags: readonly string[] = [], cc = "gcc
   }
   return out;
 }
+
+/** Builds a one-file Go program, statically (CGO_ENABLED=0), cached like compile() by source and Go version. */
+export function compileGo(source: string): string {
+  const text = readFileSync(source);
+  const version = execFileSync("go", ["version"], { encoding: "utf8" }).trim();
+  const hash = createHash("sha256").update(text).update(version).digest("hex").slice(0, 16);
+  const dir = join(CACHE, "build");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${basename(source, ".go")}-${hash}`);
+  if (!existsSync(out)) {
+    const tmp = `${out}.${process.pid}.tmp`;
+    execFileSync("go", ["build", "-o", tmp, source], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, CGO_ENABLED: "0", GOCACHE: join(CACHE, "go-build"), GOPATH: join(CACHE, "go"), GOFLAGS: "-mod=mod", GO111MODULE: "off" },
+    });
+    renameSync(tmp, out);
+  }
+  return out;
+}

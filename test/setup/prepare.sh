@@ -23,6 +23,9 @@ command -v c++filt >/dev/null || need+=(binutils)
 # -strace is the oracle for the cross-built programs (test/oracle/aarch64.test.ts).
 command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+# Go: a static Go program that lists network interfaces (net.Interfaces -> socket(AF_NETLINK)), built at test time
+# for test/analyze/argument-rules.test.ts.
+command -v go >/dev/null || need+=(golang-go)
 # Libraries that call through function pointers stored in their own data (test/oracle/library-pointers.test.ts):
 # libevent's table of polling back-ends, sqlite's table of syscall wrappers.
 [ -f /usr/include/event2/event.h ] || need+=(libevent-dev)

@@ -1,0 +1,265 @@
+// @fileoverview Argument-level truth, end to end: small programs compiled at test time (gcc, gcc -static, musl-gcc
+// -static) and a static Go program make one call each whose support depends on an argument (socket's domain, the kind
+// of mmap, an ioctl request, a prctl option). Each is scanned, and run under `unifit try` for nanos, osv, gvisor and
+// unikraft; the value the scan resolves and the rating it gives must agree with what the emulated run did. The
+// table of outcomes is written to .cache/argument-agreement.md.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ARG_SPECS, OTHER, UNKNOWN, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
+import type { Database, FileReport, Surface, TryReport } from "../../src/index.js";
+import { compile, compileGo } from "../helpers/compile.js";
+import { CACHE, CLI, ROOT } from "../helpers/paths.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const TARGETS = ["nanos", "osv", "gvisor", "unikraft"] as const;
+const SOURCE = join(ROOT, "test", "analyze", "programs", "arg-cases.c");
+
+interface Case {
+  n: number;
+  what: string;
+  syscall: string;
+  /** The deciding value the scan must find, per build ("unknown": inside the shared libc, not in the program). */
+  value: { gcc: string; static: string; musl: string };
+  /** Builds run under `unifit try` (all are scanned). */
+  run: readonly Build[];
+}
+type Build = "gcc" | "static" | "musl";
+const same = (v: string): Case["value"] => ({ gcc: v, static: v, musl: v });
+const CASES: readonly Case[] = [
+  { n: 1, what: "socket(AF_INET)", syscall: "socket", value: same("AF_INET"), run: ["gcc"] },
+  { n: 2, what: "socket(AF_UNIX)", syscall: "socket", value: same("AF_UNIX"), run: ["gcc"] },
+  { n: 3, what: "socket(AF_NETLINK)", syscall: "socket", value: same("AF_NETLINK"), run: ["gcc"] },
+  { n: 4, what: "socket(AF_PACKET)", syscall: "socket", value: same("AF_PACKET"), run: ["gcc"] },
+  { n: 5, what: "MAP_SHARED file, two processes", syscall: "mmap", value: same("MAP_SHARED file"), run: ["gcc"] },
+  { n: 6, what: "MAP_SHARED anonymous, threads", syscall: "mmap", value: same("MAP_SHARED|MAP_ANONYMOUS"), run: ["gcc"] },
+  { n: 7, what: "MAP_PRIVATE anonymous", syscall: "mmap", value: same("MAP_PRIVATE|MAP_ANONYMOUS"), run: ["gcc"] },
+  // glibc's isatty asks TCGETS (in tcgetattr, inside libc.so for a dynamic program); musl's asks TIOCGWINSZ.
+  { n: 8, what: "isatty", syscall: "ioctl", value: { gcc: UNKNOWN, static: "TCGETS", musl: "TIOCGWINSZ" }, run: ["static", "musl"] },
+  { n: 9, what: "ioctl(FIONBIO)", syscall: "ioctl", value: same("FIONBIO"), run: ["gcc"] },
+  { n: 10, what: "prctl(PR_SET_NAME)", syscall: "prctl", value: same("PR_SET_NAME"), run: ["gcc"] },
+  { n: 11, what: "prctl(PR_SET_SECCOMP)", syscall: "prctl", value: same("PR_SET_SECCOMP"), run: ["gcc"] },
+];
+
+const tmp = mkdtempSync(join(tmpdir(), "unifit-args-test-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function build(c: Case, b: Build): string {
+  const flags = [`-DARGCASE=${c.n}`, "-pthread", ...(b === "gcc" ? [] : ["-static"])];
+  return compile(SOURCE, flags, b === "musl" ? "musl-gcc" : "gcc");
+}
+
+let tries = 0;
+/** `unifit try` without a baseline (the verdict is compared with what the filter did, not with Linux). */
+function tryRun(target: string, program: string): Promise<TryReport> {
+  const file = join(tmp, `try-${tries++}.json`);
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [CLI, "try", "--target", target, "--no-baseline", "--report", file, "--", program], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "ignore"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    p.on("error", reject);
+    p.on("close", () => {
+      try {
+        resolve(JSON.parse(readFileSync(file, "utf8")) as TryReport);
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+/** What the emulation does with a value, from the target's rules: refused, stubbed or runs. */
+type Outcome = "refused" | "stubbed" | "runs";
+const outcomeOf = (status: string): Outcome => (status === "enosys" || status === "absent" ? "refused" : status === "stub" ? "stubbed" : "runs");
+
+/**
+ * The scan's rating of (syscall, value) on a target: where the row has argument rules, the finding with that value as
+ * its mode; where it has none, the row's finding (every value alike); no finding: full.
+ */
+function scanned(db: Database, report: FileReport, target: string, syscall: string, value: string): string {
+  const byArg = db.surfaces.get(target)?.rows.get(syscall)?.args !== undefined;
+  const v = report.targets.find((x) => x.target === target);
+  const f = v?.findings.find((x) => x.syscall === syscall && (byArg ? x.mode === value : x.mode === undefined || x.mode === value));
+  return f?.status ?? "full";
+}
+
+/** The label unifit try gives the value's rule on a target ("domain AF_PACKET", or "domain other"). */
+function tryLabel(db: Database, target: string, syscall: string, value: string): string | undefined {
+  const args = db.surfaces.get(target)?.rows.get(syscall)?.args;
+  const spec = ARG_SPECS.get(syscall);
+  if (args === undefined || spec === undefined) return undefined;
+  return `${spec.arg} ${args[value] !== undefined ? value : OTHER}`;
+}
+
+/** What the run did with the case's call: refused, stubbed, or ran (no trap of that syscall under that label). */
+function ran(db: Database, r: TryReport, target: string, syscall: string, value: string): Outcome {
+  const label = tryLabel(db, target, syscall, value);
+  const hit = r.refused.find((x) => x.syscall === syscall && (label === undefined ? x.mode === undefined : x.mode === label));
+  return hit === undefined ? "runs" : hit.action === "stub" ? "stubbed" : "refused";
+}
+
+describe("argument rules in explain and in the try filter", () => {
+  it("prints the per-value table of socket for every target, with each rule's upstream line", () => {
+    const r = runCli(["explain", "socket"]);
+    assert.equal(r.code, 0, r.stderr);
+    const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+    const head = line("by");
+    const col = (t: string): number => head.indexOf(t);
+    assert.ok(col("nanos") > 0 && col("unikraft") > 0, r.stdout);
+    assert.equal(line("AF_NETLINK")[col("unikraft")], "enosys EAFNOSUPPORT");
+    assert.equal(line("AF_NETLINK")[col("nanos")], "full");
+    assert.equal(line("AF_PACKET")[col("gvisor")], "enosys EPERM");
+    assert.equal(line("AF_UNIX")[col("osv")], "enosys EAFNOSUPPORT");
+    assert.equal(line("AF_UNIX")[col("linux")], "(full)");
+    assert.match(r.stdout, /nanos domain=other: enosys \(EAFNOSUPPORT\): .* \[nanovms\/nanos@b9c3671d9b95:src\/net\/netsyscall\.c:1493-1495\]/);
+    const j = JSON.parse(runCli(["explain", "socket", "-f", "json"]).stdout) as { arg: string; targets: { target: string; args?: { value: string }[] }[] };
+    assert.equal(j.arg, "domain");
+    assert.deepEqual(j.targets.find((t) => t.target === "osv")?.args?.map((a) => a.value), ["AF_INET", "AF_NETLINK", "other"]);
+  });
+
+  it("compiles the rules into masked comparisons per value and one supervised 'other' per row", () => {
+    const db = loadDatabase();
+    const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
+    const socket = spec.rules.filter((r) => r.syscall === "socket").map((r) => ({ when: r.when, mode: r.mode, errno: r.errnoName, arg: r.arg }));
+    assert.deepEqual(socket, [{ when: "arg-other", mode: "domain other", errno: "EAFNOSUPPORT", arg: { index: 0, mask: 0xffffffff, values: [2, 16] } }]);
+    const prctl = spec.rules.filter((r) => r.syscall === "prctl").map((r) => `${r.when} ${r.mode} ${r.action} ${r.errnoName ?? ""}`.trim());
+    assert.deepEqual(prctl, [
+      "arg-eq option PR_SET_DUMPABLE stub", "arg-eq option PR_SET_KEEPCAPS stub", "arg-eq option PR_SET_NO_NEW_PRIVS stub",
+      "arg-eq option PR_SET_PDEATHSIG stub", "arg-other option other errno EINVAL",
+    ]);
+    const lines = formatSpec(spec).split("\n").filter((l) => / arg-(eq|other) /.test(l));
+    assert.ok(lines.some((l) => / 41 arg-other errno 97 0 4294967295 2 2 16$/.test(l)), lines.join("\n"));
+  });
+});
+
+describe("argument rules in C sources", () => {
+  it("reads the deciding argument from the call's literals and macros, and says unknown for anything else", () => {
+    const extra = join(tmp, "calls.c");
+    writeFileSync(
+      extra,
+      "#include <sys/socket.h>\n#include <sys/mman.h>\nint f(int fd, int dom) {\n" +
+        "  int a = socket(PF_NETLINK, SOCK_RAW, 0);\n  int b = socket(dom, SOCK_STREAM, 0);\n" +
+        "  void *q = mmap(0, 4096, PROT_READ, (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE), -1, 0);\n" +
+        "  return a + b + (q != 0) + fcntl(fd, 0x406);\n}\n",
+    );
+    const r = runCli(["scan", "--target", "unikraft", "-f", "json", "--fail-on", "none", SOURCE, extra]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport);
+    const modes = (f: FileReport | undefined, name: string): string[] => f?.syscalls.find((x) => x.name === name)?.modes ?? [];
+    const cases = files.find((f) => f.path === SOURCE);
+    assert.deepEqual(modes(cases, "socket"), ["AF_INET", "AF_NETLINK", "AF_PACKET", "AF_UNIX"]);
+    assert.deepEqual(modes(cases, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file", "MAP_SHARED|MAP_ANONYMOUS"]);
+    assert.deepEqual(modes(cases, "ioctl"), ["FIONBIO"]);
+    assert.deepEqual(modes(cases, "prctl"), ["PR_SET_NAME", "PR_SET_SECCOMP"]);
+    const calls = files.find((f) => f.path === extra);
+    assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
+    assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
+    assert.deepEqual(modes(calls, "fcntl"), ["F_DUPFD_CLOEXEC"]);
+    const f = calls?.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
+    assert.equal(f?.severity, "blocker");
+    assert.deepEqual(f?.via, [`f (${extra}:4)`]);
+  });
+});
+
+describe("argument rules: scan and unifit try agree per value", () => {
+  const db = loadDatabase();
+  const binaries = new Map<string, string>(); // `${n}:${build}` -> path
+  const reports = new Map<string, FileReport>(); // path -> report
+  let goBinary: string | undefined;
+  before(() => {
+    for (const c of CASES) for (const b of ["gcc", "static", "musl"] as const) binaries.set(`${c.n}:${b}`, build(c, b));
+    goBinary = compileGo(join(ROOT, "test", "analyze", "programs", "interfaces.go"));
+    const paths = [...new Set([...binaries.values(), goBinary])];
+    const r = runCli(["scan", "--target", TARGETS.join(","), "-f", "json", "--fail-on", "none", ...paths]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const line of r.stdout.split("\n")) {
+      const t = line.replace(/,$/, "");
+      if (!t.startsWith('{"path"')) continue;
+      const f = JSON.parse(t) as FileReport;
+      reports.set(f.path, f);
+    }
+  });
+
+  it("resolves each case's deciding argument where the program makes the call", () => {
+    for (const c of CASES) {
+      for (const b of ["gcc", "static", "musl"] as const) {
+        const path = binaries.get(`${c.n}:${b}`) as string;
+        const rep = reports.get(path);
+        assert.ok(rep !== undefined, path);
+        const sc = rep.syscalls.find((s) => s.name === c.syscall);
+        assert.ok(sc !== undefined, `${c.what} (${b}): ${c.syscall} not reached`);
+        if (c.value[b] === UNKNOWN) {
+          assert.ok(sc.via.some((v) => v.mode === undefined || v.mode === UNKNOWN), `${c.what} (${b}): expected a call whose value is not known`);
+        } else {
+          assert.ok(sc.modes.includes(c.value[b]), `${c.what} (${b}): modes ${JSON.stringify(sc.modes)} lack ${c.value[b]}`);
+        }
+      }
+    }
+  });
+
+  it("resolves them in aarch64 builds too (aarch64-linux-gnu-gcc, dynamic and -static)", () => {
+    const picks = CASES.filter((c) => [3, 4, 5, 6, 9, 10].includes(c.n));
+    const paths = picks.flatMap((c) => [[], ["-static"]].map((f) => ({ c, path: compile(SOURCE, [`-DARGCASE=${c.n}`, "-pthread", ...f], "aarch64-linux-gnu-gcc") })));
+    const r = runCli(["scan", "--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", "-f", "json", "--fail-on", "none", ...paths.map((p) => p.path)]);
+    assert.equal(r.code, 0, r.stderr);
+    const byPath = new Map(r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport).map((f) => [f.path, f]));
+    for (const { c, path } of paths) {
+      const modes = byPath.get(path)?.syscalls.find((x) => x.name === c.syscall)?.modes ?? [];
+      assert.ok(modes.includes(c.value.gcc), `${c.what} (aarch64 ${path}): ${JSON.stringify(modes)}`);
+    }
+  });
+
+  it("rates a static Go program's net.Interfaces as socket(AF_NETLINK), from main.main, refused on unikraft", () => {
+    const rep = reports.get(goBinary as string) as FileReport;
+    const sc = rep.syscalls.find((s) => s.name === "socket");
+    assert.deepEqual(sc?.modes, ["AF_NETLINK"]);
+    const f = rep.targets.find((v) => v.target === "unikraft")?.findings.find((x) => x.syscall === "socket");
+    assert.equal(f?.mode, "AF_NETLINK");
+    assert.equal(f?.argument, "domain");
+    assert.equal(f?.severity, "blocker");
+    assert.match(f?.evidence ?? "", /lib\/posix-socket\/socket\.c:248-253$/);
+    assert.deepEqual(f?.chain?.slice(0, 2), ["main.main", "net.Interfaces"]);
+    for (const t of ["nanos", "osv", "gvisor"]) assert.equal(scanned(db, rep, t, "socket", "AF_NETLINK"), "full", t);
+  });
+
+  it("gives every value the verdict that the emulated run shows (table in .cache/argument-agreement.md)", async () => {
+    const rows: string[] = [`| case | build | value | ${TARGETS.join(" | ")} |`, `|---|---|---|${TARGETS.map(() => "---").join("|")}|`];
+    const jobs: { c: Case; b: Build | "go"; path: string; value: string; syscall: string }[] = [];
+    for (const c of CASES) for (const b of c.run) jobs.push({ c, b, path: binaries.get(`${c.n}:${b}`) as string, value: c.value[b], syscall: c.syscall });
+    const goCase: Case = { n: 0, what: "Go net.Interfaces", syscall: "socket", value: same("AF_NETLINK"), run: [] };
+    jobs.push({ c: goCase, b: "go", path: goBinary as string, value: "AF_NETLINK", syscall: "socket" });
+    // Two runs at a time (the machine's cores).
+    const results = new Map<string, TryReport>();
+    const queue = jobs.flatMap((j) => TARGETS.map((t) => ({ j, t })));
+    const worker = async (): Promise<void> => {
+      for (let q = queue.shift(); q !== undefined; q = queue.shift()) results.set(`${q.j.path}\u0000${q.t}`, await tryRun(q.t, q.j.path));
+    };
+    await Promise.all([worker(), worker()]);
+    const disagreements: string[] = [];
+    for (const j of jobs) {
+      const rep = reports.get(j.path) as FileReport;
+      const cells = TARGETS.map((t) => {
+        const status = scanned(db, rep, t, j.syscall, j.value);
+        const expect = outcomeOf(status);
+        const got = ran(db, results.get(`${j.path}\u0000${t}`) as TryReport, t, j.syscall, j.value);
+        if (expect !== got) disagreements.push(`${j.c.what} (${j.b}) on ${t}: scan ${status} (${expect}), run ${got}`);
+        return `${status} / ${got}`;
+      });
+      rows.push(`| ${j.c.what} | ${j.b} | ${j.syscall} ${j.value} | ${cells.join(" | ")} |`);
+    }
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(join(CACHE, "argument-agreement.md"), `Scan rating / what unifit try did, per target\n\n${rows.join("\n")}\n`);
+    assert.deepEqual(disagreements, []);
+    // The refusals the issue names are there: AF_PACKET on nanos, AF_NETLINK on unikraft, PR_SET_SECCOMP on osv.
+    const table = rows.join("\n");
+    assert.match(table, /\| socket\(AF_PACKET\) \| gcc \| socket AF_PACKET \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
+    assert.match(table, /\| socket\(AF_NETLINK\) \| gcc \| socket AF_NETLINK \| full \/ runs \| full \/ runs \| full \/ runs \| enosys \/ refused \|/);
+    assert.match(table, /\| prctl\(PR_SET_SECCOMP\) \| gcc \| prctl PR_SET_SECCOMP \| stub \/ stubbed \| enosys \/ refused \| partial \/ runs \| stub \/ stubbed \|/);
+  });
+});

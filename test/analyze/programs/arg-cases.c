@@ -1,0 +1,90 @@
+/* One argument-level case per build (-DARGCASE=N), for test/analyze/argument-rules.test.ts: each makes the one call
+ * whose deciding argument the scan must resolve, and prints what the call did. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int report(const char *what, int ok) {
+  printf("%s: %s\n", what, ok ? "ok" : strerror(errno));
+  return ok ? 0 : 3;
+}
+
+#if ARGCASE == 6
+static char *shared;
+static void *writer(void *arg) {
+  (void)arg;
+  strcpy(shared, "thread");
+  return NULL;
+}
+#endif
+
+int main(void) {
+#if ARGCASE == 1
+  return report("socket AF_INET", socket(AF_INET, SOCK_STREAM, 0) >= 0);
+#elif ARGCASE == 2
+  return report("socket AF_UNIX", socket(AF_UNIX, SOCK_STREAM, 0) >= 0);
+#elif ARGCASE == 3
+  return report("socket AF_NETLINK", socket(AF_NETLINK, SOCK_RAW, 0) >= 0);
+#elif ARGCASE == 4
+  return report("socket AF_PACKET", socket(AF_PACKET, SOCK_DGRAM, 0) >= 0);
+#elif ARGCASE == 5
+  char path[] = "/tmp/unifit-arg-case-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return report("mkstemp", 0);
+  unlink(path);
+  if (ftruncate(fd, 4096) != 0) return report("ftruncate", 0);
+  char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) return report("mmap MAP_SHARED file", 0);
+  pid_t pid = fork();
+  if (pid < 0) return report("fork", 0);
+  if (pid == 0) {
+    strcpy(p, "child");
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+  strcpy(p + 16, "parent");
+  char back[32] = {0};
+  pread(fd, back, 5, 0);
+  return report("mmap MAP_SHARED file written by two processes", strcmp(p, "child") == 0 && strcmp(back, "child") == 0);
+#elif ARGCASE == 6
+  shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) return report("mmap MAP_SHARED|MAP_ANONYMOUS", 0);
+  pthread_t t;
+  if (pthread_create(&t, NULL, writer, NULL) != 0) return report("pthread_create", 0);
+  pthread_join(t, NULL);
+  return report("mmap MAP_SHARED|MAP_ANONYMOUS between threads", strcmp(shared, "thread") == 0);
+#elif ARGCASE == 7
+  char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return report("mmap MAP_PRIVATE|MAP_ANONYMOUS", 0);
+  p[0] = 1;
+  return report("mmap MAP_PRIVATE|MAP_ANONYMOUS", 1);
+#elif ARGCASE == 8
+  errno = 0;
+  int t = isatty(0);
+  printf("isatty(0): %d (%s)\n", t, strerror(errno));
+  return 0;
+#elif ARGCASE == 9
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  int on = 1;
+  return report("ioctl FIONBIO", s >= 0 && ioctl(s, FIONBIO, &on) == 0);
+#elif ARGCASE == 10
+  return report("prctl PR_SET_NAME", prctl(PR_SET_NAME, "unifit-case", 0, 0, 0) == 0);
+#elif ARGCASE == 11
+  /* SECCOMP_MODE_FILTER (2) with no program: Linux fails with EFAULT; a target that refuses the option differs. */
+  int r = prctl(PR_SET_SECCOMP, 2, NULL, 0, 0);
+  printf("prctl PR_SET_SECCOMP: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#else
+#error "ARGCASE must be 1..11"
+#endif
+}
