@@ -48,7 +48,7 @@ export interface LibrarySet {
 let analysisHash: string | undefined;
 /** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
 const FACTS_VERSION = 6;
-function factsFormat(): string {
+export function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
     h.update(`facts-v${FACTS_VERSION}`);

@@ -1,0 +1,278 @@
+// @fileoverview A container image or root file system, scanned whole: opened in memory (src/image/), the story its
+// configuration tells (Entrypoint + Cmd, PATH and WorkingDir, shell scripts followed to the programs they exec by
+// name), every ELF file scanned with its libraries read from the image, and one verdict per target for the image.
+// Each file's report is cached by content (the file's, every ELF file's of the image, the analysis code's, the
+// database's and rules'); identical files are analysed once per run.
+
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readCachedJson, writeCachedJson } from "../db/cache.js";
+import type { Database, Surface } from "../db/types.js";
+import { ImageError } from "../image/layers.js";
+import type { ImageLimits } from "../image/layers.js";
+import type { MemView } from "../image/mem-view.js";
+import { openImage } from "../image/open.js";
+import type { ImageConfig } from "../image/open.js";
+import type { Input } from "../input/expand.js";
+import type { Rule } from "../rules/types.js";
+import type { FileReport, ImageProgram, ImageReport, InputError, Verdict } from "../types.js";
+import { worstVerdict } from "../verdict/rate.js";
+import { scanBytes } from "./scan.js";
+
+export interface ImageScanOptions {
+  platform?: string;
+  limits?: Partial<ImageLimits>;
+  /** Read the path as a root file system directory. */
+  rootfs?: boolean;
+  /** null: do not read libraries (the curated maps only). */
+  libraries?: boolean;
+  onFile?: (input: Input, index: number, total: number) => void;
+}
+
+export interface ImageScan {
+  /** The image's files, the programs that run first, then what they load, then the rest by path. */
+  files: FileReport[];
+  errors: InputError[];
+  image?: ImageReport;
+}
+
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const MAX_SCRIPT_DEPTH = 4;
+const SCRIPT_TEXT = 64 * 1024;
+
+const isElf = (b: Buffer | undefined): boolean => b !== undefined && b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+/** A program named in the image: a path (from the working directory when relative) or a name on PATH. */
+function findProgram(view: MemView, name: string, pathDirs: readonly string[], cwd: string): string | undefined {
+  if (name.includes("/")) return view.isFile(name.startsWith("/") ? name : `${cwd}/${name}`) ? view.resolve(name.startsWith("/") ? name : `${cwd}/${name}`) : undefined;
+  for (const d of pathDirs) {
+    const p = `${d}/${name}`;
+    if (view.isFile(p)) return view.resolve(p);
+  }
+  return undefined;
+}
+
+/** A word as the shell would take it literally, or undefined when it is not literal (expansions, globs). */
+function literal(word: string): string | undefined {
+  let w = word;
+  if (w.length >= 2 && ((w.startsWith("'") && w.endsWith("'")) || (w.startsWith('"') && w.endsWith('"')))) w = w.slice(1, -1);
+  return /[$`*?'"\\{}()<>|&;]/.test(w) || w === "" ? undefined : w;
+}
+
+/**
+ * Programs a shell script runs by a literal name: `exec NAME` anywhere, and commands given by a path. `exec "$@"`
+ * runs the script's arguments (the image's Cmd after an entrypoint script).
+ */
+function scriptTargets(text: string): { names: string[]; execArgs: boolean } {
+  const names: string[] = [];
+  let execArgs = false;
+  const lines = text.replace(/\\\n/g, " ").split("\n");
+  for (const line of lines) {
+    const body = line.replace(/^\s*#.*$/, "");
+    for (const segment of body.split(/;|&&|\|\||\|/)) {
+      const words = segment.trim().split(/\s+/).filter((w) => w !== "");
+      while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string)) words.shift();
+      if (words.length === 0) continue;
+      if (words[0] === "exec") {
+        const rest = words.slice(1).filter((w) => !w.startsWith("-"));
+        const first = rest[0];
+        if (first === undefined) continue;
+        if (first === '"$@"' || first === "$@") {
+          execArgs = true;
+          continue;
+        }
+        const w = literal(first);
+        if (w !== undefined) names.push(w);
+      } else {
+        const w = literal(words[0] as string);
+        if (w !== undefined && (w.startsWith("/") || w.startsWith("./"))) names.push(w);
+      }
+    }
+  }
+  return { names, execArgs };
+}
+
+/** The programs the configuration runs, entrypoint first, scripts followed to what they name literally. */
+export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
+  const env = new Map(config.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const));
+  const pathDirs = (env.get("PATH") ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+  const cwd = config.workingDir !== "" ? config.workingDir : "/";
+  const argv = config.entrypoint.length > 0 ? [...config.entrypoint, ...config.cmd] : [...config.cmd];
+  const out: ImageProgram[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, role: ImageProgram["role"], from: string | undefined, args: readonly string[], depth: number): void => {
+    const path = findProgram(view, name, pathDirs, cwd);
+    if (path === undefined) {
+      const p: ImageProgram = { path: name, role, kind: "missing" };
+      if (from !== undefined) p.from = from;
+      if (!out.some((o) => o.path === name && o.kind === "missing")) out.push(p);
+      return;
+    }
+    if (seen.has(path)) return;
+    seen.add(path);
+    const data = view.readFile(path);
+    const kind: ImageProgram["kind"] = isElf(data) ? "elf" : "script";
+    const p: ImageProgram = { path, role, kind };
+    if (from !== undefined) p.from = from;
+    out.push(p);
+    if (kind !== "script" || data === undefined || depth >= MAX_SCRIPT_DEPTH) return;
+    const text = data.toString("utf8", 0, Math.min(data.length, SCRIPT_TEXT));
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+    if (shebang !== null) {
+      // "#!/usr/bin/env sh": the interpreter is the named program.
+      const interp = shebang[1] === "/usr/bin/env" && shebang[2] !== undefined ? shebang[2] : (shebang[1] as string);
+      add(interp, "interpreter", path, [], depth + 1);
+    }
+    const targets = scriptTargets(text.replace(/^#!.*\n/, ""));
+    for (const n of targets.names) add(n, "exec", path, [], depth + 1);
+    if (targets.execArgs && args[0] !== undefined) {
+      const w = literal(args[0]);
+      if (w !== undefined) add(w, "exec", path, args.slice(1), depth + 1);
+    }
+  };
+  const first = argv[0];
+  if (first === undefined) return out;
+  add(first, "entrypoint", undefined, argv.slice(1), 0);
+  // Shell form ("/bin/sh -c 'exec nginx …'"): the command string is a script of its own.
+  const c = argv.indexOf("-c");
+  const shell = out[0];
+  if (shell !== undefined && shell.kind === "elf" && c >= 1 && argv[c + 1] !== undefined) {
+    const targets = scriptTargets(argv[c + 1] as string);
+    for (const n of targets.names) add(n, "exec", shell.path, [], 1);
+  }
+  return out;
+}
+
+/** The compiled package (every module of this build), hashed once: a new unifit never reuses an older report. */
+let codeHash: string | undefined;
+function packageCodeHash(): string {
+  if (codeHash === undefined) {
+    const h = createHash("sha256");
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const walk = (dir: string): void => {
+      let names: string[];
+      try {
+        names = readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name)).sort();
+      } catch {
+        return;
+      }
+      for (const n of names) {
+        if (n.endsWith("/")) walk(join(dir, n));
+        else if (n.endsWith(".js")) h.update(n).update(readFileSync(join(dir, n)));
+      }
+    };
+    walk(root);
+    codeHash = h.digest("hex");
+  }
+  return codeHash;
+}
+
+const mapsAsArrays = (_k: string, v: unknown): unknown => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v instanceof RegExp ? String(v) : v);
+
+/** Scans an image or root file system; a corrupt, truncated or oversized one is one error line. */
+export async function scanImage(path: string, db: Database, surfaces: readonly Surface[], rules: readonly Rule[], options: ImageScanOptions = {}): Promise<ImageScan> {
+  let opened;
+  try {
+    opened = await openImage(path, { ...(options.platform !== undefined ? { platform: options.platform } : {}), ...(options.limits !== undefined ? { limits: options.limits } : {}) }, options.rootfs === true);
+  } catch (e) {
+    if (e instanceof ImageError) return { files: [], errors: [{ path, code: e.code, message: e.message }] };
+    const code = (e as { code?: string }).code;
+    if (typeof code === "string") return { files: [], errors: [{ path, code, message: `cannot read: ${(e as Error).message}` }] };
+    throw e;
+  }
+  const view = opened.view;
+  const errors: InputError[] = opened.problems.map((p) => ({ path, code: p.code, message: p.message }));
+  const elfPaths = view.files().filter((p) => isElf(view.readFile(p)));
+  const programs = opened.config !== undefined ? imageStory(view, opened.config) : [];
+  for (const p of programs) {
+    if (p.kind === "missing") errors.push({ path, code: "MISSING_PROGRAM", message: `${p.role === "entrypoint" ? "the entrypoint" : `${p.from ?? "the image"} runs`} ${p.path}, which the image does not hold` });
+  }
+
+  // What every file's report may depend on besides its own bytes: the image's ELF files (its libraries), the
+  // loader's configuration, the code, the database, the targets and the rules.
+  const ctx = createHash("sha256").update(packageCodeHash()).update(options.libraries === false ? "maps" : "libs");
+  ctx.update(JSON.stringify(surfaces, mapsAsArrays)).update(JSON.stringify(rules, mapsAsArrays));
+  for (const p of elfPaths) ctx.update(`${p}\u0000${view.file(p)?.hash ?? ""}\u0000`);
+  for (const p of view.files()) if (p.startsWith("/etc/ld.so.conf") || p.startsWith("/etc/ld-musl-")) ctx.update(`${p}\u0000`).update(view.readFile(p) ?? "");
+  const context = ctx.digest("hex");
+
+  const label = (p: string): string => `${path}:${p}`;
+  const byHash = new Map<string, FileReport>();
+  const reports = new Map<string, FileReport>();
+  const scanOne = (p: string): FileReport | InputError => {
+    const f = view.file(p);
+    const bytes = f?.data;
+    if (f === undefined || bytes === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
+    const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
+    const cached = readCachedJson<FileReport>("file", key, { revive: false });
+    if (cached !== undefined && typeof cached === "object" && Array.isArray(cached.targets)) return { ...cached, path: label(p) };
+    // The same bytes under another path: the same report, unless its library search starts from its own directory.
+    const twin = byHash.get(f.hash);
+    if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
+      return { ...twin, path: label(p) };
+    }
+    const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
+    if (!("code" in r)) {
+      byHash.set(f.hash, r);
+      writeCachedJson("file", key, { ...r, path: p });
+    }
+    return r;
+  };
+  // The programs that run first, then what they load, then every other ELF file.
+  const order: string[] = [];
+  const queued = new Set<string>();
+  const queue = (p: string): void => {
+    if (!queued.has(p)) {
+      queued.add(p);
+      order.push(p);
+    }
+  };
+  const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
+  let done = 0;
+  const total = elfPaths.length;
+  const scan = (p: string): void => {
+    options.onFile?.({ path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 }, done++, total);
+    const r = scanOne(p);
+    if ("code" in r) errors.push(r);
+    else reports.set(p, r);
+  };
+  for (const p of runs) {
+    queue(p);
+    scan(p);
+  }
+  const loads = new Set<string>();
+  for (const p of runs) {
+    for (const l of reports.get(p)?.binary?.libraries ?? []) {
+      const real = l.path !== undefined ? view.resolve(l.path) : undefined;
+      if (real !== undefined) loads.add(real);
+    }
+  }
+  for (const l of [...loads].sort()) queue(l);
+  for (const p of elfPaths) queue(p);
+  for (const p of order) if (!reports.has(p) && !runs.includes(p) && elfPaths.includes(p)) scan(p);
+  const files = order.map((p) => reports.get(p)).filter((r): r is FileReport => r !== undefined);
+
+  const ran = runs.map((p) => reports.get(p)).filter((r): r is FileReport => r !== undefined);
+  const image: ImageReport = {
+    path,
+    kind: opened.kind,
+    layers: opened.layers,
+    argv: opened.config === undefined ? [] : [...opened.config.entrypoint, ...opened.config.cmd],
+    programs,
+    loads: [...loads].sort(),
+    elfFiles: elfPaths.length,
+    verdicts: surfaces.map((s) => {
+      const counts: Record<Verdict, number> = { compatible: 0, warnings: 0, blocked: 0, unknown: 0 };
+      const of = (r: FileReport): Verdict => r.targets.find((t) => t.target === s.name)?.verdict ?? "unknown";
+      for (const r of files) counts[of(r)]++;
+      const decidedBy = ran.length > 0 ? "programs" : "all-files";
+      const over = (ran.length > 0 ? ran : files).map(of);
+      return { target: s.name, verdict: over.length === 0 ? "unknown" : worstVerdict(over), decidedBy, files: counts };
+    }),
+  };
+  if (opened.platform !== undefined) image.platform = opened.platform;
+  if (opened.config !== undefined && opened.config.workingDir !== "") image.workingDir = opened.config.workingDir;
+  return { files, errors, image };
+}
