@@ -71,8 +71,11 @@ export function keepBytes(path: string, head: Buffer, size: number): boolean {
   return path.startsWith("/etc/ld.so.conf") || path.startsWith("/etc/ld-musl-");
 }
 
-/** Bytes in, as they come, with the first chunk looked at to choose gzip, zstd or none. Each chunk out is budgeted. */
-export async function* decompress(source: AsyncIterable<Buffer>, budget: Budget): AsyncGenerator<Buffer> {
+/**
+ * Bytes in, as they come, with the first chunk looked at to choose gzip, zstd or none (`info.compressed` says which
+ * once the first chunk is out). Each chunk out is budgeted.
+ */
+export async function* decompress(source: AsyncIterable<Buffer>, budget: Budget, info: { compressed?: boolean } = {}): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done === true) return;
@@ -85,6 +88,7 @@ export async function* decompress(source: AsyncIterable<Buffer>, budget: Budget)
       yield r.value;
     }
   }
+  info.compressed = (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     const gz = createGunzip();
     pipeline(Readable.from(all()), gz, () => undefined);
@@ -133,12 +137,17 @@ export async function* decompress(source: AsyncIterable<Buffer>, budget: Budget)
   }
 }
 
-/** Reads a layer (any compression) into its entries, keeping the bytes keep() asks for. */
-export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, problems: ImageProblem[]): Promise<LayerEntry[]> {
+/**
+ * Reads a layer (any compression) into its entries, keeping the bytes keepBytes() asks for. `origin`: where the
+ * layer's bytes start in a host file (an archive member, a blob); when the layer turns out to be uncompressed, its
+ * files are located there (MemFile.at) instead of kept in memory.
+ */
+export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, problems: ImageProblem[], origin?: { file: string; offset: number }): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
   const ex = tar.extract();
   let failure: Error | undefined;
-  pipeline(Readable.from(decompress(source, budget)), ex, (e) => {
+  const info: { compressed?: boolean } = {};
+  pipeline(Readable.from(decompress(source, budget, info)), ex, (e) => {
     if (e) failure = e;
   });
   try {
@@ -177,12 +186,25 @@ export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, p
         }
         const chunks: Buffer[] = [];
         let kept: boolean | undefined;
+        // tar-stream's byteOffset: where this entry's data starts in the (uncompressed) layer stream.
+        const dataAt = (h as { byteOffset?: number }).byteOffset;
+        const locate = origin !== undefined && info.compressed === false && typeof dataAt === "number";
+        const hash = createHash("sha256");
+        let first: Buffer | undefined;
         for await (const c of entry as AsyncIterable<Buffer>) {
-          if (kept === undefined) kept = keepBytes(path, c, size);
-          if (kept) chunks.push(c);
+          if (kept === undefined) {
+            kept = keepBytes(path, c, size);
+            first = Buffer.from(c.subarray(0, 4));
+          }
+          if (kept && locate) hash.update(c);
+          else if (kept) chunks.push(c);
         }
         const node: MemNode = { kind: "file", size, mode };
-        if (kept === true) {
+        if (kept === true && locate) {
+          node.at = { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + (dataAt as number) };
+          node.hash = hash.digest("hex");
+          if (first !== undefined) node.head = first;
+        } else if (kept === true) {
           node.data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
           node.hash = createHash("sha256").update(node.data).digest("hex");
         }

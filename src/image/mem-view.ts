@@ -3,16 +3,46 @@
 // links start again at the view's root, `..` stops at it, link chains are bounded). Only the bytes the scan needs
 // are kept (ELF files, scripts, the loader's configuration); every other file keeps its size alone.
 
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
 import type { FileView } from "../input/view.js";
 
 export interface MemFile {
   kind: "file";
   size: number;
   mode: number;
-  /** Kept bytes (see keep), or undefined when the file's content was not needed. */
+  /** Kept bytes (see keepBytes), or undefined when the file's content was not needed or is read from `at`. */
   data?: Buffer;
-  /** SHA-256 of data, when kept. */
+  /**
+   * Where the bytes sit unchanged in a file on the host (an uncompressed layer inside the archive, a root file
+   * system's file): read when asked for and checked against `hash`, so memory holds only the files in flight.
+   */
+  at?: { file: string; offset: number };
+  /** SHA-256 of the bytes, when kept or located. */
   hash?: string;
+  /** The first bytes (up to 4), when located. */
+  head?: Buffer;
+}
+
+/** The bytes of a located file, or undefined when they are not what was hashed when the layer was read. */
+function readAt(f: MemFile): Buffer | undefined {
+  if (f.at === undefined) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(f.at.file, "r");
+    const b = Buffer.allocUnsafe(f.size);
+    let got = 0;
+    while (got < f.size) {
+      const n = readSync(fd, b, got, f.size - got, f.at.offset + got);
+      if (n === 0) return undefined;
+      got += n;
+    }
+    return createHash("sha256").update(b).digest("hex") === f.hash ? b : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 export type MemNode = MemFile | { kind: "dir"; mode: number } | { kind: "link"; target: string };
 
@@ -157,7 +187,16 @@ export class MemView implements FileView {
   }
 
   readFile(path: string): Buffer | undefined {
-    return this.file(path)?.data;
+    const f = this.file(path);
+    return f?.data ?? (f === undefined ? undefined : readAt(f));
+  }
+
+  /** The first bytes of a file, for telling ELF files from the rest without reading them whole. */
+  head(path: string): Buffer | undefined {
+    const f = this.file(path);
+    if (f === undefined) return undefined;
+    if (f.data !== undefined) return f.data.subarray(0, 4);
+    return f.head;
   }
 
   contentHash(path: string): string | undefined {

@@ -11,6 +11,7 @@ import * as tar from "tar-stream";
 import { Budget, DEFAULT_LIMITS, ImageError, applyLayer, decompress, keepBytes, readLayer } from "./layers.js";
 import type { ImageLimits, ImageProblem, LayerEntry } from "./layers.js";
 import { MemView } from "./mem-view.js";
+import type { MemFile } from "./mem-view.js";
 
 export type ImageKind = "docker-archive" | "oci-layout" | "rootfs";
 
@@ -146,7 +147,7 @@ function dirMembers(dir: string): Members {
       } catch {
         throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which the image does not hold`);
       }
-      return readLayer(createReadStream(p), budget, problems);
+      return readLayer(createReadStream(p), budget, problems, { file: p, offset: 0 });
     },
   };
 }
@@ -161,7 +162,8 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
   const ex = tar.extract();
   const outer = new Budget({ ...limits, maxImageBytes: limits.maxImageBytes });
   let failure: Error | undefined;
-  pipeline(Readable.from(decompress(createReadStream(path), outer)), ex, (e) => {
+  const info: { compressed?: boolean } = {};
+  pipeline(Readable.from(decompress(createReadStream(path), outer, info)), ex, (e) => {
     if (e) failure = e;
   });
   try {
@@ -179,7 +181,9 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
         continue;
       }
       try {
-        large.set(name, await readLayer(entry as AsyncIterable<Buffer>, budget, problems));
+        const at = (entry.header as { byteOffset?: number }).byteOffset;
+        const origin = info.compressed === false && typeof at === "number" ? { file: path, offset: at } : undefined;
+        large.set(name, await readLayer(entry as AsyncIterable<Buffer>, budget, problems, origin));
       } catch (e) {
         if (!(e instanceof ImageError) || e.code === "TOO_LARGE" || e.code === "TOO_MANY_FILES") throw e;
         large.set(name, e);
@@ -348,13 +352,15 @@ function readRootfs(root: string, limits: ImageLimits, problems: ImageProblem[])
           continue;
         }
         const head = readHead(h, 4);
-        const node: { kind: "file"; size: number; mode: number; data?: Buffer; hash?: string } = { kind: "file", size: st.size, mode: st.mode & 0o7777 };
+        const node: MemFile = { kind: "file", size: st.size, mode: st.mode & 0o7777 };
         if (keepBytes(p, head, st.size)) {
           try {
+            // Hashed now, read again when scanned: memory holds the files in flight, not the tree.
             const data = readFileSync(h);
             budget.take(data.length);
-            node.data = data;
             node.hash = createHash("sha256").update(data).digest("hex");
+            node.at = { file: h, offset: 0 };
+            node.head = head;
           } catch {
             // unreadable: kept as a file without bytes
           }

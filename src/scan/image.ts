@@ -184,7 +184,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   }
   const view = opened.view;
   const errors: InputError[] = opened.problems.map((p) => ({ path, code: p.code, message: p.message }));
-  const elfPaths = view.files().filter((p) => isElf(view.readFile(p)));
+  const elfPaths = view.files().filter((p) => isElf(view.head(p)));
   const programs = opened.config !== undefined ? imageStory(view, opened.config) : [];
   for (const p of programs) {
     if (p.kind === "missing") errors.push({ path, code: "MISSING_PROGRAM", message: `${p.role === "entrypoint" ? "the entrypoint" : `${p.from ?? "the image"} runs`} ${p.path}, which the image does not hold` });
@@ -203,8 +203,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   const reports = new Map<string, FileReport>();
   const scanOne = (p: string): FileReport | InputError => {
     const f = view.file(p);
-    const bytes = f?.data;
-    if (f === undefined || bytes === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
+    if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
     const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
     const cached = readCachedJson<FileReport>("file", key, { revive: false });
     if (cached !== undefined && typeof cached === "object" && Array.isArray(cached.targets)) return { ...cached, path: label(p) };
@@ -213,6 +212,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
       return { ...twin, path: label(p) };
     }
+    const bytes = view.readFile(p);
+    if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
     const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
     if (!("code" in r)) {
       byHash.set(f.hash, r);
