@@ -783,6 +783,23 @@ function newFollower(set: LibrarySet): Follower {
   };
 }
 
+/**
+ * Drops what this process remembers of libraries (their facts, the functions followed through them, the memos):
+ * results do not change, since the facts are kept on disk by content (or made again without a cache). A long scan
+ * (a whole image) calls it when its memory passes a bound, so that memory follows the files in flight rather than
+ * every library met so far.
+ */
+export function releaseLibraryMemory(): void {
+  factsCache.clear();
+  byPath.clear();
+  isFileMemo.clear();
+  confCache.clear();
+  followed.clear();
+  followedCount = 0;
+  keys.clear();
+  followers.clear();
+}
+
 /** The program's own path inside the sysroot, for $ORIGIN: the scanned path when it lies under the sysroot. */
 export function pathInSysroot(hostPath: string, sysroot: string): string {
   const abs = posix.resolve(hostPath);

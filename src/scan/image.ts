@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { releaseLibraryMemory } from "../analyze/libraries.js";
 import { readCachedJson, writeCachedJson } from "../db/cache.js";
 import type { Database, Surface } from "../db/types.js";
 import { ImageError } from "../image/layers.js";
@@ -29,6 +30,8 @@ export interface ImageScanOptions {
   /** null: do not read libraries (the curated maps only). */
   libraries?: boolean;
   onFile?: (input: Input, index: number, total: number) => void;
+  /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
+  onReport?: (report: FileReport) => void;
 }
 
 export interface ImageScan {
@@ -37,6 +40,9 @@ export interface ImageScan {
   errors: InputError[];
   image?: ImageReport;
 }
+
+/** Resident memory past which the library memos are dropped between files (see releaseLibraryMemory). */
+const MEMORY_BOUND = 320 * 1024 * 1024;
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const MAX_SCRIPT_DEPTH = 4;
@@ -199,16 +205,24 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   const context = ctx.digest("hex");
 
   const label = (p: string): string => `${path}:${p}`;
+  // Reports kept for the twins still to come (same bytes, other paths), and dropped when the last has its copy.
+  const twinsLeft = new Map<string, number>();
+  for (const p of elfPaths) {
+    const h = view.file(p)?.hash;
+    if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
+  }
   const byHash = new Map<string, FileReport>();
-  const reports = new Map<string, FileReport>();
   const scanOne = (p: string): FileReport | InputError => {
     const f = view.file(p);
     if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
+    const left = (twinsLeft.get(f.hash) ?? 1) - 1;
+    twinsLeft.set(f.hash, left);
+    const twin = byHash.get(f.hash);
+    if (left <= 0) byHash.delete(f.hash);
     const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
     const cached = readCachedJson<FileReport>("file", key, { revive: false });
     if (cached !== undefined && typeof cached === "object" && Array.isArray(cached.targets)) return { ...cached, path: label(p) };
     // The same bytes under another path: the same report, unless its library search starts from its own directory.
-    const twin = byHash.get(f.hash);
     if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
       return { ...twin, path: label(p) };
     }
@@ -216,46 +230,54 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
     const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
     if (!("code" in r)) {
-      byHash.set(f.hash, r);
+      if (left > 0) byHash.set(f.hash, r);
       writeCachedJson("file", key, { ...r, path: p });
     }
     return r;
   };
-  // The programs that run first, then what they load, then every other ELF file.
-  const order: string[] = [];
-  const queued = new Set<string>();
-  const queue = (p: string): void => {
-    if (!queued.has(p)) {
-      queued.add(p);
-      order.push(p);
-    }
-  };
   const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
+  const files: FileReport[] = [];
+  const counts = new Map(surfaces.map((s) => [s.name, { compatible: 0, warnings: 0, blocked: 0, unknown: 0 } as Record<Verdict, number>]));
+  const worstAll = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
+  const worstRun = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
+  const loads = new Set<string>();
+  const scanned = new Set<string>();
   let done = 0;
   const total = elfPaths.length;
+  /** Scans one file and hands its report on at once (the programs first, then their libraries, then the rest). */
   const scan = (p: string): void => {
+    if (scanned.has(p)) return;
+    scanned.add(p);
+    // Memory follows the files in flight: past the bound, what this process remembers of libraries is dropped
+    // (their facts stay on disk, by content).
+    if (process.memoryUsage.rss() > MEMORY_BOUND) releaseLibraryMemory();
     options.onFile?.({ path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 }, done++, total);
     const r = scanOne(p);
-    if ("code" in r) errors.push(r);
-    else reports.set(p, r);
-  };
-  for (const p of runs) {
-    queue(p);
-    scan(p);
-  }
-  const loads = new Set<string>();
-  for (const p of runs) {
-    for (const l of reports.get(p)?.binary?.libraries ?? []) {
-      const real = l.path !== undefined ? view.resolve(l.path) : undefined;
-      if (real !== undefined) loads.add(real);
+    if ("code" in r) {
+      errors.push(r);
+      return;
     }
-  }
-  for (const l of [...loads].sort()) queue(l);
-  for (const p of elfPaths) queue(p);
-  for (const p of order) if (!reports.has(p) && !runs.includes(p) && elfPaths.includes(p)) scan(p);
-  const files = order.map((p) => reports.get(p)).filter((r): r is FileReport => r !== undefined);
+    for (const t of r.targets) {
+      const c = counts.get(t.target);
+      if (c !== undefined) c[t.verdict]++;
+      worstAll.get(t.target)?.push(t.verdict);
+      if (runs.includes(p)) worstRun.get(t.target)?.push(t.verdict);
+    }
+    if (runs.includes(p)) {
+      for (const l of r.binary?.libraries ?? []) {
+        const real = l.path !== undefined ? view.resolve(l.path) : undefined;
+        if (real !== undefined) loads.add(real);
+      }
+    }
+    if (options.onReport !== undefined) options.onReport(r);
+    else files.push(r);
+  };
+  for (const p of runs) scan(p);
+  const elfSet = new Set(elfPaths);
+  for (const l of [...loads].sort()) if (elfSet.has(l)) scan(l);
+  for (const p of elfPaths) scan(p);
 
-  const ran = runs.map((p) => reports.get(p)).filter((r): r is FileReport => r !== undefined);
+  const ranAny = runs.some((p) => scanned.has(p)) && [...worstRun.values()].some((v) => v.length > 0);
   const image: ImageReport = {
     path,
     kind: opened.kind,
@@ -265,12 +287,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     loads: [...loads].sort(),
     elfFiles: elfPaths.length,
     verdicts: surfaces.map((s) => {
-      const counts: Record<Verdict, number> = { compatible: 0, warnings: 0, blocked: 0, unknown: 0 };
-      const of = (r: FileReport): Verdict => r.targets.find((t) => t.target === s.name)?.verdict ?? "unknown";
-      for (const r of files) counts[of(r)]++;
-      const decidedBy = ran.length > 0 ? "programs" : "all-files";
-      const over = (ran.length > 0 ? ran : files).map(of);
-      return { target: s.name, verdict: over.length === 0 ? "unknown" : worstVerdict(over), decidedBy, files: counts };
+      const over = (ranAny ? worstRun : worstAll).get(s.name) ?? [];
+      return { target: s.name, verdict: over.length === 0 ? "unknown" : worstVerdict(over), decidedBy: ranAny ? "programs" : "all-files", files: counts.get(s.name) as Record<Verdict, number> };
     }),
   };
   if (opened.platform !== undefined) image.platform = opened.platform;

@@ -277,9 +277,10 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     if (options.platform !== undefined) imageOptions.platform = options.platform;
     if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
     if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
+    let i = 0;
+    imageOptions.onReport = (f) => take(outcome(i++, f, stream !== undefined));
     const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
     errors.push(...scanned.errors);
-    scanned.files.forEach((f, i) => take(outcome(i, f, stream !== undefined)));
     if (scanned.image !== undefined) imageReports.push(scanned.image);
   }
   const report = reportShell(surfaces, files, tally, errors, failOn);
