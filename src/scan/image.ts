@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { releaseLibraryMemory } from "../analyze/libraries.js";
-import { readCachedJson, writeCachedJson } from "../db/cache.js";
+import { readCachedText, writeCachedText } from "../db/cache.js";
 import type { Database, Surface } from "../db/types.js";
 import { ImageError } from "../image/layers.js";
 import type { ImageLimits } from "../image/layers.js";
@@ -20,6 +20,8 @@ import type { Input } from "../input/expand.js";
 import type { Rule } from "../rules/types.js";
 import type { FileReport, ImageProgram, ImageReport, InputError, Verdict } from "../types.js";
 import { worstVerdict } from "../verdict/rate.js";
+import { fileVerdicts } from "./summary.js";
+import type { FileVerdicts } from "./summary.js";
 import { scanBytes } from "./scan.js";
 
 export interface ImageScanOptions {
@@ -31,8 +33,25 @@ export interface ImageScanOptions {
   libraries?: boolean;
   onFile?: (input: Input, index: number, total: number) => void;
   /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
-  onReport?: (report: FileReport) => void;
+  onReport?: (made: MadeReport) => void;
 }
+
+/**
+ * One file's report as made or as found in the cache: the object, or its JSON text (a report reused from the cache
+ * is passed on as the text it was stored as, never parsed and serialised again), with its verdicts.
+ */
+export interface MadeReport {
+  report?: FileReport;
+  json?: string;
+  verdicts: FileVerdicts;
+}
+
+/** Stored per file: one line of what the image scan needs (verdicts, libraries), then the report with an empty path. */
+interface StoredMeta {
+  verdicts: FileVerdicts["targets"];
+  libraries: string[];
+}
+const EMPTY_PATH = '{"path":""';
 
 export interface ImageScan {
   /** The image's files, the programs that run first, then what they load, then the rest by path. */
@@ -42,7 +61,7 @@ export interface ImageScan {
 }
 
 /** Resident memory past which the library memos are dropped between files (see releaseLibraryMemory). */
-const MEMORY_BOUND = 320 * 1024 * 1024;
+const MEMORY_BOUND = 256 * 1024 * 1024;
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const MAX_SCRIPT_DEPTH = 4;
@@ -212,7 +231,9 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
   }
   const byHash = new Map<string, FileReport>();
-  const scanOne = (p: string): FileReport | InputError => {
+  type Made = MadeReport & { libraries: string[] };
+  const made = (r: FileReport): Made => ({ report: r, verdicts: fileVerdicts(r), libraries: (r.binary?.libraries ?? []).flatMap((l) => (l.path !== undefined ? [l.path] : [])) });
+  const scanOne = (p: string): Made | InputError => {
     const f = view.file(p);
     if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
     const left = (twinsLeft.get(f.hash) ?? 1) - 1;
@@ -220,20 +241,31 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     const twin = byHash.get(f.hash);
     if (left <= 0) byHash.delete(f.hash);
     const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
-    const cached = readCachedJson<FileReport>("file", key, { revive: false });
-    if (cached !== undefined && typeof cached === "object" && Array.isArray(cached.targets)) return { ...cached, path: label(p) };
+    const text = readCachedText("file", key);
+    const nl = text?.indexOf("\n") ?? -1;
+    if (text !== undefined && nl > 0 && text.startsWith(EMPTY_PATH, nl + 1)) {
+      try {
+        const meta = JSON.parse(text.slice(0, nl)) as StoredMeta;
+        if (Array.isArray(meta.verdicts) && Array.isArray(meta.libraries)) {
+          return { json: `{"path":${JSON.stringify(label(p))}${text.slice(nl + 1 + EMPTY_PATH.length)}`, verdicts: { path: label(p), targets: meta.verdicts }, libraries: meta.libraries };
+        }
+      } catch {
+        // a damaged entry: made again
+      }
+    }
     // The same bytes under another path: the same report, unless its library search starts from its own directory.
     if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
-      return { ...twin, path: label(p) };
+      return made({ ...twin, path: label(p) });
     }
     const bytes = view.readFile(p);
     if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
     const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
-    if (!("code" in r)) {
-      if (left > 0) byHash.set(f.hash, r);
-      writeCachedJson("file", key, { ...r, path: p });
-    }
-    return r;
+    if ("code" in r) return r;
+    if (left > 0) byHash.set(f.hash, r);
+    const m = made(r);
+    const meta: StoredMeta = { verdicts: m.verdicts.targets, libraries: m.libraries };
+    writeCachedText("file", key, `${JSON.stringify(meta)}\n${JSON.stringify({ ...r, path: "" })}`);
+    return m;
   };
   const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
   const files: FileReport[] = [];
@@ -257,20 +289,23 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
       errors.push(r);
       return;
     }
-    for (const t of r.targets) {
+    for (const t of r.verdicts.targets) {
       const c = counts.get(t.target);
       if (c !== undefined) c[t.verdict]++;
       worstAll.get(t.target)?.push(t.verdict);
       if (runs.includes(p)) worstRun.get(t.target)?.push(t.verdict);
     }
     if (runs.includes(p)) {
-      for (const l of r.binary?.libraries ?? []) {
-        const real = l.path !== undefined ? view.resolve(l.path) : undefined;
+      for (const l of r.libraries) {
+        const real = view.resolve(l);
         if (real !== undefined) loads.add(real);
       }
     }
-    if (options.onReport !== undefined) options.onReport(r);
-    else files.push(r);
+    const out: MadeReport = { verdicts: r.verdicts };
+    if (r.report !== undefined) out.report = r.report;
+    if (r.json !== undefined) out.json = r.json;
+    if (options.onReport !== undefined) options.onReport(out);
+    else files.push(r.report ?? (JSON.parse(r.json as string) as FileReport));
   };
   for (const p of runs) scan(p);
   const elfSet = new Set(elfPaths);

@@ -278,7 +278,11 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
     if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
     if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
     let i = 0;
-    imageOptions.onReport = (f) => take(outcome(i++, f, stream !== undefined));
+    // A report from the cache comes as its JSON text: streamed as is, parsed only when the report is kept whole.
+    imageOptions.onReport = (m) => {
+      if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
+      else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });
+    };
     const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
     errors.push(...scanned.errors);
     if (scanned.image !== undefined) imageReports.push(scanned.image);

@@ -79,6 +79,9 @@ describe("container images", () => {
     const docker = byInnerPath(reports.docker as Report);
     assert.ok(docker.size >= 10, `${docker.size} files`);
     for (const name of ["ociDir", "ociTar", "rootfs"]) assert.deepEqual(byInnerPath(reports[name] as Report), docker, name);
+    // A second scan reads every file's report from the cache (passed on as the text stored): the same report.
+    const warm = scan(forms.docker as string[], libCache);
+    assert.deepEqual(warm.report, reports.docker);
     // The whiteout removed redis-benchmark; the opaque directory hid the base layer's docs.
     assert.ok(!docker.has("/usr/bin/redis-benchmark"));
     assert.ok(docker.has("/usr/bin/redis-cli"));
