@@ -336,6 +336,43 @@ export interface Report {
   files: FileReport[];
   errors: InputError[];
   summary: ReportSummary;
+  /** Container images and root file systems scanned whole, each with its own story and verdicts (absent otherwise). */
+  images?: ImageReport[];
+}
+
+/** A program the image runs, in the order its configuration leads to it. */
+export interface ImageProgram {
+  /** Path inside the image. */
+  path: string;
+  /** entrypoint: the configuration's first word; interpreter: a script's #! line; exec: named literally by a script. */
+  role: "entrypoint" | "interpreter" | "exec";
+  /** The script that names it (interpreter, exec). */
+  from?: string;
+  kind: "elf" | "script" | "missing";
+}
+
+/** One image (or root file system) as a whole: what runs, what it loads, one verdict per target. */
+export interface ImageReport {
+  /** The scanned path; each of its files is reported as `<path>:<path inside the image>`. */
+  path: string;
+  kind: "docker-archive" | "oci-layout" | "rootfs";
+  /** "os/arch" from the image's configuration. */
+  platform?: string;
+  layers: number;
+  /** Entrypoint followed by Cmd, as the configuration gives them (empty for a root file system). */
+  argv: string[];
+  workingDir?: string;
+  /** The programs that run, entrypoint first (scripts followed to what they exec literally). */
+  programs: ImageProgram[];
+  /** Libraries the ELF programs among them load, as found inside the image (paths inside it), sorted. */
+  loads: string[];
+  /** ELF files in the image, all scanned. */
+  elfFiles: number;
+  /**
+   * Per target: the image's verdict (the worst over the programs that run, or over every file when the configuration
+   * names no program found in the image) and how many of its files got each verdict.
+   */
+  verdicts: { target: string; verdict: Verdict; decidedBy: "programs" | "all-files"; files: Record<Verdict, number> }[];
 }
 
 /** Over all files of a scan, per target. */

@@ -11,15 +11,20 @@ import { applyImportValues, argumentModes } from "./arg-modes.js";
 import { markFallbacks } from "./fallbacks.js";
 import { analyzeImports } from "./imports.js";
 import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
-import type { LibcUsual } from "./libraries.js";
+import type { LibcUsual, LibraryRoot } from "./libraries.js";
 import { createHash } from "node:crypto";
 import { demangle } from "../util/demangle.js";
 
 export interface BinaryOptions {
   /** The scanned file's path (for $ORIGIN). */
   path: string;
-  /** Root of the file system the program will run on: its libraries are looked up there. Undefined: map only. */
-  sysroot?: string;
+  /**
+   * Root of the file system the program will run on: its libraries are looked up there (a host directory, or a file
+   * view such as an image's). Undefined: map only.
+   */
+  sysroot?: LibraryRoot;
+  /** The program's own path inside that file system (for $ORIGIN); derived from `path` under a host sysroot when absent. */
+  programPath?: string;
   /** Function names rules ask about: calls to them from reachable code are reported in code.calls. */
   interest?: ReadonlySet<string>;
 }
@@ -167,7 +172,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
 
   // The real libraries: each imported function followed through the code of the library that defines it.
   if (options.sysroot !== undefined && elf.classification.linkage === "dynamic") {
-    const set = loadLibraries(elf, pathInSysroot(options.path, options.sysroot), arch, options.sysroot, libcUsual(db, arch));
+    const inRoot = options.programPath ?? (typeof options.sysroot === "string" ? pathInSysroot(options.path, options.sysroot) : options.path);
+    const set = loadLibraries(elf, inRoot, arch, options.sysroot, libcUsual(db, arch));
     const follow = makeFollower(set);
     const bound = new Map<string, number>();
     const indirect: string[] = [];
@@ -232,7 +238,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     if (set.missing.length > 0) {
       uncertainties.push({
         kind: "missing-library",
-        message: `not found in the sysroot ${options.sysroot}: ${set.missing.join(", ")}; their functions were followed through the curated libc map only`,
+        message: `not found in the sysroot ${typeof options.sysroot === "string" ? options.sysroot : "(the image)"}: ${set.missing.join(", ")}; their functions were followed through the curated libc map only`,
       });
     }
     if (indirect.length > 0) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { makeOnce, readCachedJson, writeCachedJson } from "../db/cache.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
+import type { FileView } from "../input/view.js";
 import type { Arch } from "../types.js";
 import { analyzeLibrary } from "./code.js";
 import type { ExportFacts, LibraryFacts } from "./code.js";
@@ -47,7 +48,7 @@ export interface LibrarySet {
 let analysisHash: string | undefined;
 /** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
 const FACTS_VERSION = 6;
-function factsFormat(): string {
+export function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
     h.update(`facts-v${FACTS_VERSION}`);
@@ -83,15 +84,26 @@ function defaultDirs(arch: Arch): string[] {
   return [`/lib/${t}`, `/usr/lib/${t}`, "/lib", "/usr/lib", "/lib64", "/usr/lib64"];
 }
 
+/** Where libraries are looked for: a host directory (read as it is), or a file view (an image's file system). */
+export type LibraryRoot = string | FileView;
+
 /** Directories listed by <sysroot>/etc/ld.so.conf, following `include` globs one level deep. */
-function ldSoConf(sysroot: string): string[] {
+function ldSoConf(root: LibraryRoot): string[] {
+  const sysroot = typeof root === "string" ? root : `\u0000view:${root.id}`;
+  const readText = (file: string): string => {
+    if (typeof root === "string") return readFileSync(join(root, file), "utf8");
+    const b = root.readFile(file);
+    if (b === undefined) throw new Error("no such file");
+    return b.toString("utf8");
+  };
+  const list = (dir: string): string[] => (typeof root === "string" ? readdirSync(join(root, dir)) : (root.readdir(dir) ?? []));
   const cached = confCache.get(sysroot);
   if (cached !== undefined) return cached;
   const dirs: string[] = [];
   const readConf = (file: string, depth: number): void => {
     let text: string;
     try {
-      text = readFileSync(join(sysroot, file), "utf8");
+      text = readText(file);
     } catch {
       return;
     }
@@ -107,7 +119,7 @@ function ldSoConf(sysroot: string): string[] {
         const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
         let names: string[] = [];
         try {
-          names = readdirSync(join(sysroot, dir)).filter((n) => re.test(n)).sort();
+          names = list(dir).filter((n) => re.test(n)).sort();
         } catch {
           names = [];
         }
@@ -235,6 +247,23 @@ let serials = 0;
 /** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
 const byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
 
+/** What the content route needs of a library file: a name for the path index, a reader, and what is known of it. */
+interface LibrarySource {
+  /** Key of the path index (host path); undefined: not indexed (a view's file, whose hash the view knows). */
+  indexKey?: string;
+  identity: string;
+  read: () => Buffer | undefined;
+  hash?: string;
+}
+
+/** A library inside a file view: read through the view, hashed by the view when it knows the hash. */
+function loadFactsInView(view: FileView, path: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
+  const src: LibrarySource = { identity: "", read: () => view.readFile(path) };
+  const hash = view.contentHash?.(path);
+  if (hash !== undefined) src.hash = hash;
+  return loadFactsByContent(src, arch, usual);
+}
+
 function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   let st;
   try {
@@ -244,7 +273,14 @@ function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry
   }
   const known = byPath.get(`${arch}:${usual.key}:${hostPath}`);
   if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
-  const entry = loadFactsByContent(hostPath, arch, `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, usual);
+  const read = (): Buffer | undefined => {
+    try {
+      return readFileSync(hostPath);
+    } catch {
+      return undefined;
+    }
+  };
+  const entry = loadFactsByContent({ indexKey: hostPath, identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, read }, arch, usual);
   if (entry !== undefined) byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
   return entry;
 }
@@ -279,17 +315,14 @@ function savePathIndex(): void {
   writeCachedJson("paths", "index", [...pathIndex]);
 }
 
-function loadFactsByContent(hostPath: string, arch: Arch, identity: string, usual: LibcUsual): LibraryEntry | undefined {
+function loadFactsByContent(src: LibrarySource, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   let bytes: Buffer | undefined;
-  let hash = indexedHash(hostPath, identity);
+  let hash = src.hash ?? (src.indexKey !== undefined ? indexedHash(src.indexKey, src.identity) : undefined);
   const readAndHash = (): boolean => {
-    try {
-      bytes = readFileSync(hostPath);
-    } catch {
-      return false;
-    }
+    bytes = src.read();
+    if (bytes === undefined) return false;
     hash = createHash("sha256").update(bytes).digest("hex");
-    rememberHash(hostPath, identity, hash);
+    if (src.indexKey !== undefined) rememberHash(src.indexKey, src.identity, hash);
     return true;
   };
   if (hash === undefined && !readAndHash()) return undefined;
@@ -325,7 +358,7 @@ function loadFactsByContent(hostPath: string, arch: Arch, identity: string, usua
       exportNames: new Set(elf.exports.map((e) => e.name)),
       serial: ++serials,
       get facts(): LibraryFacts | undefined {
-        if (facts === null) facts = analyzeNow(hostPath, arch, contentKey, diskKey, usual);
+        if (facts === null) facts = analyzeNow(src.read, arch, contentKey, diskKey, usual);
         return facts;
       },
     };
@@ -338,9 +371,9 @@ function loadFactsByContent(hostPath: string, arch: Arch, identity: string, usua
  * The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored.
  * Threads and processes scanning at the same time analyse each library once: the others wait for its cache entry.
  */
-function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
+function analyzeNow(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
   const read = (): LibraryFacts | null | undefined => fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }))?.facts;
-  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(hostPath, arch, contentKey, diskKey, usual) ?? null) ?? undefined;
+  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(readBytes, arch, contentKey, diskKey, usual) ?? null) ?? undefined;
 }
 
 /**
@@ -348,11 +381,12 @@ function analyzeNow(hostPath: string, arch: Arch, contentKey: string, diskKey: s
  * it was found saved no time here (19.7 s against 19.5 s on the corpus) and cost 60 MB: reading and parsing are
  * small next to the analysis.
  */
-function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
-  let bytes: Buffer;
+function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
+  let bytes: Buffer | undefined;
   let elf: ElfFile;
   try {
-    bytes = readFileSync(hostPath);
+    bytes = readBytes();
+    if (bytes === undefined) return undefined;
     if (`${arch}:${createHash("sha256").update(bytes).digest("hex")}:${usual.key}` !== contentKey) return undefined; // changed since
     elf = readElf(bytes);
   } catch {
@@ -367,7 +401,7 @@ function analyzeFile(hostPath: string, arch: Arch, contentKey: string, diskKey: 
  * Finds the program's libraries inside `sysroot`, breadth-first. `programPath` is the program's path inside the
  * sysroot (for $ORIGIN); a library whose class or machine differs from the program's is skipped, as ld.so does.
  */
-export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: string, usual: LibcUsual = NO_USUAL): LibrarySet {
+export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: LibraryRoot, usual: LibcUsual = NO_USUAL): LibrarySet {
   const libraries: LoadedLibrary[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -392,9 +426,15 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
     }
     let found: LoadedLibrary | undefined;
     for (const c of candidates) {
-      const host = join(sysroot, c);
-      if (!isFile(host)) continue;
-      const loaded = loadFacts(host, arch, usual);
+      let loaded: LibraryEntry | undefined;
+      if (typeof sysroot === "string") {
+        const host = join(sysroot, c);
+        if (!isFile(host)) continue;
+        loaded = loadFacts(host, arch, usual);
+      } else {
+        if (!sysroot.isFile(c)) continue;
+        loaded = loadFactsInView(sysroot, c, arch, usual);
+      }
       if (loaded === undefined || loaded.elf.machine !== program.machine || loaded.elf.bits !== program.bits) continue;
       found = {
         name,
@@ -741,6 +781,23 @@ function newFollower(set: LibrarySet): Follower {
     }
     return known(rootKey)?.result;
   };
+}
+
+/**
+ * Drops what this process remembers of libraries (their facts, the functions followed through them, the memos):
+ * results do not change, since the facts are kept on disk by content (or made again without a cache). A long scan
+ * (a whole image) calls it when its memory passes a bound, so that memory follows the files in flight rather than
+ * every library met so far.
+ */
+export function releaseLibraryMemory(): void {
+  factsCache.clear();
+  byPath.clear();
+  isFileMemo.clear();
+  confCache.clear();
+  followed.clear();
+  followedCount = 0;
+  keys.clear();
+  followers.clear();
 }
 
 /** The program's own path inside the sysroot, for $ORIGIN: the scanned path when it lies under the sysroot. */

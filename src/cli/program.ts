@@ -88,7 +88,32 @@ interface ScanFlags {
   libraries: boolean;
   targetFile: string[];
   jobs?: number;
+  rootfs: string[];
+  platform?: string;
+  maxFileSize?: number;
+  maxImageSize?: number;
+  cache: string | boolean;
+  quiet?: boolean;
   compileCommands?: string;
+}
+
+/** "512M", "2G", "1048576": a size in bytes (K, M, G, T are powers of 1024). */
+function sizeArg(what: string) {
+  return (v: string): number => {
+    const m = /^(\d+)([KMGT]?)i?B?$/i.exec(v.trim());
+    if (m === null) throw new InvalidArgumentError(`${what} must be a size such as 512M or 2G`);
+    const unit = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[(m[2] as string).toUpperCase() as "" | "K" | "M" | "G" | "T"];
+    return Number(m[1]) * unit;
+  };
+}
+
+/** A progress line: files done, MB/s and time left (by bytes when sizes are known). */
+function progressLine(start: number, doneBytes: number, i: number, n: number, path: string): string {
+  const secs = Math.max(0.001, (Date.now() - start) / 1000);
+  const rate = doneBytes / secs / 1e6;
+  const left = i > 0 ? Math.round((secs / i) * (n - i)) : undefined;
+  const tail = path.length > 60 ? `…${path.slice(-59)}` : path;
+  return `\r\x1b[Kscanning ${i + 1}/${n}, ${rate.toFixed(1)} MB/s${left !== undefined ? `, ${left} s left` : ""}  ${tail}`;
 }
 
 /** One report to write: a format, to standard output or to a file. */
@@ -183,7 +208,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("scan")
     .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
-    .argument("[paths...]", "ELF files, C/C++ sources or directories to scan (directories are walked; other files in them are skipped); the config's include when none")
+    .argument("[paths...]", "ELF files, C/C++ sources, directories (walked; other files in them are skipped), container images (docker save archives, OCI layouts) or root file systems; the config's include when none")
     .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option(
       "-f, --format <format[=file]>",
@@ -213,14 +238,40 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;
     })
+    .option("--rootfs <dir>", "scan a directory as a root file system: libraries are read from inside it (repeatable; detected when it holds /etc, /usr and /lib*)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--platform <os/arch>", "which image of a multi-platform OCI index: linux/amd64 (default) or linux/arm64")
+    .option("--max-file-size <size>", "largest file read inside an image (default 1G)", sizeArg("--max-file-size"))
+    .option("--max-image-size <size>", "largest image, its layers uncompressed (default 16G)", sizeArg("--max-image-size"))
+    .option("--cache <dir>", "where analysis results are kept between runs (default: $UNIFIT_CACHE_DIR, else the user's cache directory)")
+    .option("--no-cache", "keep no analysis results between runs")
+    .option("-q, --quiet", "no progress line")
     .action(async (given: string[], flags: ScanFlags, cmd: Command) => {
-      const progress = io.stderr.isTTY === true;
-      const { opts, paths } = withConfig(given, flags, cmd);
+      if (!/^[a-z0-9]+\/[a-z0-9_]+$/.test(flags.platform ?? "linux/amd64")) throw new UsageError(`--platform must look like linux/amd64, not "${flags.platform}"`);
+      // The cache is process-wide (library facts, file reports): the flags set what the library reads.
+      if (flags.cache === false) process.env.UNIFIT_NO_CACHE = "1";
+      else if (typeof flags.cache === "string") process.env.UNIFIT_CACHE_DIR = flags.cache;
+      const progress = io.stderr.isTTY === true && flags.quiet !== true;
+      const { opts, paths } = withConfig([...given, ...flags.rootfs.filter((r) => !given.includes(r))], flags, cmd);
+      opts.rootfs = flags.rootfs;
+      if (flags.platform !== undefined) opts.platform = flags.platform;
+      if (flags.maxFileSize !== undefined || flags.maxImageSize !== undefined) {
+        opts.imageLimits = {
+          ...(flags.maxFileSize !== undefined ? { maxFileBytes: flags.maxFileSize } : {}),
+          ...(flags.maxImageSize !== undefined ? { maxImageBytes: flags.maxImageSize } : {}),
+        };
+      }
       flags.failOn = opts.failOn ?? flags.failOn;
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
       if (flags.compileCommands !== undefined) opts.compileCommands = flags.compileCommands;
-      if (progress) opts.onFile = (input, i, n) => n > 1 && io.stderr.write(`\r\x1b[Kscanning ${i + 1}/${n} ${input.path}`);
+      if (progress) {
+        const start = Date.now();
+        let bytes = 0;
+        opts.onFile = (input, i, n) => {
+          if (n > 1) io.stderr.write(progressLine(start, bytes, i, n, input.path));
+          bytes += input.size;
+        };
+      }
       const outputs = parseOutputs(flags.format, flags.output);
       const level = colourLevel(flags.color, io.stdout, io.env);
       const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline) : undefined;

@@ -58,15 +58,33 @@ export function readCachedJson<T>(kind: string, key: string, options: { revive?:
   }
 }
 
+/** A cached entry's text as written (writeCachedText), not parsed: for entries that are passed on as text. */
+export function readCachedText(kind: string, key: string): string | undefined {
+  if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
+  try {
+    const file = join(cacheDir(), `${kind}-${key}.json`);
+    const text = readFileSync(file, "utf8");
+    touch(file);
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Best effort: a read-only home or a full disk only costs speed. Written atomically (rename). */
 export function writeCachedJson(kind: string, key: string, value: unknown): void {
+  writeCachedText(kind, key, JSON.stringify(value, setReplacer));
+}
+
+/** An entry's text as is (see writeCachedJson). */
+export function writeCachedText(kind: string, key: string, text: string): void {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return;
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${kind}-${key}.json`);
     const tmp = `${file}.${process.pid}.${threadId}.tmp`;
-    writeFileSync(tmp, JSON.stringify(value, setReplacer));
+    writeFileSync(tmp, text);
     renameSync(tmp, file);
     if (!pruned) {
       pruned = true;

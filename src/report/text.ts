@@ -2,7 +2,7 @@
 // status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
 
 import type { ChalkInstance } from "chalk";
-import type { CallChain, FileReport, Finding, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
+import type { CallChain, FileReport, Finding, ImageReport, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
 import type { Formatter } from "./types.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
@@ -320,10 +320,34 @@ function firstScreen(c: ChalkInstance, report: Report): string[] {
   return [...lines, ""];
 }
 
+/** An image's story and verdicts: what runs, what it loads, one verdict per target (before its files). */
+function imageLines(c: ChalkInstance, im: ImageReport): string[] {
+  const what = [im.kind, im.kind === "rootfs" ? undefined : plural(im.layers, "layer"), im.platform].filter((x) => x !== undefined).join(", ");
+  const out = [c.bold(`image ${im.path} (${what})`)];
+  if (im.argv.length > 0) out.push(`  runs  ${im.argv.join(" ")}${im.workingDir !== undefined ? `  (in ${im.workingDir})` : ""}`);
+  const width = Math.max(0, ...im.programs.map((p) => p.role.length));
+  for (const p of im.programs) {
+    const kind = p.kind === "elf" ? "ELF" : p.kind === "script" ? "script" : c.red("not in the image");
+    out.push(`    ${p.role.padEnd(width)}  ${p.path} (${kind})${p.from !== undefined ? `  from ${p.from}` : ""}`);
+  }
+  if (im.loads.length > 0) out.push(`  loads ${im.loads.join(", ")}`);
+  out.push(`  ${plural(im.elfFiles, "ELF file")}, all scanned below`);
+  const nameWidth = Math.max(6, ...im.verdicts.map((v) => v.target.length));
+  for (const v of im.verdicts) {
+    const counts = `${v.files.compatible} compatible, ${v.files.warnings} with warnings, ${v.files.blocked} blocked, ${v.files.unknown} unknown`;
+    const by = v.decidedBy === "programs" ? "decided by the programs that run" : "over every file (nothing says what runs)";
+    out.push(`  ${v.target.padEnd(nameWidth)}  ${verdictColour(c, v.verdict)(VERDICT_TEXT[v.verdict].padEnd(19))}  ${by}; files: ${counts}`);
+  }
+  return [...out, ""];
+}
+
 export const text: Formatter = (report: Report, options) => {
   const c = options.chalk;
   const verbose = options.verbose ?? false;
-  const out: string[] = [...firstScreen(c, report)];
+  // An image's own story (what runs, what it loads, its verdicts) leads; then the first screen over every file.
+  const out: string[] = [];
+  for (const im of report.images ?? []) out.push(...imageLines(c, im));
+  out.push(...firstScreen(c, report));
   // In a scan of several files, a file with nothing to say is only counted (in the summary and the last line).
   const quiet = report.files.length > 1 && !verbose ? report.files.filter((f) => !hasFindings(f)).length : 0;
   for (const f of report.files) if (quiet === 0 || hasFindings(f)) out.push(...fileLines(c, f, verbose), "");

@@ -16,6 +16,11 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths, isSourcePath } from "../input/expand.js";
+import type { ImageLimits } from "../image/layers.js";
+import { sniffImage } from "../image/open.js";
+import { scanImage } from "./image.js";
+import type { ImageReport } from "../types.js";
+import { failsOn } from "../verdict/rate.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
@@ -51,6 +56,12 @@ export interface ParallelOptions {
   onHead?: (shell: Report) => void;
   /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
   compileCommands?: string;
+  /** Directories to scan as root file systems (as well as those detected by their /etc, /usr and /lib*). */
+  rootfs?: readonly string[];
+  /** Which platform of a multi-platform image ("linux/amd64" by default). */
+  platform?: string;
+  /** Bounds on images (per file and per image, uncompressed). */
+  imageLimits?: Partial<ImageLimits>;
 }
 
 /** What a worker is told once, at start. */
@@ -195,7 +206,10 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
   const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
-  const expanded = expandPaths(paths);
+  // Images and root file systems are scanned whole (after the other paths); everything else as files.
+  const rootfs = new Set(options.rootfs ?? []);
+  const images = [...rootfs, ...paths.filter((p) => !rootfs.has(p) && sniffImage(p) !== undefined)];
+  const expanded = expandPaths(paths.filter((p) => !images.includes(p)));
   const excluded = (options.exclude ?? []).map(globRegExp);
   const inputs = [...expanded.inputs].filter((i) => !excluded.some((re) => re.test(i.path))).sort(byPath);
   const rules = withRuleSettings(rulesFor(db, undefined), options.ruleSettings);
@@ -326,8 +340,28 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       }
     });
   }
-  return { report: reportShell(surfaces, files, tally, errors, failOn), fails: tally.fails };
+  const imageReports: ImageReport[] = [];
+  for (const path of images) {
+    const rules = rulesFor(db, undefined);
+    const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null };
+    if (options.platform !== undefined) imageOptions.platform = options.platform;
+    if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
+    if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
+    let i = 0;
+    // A report from the cache comes as its JSON text: streamed as is, parsed only when the report is kept whole.
+    imageOptions.onReport = (m) => {
+      if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
+      else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });
+    };
+    const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
+    errors.push(...scanned.errors);
+    if (scanned.image !== undefined) imageReports.push(scanned.image);
+  }
+  const report = reportShell(surfaces, files, tally, errors, failOn);
+  if (imageReports.length > 0) report.images = imageReports;
+  return { report, fails: tally.fails || imageReports.some((im) => im.verdicts.some((v) => failsOn(v, failOn))) };
 }
+
 
 /**
  * Scans the inputs one after the other in this thread, in their order; a twin gets its first file's outcome, kept

@@ -17,6 +17,7 @@ import { sourceArgument } from "../analyze/source-args.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
 import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
+import type { LibraryRoot } from "../analyze/libraries.js";
 import { parseSource } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
@@ -84,8 +85,10 @@ function byName(a: { name: string }, b: { name: string }): number {
 }
 
 export interface FileOptions {
-  /** See ScanOptions.sysroot. */
-  sysroot?: string | null;
+  /** See ScanOptions.sysroot; a file view (an image's file system) reads the libraries from there. */
+  sysroot?: LibraryRoot | null;
+  /** The file's own path inside the sysroot (for $ORIGIN), when the sysroot is a file view. */
+  programPath?: string;
   /** Rules to match (loaded from the package's rules/ when absent). */
   rules?: readonly Rule[];
   /** For C/C++ sources: the compilation database that says which files are built and with which -D/-U flags. */
@@ -147,6 +150,14 @@ function scanFileRated(path: string, db: Database, surfaces: readonly Surface[],
   } catch (e) {
     return { path, code: (e as { code?: string }).code ?? "EIO", message: `cannot read: ${(e as Error).message}` };
   }
+  return scanBytes(path, bytes, db, surfaces, options);
+}
+
+/**
+ * Scans one file's bytes (ELF, or C/C++ source by the path's extension); `path` is what the report calls it. The
+ * bytes are not kept: nothing in the report is a view of them.
+ */
+export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: readonly Surface[], options: FileOptions = {}): FileReport | InputError {
   const rules = rulesFor(db, options.rules);
   const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
   if (!isElf && isSourcePath(path)) return scanSourceTree([path], db, surfaces, options).get(path) as FileReport | InputError;
@@ -165,7 +176,13 @@ function scanFileRated(path: string, db: Database, surfaces: readonly Surface[],
   const arch: Arch = elf.machine;
   const sysroot = options.sysroot === undefined ? "/" : options.sysroot;
   const interest = interestingCallees(rules);
-  const a = analyzeBinary(elf, bytes, arch, db, sysroot === null ? { path, interest } : { path, sysroot, interest });
+  const a = analyzeBinary(
+    elf,
+    bytes,
+    arch,
+    db,
+    sysroot === null ? { path, interest } : options.programPath !== undefined ? { path, sysroot, interest, programPath: options.programPath } : { path, sysroot, interest },
+  );
   const binary: BinaryInfo = {
     arch,
     bits: elf.bits,

@@ -44,7 +44,10 @@ mkdir -p "$debs" "$root/.cache/debian"
 # busybox-static (/bin/busybox, glibc -static), shfmt (/usr/bin/shfmt, a static Go program; gron is not used
 # because Debian links it dynamically against libc through cgo), ripgrep (/usr/bin/rg, a Rust program,
 # dynamically linked against glibc in Debian 12), fd-find (/usr/bin/fdfind, Rust) for test/oracle/agreement.test.ts.
-for pkg in nginx redis-tools libjemalloc2 liblzf1 memcached sqlite3 busybox-static shfmt ripgrep fd-find; do
+# libc6, libjemalloc2, liblzf1, libatomic1, libssl3, libsystemd0: the libraries redis-check-rdb loads, laid into
+# the container images test/image/ builds (liblzf and libjemalloc are not on this machine: the test proves by them
+# that libraries are read from the image); libjemalloc2 and liblzf1 also let redis run under unifit try (test/apps/).
+for pkg in nginx redis-tools memcached sqlite3 busybox-static shfmt ripgrep fd-find libc6 libjemalloc2 liblzf1 libatomic1 libssl3 libsystemd0; do
   if ! compgen -G "$debs/${pkg}_*.deb" >/dev/null; then
     echo "prepare: apt-get download $pkg" >&2
     (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null) || { apt_update; (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null); }

@@ -1,0 +1,245 @@
+// @fileoverview Image layers: a layer's bytes (gzip, zstd or plain tar, told apart by their magic) → its entries
+// (tar-stream; node:zlib; fzstd), then applied onto a MemView in order with whiteouts. Bounded: every byte that comes
+// out of a decompressor counts against the image's budget (a decompression bomb stops at the limit), files over the
+// per-file limit are not read, and names that would climb out of the root are refused.
+
+import { createHash } from "node:crypto";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+import * as tar from "tar-stream";
+import { MemView, components } from "./mem-view.js";
+import type { MemNode } from "./mem-view.js";
+
+export interface ImageLimits {
+  /** Bytes of one file in a layer above which it is not read (default 1 GiB). */
+  maxFileBytes: number;
+  /** Bytes of all layers, uncompressed, above which the image is refused (default 16 GiB). */
+  maxImageBytes: number;
+  /** Entries over all layers above which the image is refused (default 2,000,000). */
+  maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: ImageLimits = { maxFileBytes: 1024 ** 3, maxImageBytes: 16 * 1024 ** 3, maxEntries: 2_000_000 };
+
+/** The image cannot be read (corrupt, truncated, over a limit, a manifest naming what is not there): one line. */
+export class ImageError extends Error {
+  override name = "ImageError";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Something in an image that was skipped, the rest being read (an entry climbing out of the root, a file too large). */
+export interface ImageProblem {
+  code: string;
+  message: string;
+}
+
+/** Counts what the layers expand to, against the limits. */
+export class Budget {
+  bytes = 0;
+  entries = 0;
+  constructor(readonly limits: ImageLimits) {}
+  take(n: number): void {
+    this.bytes += n;
+    if (this.bytes > this.limits.maxImageBytes) {
+      throw new ImageError("TOO_LARGE", `the layers expand past the ${this.limits.maxImageBytes}-byte image limit (a decompression bomb, or raise --max-image-size)`);
+    }
+  }
+  entry(): void {
+    if (++this.entries > this.limits.maxEntries) throw new ImageError("TOO_MANY_FILES", `the layers hold more than ${this.limits.maxEntries} entries`);
+  }
+}
+
+export type LayerEntry =
+  | { kind: "node"; path: string; node: MemNode }
+  | { kind: "hardlink"; path: string; target: string }
+  | { kind: "whiteout"; path: string }
+  | { kind: "opaque"; path: string };
+
+const MAX_KEPT_TEXT = 1024 * 1024;
+
+/** Whether a file's bytes are kept: ELF files, scripts (the entrypoint story), the dynamic loader's configuration. */
+export function keepBytes(path: string, head: Buffer, size: number): boolean {
+  if (head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) return true;
+  if (size > MAX_KEPT_TEXT) return false;
+  if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) return true;
+  return path.startsWith("/etc/ld.so.conf") || path.startsWith("/etc/ld-musl-");
+}
+
+/**
+ * Bytes in, as they come, with the first chunk looked at to choose gzip, zstd or none (`info.compressed` says which
+ * once the first chunk is out). Each chunk out is budgeted.
+ */
+export async function* decompress(source: AsyncIterable<Buffer>, budget: Budget, info: { compressed?: boolean } = {}): AsyncGenerator<Buffer> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done === true) return;
+  const head = first.value;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done === true) return;
+      yield r.value;
+    }
+  }
+  info.compressed = (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gz = createGunzip();
+    pipeline(Readable.from(all()), gz, () => undefined);
+    try {
+      for await (const chunk of gz as AsyncIterable<Buffer>) {
+        budget.take(chunk.length);
+        yield chunk;
+      }
+    } catch (e) {
+      if (e instanceof ImageError) throw e;
+      throw new ImageError("CORRUPT", `gzip: ${(e as Error).message}`);
+    }
+    return;
+  }
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+    let out: Buffer[] = [];
+    let ended = false;
+    const d = new Decompress((chunk, final) => {
+      out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (final) ended = true;
+    });
+    try {
+      for await (const chunk of all()) {
+        d.push(chunk);
+        for (const c of out) {
+          budget.take(c.length);
+          yield c;
+        }
+        out = [];
+      }
+      d.push(new Uint8Array(0), true);
+    } catch (e) {
+      if (e instanceof ImageError) throw e;
+      throw new ImageError("CORRUPT", `zstd: ${(e as Error).message}`);
+    }
+    for (const c of out) {
+      budget.take(c.length);
+      yield c;
+    }
+    if (!ended) throw new ImageError("CORRUPT", "zstd: the stream ends before its last frame does (truncated)");
+    return;
+  }
+  for await (const chunk of all()) {
+    budget.take(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * Reads a layer (any compression) into its entries, keeping the bytes keepBytes() asks for. `origin`: where the
+ * layer's bytes start in a host file (an archive member, a blob); when the layer turns out to be uncompressed, its
+ * files are located there (MemFile.at) instead of kept in memory.
+ */
+export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, problems: ImageProblem[], origin?: { file: string; offset: number }): Promise<LayerEntry[]> {
+  const entries: LayerEntry[] = [];
+  const ex = tar.extract();
+  let failure: Error | undefined;
+  const info: { compressed?: boolean } = {};
+  pipeline(Readable.from(decompress(source, budget, info)), ex, (e) => {
+    if (e) failure = e;
+  });
+  try {
+    for await (const entry of ex) {
+      budget.entry();
+      const h = entry.header;
+      const parts = components(h.name);
+      if (parts === undefined) {
+        problems.push({ code: "UNSAFE_PATH", message: `layer entry "${h.name}" climbs out of the root: ignored` });
+        entry.resume();
+        continue;
+      }
+      const path = `/${parts.join("/")}`;
+      const base = parts[parts.length - 1] ?? "";
+      if (base.startsWith(".wh.")) {
+        const dir = path.slice(0, path.length - base.length - 1) || "/";
+        if (base === ".wh..wh..opq") entries.push({ kind: "opaque", path: dir });
+        else if (base.length > 4) entries.push({ kind: "whiteout", path: dir === "/" ? `/${base.slice(4)}` : `${dir}/${base.slice(4)}` });
+        entry.resume();
+        continue;
+      }
+      const mode = h.mode ?? 0o644;
+      if (h.type === "directory") entries.push({ kind: "node", path, node: { kind: "dir", mode } });
+      else if (h.type === "symlink") entries.push({ kind: "node", path, node: { kind: "link", target: h.linkname ?? "" } });
+      else if (h.type === "link") {
+        const t = components(h.linkname ?? "");
+        if (t === undefined) problems.push({ code: "UNSAFE_PATH", message: `hard link "${h.name}" points out of the root ("${h.linkname}"): ignored` });
+        else entries.push({ kind: "hardlink", path, target: `/${t.join("/")}` });
+      } else if (h.type === "file" || h.type === "contiguous-file") {
+        const size = h.size ?? 0;
+        if (size > budget.limits.maxFileBytes) {
+          problems.push({ code: "TOO_LARGE", message: `${path} is ${size} bytes, over the ${budget.limits.maxFileBytes}-byte file limit: not read` });
+          for await (const _ of entry) void _;
+          entries.push({ kind: "node", path, node: { kind: "file", size, mode } });
+          continue;
+        }
+        const chunks: Buffer[] = [];
+        let kept: boolean | undefined;
+        // tar-stream's byteOffset: where this entry's data starts in the (uncompressed) layer stream.
+        const dataAt = (h as { byteOffset?: number }).byteOffset;
+        const locate = origin !== undefined && info.compressed === false && typeof dataAt === "number";
+        const hash = createHash("sha256");
+        let first: Buffer | undefined;
+        for await (const c of entry as AsyncIterable<Buffer>) {
+          if (kept === undefined) {
+            kept = keepBytes(path, c, size);
+            first = Buffer.from(c.subarray(0, 4));
+          }
+          if (kept && locate) hash.update(c);
+          else if (kept) chunks.push(c);
+        }
+        const node: MemNode = { kind: "file", size, mode };
+        if (kept === true && locate) {
+          node.at = { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + (dataAt as number) };
+          node.hash = hash.digest("hex");
+          if (first !== undefined) node.head = first;
+        } else if (kept === true) {
+          node.data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          node.hash = createHash("sha256").update(node.data).digest("hex");
+        }
+        entries.push({ kind: "node", path, node });
+        continue;
+      }
+      entry.resume();
+    }
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw new ImageError("CORRUPT", `corrupt or truncated layer: ${(e as Error).message}`);
+  }
+  if (failure !== undefined) {
+    if (failure instanceof ImageError) throw failure;
+    throw new ImageError("CORRUPT", `corrupt or truncated layer: ${failure.message}`);
+  }
+  return entries;
+}
+
+/**
+ * Applies a layer onto the view: its whiteouts and opaque markers first (they hide what the lower layers hold, never
+ * this layer's own entries), then its entries in order. A hard link copies the node its target names in the view.
+ */
+export function applyLayer(view: MemView, entries: readonly LayerEntry[], problems: ImageProblem[]): void {
+  for (const e of entries) {
+    if (e.kind === "opaque") view.clear(e.path);
+    else if (e.kind === "whiteout") view.remove(e.path);
+  }
+  for (const e of entries) {
+    if (e.kind === "node") view.set(e.path, e.node);
+    else if (e.kind === "hardlink") {
+      const target = view.node(e.target);
+      if (target === undefined || target.kind === "dir") {
+        problems.push({ code: "BAD_LINK", message: `hard link ${e.path} names ${e.target}, which the image does not hold as a file: ignored` });
+      } else view.set(e.path, target);
+    }
+  }
+}

@@ -1,0 +1,332 @@
+// @fileoverview A container image or root file system, scanned whole: opened in memory (src/image/), the story its
+// configuration tells (Entrypoint + Cmd, PATH and WorkingDir, shell scripts followed to the programs they exec by
+// name), every ELF file scanned with its libraries read from the image, and one verdict per target for the image.
+// Each file's report is cached by content (the file's, every ELF file's of the image, the analysis code's, the
+// database's and rules'); identical files are analysed once per run.
+
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { releaseLibraryMemory } from "../analyze/libraries.js";
+import { readCachedText, writeCachedText } from "../db/cache.js";
+import type { Database, Surface } from "../db/types.js";
+import { ImageError } from "../image/layers.js";
+import type { ImageLimits } from "../image/layers.js";
+import type { MemView } from "../image/mem-view.js";
+import { openImage } from "../image/open.js";
+import type { ImageConfig } from "../image/open.js";
+import type { Input } from "../input/expand.js";
+import type { Rule } from "../rules/types.js";
+import type { FileReport, ImageProgram, ImageReport, InputError, Verdict } from "../types.js";
+import { worstVerdict } from "../verdict/rate.js";
+import { fileVerdicts } from "./summary.js";
+import type { FileVerdicts } from "./summary.js";
+import { scanBytes } from "./scan.js";
+
+export interface ImageScanOptions {
+  platform?: string;
+  limits?: Partial<ImageLimits>;
+  /** Read the path as a root file system directory. */
+  rootfs?: boolean;
+  /** null: do not read libraries (the curated maps only). */
+  libraries?: boolean;
+  onFile?: (input: Input, index: number, total: number) => void;
+  /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
+  onReport?: (made: MadeReport) => void;
+}
+
+/**
+ * One file's report as made or as found in the cache: the object, or its JSON text (a report reused from the cache
+ * is passed on as the text it was stored as, never parsed and serialised again), with its verdicts.
+ */
+export interface MadeReport {
+  report?: FileReport;
+  json?: string;
+  verdicts: FileVerdicts;
+}
+
+/** Stored per file: one line of what the image scan needs (verdicts, libraries), then the report with an empty path. */
+interface StoredMeta {
+  verdicts: FileVerdicts["targets"];
+  libraries: string[];
+}
+const EMPTY_PATH = '{"path":""';
+
+export interface ImageScan {
+  /** The image's files, the programs that run first, then what they load, then the rest by path. */
+  files: FileReport[];
+  errors: InputError[];
+  image?: ImageReport;
+}
+
+/** Resident memory past which the library memos are dropped between files (see releaseLibraryMemory). */
+const MEMORY_BOUND = 256 * 1024 * 1024;
+
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const MAX_SCRIPT_DEPTH = 4;
+const SCRIPT_TEXT = 64 * 1024;
+
+const isElf = (b: Buffer | undefined): boolean => b !== undefined && b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+/** A program named in the image: a path (from the working directory when relative) or a name on PATH. */
+function findProgram(view: MemView, name: string, pathDirs: readonly string[], cwd: string): string | undefined {
+  if (name.includes("/")) return view.isFile(name.startsWith("/") ? name : `${cwd}/${name}`) ? view.resolve(name.startsWith("/") ? name : `${cwd}/${name}`) : undefined;
+  for (const d of pathDirs) {
+    const p = `${d}/${name}`;
+    if (view.isFile(p)) return view.resolve(p);
+  }
+  return undefined;
+}
+
+/** A word as the shell would take it literally, or undefined when it is not literal (expansions, globs). */
+function literal(word: string): string | undefined {
+  let w = word;
+  if (w.length >= 2 && ((w.startsWith("'") && w.endsWith("'")) || (w.startsWith('"') && w.endsWith('"')))) w = w.slice(1, -1);
+  return /[$`*?'"\\{}()<>|&;]/.test(w) || w === "" ? undefined : w;
+}
+
+/**
+ * Programs a shell script runs by a literal name: `exec NAME` anywhere, and commands given by a path. `exec "$@"`
+ * runs the script's arguments (the image's Cmd after an entrypoint script).
+ */
+function scriptTargets(text: string): { names: string[]; execArgs: boolean } {
+  const names: string[] = [];
+  let execArgs = false;
+  const lines = text.replace(/\\\n/g, " ").split("\n");
+  for (const line of lines) {
+    const body = line.replace(/^\s*#.*$/, "");
+    for (const segment of body.split(/;|&&|\|\||\|/)) {
+      const words = segment.trim().split(/\s+/).filter((w) => w !== "");
+      while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string)) words.shift();
+      if (words.length === 0) continue;
+      if (words[0] === "exec") {
+        const rest = words.slice(1).filter((w) => !w.startsWith("-"));
+        const first = rest[0];
+        if (first === undefined) continue;
+        if (first === '"$@"' || first === "$@") {
+          execArgs = true;
+          continue;
+        }
+        const w = literal(first);
+        if (w !== undefined) names.push(w);
+      } else {
+        const w = literal(words[0] as string);
+        if (w !== undefined && (w.startsWith("/") || w.startsWith("./"))) names.push(w);
+      }
+    }
+  }
+  return { names, execArgs };
+}
+
+/** The programs the configuration runs, entrypoint first, scripts followed to what they name literally. */
+export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
+  const env = new Map(config.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const));
+  const pathDirs = (env.get("PATH") ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+  const cwd = config.workingDir !== "" ? config.workingDir : "/";
+  const argv = config.entrypoint.length > 0 ? [...config.entrypoint, ...config.cmd] : [...config.cmd];
+  const out: ImageProgram[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, role: ImageProgram["role"], from: string | undefined, args: readonly string[], depth: number): void => {
+    const path = findProgram(view, name, pathDirs, cwd);
+    if (path === undefined) {
+      const p: ImageProgram = { path: name, role, kind: "missing" };
+      if (from !== undefined) p.from = from;
+      if (!out.some((o) => o.path === name && o.kind === "missing")) out.push(p);
+      return;
+    }
+    if (seen.has(path)) return;
+    seen.add(path);
+    const data = view.readFile(path);
+    const kind: ImageProgram["kind"] = isElf(data) ? "elf" : "script";
+    const p: ImageProgram = { path, role, kind };
+    if (from !== undefined) p.from = from;
+    out.push(p);
+    if (kind !== "script" || data === undefined || depth >= MAX_SCRIPT_DEPTH) return;
+    const text = data.toString("utf8", 0, Math.min(data.length, SCRIPT_TEXT));
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+    if (shebang !== null) {
+      // "#!/usr/bin/env sh": the interpreter is the named program.
+      const interp = shebang[1] === "/usr/bin/env" && shebang[2] !== undefined ? shebang[2] : (shebang[1] as string);
+      add(interp, "interpreter", path, [], depth + 1);
+    }
+    const targets = scriptTargets(text.replace(/^#!.*\n/, ""));
+    for (const n of targets.names) add(n, "exec", path, [], depth + 1);
+    if (targets.execArgs && args[0] !== undefined) {
+      const w = literal(args[0]);
+      if (w !== undefined) add(w, "exec", path, args.slice(1), depth + 1);
+    }
+  };
+  const first = argv[0];
+  if (first === undefined) return out;
+  add(first, "entrypoint", undefined, argv.slice(1), 0);
+  // Shell form ("/bin/sh -c 'exec nginx …'"): the command string is a script of its own.
+  const c = argv.indexOf("-c");
+  const shell = out[0];
+  if (shell !== undefined && shell.kind === "elf" && c >= 1 && argv[c + 1] !== undefined) {
+    const targets = scriptTargets(argv[c + 1] as string);
+    for (const n of targets.names) add(n, "exec", shell.path, [], 1);
+  }
+  return out;
+}
+
+/** The compiled package (every module of this build), hashed once: a new unifit never reuses an older report. */
+let codeHash: string | undefined;
+function packageCodeHash(): string {
+  if (codeHash === undefined) {
+    const h = createHash("sha256");
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const walk = (dir: string): void => {
+      let names: string[];
+      try {
+        names = readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name)).sort();
+      } catch {
+        return;
+      }
+      for (const n of names) {
+        if (n.endsWith("/")) walk(join(dir, n));
+        else if (n.endsWith(".js")) h.update(n).update(readFileSync(join(dir, n)));
+      }
+    };
+    walk(root);
+    codeHash = h.digest("hex");
+  }
+  return codeHash;
+}
+
+const mapsAsArrays = (_k: string, v: unknown): unknown => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v instanceof RegExp ? String(v) : v);
+
+/** Scans an image or root file system; a corrupt, truncated or oversized one is one error line. */
+export async function scanImage(path: string, db: Database, surfaces: readonly Surface[], rules: readonly Rule[], options: ImageScanOptions = {}): Promise<ImageScan> {
+  let opened;
+  try {
+    opened = await openImage(path, { ...(options.platform !== undefined ? { platform: options.platform } : {}), ...(options.limits !== undefined ? { limits: options.limits } : {}) }, options.rootfs === true);
+  } catch (e) {
+    if (e instanceof ImageError) return { files: [], errors: [{ path, code: e.code, message: e.message }] };
+    const code = (e as { code?: string }).code;
+    if (typeof code === "string") return { files: [], errors: [{ path, code, message: `cannot read: ${(e as Error).message}` }] };
+    throw e;
+  }
+  const view = opened.view;
+  const errors: InputError[] = opened.problems.map((p) => ({ path, code: p.code, message: p.message }));
+  const elfPaths = view.files().filter((p) => isElf(view.head(p)));
+  const programs = opened.config !== undefined ? imageStory(view, opened.config) : [];
+  for (const p of programs) {
+    if (p.kind === "missing") errors.push({ path, code: "MISSING_PROGRAM", message: `${p.role === "entrypoint" ? "the entrypoint" : `${p.from ?? "the image"} runs`} ${p.path}, which the image does not hold` });
+  }
+
+  // What every file's report may depend on besides its own bytes: the image's ELF files (its libraries), the
+  // loader's configuration, the code, the database, the targets and the rules.
+  const ctx = createHash("sha256").update(packageCodeHash()).update(options.libraries === false ? "maps" : "libs");
+  ctx.update(JSON.stringify(surfaces, mapsAsArrays)).update(JSON.stringify(rules, mapsAsArrays));
+  for (const p of elfPaths) ctx.update(`${p}\u0000${view.file(p)?.hash ?? ""}\u0000`);
+  for (const p of view.files()) if (p.startsWith("/etc/ld.so.conf") || p.startsWith("/etc/ld-musl-")) ctx.update(`${p}\u0000`).update(view.readFile(p) ?? "");
+  const context = ctx.digest("hex");
+
+  const label = (p: string): string => `${path}:${p}`;
+  // Reports kept for the twins still to come (same bytes, other paths), and dropped when the last has its copy.
+  const twinsLeft = new Map<string, number>();
+  for (const p of elfPaths) {
+    const h = view.file(p)?.hash;
+    if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
+  }
+  const byHash = new Map<string, FileReport>();
+  type Made = MadeReport & { libraries: string[] };
+  const made = (r: FileReport): Made => ({ report: r, verdicts: fileVerdicts(r), libraries: (r.binary?.libraries ?? []).flatMap((l) => (l.path !== undefined ? [l.path] : [])) });
+  const scanOne = (p: string): Made | InputError => {
+    const f = view.file(p);
+    if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
+    const left = (twinsLeft.get(f.hash) ?? 1) - 1;
+    twinsLeft.set(f.hash, left);
+    const twin = byHash.get(f.hash);
+    if (left <= 0) byHash.delete(f.hash);
+    const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
+    const text = readCachedText("file", key);
+    const nl = text?.indexOf("\n") ?? -1;
+    if (text !== undefined && nl > 0 && text.startsWith(EMPTY_PATH, nl + 1)) {
+      try {
+        const meta = JSON.parse(text.slice(0, nl)) as StoredMeta;
+        if (Array.isArray(meta.verdicts) && Array.isArray(meta.libraries)) {
+          return { json: `{"path":${JSON.stringify(label(p))}${text.slice(nl + 1 + EMPTY_PATH.length)}`, verdicts: { path: label(p), targets: meta.verdicts }, libraries: meta.libraries };
+        }
+      } catch {
+        // a damaged entry: made again
+      }
+    }
+    // The same bytes under another path: the same report, unless its library search starts from its own directory.
+    if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
+      return made({ ...twin, path: label(p) });
+    }
+    const bytes = view.readFile(p);
+    if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
+    const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
+    if ("code" in r) return r;
+    if (left > 0) byHash.set(f.hash, r);
+    const m = made(r);
+    const meta: StoredMeta = { verdicts: m.verdicts.targets, libraries: m.libraries };
+    writeCachedText("file", key, `${JSON.stringify(meta)}\n${JSON.stringify({ ...r, path: "" })}`);
+    return m;
+  };
+  const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
+  const files: FileReport[] = [];
+  const counts = new Map(surfaces.map((s) => [s.name, { compatible: 0, warnings: 0, blocked: 0, unknown: 0 } as Record<Verdict, number>]));
+  const worstAll = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
+  const worstRun = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
+  const loads = new Set<string>();
+  const scanned = new Set<string>();
+  let done = 0;
+  const total = elfPaths.length;
+  /** Scans one file and hands its report on at once (the programs first, then their libraries, then the rest). */
+  const scan = (p: string): void => {
+    if (scanned.has(p)) return;
+    scanned.add(p);
+    // Memory follows the files in flight: past the bound, what this process remembers of libraries is dropped
+    // (their facts stay on disk, by content).
+    if (process.memoryUsage.rss() > MEMORY_BOUND) releaseLibraryMemory();
+    options.onFile?.({ path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 }, done++, total);
+    const r = scanOne(p);
+    if ("code" in r) {
+      errors.push(r);
+      return;
+    }
+    for (const t of r.verdicts.targets) {
+      const c = counts.get(t.target);
+      if (c !== undefined) c[t.verdict]++;
+      worstAll.get(t.target)?.push(t.verdict);
+      if (runs.includes(p)) worstRun.get(t.target)?.push(t.verdict);
+    }
+    if (runs.includes(p)) {
+      for (const l of r.libraries) {
+        const real = view.resolve(l);
+        if (real !== undefined) loads.add(real);
+      }
+    }
+    const out: MadeReport = { verdicts: r.verdicts };
+    if (r.report !== undefined) out.report = r.report;
+    if (r.json !== undefined) out.json = r.json;
+    if (options.onReport !== undefined) options.onReport(out);
+    else files.push(r.report ?? (JSON.parse(r.json as string) as FileReport));
+  };
+  for (const p of runs) scan(p);
+  const elfSet = new Set(elfPaths);
+  for (const l of [...loads].sort()) if (elfSet.has(l)) scan(l);
+  for (const p of elfPaths) scan(p);
+
+  const ranAny = runs.some((p) => scanned.has(p)) && [...worstRun.values()].some((v) => v.length > 0);
+  const image: ImageReport = {
+    path,
+    kind: opened.kind,
+    layers: opened.layers,
+    argv: opened.config === undefined ? [] : [...opened.config.entrypoint, ...opened.config.cmd],
+    programs,
+    loads: [...loads].sort(),
+    elfFiles: elfPaths.length,
+    verdicts: surfaces.map((s) => {
+      const over = (ranAny ? worstRun : worstAll).get(s.name) ?? [];
+      return { target: s.name, verdict: over.length === 0 ? "unknown" : worstVerdict(over), decidedBy: ranAny ? "programs" : "all-files", files: counts.get(s.name) as Record<Verdict, number> };
+    }),
+  };
+  if (opened.platform !== undefined) image.platform = opened.platform;
+  if (opened.config !== undefined && opened.config.workingDir !== "") image.workingDir = opened.config.workingDir;
+  return { files, errors, image };
+}
