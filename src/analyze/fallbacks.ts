@@ -46,7 +46,7 @@ export function rustPath(symbol: string): string {
 
 /** One trimmed copy per entry, shared by every via that uses it. */
 const uses = new WeakMap<Fallback, FallbackUse>();
-function useOf(f: Fallback): FallbackUse {
+export function useOf(f: Fallback): FallbackUse {
   let u = uses.get(f);
   if (u === undefined) uses.set(f, (u = { runtime: f.runtime, errors: f.errors, to: f.to, does: f.does, at: f.at }));
   return u;

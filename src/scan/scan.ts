@@ -28,6 +28,8 @@ import type { Ignore, InlineIgnore } from "../verdict/suppress.js";
 
 const NO_INLINE: { ignores: InlineIgnore[]; warnings: string[] } = { ignores: [], warnings: [] };
 import { SummaryTally, fileVerdicts } from "./summary.js";
+import { fallbackFor } from "../db/fallbacks.js";
+import { useOf } from "../analyze/fallbacks.js";
 import { SCHEMA_VERSION } from "../types.js";
 import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Severity, SourceCallSite, Via } from "../types.js";
 import type { SourceFile } from "../source/index.js";
@@ -313,6 +315,9 @@ function scanSource(
       for (const s of x.syscalls) {
         if (!db.tables.x86_64.byName.has(s.name)) continue;
         const via: Via = { kind: "source", function: x.callee, address: `${path}:${x.line}:${x.column}`, source: "glibc-map" };
+        // What glibc does when the call fails (faccessat2 -> faccessat), as for a binary's imports.
+        const fallback = fallbackFor(db, "glibc", s.name, x.callee);
+        if (fallback !== undefined) via.fallback = useOf(fallback);
         if (s.tolerated === true) via.tolerated = true;
         else if (s.conditional === true) via.conditional = true;
         out.add(s.mode !== undefined ? { name: s.name, mode: s.mode } : { name: s.name }, via, "high");
