@@ -5,12 +5,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { TryReport } from "../../src/index.js";
 import { CLI, ROOT, debianBinary } from "../helpers/paths.js";
+import { freePort } from "../helpers/net.js";
 
 const NGINX = debianBinary("nginx", "usr/sbin/nginx");
 const REDIS = debianBinary("redis-tools", "usr/bin/redis-check-rdb");
@@ -18,18 +19,6 @@ const MEMCACHED = debianBinary("memcached", "usr/bin/memcached");
 const LIBS = ["libjemalloc2", "liblzf1"].map((p) => debianBinary(p, "usr/lib/x86_64-linux-gnu")).join(":");
 const tmp = mkdtempSync(join(tmpdir(), "unifit-servers-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends `request` to 127.0.0.1:port and collects the answer until `done` holds or the server closes (5 s at most). */
 function ask(port: number, request: string, done: (answer: string) => boolean): Promise<string> {

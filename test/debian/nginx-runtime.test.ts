@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -13,21 +12,10 @@ import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
 import type { FileReport } from "../../src/index.js";
 import { debianBinary } from "../helpers/paths.js";
 import { startTraced } from "../helpers/strace.js";
+import { freePort } from "../helpers/net.js";
 
 const NGINX = debianBinary("nginx", "usr/sbin/nginx");
 const NOT_FROM_THE_IMAGE = new Set(["restart_syscall"]);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
