@@ -48,6 +48,9 @@ const IOCTL = table({
   TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TCGETA: 0x5405, TCSETA: 0x5406, TCSBRK: 0x5409,
   TCXONC: 0x540a, TCFLSH: 0x540b, TIOCEXCL: 0x540c, TIOCNXCL: 0x540d, TIOCSCTTY: 0x540e, TIOCGPGRP: 0x540f,
   TIOCSPGRP: 0x5410, TIOCOUTQ: 0x5411, TIOCSTI: 0x5412, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, TIOCMGET: 0x5415,
+  // Block devices (linux/fs.h: _IO(0x12, n) and _IOR(0x12, n, size_t)): disk tools' size and geometry queries.
+  BLKROGET: 0x125e, BLKRRPART: 0x125f, BLKGETSIZE: 0x1260, BLKFLSBUF: 0x1261, BLKSSZGET: 0x1268, BLKDISCARD: 0x1277,
+  BLKIOMIN: 0x1278, BLKIOOPT: 0x1279, BLKPBSZGET: 0x127b, BLKBSZGET: 0x80081270, BLKGETSIZE64: 0x80081272,
   FIONREAD: 0x541b, TIOCLINUX: 0x541c, TIOCNOTTY: 0x5422, TIOCGSID: 0x5429, TIOCGPTN: 0x80045430,
   TIOCSPTLCK: 0x40045431, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451, FIOASYNC: 0x5452,
   SIOCGIFNAME: 0x8910, SIOCGIFCONF: 0x8912, SIOCGIFFLAGS: 0x8913, SIOCSIFFLAGS: 0x8914, SIOCGIFADDR: 0x8915,
@@ -95,7 +98,8 @@ export function argValueName(syscall: string, value: number): string | undefined
   const spec = ARG_SPECS.get(syscall);
   if (spec === undefined) return undefined;
   const v = (value & spec.mask) >>> 0;
-  return spec.names.get(v) ?? `${spec.arg}=${v}`;
+  // Requests and flag words read as the headers write them: in hex.
+  return spec.names.get(v) ?? (v > 0xff ? `${spec.arg}=0x${v.toString(16)}` : `${spec.arg}=${v}`);
 }
 
 /** The masked number of a named value (for the seccomp filter), or undefined when the name is not in the vocabulary. */
