@@ -33,6 +33,11 @@ export class ImageError extends Error {
   }
 }
 
+/** A failure while a tar stream was read, as one line: an ImageError stays as it is, anything else is corruption. */
+export function asCorrupt(e: unknown, what: "layer" | "archive"): ImageError {
+  return e instanceof ImageError ? e : new ImageError("CORRUPT", `corrupt or truncated ${what}: ${(e as Error).message}`);
+}
+
 /** Something in an image that was skipped, the rest being read (an entry climbing out of the root, a file too large). */
 export interface ImageProblem {
   code: string;
@@ -214,13 +219,9 @@ export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, p
       entry.resume();
     }
   } catch (e) {
-    if (e instanceof ImageError) throw e;
-    throw new ImageError("CORRUPT", `corrupt or truncated layer: ${(e as Error).message}`);
+    throw asCorrupt(e, "layer");
   }
-  if (failure !== undefined) {
-    if (failure instanceof ImageError) throw failure;
-    throw new ImageError("CORRUPT", `corrupt or truncated layer: ${failure.message}`);
-  }
+  if (failure !== undefined) throw asCorrupt(failure, "layer");
   return entries;
 }
 

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSyn
 import { join } from "node:path";
 import { Readable, pipeline } from "node:stream";
 import * as tar from "tar-stream";
-import { Budget, DEFAULT_LIMITS, ImageError, applyLayer, decompress, keepBytes, readLayer } from "./layers.js";
+import { Budget, DEFAULT_LIMITS, ImageError, applyLayer, asCorrupt, decompress, keepBytes, readLayer } from "./layers.js";
 import type { ImageLimits, ImageProblem, LayerEntry } from "./layers.js";
 import { MemView } from "./mem-view.js";
 import type { MemFile } from "./mem-view.js";
@@ -191,13 +191,9 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
       }
     }
   } catch (e) {
-    if (e instanceof ImageError) throw e;
-    throw new ImageError("CORRUPT", `corrupt or truncated archive: ${(e as Error).message}`);
+    throw asCorrupt(e, "archive");
   }
-  if (failure !== undefined) {
-    if (failure instanceof ImageError) throw failure;
-    throw new ImageError("CORRUPT", `corrupt or truncated archive: ${failure.message}`);
-  }
+  if (failure !== undefined) throw asCorrupt(failure, "archive");
   return {
     text: (name) => small.get(normalName(name))?.toString("utf8"),
     async layer(name, b, pr) {
