@@ -31,7 +31,7 @@ import { fileURLToPath } from "node:url";
 import { probeArgs } from "./probe-args.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const { opt, libc: LIBC, only: ONLY, keep: KEEP } = probeArgs("probe-fallbacks");
+const { libc: LIBC, only: ONLY, keep: KEEP } = probeArgs("probe-fallbacks");
 const CC = LIBC === "glibc" ? ["gcc"] : ["musl-gcc", "-static"];
 /** Calls the Linux vDSO answers without a system call: strace cannot see them. */
 const VDSO = new Set(["clock_gettime", "gettimeofday", "time", "getcpu"]);

@@ -110,7 +110,7 @@ const LIBC_SONAMES: Readonly<Record<string, readonly string[]>> = {
 const usualCache = new WeakMap<Database, Map<Arch, LibcUsual>>();
 export function libcUsual(db: Database, arch: Arch): LibcUsual {
   let byArch = usualCache.get(db);
-  if (byArch === undefined) usualCache.set(db, (byArch = new Map()));
+  if (byArch === undefined) usualCache.set(db, (byArch = new Map<Arch, LibcUsual>()));
   const known = byArch.get(arch);
   if (known !== undefined) return known;
   const table = db.tables[arch];
@@ -150,7 +150,7 @@ export function libcUsual(db: Database, arch: Arch): LibcUsual {
 const refs = new WeakMap<SyscallTable, Map<number, { name: string }>>();
 function refOf(table: SyscallTable, nr: number): { name: string } {
   let byNr = refs.get(table);
-  if (byNr === undefined) refs.set(table, (byNr = new Map()));
+  if (byNr === undefined) refs.set(table, (byNr = new Map<number, { name: string }>()));
   let ref = byNr.get(nr);
   if (ref === undefined) byNr.set(nr, (ref = { name: table.byNr.get(nr) ?? "" }));
   return ref;

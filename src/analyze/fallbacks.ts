@@ -5,7 +5,7 @@
 import { fallbackFor } from "../db/fallbacks.js";
 import type { Database, Fallback, LibcMap, RuntimeName } from "../db/types.js";
 import type { ElfFile } from "../elf/types.js";
-import type { FallbackUse, Via } from "../types.js";
+import type { FallbackUse } from "../types.js";
 import type { SyscallCollector } from "./collector.js";
 
 /** The runtimes whose code a file holds or calls: its libc, Go, Rust std, and libuv (linked in, or a library). */

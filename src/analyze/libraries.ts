@@ -343,7 +343,7 @@ function loadFactsByContent(src: LibrarySource, arch: Arch, usual: LibcUsual): L
   if (stored !== undefined) {
     entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++serials };
   } else {
-    const image = bytes as Buffer | undefined; // read above whenever nothing was stored
+    const image = bytes; // read above whenever nothing was stored
     if (image === undefined) return undefined;
     let elf: ElfFile;
     try {
@@ -465,7 +465,7 @@ export function bindImport(set: LibrarySet, name: string, library: string | unde
     const lib = set.libraries.find((l) => l.name === library || l.elf.soname === library);
     if (lib !== undefined && lib.exportNames.has(name)) return lib;
   }
-  const bound = (set.bound ??= new Map());
+  const bound = (set.bound ??= new Map<string, LoadedLibrary | null>());
   let lib = bound.get(name);
   if (lib === undefined) {
     lib = set.libraries.find((l) => l.exportNames.has(name)) ?? null;
@@ -525,7 +525,7 @@ function nodeKey(libId: string, fn: string): string {
   let byFn = keys.get(libId);
   if (byFn === undefined) {
     if (keys.size > 10_000) keys.clear();
-    keys.set(libId, (byFn = new Map()));
+    keys.set(libId, (byFn = new Map<string, string>()));
   }
   let k = byFn.get(fn);
   if (k === undefined) byFn.set(fn, (k = `${libId}\u0000${fn}`));

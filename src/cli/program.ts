@@ -20,7 +20,6 @@ import {
   formatters,
   listTargets,
   loadDatabase,
-  withTargetFiles,
   planFixes,
   formatPatch,
   jsonStream,

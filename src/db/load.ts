@@ -96,7 +96,7 @@ function loadUpstream(file: string, o: unknown): Upstream {
   const commit = optStr(file, o, "commit", "upstream: ");
   const pkg = optStr(file, o, "package", "upstream: ");
   const version = optStr(file, o, "version", "upstream: ");
-  const date = o.date === undefined ? undefined : String(o.date instanceof Date ? o.date.toISOString().slice(0, 10) : o.date);
+  const date = o.date instanceof Date ? o.date.toISOString().slice(0, 10) : optStr(file, o, "date", "upstream: ");
   if (repo !== undefined) {
     if (commit === undefined || !/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, "upstream: repo needs a 40-hex commit");
     up.repo = repo;
@@ -206,10 +206,11 @@ export function loadSurface(
   if (doc.arch !== table.arch) throw new DbError(file, `arch must be ${table.arch}`);
   const head = { name, title: str(file, doc, "title"), kind: str(file, doc, "kind"), processModel: pm, runs: runs as Runs, summary: str(file, doc, "summary").trim(), arch: table.arch } as const;
   if (doc.profiles !== undefined && !isObj(doc.profiles)) throw new DbError(file, "profiles must be a mapping");
-  if (doc["alias-of"] !== undefined) {
+  const aliasOf = optStr(file, doc, "alias-of");
+  if (aliasOf !== undefined) {
     // Another target under a new name: same rows and evidence.
-    const of = others.get(String(doc["alias-of"]));
-    if (of === undefined) throw new DbError(file, `alias-of: no target "${String(doc["alias-of"])}" (aliases load after the targets they name)`);
+    const of = others.get(aliasOf);
+    if (of === undefined) throw new DbError(file, `alias-of: no target "${aliasOf}" (aliases load after the targets they name)`);
     return { ...head, upstream: of.upstream, rows: of.rows, aliasOf: of.name };
   }
   const upstream = loadUpstream(file, doc.upstream);
@@ -260,7 +261,7 @@ export function expandProfiles(file: string, base: Surface, table: SyscallTable)
       throw new DbError(file, `${where}kconfig must be a list of CONFIG_ options`);
     }
     const pm = raw["process-model"] ?? base.processModel;
-    if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `${where}bad process-model "${String(pm)}"`);
+    if (pm !== "single-process" && pm !== "multi-process") throw new DbError(file, `${where}bad process-model ${JSON.stringify(pm)}`);
     const upstream = raw.upstream === undefined ? base.upstream : loadUpstream(file, raw.upstream);
     if (raw.rows !== undefined && raw.upstream === undefined) throw new DbError(file, `${where}rows need the profile's own upstream (where they were read)`);
     for (const l of profile.libraries) known.add(l);
@@ -356,7 +357,7 @@ export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallT
     functions.set(fn, { x86_64, aarch64, conditional, how: str(file, raw, "how", `${fn}: `) });
   }
   for (const fn of pure.names) if (functions.has(fn)) throw new DbError(file, `pure.names: ${fn} also has a syscall list`);
-  return { libc, version: String(doc.version ?? ""), startup, tolerated, pure, functions };
+  return { libc, version: optStr(file, doc, "version") ?? "", startup, tolerated, pure, functions };
 }
 
 function loadHints(file: string, tables: Readonly<Record<Arch, SyscallTable>>): Hints {

@@ -1,5 +1,7 @@
 // @fileoverview x86-64 code → syscall sites, wrapper calls and call graph edges, with iced-x86 (the only importer).
 // One linear sweep per region; numbers are resolved by re-decoding the straight-line run that ends at the site.
+/* eslint-disable @typescript-eslint/no-unsafe-enum-comparison -- the hot loops compare iced-x86's enum fields with
+   the same codes read as plain numbers from the decoder's wasm memory or cached in number constants, on purpose */
 
 import { createRequire } from "node:module";
 import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
@@ -174,7 +176,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   /** Registers 0-15, then index STACK0: the qword at [rsp] (Go ABI0 passes the syscall number there). */
   const simulate = (bytes: Uint8Array, base: number, start: number, end: number): Val[] | undefined => {
     if (end - start > MAX_RUN_BYTES || start > end) return undefined;
-    const regs: Val[] = Array.from({ length: 16 }, (_, i) => ({ k: "entry", reg: i }) as Val);
+    const regs: Val[] = Array.from({ length: 16 }, (_, i) => ({ k: "entry", reg: i }));
     regs.push({ k: "unknown" });
     if (start === end) return regs;
     const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);

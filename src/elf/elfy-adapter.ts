@@ -1,6 +1,5 @@
 // @fileoverview The only importer of elfy: ELF ident check, ELF header, program headers and section headers, normalised to numbers.
 
-/// <reference path="./elfy.d.ts" />
 import elfy from "elfy";
 import type { ElfyHeader } from "elfy";
 import { ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHN_XINDEX, SHT_STRTAB, SIZES } from "./constants.js";

@@ -35,7 +35,6 @@ import { ElfParseError } from "./errors.js";
 import { readNotes } from "./notes.js";
 import { readGoPclntab } from "./gopclntab.js";
 import { readPointerArray, readRelocations, readRelr } from "./relocations.js";
-import type { Relocations } from "./relocations.js";
 import type { ElfNote } from "./notes.js";
 import type { ByteReader } from "./reader.js";
 import { StringTable } from "./string-table.js";
@@ -119,7 +118,7 @@ class ElfBuilder {
     });
 
     const versym = dynsyms.length === 0 ? [] : this.guard("symbol versions", [] as number[], () => this.readVersym(dyn, dynsyms.length));
-    const verneed = this.guard("version needs", { needs: [], byIndex: new Map() } as VersionNeeds, () =>
+    const verneed = this.guard("version needs", { needs: [], byIndex: new Map() }, () =>
       this.readVerneed(dyn, dynstr),
     );
     const verdef = this.guard("version definitions", new Map<number, string>(), () => this.readVerdef(dyn, dynstr));
@@ -151,7 +150,7 @@ class ElfBuilder {
       if (v === undefined || v < 2) return undefined;
       return verneed.byIndex.get(v)?.name ?? verdef.get(v);
     };
-    const relocs = this.guard("relocations", { slots: [], relative: [], relativeSlots: [] } as Relocations, () =>
+    const relocs = this.guard("relocations", { slots: [], relative: [], relativeSlots: [] }, () =>
       readRelocations(reader, this.map, tables.machineCode, this.allRelocationTables(dyn), dynsyms, versionOf),
     );
     const relrSlots: number[] = [];
@@ -180,7 +179,7 @@ class ElfBuilder {
         stripped: symtabSection === undefined,
         sectionHeaders: this.sectionsOk,
         rust: false,
-      } as ElfFile["classification"],
+      },
       () =>
         classify({
           fileType: tables.fileType,

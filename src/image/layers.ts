@@ -206,12 +206,13 @@ export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, p
         }
         const node: MemNode = { kind: "file", size, mode };
         if (kept === true && locate) {
-          node.at = { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + (dataAt as number) };
+          node.at = { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + dataAt };
           node.hash = hash.digest("hex");
           if (first !== undefined) node.head = first;
         } else if (kept === true) {
-          node.data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          node.hash = createHash("sha256").update(node.data).digest("hex");
+          const data: Buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          node.data = data;
+          node.hash = createHash("sha256").update(data).digest("hex");
         }
         entries.push({ kind: "node", path, node });
         continue;

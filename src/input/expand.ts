@@ -28,7 +28,7 @@ export interface ExpandOptions {
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
 function errno(e: unknown): string {
-  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "EIO";
+  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : "EIO";
 }
 
 function describeErrno(code: string): string {

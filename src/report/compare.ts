@@ -19,7 +19,7 @@ export function compareMatrix(report: Report): Matrix {
   const cells = new Map<string, Map<string, Cell>>();
   const put = (label: string, target: string, level: Cell): void => {
     let row = cells.get(label);
-    if (row === undefined) cells.set(label, (row = new Map()));
+    if (row === undefined) cells.set(label, (row = new Map<string, Cell>()));
     const old = row.get(target) ?? "ok";
     if (RANK[level] > RANK[old]) row.set(target, level);
   };
@@ -34,7 +34,7 @@ export function compareMatrix(report: Report): Matrix {
     const worst = (l: string): number => Math.max(...[...(cells.get(l)?.values() ?? [])].map((c) => RANK[c]));
     return worst(b) - worst(a) || (a < b ? -1 : 1);
   });
-  const rows = labels.map((label) => ({ label, cells: targets.map((t) => cells.get(label)?.get(t) ?? ("ok" as Cell)) }));
+  const rows = labels.map((label) => ({ label, cells: targets.map((t) => cells.get(label)?.get(t) ?? "ok") }));
   const totals = targets.map((t) => {
     const vs = report.files.map((f) => f.targets.find((x) => x.target === t)).filter((x) => x !== undefined);
     return {

@@ -46,7 +46,7 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
     .sort((p, q) => (p.name < q.name ? -1 : 1))
     .map((s) => {
       const row = s.rows.get(name);
-      if (row === undefined) return { target: s.name, status: "absent" as Status, note: `not in ${s.name}'s ${s.arch} table`, evidence: "-" };
+      if (row === undefined) return { target: s.name, status: "absent" as const, note: `not in ${s.name}'s ${s.arch} table`, evidence: "-" };
       const t: SyscallExplanation["targets"][number] = { target: s.name, status: row.status, evidence: rowEvidence(s, row) };
       if (row.modes !== undefined) t.modes = row.modes;
       if (row.args !== undefined) {

@@ -3,7 +3,7 @@
 // each finding its upstream evidence per target (repository, commit, file:line), its call chain and its rewrite
 // advice. Readable on a narrow screen: the matrix scrolls sideways inside its box and the details stack.
 
-import type { Report, Verdict } from "../types.js";
+import type { Verdict } from "../types.js";
 import { reportIssues } from "./issues.js";
 import type { Issue } from "./issues.js";
 import type { Formatter } from "./types.js";

@@ -5,10 +5,13 @@
 import type { Report, TargetVerdict } from "../types.js";
 import type { Formatter } from "./types.js";
 
+// eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is its purpose
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 /** XML 1.0 text and attribute values: the five entities, and no control characters XML forbids. */
 export function xmlEscape(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(XML_FORBIDDEN, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

@@ -2,7 +2,7 @@
 // one-line advice, the rest in collapsible details; always under GitHub's 65,536-character comment limit (the details
 // are cut first, with a line saying how many were left out).
 
-import type { Report, Verdict } from "../types.js";
+import type { Verdict } from "../types.js";
 import { reportIssues } from "./issues.js";
 import type { Issue } from "./issues.js";
 import type { Formatter } from "./types.js";

@@ -142,7 +142,7 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
       messages: (o.messages ?? {}) as Record<string, string>,
       severity: o.severity as Rule["severity"],
       confidence: o.confidence as Rule["confidence"],
-      hint: String(o.hint ?? "").trim(),
+      hint: typeof o.hint === "string" ? o.hint.trim() : "", // the schema allows a string or nothing
       advice: (o.advice ?? {}) as Record<string, string>,
       fix: typeof o.fix === "string" ? o.fix : null,
       references: strings(o.references) ?? [],

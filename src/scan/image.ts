@@ -269,7 +269,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   };
   const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
   const files: FileReport[] = [];
-  const counts = new Map(surfaces.map((s) => [s.name, { compatible: 0, warnings: 0, blocked: 0, unknown: 0 } as Record<Verdict, number>]));
+  const counts = new Map(surfaces.map((s) => [s.name, { compatible: 0, warnings: 0, blocked: 0, unknown: 0 }]));
   const worstAll = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
   const worstRun = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
   const loads = new Set<string>();

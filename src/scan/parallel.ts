@@ -158,7 +158,7 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
  */
 function sourceReports(inputs: readonly Input[], scan: (paths: string[]) => Map<string, FileReport | InputError>): Map<string, FileReport | InputError> {
   const paths = inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
-  return paths.length === 0 ? new Map() : scan(paths);
+  return paths.length === 0 ? new Map<string, FileReport | InputError>() : scan(paths);
 }
 
 /**

@@ -8,7 +8,6 @@ import type { CompileDatabase } from "../source/compile-commands.js";
 import { linuxMacros, notBuilt } from "../source/conditions.js";
 import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
-import { loadDatabase } from "../db/load.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
 import { isSourcePath } from "../input/expand.js";
@@ -218,7 +217,7 @@ export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: r
     imports: new Set(elf.imports.map((i) => i.name)),
     calls: a.code.calls,
     syscalls: new Set(a.syscalls.map((x) => x.name)),
-    ...(a.code.chains !== undefined ? { leadsTo: a.code.chains.leadsTo } : {}),
+    ...(a.code.chains !== undefined ? { leadsTo: a.code.chains.leadsTo.bind(a.code.chains) } : {}),
     asmSites:
       elf.classification.linkage === "dynamic" ? a.code.sites.filter((x) => x.kind === "syscall" || x.kind === "svc").map((x) => ({ function: x.function, addr: x.addr })) : [],
   });

@@ -287,7 +287,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   const root = tree.rootNode;
   let types = typeTables.get(grammar);
   if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
-  const typeAt = (c: TreeCursor): string => (types as TypeTable).type(c);
+  const typeAt = (c: TreeCursor): string => types.type(c);
   const lines = new LineIndex(text);
   const cursor: TreeCursor = root.walk();
   const facts: SourceFact[] = [];
@@ -384,7 +384,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         // on "("
         while (cursor.gotoNextSibling()) {
           const t = typeAt(cursor);
-          if (!(types as TypeTable).lastNamed()) continue; // "," ")"
+          if (!types.lastNamed()) continue; // "," ")"
           // Comments and #if blocks inside an argument list are not arguments.
           if (t === "comment" || t.startsWith("preproc_")) continue;
           const aStart = cursor.startIndex;
@@ -476,7 +476,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     // parenthesized, reference and attributed declarators hold their inner declarator without a field name
     if (!cursor.gotoFirstChild()) return false;
     do {
-      if (!DECLARATOR_NOISE.has(typeAt(cursor)) && (types as TypeTable).lastNamed()) return true;
+      if (!DECLARATOR_NOISE.has(typeAt(cursor)) && types.lastNamed()) return true;
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
     return false;

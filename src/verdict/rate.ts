@@ -109,7 +109,7 @@ function covers(v: Via, errno: string): boolean {
  */
 function summarize(sc: ReachedSyscall, mode: string | undefined, errno: string, ranks: LabelRanks, strict = false): ViaSummary {
   let byMode = summaries.get(sc);
-  if (byMode === undefined) summaries.set(sc, (byMode = new Map()));
+  if (byMode === undefined) summaries.set(sc, (byMode = new Map<string, ViaSummary>()));
   const key = `${strict ? "\u0001" : ""}${mode ?? ""}\u0000${errno}`;
   const known = byMode.get(key);
   if (known !== undefined) return known;
@@ -215,7 +215,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
-    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg as string;
+    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg;
     const chain = chainFor(sc, mode);
     if (chain !== undefined) finding.chain = chain;
     if (qualifier !== undefined) finding.qualifier = qualifier;

@@ -68,7 +68,7 @@ function tryRun(target: string, program: string): Promise<TryReport> {
       try {
         resolve(JSON.parse(readFileSync(file, "utf8")) as TryReport);
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   });

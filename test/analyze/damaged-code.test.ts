@@ -28,7 +28,7 @@ function scan(name: string, bytes: Uint8Array): FileReport {
   writeFileSync(path, bytes);
   const r = scanFile(path, db, targets);
   assert.ok(!("code" in r), `${name}: ${"message" in r ? String(r.message) : ""}`);
-  return r as FileReport;
+  return r;
 }
 
 /** File offset of the first direct call in main: x86 `call rel32` (e8), aarch64 `bl` (top six bits 100101). */

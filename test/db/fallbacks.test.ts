@@ -87,7 +87,7 @@ describe("syscall-db/fallbacks", () => {
   };
 
   it("rejects an entry without at", () => {
-    const e = loadEdited("glibc.yaml", (t) => t.replace(/\n    at: "bminor\/glibc@[^"]*clone-internal[^"]*"/, ""), true);
+    const e = loadEdited("glibc.yaml", (t) => t.replace(/\n {4}at: "bminor\/glibc@[^"]*clone-internal[^"]*"/, ""), true);
     rejects(e, "glibc.yaml", /fallbacks\[0\] \(clone3\): missing "at"/);
   });
 

@@ -21,7 +21,7 @@ describe("real Debian binaries", () => {
     it(`${b.pkg}: ${b.path} scans as a dynamic glibc binary`, () => {
       const r = scanFile(debianBinary(b.pkg, b.path), db, targets);
       assert.ok(!("code" in r), JSON.stringify(r));
-      const f = r as FileReport;
+      const f = r;
       assert.equal(f.binary!.linkage, "dynamic");
       assert.equal(f.binary!.libc, "glibc");
       assert.ok(f.syscalls.length > 20, `${f.syscalls.length} syscalls`);

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
-import type { FileReport } from "../../src/index.js";
 import { debianBinary } from "../helpers/paths.js";
 import { startTraced } from "../helpers/strace.js";
 import { freePort } from "../helpers/net.js";
@@ -78,7 +77,7 @@ describe("nginx under strace", () => {
     const db = loadDatabase();
     const r = scanFile(NGINX, db, selectTargets(db, ["nanos"]), { sysroot: "/" });
     assert.ok(!("code" in r));
-    const f = r as FileReport;
+    const f = r;
     const libc = f.binary!.libraries.find((l) => l.name === "libc.so.6");
     assert.ok(libc?.path !== undefined, "libc.so.6 was read from the sysroot");
     const reported = new Set(f.syscalls.map((s) => s.name));

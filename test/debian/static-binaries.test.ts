@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
-import type { FileReport } from "../../src/index.js";
 import { debianBinary } from "../helpers/paths.js";
 import { traceProgram } from "../helpers/strace.js";
 
@@ -71,7 +70,7 @@ describe("recall vs strace -f: static Debian binaries", () => {
     it(b.label, { skip, timeout: 120_000 }, (t) => {
       const r = scanFile(bin, db, targets);
       assert.ok(!("code" in r), "message" in r ? String(r.message) : "");
-      const report = r as FileReport;
+      const report = r;
       const reported = new Set(report.syscalls.map((s) => s.name));
       const observed = new Set<string>();
       for (const args of b.runs) for (const s of traceProgram([bin, ...args], { cwd: work })) observed.add(s);

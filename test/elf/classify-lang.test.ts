@@ -133,8 +133,10 @@ test("old pointer format (before Go 1.18), little and big endian, 8- and 4-byte 
     const buf = Buffer.alloc(128);
     header(ptrSize, big ? 1 : 0).copy(buf, 0);
     const put = (off: number, v: number): void => {
-      if (ptrSize === 8) big ? buf.writeBigUInt64BE(BigInt(v), off) : buf.writeBigUInt64LE(BigInt(v), off);
-      else big ? buf.writeUInt32BE(v, off) : buf.writeUInt32LE(v, off);
+      if (ptrSize === 8 && big) buf.writeBigUInt64BE(BigInt(v), off);
+      else if (ptrSize === 8) buf.writeBigUInt64LE(BigInt(v), off);
+      else if (big) buf.writeUInt32BE(v, off);
+      else buf.writeUInt32LE(v, off);
     };
     put(16, VADDR + 64); // -> string header
     put(64, VADDR + 96); // data

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
-import type { FileReport } from "../../src/index.js";
 import { compile } from "../helpers/compile.js";
 import { PORTABLE_PROGRAMS } from "../helpers/programs.js";
 import { ROOT } from "../helpers/paths.js";
@@ -40,7 +39,7 @@ for (const v of VARIANTS) {
         const bin = compile(join(ROOT, "test", "oracle", "programs", `${program}.c`), flags, CC);
         const r = scanFile(bin, db, targets, v.sysroot === undefined ? {} : { sysroot: v.sysroot });
         assert.ok(!("code" in r), "message" in r ? String(r.message) : "");
-        const report = r as FileReport;
+        const report = r;
         assert.equal(report.binary?.arch, "aarch64");
         assert.ok((report.binary?.code.instructions ?? 0) > 0, "the code was decoded");
         if (v.sysroot !== undefined) {

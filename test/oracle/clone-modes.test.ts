@@ -18,7 +18,7 @@ const program = (name: string): string => join(ROOT, "test", "oracle", "programs
 function scan(bin: string): FileReport {
   const r = scanFile(bin, db, targets);
   assert.ok(!("code" in r));
-  return r as FileReport;
+  return r;
 }
 
 describe("clone flags decide thread or process", () => {

@@ -25,7 +25,7 @@ const nanos = selectTargets(db, ["nanos"]);
 function scan(path: string): FileReport {
   const r = scanFile(path, db, nanos);
   assert.ok(!("code" in r), `scan failed: ${"message" in r ? r.message : ""}`);
-  return r as FileReport;
+  return r;
 }
 
 const cases = [

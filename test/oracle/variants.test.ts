@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
-import type { FileReport } from "../../src/index.js";
 import { compile } from "../helpers/compile.js";
 import { PORTABLE_PROGRAMS } from "../helpers/programs.js";
 import { ROOT } from "../helpers/paths.js";
@@ -38,7 +37,7 @@ for (const v of VARIANTS) {
         const bin = compile(join(ROOT, "test", "oracle", "programs", `${program}.c`), flags, v.cc);
         const r = scanFile(bin, db, targets);
         assert.ok(!("code" in r), "message" in r ? String(r.message) : "");
-        const report = r as FileReport;
+        const report = r;
         const reported = new Set(report.syscalls.map((s) => s.name));
         const observed = traceProgram([bin, join(work, `${program}.out`)], { cwd: work });
         const missing = [...observed].filter((s) => !reported.has(s) && !NOT_FROM_THE_IMAGE.has(s)).sort();

@@ -7,7 +7,6 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
-import type { FileReport } from "../../src/index.js";
 import { evaluateSource } from "../../src/rules/evaluate.js";
 import { loadRules } from "../../src/rules/load.js";
 import { parseSource } from "../../src/source/index.js";
@@ -71,7 +70,7 @@ describe("rules", () => {
             const bin = compile(join(dir, c), ["-w"]);
             const r = scanFile(bin, db, nanos, { rules: [rule] });
             assert.ok(!("code" in r));
-            const ids = (r as FileReport).rules.map((x) => x.ruleId);
+            const ids = r.rules.map((x) => x.ruleId);
             assert.ok(ids.includes(rule.id), `the binary scan does not report ${rule.id}`);
           });
         }

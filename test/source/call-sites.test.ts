@@ -134,6 +134,6 @@ describe("source call sites (CLI, JSON report)", () => {
     const lines = bad.stdout.split("\n").filter((l) => l.includes("fork-exec-setsid.c"));
     assert.equal(lines.length, 1, bad.stdout);
     assert.match(lines[0] ?? "", /not a compilation database/);
-    assert.match(bad.stdout, /server\.c:10:\d+  fork -> /);
+    assert.match(bad.stdout, /server\.c:10:\d+ {2}fork -> /);
   });
 });
