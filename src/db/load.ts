@@ -269,8 +269,9 @@ export function expandProfiles(file: string, base: Surface, table: SyscallTable)
     for (const [sc, row] of base.rows) {
       if (row.library === undefined || profile.libraries.has(row.library)) {
         // Under the profile's own upstream, a row read at the target's commit has to say so.
-        const cite = upstream !== base.upstream && row.repo === undefined && base.upstream.repo !== undefined;
-        rows.set(sc, cite ? { ...row, repo: base.upstream.repo, commit: base.upstream.commit } : row);
+        const { repo, commit } = base.upstream; // loadUpstream has checked that a repo comes with its commit
+        const cite = upstream !== base.upstream && row.repo === undefined && repo !== undefined && commit !== undefined;
+        rows.set(sc, cite ? { ...row, repo, commit } : row);
       } else {
         rows.set(sc, {
           status: "absent",

@@ -218,7 +218,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
       const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
       if (wrapper !== undefined) site.wrapper = wrapper;
       // The syscall's first argument follows the number, in x1: it decides clone's mode.
-      if (kind[1] === CONST) site.arg0 = val[1];
+      if (kind[1] === CONST) site.arg0 = val[1] as number;
       // The deciding argument i (ScanOptions.argIndex) follows the number too: x(i+1).
       const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
       if (i !== undefined && i < 7) {
@@ -286,7 +286,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         // SVC #imm: the number is in x8, the first argument in x0
         const r = resolve(8);
         const site: SyscallSite = { addr, kind: "svc", nr: r.nr, how: r.how };
-        if (kind[0] === CONST) site.arg0 = val[0];
+        if (kind[0] === CONST) site.arg0 = val[0] as number;
         const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
         if (i !== undefined) {
           const a = resolve(i);

@@ -95,7 +95,7 @@ function syscallIssues(f: FileReport): Issue[] {
     // The advice is the targets' own; one line for all of them only when they agree, else the worst target's, named.
     const advice = [...new Set(issue.targets.map((t) => t.advice).filter((a) => a !== undefined))];
     const first = issue.targets.find((t) => t.level === issue.level && t.advice !== undefined);
-    if (advice.length === 1 && issue.targets.every((t) => t.advice !== undefined)) issue.hint = advice[0];
+    if (advice.length === 1 && issue.targets.every((t) => t.advice !== undefined)) issue.hint = advice[0] as string;
     else if (first !== undefined) issue.hint = `on ${first.target}: ${first.advice as string}`;
     const on = (level: Level): string[] => issue.targets.filter((t) => t.level === level).map((t) => t.target);
     const parts = [on("blocker"), on("warning")].map((ts, i) => (ts.length > 0 ? `${i === 0 ? "blocks" : "warns on"} ${ts.join(", ")}` : "")).filter((s) => s !== "");

@@ -215,7 +215,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
-    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg;
+    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg as string;
     const chain = chainFor(sc, mode);
     if (chain !== undefined) finding.chain = chain;
     if (qualifier !== undefined) finding.qualifier = qualifier;
