@@ -1,4 +1,4 @@
-// @fileoverview What the golden reports are made from, shared by test/report/golden.test.ts and
+// @fileoverview What the golden reports are made from, shared by test/report/golden.unit.test.ts and
 // scripts/update-goldens.mjs: the fixture programs, the scan flags, every format written from one scan, and the
 // version redacted (ruff's snapshots redact theirs), so that a release does not change the goldens.
 
