@@ -3,6 +3,7 @@
 // parses contents.
 
 import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import type { Stats } from "node:fs";
 import { join } from "node:path";
 import type { InputError } from "../types.js";
 
@@ -60,6 +61,31 @@ function head(path: string, n: number): Buffer | string {
   }
 }
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A file name's text, or undefined when its bytes are not UTF-8 (the name then cannot be given to the scan). */
+function utf8Name(raw: Buffer): string | undefined {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name that is not UTF-8, shown safely: ASCII printable bytes as they are, every other byte as \xNN. */
+export function escapeName(raw: Buffer): string {
+  let out = "";
+  for (const b of raw) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+  return out;
+}
+
+/** What a special file is, for its error line. */
+function specialKind(st: Stats): string {
+  return st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : "not a file";
+}
+
 function isElf(b: Buffer): boolean {
   return b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
 }
@@ -114,28 +140,47 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
 
   const walk = (dir: string): number => {
     let found = 0;
-    let names: string[];
+    let names: Buffer[];
     try {
-      names = readdirSync(dir).sort();
+      // As bytes: a name that is not UTF-8 would come back as a string with U+FFFD in it, naming no file.
+      names = readdirSync(dir, { encoding: "buffer" });
     } catch (e) {
       const code = errno(e);
       errors.push({ path: dir, code, message: describeErrno(code) });
       return 0;
     }
-    for (const name of names) {
+    // In the order of the names as strings, as the inputs are sorted.
+    const entries = names.map((raw) => ({ raw, name: utf8Name(raw) })).sort((a, b) => cmp(a.name ?? "", b.name ?? ""));
+    for (const { raw, name } of entries) {
       if (--budget < 0) {
         errors.push({ path: dir, code: "TOO_MANY_FILES", message: "directory walk stopped: too many entries" });
         return found;
+      }
+      if (name === undefined) {
+        errors.push({ path: join(dir, escapeName(raw)), code: "BAD_NAME", message: "the file name is not valid UTF-8: not scanned (shown with \\x escapes)" });
+        continue;
       }
       const p = join(dir, name);
       let st;
       try {
         st = lstatSync(p); // symbolic links are not followed inside a walk: no cycles, no duplicates
-      } catch {
+      } catch (e) {
+        const code = errno(e); // removed since the directory was read, or its directory is not searchable
+        errors.push({ path: p, code, message: describeErrno(code) });
         continue;
       }
       if (st.isDirectory()) found += walk(p);
-      else if (st.isFile() && addFile(p, st.size, false)) found++;
+      else if (st.isFile()) {
+        if (addFile(p, st.size, false)) found++;
+      } else if (st.isSymbolicLink()) {
+        // A link is not followed, but one that leads nowhere is reported: what it was meant to name is not scanned.
+        try {
+          statSync(p);
+        } catch (e) {
+          const code = errno(e);
+          errors.push({ path: p, code: "DANGLING_LINK", message: `a symbolic link that leads nowhere (${code})` });
+        }
+      } else errors.push({ path: p, code: "NOT_FILE", message: `${specialKind(st)}, not a regular file: not read` });
     }
     return found;
   };
@@ -154,6 +199,6 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
     } else if (st.isFile()) addFile(path, st.size, true);
     else errors.push({ path, code: "NOT_FILE", message: "not a regular file or directory" });
   }
-  const sorted = [...inputs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...inputs.values()].sort((a, b) => cmp(a.path, b.path));
   return { inputs: sorted, errors };
 }
