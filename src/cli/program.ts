@@ -22,7 +22,8 @@ import {
   loadDatabase,
   planFixes,
   formatPatch,
-  jsonStream,
+  fileSpool,
+  streamFormatters,
   scanPaths,
   scanPathsDetailed,
   tryProgram,
@@ -45,7 +46,7 @@ import {
   loadConfig,
 } from "../index.js";
 import type { Config } from "../index.js";
-import type { ParallelOptions, Report } from "../index.js";
+import type { FileReport, ParallelOptions, Report, StreamFormatter } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -192,6 +193,40 @@ function withConfig(
   return { opts, paths };
 }
 
+/** Where one format's report goes. */
+interface Sink {
+  write: (chunk: string) => void;
+  /** Closes the file; says why when a write failed. */
+  close(): string | undefined;
+}
+
+/**
+ * Standard output, or a file opened at the first byte (a usage error found later leaves no file behind). A write
+ * that fails (a full disk) is remembered, and said when the sink is closed: a write may happen in a worker's
+ * message handler, where a throw would not reach the CLI.
+ */
+function sinkFor(file: string | undefined, io: Io): Sink {
+  if (file === undefined) return { write: (chunk) => void io.stdout.write(chunk), close: () => undefined };
+  let fd: number | undefined;
+  let failed: string | undefined;
+  return {
+    write(chunk) {
+      if (failed !== undefined) return;
+      try {
+        fd ??= openSync(file, "w");
+        writeSync(fd, chunk);
+      } catch (e) {
+        failed = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      return failed === undefined ? undefined : `${file}: cannot write the report (${failed})`;
+    },
+  };
+}
+
 /** Runs the CLI; returns the exit code instead of exiting. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let code = EXIT_OK;
@@ -274,41 +309,42 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const outputs = parseOutputs(flags.format, flags.output);
       const level = colourLevel(flags.color, io.stdout, io.env);
       const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline) : undefined;
+      // Every format streams: each file's report goes to every writer as it is done (in path order) and is not kept,
+      // except for a baseline comparison, which reads them all.
+      const sinks = outputs.map((o) => sinkFor(o.file, io));
+      const writers = outputs.map((o, k) =>
+        (streamFormatters[o.format] as StreamFormatter)((sinks[k] as Sink).write, {
+          chalk: new Chalk({ level: o.file !== undefined ? 0 : level }),
+          verbose: flags.verbose ?? false,
+          spool: fileSpool,
+        }),
+      );
+      const kept: FileReport[] | undefined = baseline !== undefined ? [] : undefined;
+      opts.onHead = (shell) => {
+        for (const w of writers) w.head?.(shell);
+      };
+      if (kept === undefined && writers.every((w) => w.fileJson !== undefined)) {
+        // The writers take the text a worker already made.
+        opts.onFileJson = (j) => {
+          for (const w of writers) w.fileJson?.(j);
+        };
+      } else {
+        opts.onFileReport = (f) => {
+          kept?.push(f);
+          for (const w of writers) w.file(f);
+        };
+      }
       let report: Report;
       let fails: boolean;
-      const only = outputs.length === 1 ? outputs[0] : undefined;
-      if (only !== undefined && only.format === "json" && baseline === undefined) {
-        // Streamed: each file is written as soon as it and the files before it are done, and not kept. The output
-        // file is opened at the first byte, so a usage error leaves no file behind.
-        let fd: number | undefined;
-        const write = (chunk: string): void => {
-          if (only.file === undefined) {
-            io.stdout.write(chunk);
-            return;
-          }
-          fd ??= openSync(only.file, "w");
-          writeSync(fd, chunk);
-        };
-        const out = jsonStream(write);
-        opts.onHead = (shell) => out.head(shell);
-        opts.onFileJson = (j) => out.file(j);
-        try {
-          ({ report, fails } = await scanPathsDetailed(paths, opts));
-          out.end(report);
-        } finally {
-          if (fd !== undefined) closeSync(fd);
-        }
-        if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
-      } else {
+      try {
         ({ report, fails } = await scanPathsDetailed(paths, opts));
-        if (progress && report.files.length + report.errors.length > 1) io.stderr.write("\r\x1b[K");
-        for (const o of outputs) {
-          const formatter = formatters[o.format] as (typeof formatters)[string];
-          const out = formatter(report, { chalk: new Chalk({ level: o.file !== undefined ? 0 : level }), verbose: flags.verbose ?? false });
-          if (o.file !== undefined) writeFileSync(o.file, out);
-          else io.stdout.write(out);
-        }
+        if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
+        for (const w of writers) w.end(report);
+      } finally {
+        const failed = sinks.map((s) => s.close()).find((x) => x !== undefined);
+        if (failed !== undefined) throw new UsageError(failed);
       }
+      if (kept !== undefined) report = { ...report, files: kept };
       if (baseline !== undefined) {
         const c = compareWithBaseline(baseline.baseline, report, flags.failOn);
         const text = formatBaselineComparison(c, baseline.file);

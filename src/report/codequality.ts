@@ -1,24 +1,38 @@
 // @fileoverview GitLab Code Quality (a CodeClimate subset): a JSON array of issues with description, check_name,
-// fingerprint, severity and location, shown in the merge-request widget. One entry per issue (reportIssues); a
-// binary has no lines, so its findings point at line 1 and name the function in the description.
+// fingerprint, severity and location, shown in the merge-request widget. One entry per issue (in report order, see
+// IssueOrder), written as it comes; a binary has no lines, so its findings point at line 1 and name the function in
+// the description.
 
-import { reportIssues } from "./issues.js";
-import type { Formatter } from "./types.js";
+import { IssueOrder } from "./issues.js";
+import { memorySpool } from "./spool.js";
+import { whole } from "./types.js";
+import type { StreamFormatter } from "./types.js";
 
 /** GitLab's severities: info, minor, major, critical, blocker. */
 const SEVERITY = { blocker: "blocker", warning: "minor" } as const;
 
-export const codequality: Formatter = (report) => {
-  const entries = reportIssues(report).map((i) => {
-    const where = i.location === undefined && i.chain !== undefined ? ` (${i.chain.join(" -> ")})` : "";
-    const hint = i.hint !== undefined ? `. ${i.hint}` : "";
-    return {
-      description: `${i.kind === "rule" ? `${i.name}: ` : ""}${i.message}${i.kind === "syscall" ? "" : where}${hint}`,
-      check_name: i.key,
-      fingerprint: i.fingerprint,
-      severity: SEVERITY[i.level],
-      location: { path: i.path, lines: { begin: i.location?.line ?? 1 } },
-    };
-  });
-  return JSON.stringify(entries, null, 2) + "\n";
+export const codequalityStream: StreamFormatter = (write, options) => {
+  const order = new IssueOrder(options.spool ?? memorySpool);
+  return {
+    file: (f) => order.add(f),
+    end() {
+      let n = 0;
+      order.drain((i) => {
+        const where = i.location === undefined && i.chain !== undefined ? ` (${i.chain.join(" -> ")})` : "";
+        const hint = i.hint !== undefined ? `. ${i.hint}` : "";
+        const entry = {
+          description: `${i.kind === "rule" ? `${i.name}: ` : ""}${i.message}${i.kind === "syscall" ? "" : where}${hint}`,
+          check_name: i.key,
+          fingerprint: i.fingerprint,
+          severity: SEVERITY[i.level],
+          location: { path: i.path, lines: { begin: i.location?.line ?? 1 } },
+        };
+        // As JSON.stringify(entries, null, 2) lays out each element of the array.
+        write(`${n++ === 0 ? "[\n" : ",\n"}  ${JSON.stringify(entry, null, 2).replace(/\n/g, "\n  ")}`);
+      });
+      write(n === 0 ? "[]\n" : "\n]\n");
+    },
+  };
 };
+
+export const codequality = whole(codequalityStream);

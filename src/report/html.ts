@@ -4,9 +4,11 @@
 // advice. Readable on a narrow screen: the matrix scrolls sideways inside its box and the details stack.
 
 import type { Verdict } from "../types.js";
-import { reportIssues } from "./issues.js";
+import { IssueOrder } from "./issues.js";
 import type { Issue } from "./issues.js";
-import type { Formatter } from "./types.js";
+import { memorySpool } from "./spool.js";
+import { whole } from "./types.js";
+import type { StreamFormatter } from "./types.js";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -79,26 +81,37 @@ function details(i: Issue, n: number): string {
 
 const VERDICT_TEXT: Readonly<Record<Verdict, string>> = { compatible: "compatible", warnings: "works with warnings", blocked: "blocked", unknown: "unknown" };
 
-export const html: Formatter = (report) => {
-  const issues = reportIssues(report);
-  const targets = report.targets.map((t) => t.name);
-  const cards = report.summary.verdicts.map(
-    (v) =>
-      `<div class="card" data-target="${esc(v.target)}"><b>${esc(v.target)}</b><span class="v-${v.verdict}">${VERDICT_TEXT[v.verdict]}</span><br>` +
-      `${v.blockers} blockers, ${v.warnings} warnings<br><small>${v.files.blocked} of ${report.summary.files} files blocked</small></div>`,
-  );
-  const head = `<tr><th>finding</th><th>file</th>${targets.map((t) => `<th>${esc(t)}</th>`).join("")}</tr>`;
-  const rows = issues.map((i, n) => {
-    const cells = targets.map((t) => {
-      const x = i.targets.find((y) => y.target === t);
-      return x === undefined ? `<td class="c ok" title="fine">✓</td>` : `<td class="c ${x.level}" title="${x.level}">${x.level === "blocker" ? "✖" : "⚠"}</td>`;
-    });
-    const where = i.location !== undefined ? `${i.path}:${i.location.line}` : i.path;
-    const text = esc(`${i.path} ${i.name} ${i.message}`.toLowerCase());
-    return `<tr data-issue data-level="${i.level}" data-targets="${esc(i.targets.map((t) => t.target).join(" "))}" data-text="${text}"><td><a href="#f${n}">${esc(i.name)}</a></td><td><code>${esc(where)}</code></td>${cells.join("")}</tr>`;
-  });
-  const errors = report.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`);
-  return `<!DOCTYPE html>
+/** Streamed: the issues come in report order (IssueOrder); their rows and details wait in spools for the count. */
+export const htmlStream: StreamFormatter = (write, options) => {
+  const spool = options.spool ?? memorySpool;
+  const order = new IssueOrder(spool);
+  return {
+    file: (f) => order.add(f),
+    end(report) {
+      const targets = report.targets.map((t) => t.name);
+      const rows = spool();
+      const detailed = spool();
+      let count = 0;
+      order.drain((i) => {
+        const n = count++;
+        const cells = targets.map((t) => {
+          const x = i.targets.find((y) => y.target === t);
+          return x === undefined ? `<td class="c ok" title="fine">✓</td>` : `<td class="c ${x.level}" title="${x.level}">${x.level === "blocker" ? "✖" : "⚠"}</td>`;
+        });
+        const where = i.location !== undefined ? `${i.path}:${i.location.line}` : i.path;
+        const text = esc(`${i.path} ${i.name} ${i.message}`.toLowerCase());
+        const sep = n === 0 ? "" : "\n";
+        rows.write(`${sep}<tr data-issue data-level="${i.level}" data-targets="${esc(i.targets.map((t) => t.target).join(" "))}" data-text="${text}"><td><a href="#f${n}">${esc(i.name)}</a></td><td><code>${esc(where)}</code></td>${cells.join("")}</tr>`);
+        detailed.write(sep + details(i, n));
+      });
+      const cards = report.summary.verdicts.map(
+        (v) =>
+          `<div class="card" data-target="${esc(v.target)}"><b>${esc(v.target)}</b><span class="v-${v.verdict}">${VERDICT_TEXT[v.verdict]}</span><br>` +
+          `${v.blockers} blockers, ${v.warnings} warnings<br><small>${v.files.blocked} of ${report.summary.files} files blocked</small></div>`,
+      );
+      const head = `<tr><th>finding</th><th>file</th>${targets.map((t) => `<th>${esc(t)}</th>`).join("")}</tr>`;
+      const errors = report.errors.map((e) => `<li><code>${esc(e.path)}</code>: ${esc(e.message)}</li>`);
+      write(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -118,17 +131,25 @@ ${errors.length > 0 ? `<h2>Inputs that could not be read</h2><ul>${errors.join("
 <label><input type="checkbox" data-level="warning" checked> warnings</label>
 <label>target <select id="target"><option value="">any</option>${targets.map((t) => `<option>${esc(t)}</option>`).join("")}</select></label>
 <label>search <input id="q" type="search" placeholder="syscall, rule, file"></label>
-<span><span id="shown">${issues.length}</span> of ${issues.length} shown</span>
+<span><span id="shown">${count}</span> of ${count} shown</span>
 </div>
 <div class="scroll"><table id="matrix"><thead>${head}</thead><tbody>
-${rows.join("\n")}
+`);
+      for (const chunk of rows.chunks()) write(chunk);
+      write(`
 </tbody></table></div>
 <h2>Details</h2>
 <section id="details">
-${issues.map(details).join("\n")}
+`);
+      for (const chunk of detailed.chunks()) write(chunk);
+      write(`
 </section>
 <script>${SCRIPT}</script>
 </body>
 </html>
-`;
+`);
+    },
+  };
 };
+
+export const html = whole(htmlStream);

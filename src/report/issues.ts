@@ -5,6 +5,8 @@
 
 import { createHash } from "node:crypto";
 import type { FileReport, Report, Severity, Status } from "../types.js";
+import { spoolLines } from "./spool.js";
+import type { Spool, SpoolFactory } from "./spool.js";
 
 export type Level = Exclude<Severity, "info">;
 
@@ -146,15 +148,75 @@ function ruleIssues(f: FileReport): Issue[] {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The order of issues over a report: by path, then blockers first, then key, then line. */
+export const compareIssues = (a: Issue, b: Issue): number =>
+  cmp(a.path, b.path) ||
+  RANK[b.level] - RANK[a.level] ||
+  cmp(a.key, b.key) ||
+  (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+  cmp(a.fingerprint, b.fingerprint);
+
+/** One file's issues, in report order. */
+export function fileIssues(f: FileReport): Issue[] {
+  return [...syscallIssues(f), ...ruleIssues(f)].sort(compareIssues);
+}
+
 /** Every issue of the report: by path, then blockers first, then key, then line. */
 export function reportIssues(report: Report): Issue[] {
-  const all = report.files.flatMap((f) => [...syscallIssues(f), ...ruleIssues(f)]);
-  return all.sort(
-    (a, b) =>
-      cmp(a.path, b.path) ||
-      RANK[b.level] - RANK[a.level] ||
-      cmp(a.key, b.key) ||
-      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-      cmp(a.fingerprint, b.fingerprint),
-  );
+  return report.files.flatMap(fileIssues).sort(compareIssues);
+}
+
+/** What the issue formats take from a file besides its issues: a rule's title, category and hint (SARIF's rules). */
+export interface RuleMeta {
+  title: string;
+  category: string;
+  hint?: string;
+}
+
+/**
+ * Issues of files streamed in, handed out at the end in report order (`compareIssues`) with what `RuleMeta` their
+ * file gave. Files mostly come in path order: each ascending run of paths goes to a spool of its own, one issue a
+ * line, and the runs are merged at the end (a scan's files are one run; an image's programs and libraries come
+ * before its other files, a few runs more). Memory: one issue per run.
+ */
+export class IssueOrder {
+  private readonly runs: Spool[] = [];
+  private last: string | undefined;
+
+  constructor(private readonly spool: SpoolFactory) {}
+
+  add(f: FileReport): void {
+    const issues = fileIssues(f);
+    if (issues.length === 0) return;
+    if (this.last === undefined || f.path <= this.last) this.runs.push(this.spool());
+    this.last = f.path;
+    const run = this.runs[this.runs.length - 1] as Spool;
+    const meta = new Map(f.rules.map((r) => [`rule/${r.ruleId}`, r]));
+    for (const i of issues) {
+      const r = meta.get(i.key);
+      const m: RuleMeta | undefined = i.kind === "rule" && r !== undefined ? { title: r.title, category: r.category, ...(r.hint !== undefined ? { hint: r.hint } : {}) } : undefined;
+      run.write(JSON.stringify(m === undefined ? [i] : [i, m]) + "\n");
+    }
+  }
+
+  /** Every issue in report order; then the spools are closed. Ties keep the order the files came in. */
+  drain(each: (issue: Issue, meta: RuleMeta | undefined) => void): void {
+    const heads = this.runs.map((run) => {
+      const lines = spoolLines(run);
+      return { lines, at: undefined as [Issue, RuleMeta?] | undefined };
+    });
+    const pull = (h: (typeof heads)[number]): void => {
+      const n = h.lines.next();
+      h.at = n.done === true ? undefined : (JSON.parse(n.value) as [Issue, RuleMeta?]);
+    };
+    for (const h of heads) pull(h);
+    for (;;) {
+      let best: (typeof heads)[number] | undefined;
+      for (const h of heads) if (h.at !== undefined && (best === undefined || compareIssues(h.at[0], (best.at as [Issue])[0]) < 0)) best = h;
+      if (best === undefined) break;
+      const [issue, meta] = best.at as [Issue, RuleMeta?];
+      each(issue, meta);
+      pull(best);
+    }
+  }
 }

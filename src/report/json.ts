@@ -1,10 +1,11 @@
 // @fileoverview The JSON report: the Report object as is (schema in docs/report.schema.json), keys in a fixed order,
 // compact, with each file's report on a line of its own (a scan of /usr/bin is hundreds of megabytes pretty-printed;
-// one line per file keeps it greppable and diffable). jsonStream writes the same bytes piece by piece: the head, each
-// file as it comes, then errors and summary.
+// one line per file keeps it greppable and diffable). Streamed: the head, each file as it comes, then errors and
+// summary.
 
 import type { Report } from "../types.js";
-import type { Formatter } from "./types.js";
+import { whole } from "./types.js";
+import type { ReportWriter, StreamFormatter } from "./types.js";
 
 const MARK = "\u0000files\u0000";
 
@@ -20,35 +21,33 @@ export function fileJson(file: unknown): string {
   return JSON.stringify(file);
 }
 
-export const json: Formatter = (report) => {
-  const [head, tail] = around(report);
-  const files = report.files.length === 0 ? "[]" : `[\n${report.files.map(fileJson).join(",\n")}\n]`;
-  return head + files + tail;
-};
-
 /**
- * Writes a JSON report byte for byte as `json` would, without holding its files: `head` with the report's fixed
- * part (files, errors and summary are not read), `file` with each file's `fileJson(file)` in order,
- * `end` with the finished report (its files are not read).
+ * The head (given before any file; when none was given and no file came, made at the end from the finished report,
+ * whose fixed part is the same), each file's `fileJson` in order, then errors and summary.
  */
-export function jsonStream(write: (chunk: string) => void): {
-  head(report: Report): void;
-  file(json: string): void;
-  end(report: Report): void;
-} {
+export const jsonStream: StreamFormatter = (write) => {
   let count = 0;
-  return {
+  let headDone = false;
+  const w: Required<ReportWriter> = {
     head(report) {
       write(around(report)[0]);
+      headDone = true;
     },
-    file(text) {
+    file(f) {
+      w.fileJson(fileJson(f));
+    },
+    fileJson(text) {
       // Two writes, not one concatenation: joining would copy the (often megabyte-sized) line once more.
       write(count === 0 ? "[\n" : ",\n");
       write(text);
       count++;
     },
     end(report) {
+      if (!headDone) w.head(report);
       write(`${count === 0 ? "[]" : "\n]"}${around(report)[1]}`);
     },
   };
-}
+  return w;
+};
+
+export const json = whole(jsonStream);

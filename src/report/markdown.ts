@@ -3,9 +3,11 @@
 // are cut first, with a line saying how many were left out).
 
 import type { Verdict } from "../types.js";
-import { reportIssues } from "./issues.js";
+import { IssueOrder } from "./issues.js";
 import type { Issue } from "./issues.js";
-import type { Formatter } from "./types.js";
+import { memorySpool } from "./spool.js";
+import { whole } from "./types.js";
+import type { StreamFormatter } from "./types.js";
 
 /** Characters a comment may take (GitHub's limit is 65,536). */
 export const MAX_CHARS = 65000;
@@ -26,42 +28,72 @@ function issueLine(i: Issue): string {
   return `- **${md(i.name)}** (${i.level} on ${on}) in ${code(where)}${from}${hint}`;
 }
 
-export const markdown: Formatter = (report) => {
-  const s = report.summary;
-  const head: string[] = [
-    "## unifit: unikernel compatibility",
-    "",
-    `${s.files} file${s.files === 1 ? "" : "s"} scanned${s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}.`,
-    "",
-    "| target | verdict | files compatible | with warnings | blocked | unknown | blockers | warnings | top blocking syscalls |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---|",
-  ];
-  for (const v of s.verdicts) {
-    const top = v.topBlockers.slice(0, 3).map((b) => code(`${b.syscall}${b.mode !== undefined ? ` (${b.mode})` : ""}`)).join(", ");
-    head.push(`| ${md(v.target)} | ${ICON[v.verdict]} ${v.verdict} | ${v.files.compatible} | ${v.files.warnings} | ${v.files.blocked} | ${v.files.unknown} | ${v.blockers} | ${v.warnings} | ${top} |`);
-  }
-  const issues = reportIssues(report);
-  const blockers = issues.filter((i) => i.level === "blocker" && i.origin !== "library");
-  const first = (blockers.length > 0 ? blockers : issues.filter((i) => i.level === "blocker")).slice(0, TOP);
-  if (first.length > 0) head.push("", "### Top blockers", "", ...first.map(issueLine));
-  for (const e of report.errors) head.push(`- ⛔ ${code(e.path)}: ${md(e.message)}`);
-  const rest = issues.filter((i) => !first.includes(i));
-  const tail = ["", `<sub>unifit ${md(report.tool.version)}; fail-on: ${report.failOn}</sub>`, ""];
-  let out = head.join("\n") + "\n";
-  if (rest.length > 0) {
-    const open = `\n<details><summary>All other findings (${rest.length})</summary>\n\n`;
-    const close = "\n</details>\n";
-    const budget = MAX_CHARS - out.length - open.length - close.length - tail.join("\n").length - 200;
-    const lines: string[] = [];
-    let used = 0;
-    for (const i of rest) {
-      const l = issueLine(i);
-      if (used + l.length + 1 > budget) break;
-      lines.push(l);
-      used += l.length + 1;
-    }
-    if (lines.length < rest.length) lines.push(`- … and ${rest.length - lines.length} more (see the JSON or SARIF report)`);
-    out += open + lines.join("\n") + close;
-  }
-  return out + tail.join("\n");
+/**
+ * Streamed: the issues come in report order (IssueOrder) and only what the comment can hold is kept: the first TOP
+ * blockers (of the program's own, and of any origin), and the issue lines that fit in MAX_CHARS past those.
+ */
+export const markdownStream: StreamFormatter = (write, options) => {
+  const order = new IssueOrder(options.spool ?? memorySpool);
+  return {
+    file: (f) => order.add(f),
+    end(report) {
+      const s = report.summary;
+      const head: string[] = [
+        "## unifit: unikernel compatibility",
+        "",
+        `${s.files} file${s.files === 1 ? "" : "s"} scanned${s.errors > 0 ? `, ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}.`,
+        "",
+        "| target | verdict | files compatible | with warnings | blocked | unknown | blockers | warnings | top blocking syscalls |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+      ];
+      for (const v of s.verdicts) {
+        const top = v.topBlockers.slice(0, 3).map((b) => code(`${b.syscall}${b.mode !== undefined ? ` (${b.mode})` : ""}`)).join(", ");
+        head.push(`| ${md(v.target)} | ${ICON[v.verdict]} ${v.verdict} | ${v.files.compatible} | ${v.files.warnings} | ${v.files.blocked} | ${v.files.unknown} | ${v.blockers} | ${v.warnings} | ${top} |`);
+      }
+      // Issue n's line, kept while the lines that cannot be a top blocker fit in a comment.
+      const kept: { n: number; line: string }[] = [];
+      const ownBlockers: number[] = [];
+      const anyBlockers: number[] = [];
+      const topLines = new Map<number, string>();
+      let surely = 0;
+      let total = 0;
+      order.drain((i) => {
+        const n = total++;
+        const top = i.level === "blocker" && anyBlockers.length < TOP ? anyBlockers : undefined;
+        const own = i.level === "blocker" && i.origin !== "library" && ownBlockers.length < TOP ? ownBlockers : undefined;
+        top?.push(n);
+        own?.push(n);
+        if (top !== undefined || own !== undefined) topLines.set(n, issueLine(i));
+        if (surely > MAX_CHARS) return;
+        const line = topLines.get(n) ?? issueLine(i);
+        kept.push({ n, line });
+        if (top === undefined && own === undefined) surely += line.length + 1;
+      });
+      const first = ownBlockers.length > 0 ? ownBlockers : anyBlockers;
+      if (first.length > 0) head.push("", "### Top blockers", "", ...first.map((n) => topLines.get(n) as string));
+      for (const e of report.errors) head.push(`- ⛔ ${code(e.path)}: ${md(e.message)}`);
+      const inFirst = new Set(first);
+      const rest = total - first.length;
+      const tail = ["", `<sub>unifit ${md(report.tool.version)}; fail-on: ${report.failOn}</sub>`, ""];
+      let out = head.join("\n") + "\n";
+      if (rest > 0) {
+        const open = `\n<details><summary>All other findings (${rest})</summary>\n\n`;
+        const close = "\n</details>\n";
+        const budget = MAX_CHARS - out.length - open.length - close.length - tail.join("\n").length - 200;
+        const lines: string[] = [];
+        let used = 0;
+        for (const { n, line } of kept) {
+          if (inFirst.has(n)) continue;
+          if (used + line.length + 1 > budget) break;
+          lines.push(line);
+          used += line.length + 1;
+        }
+        if (lines.length < rest) lines.push(`- … and ${rest - lines.length} more (see the JSON or SARIF report)`);
+        out += open + lines.join("\n") + close;
+      }
+      write(out + tail.join("\n"));
+    },
+  };
 };
+
+export const markdown = whole(markdownStream);

@@ -5,10 +5,12 @@
 // 25,000 results per run: past MAX_RESULTS the rest are dropped, and a notification says how many.
 
 import { createHash } from "node:crypto";
-import type { Report } from "../types.js";
-import { reportIssues } from "./issues.js";
-import type { Issue } from "./issues.js";
-import type { Formatter } from "./types.js";
+import type { FileReport } from "../types.js";
+import { IssueOrder } from "./issues.js";
+import type { Issue, RuleMeta } from "./issues.js";
+import { memorySpool } from "./spool.js";
+import { whole } from "./types.js";
+import type { StreamFormatter } from "./types.js";
 
 /** Results kept in the run (GitHub's own limit is 25,000 per run). */
 export const MAX_RESULTS = 5000;
@@ -29,9 +31,8 @@ interface SarifRule {
   properties: { tags: string[] };
 }
 
-function ruleFor(issue: Issue, report: Report): SarifRule {
+function ruleFor(issue: Issue, r: RuleMeta | undefined): SarifRule {
   if (issue.kind === "rule") {
-    const r = report.files.find((f) => f.path === issue.path)?.rules.find((x) => `rule/${x.ruleId}` === issue.key);
     const rule: SarifRule = {
       id: issue.key,
       name: issue.name,
@@ -92,69 +93,90 @@ function result(issue: Issue, ruleIndex: number): Record<string, unknown> {
   return r;
 }
 
-/** Suppressed findings as SARIF results with `suppressions` (code scanning shows them as dismissed, with the reason). */
-function suppressedResults(report: Report): { key: string; name: string; result: Record<string, unknown> }[] {
-  const out: { key: string; name: string; result: Record<string, unknown> }[] = [];
-  for (const f of report.files) {
-    for (const s of f.suppressions ?? []) {
-      const key = s.kind === "rule" ? `rule/${s.name}` : `syscall/${s.name.replace(/ \((\w+)\)$/, ":$1")}`;
-      const physical: Record<string, unknown> = { artifactLocation: { uri: f.path } };
-      if (s.line !== undefined) physical.region = { startLine: s.line };
-      out.push({
-        key,
-        name: s.name,
-        result: {
-          ruleId: key,
-          level: s.level === "blocker" ? "error" : s.level === "warning" ? "warning" : "note",
-          message: { text: `${s.kind} ${s.name}${s.target !== undefined ? ` on ${s.target}` : ""}: suppressed (${s.reason})` },
-          locations: [{ physicalLocation: physical }],
-          partialFingerprints: { "unifit/v1": fingerprintOf([f.path, key, s.target ?? "", s.by, s.reason]) },
-          suppressions: [{ kind: s.by === "inline" ? "inSource" : "external", justification: s.reason }],
-        },
-      });
-    }
+type Suppressed = { key: string; name: string; result: Record<string, unknown> };
+
+/** A file's suppressed findings as SARIF results with `suppressions` (code scanning shows them as dismissed, with the reason). */
+function suppressedResults(f: FileReport): Suppressed[] {
+  const out: Suppressed[] = [];
+  for (const s of f.suppressions ?? []) {
+    const key = s.kind === "rule" ? `rule/${s.name}` : `syscall/${s.name.replace(/ \((\w+)\)$/, ":$1")}`;
+    const physical: Record<string, unknown> = { artifactLocation: { uri: f.path } };
+    if (s.line !== undefined) physical.region = { startLine: s.line };
+    out.push({
+      key,
+      name: s.name,
+      result: {
+        ruleId: key,
+        level: s.level === "blocker" ? "error" : s.level === "warning" ? "warning" : "note",
+        message: { text: `${s.kind} ${s.name}${s.target !== undefined ? ` on ${s.target}` : ""}: suppressed (${s.reason})` },
+        locations: [{ physicalLocation: physical }],
+        partialFingerprints: { "unifit/v1": fingerprintOf([f.path, key, s.target ?? "", s.by, s.reason]) },
+        suppressions: [{ kind: s.by === "inline" ? "inSource" : "external", justification: s.reason }],
+      },
+    });
   }
   return out;
 }
 
 const fingerprintOf = (parts: readonly string[]): string => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 
-export const sarif: Formatter = (report) => {
-  const issues = reportIssues(report);
-  const kept = issues.slice(0, MAX_RESULTS);
-  const rules = new Map<string, SarifRule>();
-  for (const i of kept) if (!rules.has(i.key)) rules.set(i.key, ruleFor(i, report));
-  const suppressed = suppressedResults(report).slice(0, Math.max(0, MAX_RESULTS - kept.length));
-  for (const s of suppressed) {
-    if (!rules.has(s.key)) {
-      rules.set(s.key, { id: s.key, name: s.name, shortDescription: { text: s.key.startsWith("rule/") ? `Pattern ${s.name}` : `The ${s.name} syscall` }, defaultConfiguration: { level: "warning" }, properties: { tags: ["unikernel"] } });
-    }
-  }
-  const ids = [...rules.keys()].sort();
-  const index = new Map(ids.map((id, n) => [id, n]));
-  const notifications: Record<string, unknown>[] = [];
-  if (issues.length > kept.length) {
-    notifications.push({ level: "warning", message: { text: `${issues.length - kept.length} of ${issues.length} results left out (at most ${MAX_RESULTS} per run); the JSON report has them all.` } });
-  }
-  for (const e of report.errors) notifications.push({ level: "error", message: { text: `${e.path}: ${e.message}` }, properties: { code: e.code } });
-  const log = {
-    $schema: SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "unifit",
-            version: report.tool.version,
-            informationUri: INFO_URI,
-            rules: ids.map((id) => rules.get(id)),
+/**
+ * Streamed: the issues wait in report order (IssueOrder); the run keeps the first MAX_RESULTS of them and of the
+ * suppressed findings, which is all the log holds, and counts the rest.
+ */
+export const sarifStream: StreamFormatter = (write, options) => {
+  const order = new IssueOrder(options.spool ?? memorySpool);
+  const suppressedAll: Suppressed[] = [];
+  return {
+    file(f) {
+      order.add(f);
+      for (const x of suppressedResults(f)) if (suppressedAll.length < MAX_RESULTS) suppressedAll.push(x);
+    },
+    end(report) {
+      const kept: Issue[] = [];
+      let total = 0;
+      const rules = new Map<string, SarifRule>();
+      order.drain((i, meta) => {
+        total++;
+        if (kept.length >= MAX_RESULTS) return;
+        kept.push(i);
+        if (!rules.has(i.key)) rules.set(i.key, ruleFor(i, meta));
+      });
+      const suppressed = suppressedAll.slice(0, Math.max(0, MAX_RESULTS - kept.length));
+      for (const s of suppressed) {
+        if (!rules.has(s.key)) {
+          rules.set(s.key, { id: s.key, name: s.name, shortDescription: { text: s.key.startsWith("rule/") ? `Pattern ${s.name}` : `The ${s.name} syscall` }, defaultConfiguration: { level: "warning" }, properties: { tags: ["unikernel"] } });
+        }
+      }
+      const ids = [...rules.keys()].sort();
+      const index = new Map(ids.map((id, n) => [id, n]));
+      const notifications: Record<string, unknown>[] = [];
+      if (total > kept.length) {
+        notifications.push({ level: "warning", message: { text: `${total - kept.length} of ${total} results left out (at most ${MAX_RESULTS} per run); the JSON report has them all.` } });
+      }
+      for (const e of report.errors) notifications.push({ level: "error", message: { text: `${e.path}: ${e.message}` }, properties: { code: e.code } });
+      const log = {
+        $schema: SCHEMA,
+        version: "2.1.0",
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: "unifit",
+                version: report.tool.version,
+                informationUri: INFO_URI,
+                rules: ids.map((id) => rules.get(id)),
+              },
+            },
+            invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
+            results: [...kept.map((i) => result(i, index.get(i.key) as number)), ...suppressed.map((x) => ({ ...x.result, ruleIndex: index.get(x.key) as number }))],
+            properties: { targets: report.targets.map((t) => t.name), failOn: report.failOn },
           },
-        },
-        invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: [...kept.map((i) => result(i, index.get(i.key) as number)), ...suppressed.map((x) => ({ ...x.result, ruleIndex: index.get(x.key) as number }))],
-        properties: { targets: report.targets.map((t) => t.name), failOn: report.failOn },
-      },
-    ],
+        ],
+      };
+      write(JSON.stringify(log, null, 2) + "\n");
+    },
   };
-  return JSON.stringify(log, null, 2) + "\n";
 };
+
+export const sarif = whole(sarifStream);

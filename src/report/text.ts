@@ -3,7 +3,9 @@
 
 import type { ChalkInstance } from "chalk";
 import type { CallChain, FileReport, Finding, ImageReport, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
-import type { Formatter } from "./types.js";
+import { memorySpool } from "./spool.js";
+import { whole } from "./types.js";
+import type { StreamFormatter } from "./types.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   compatible: "compatible",
@@ -267,31 +269,34 @@ const firstSentence = (s: string): string => {
   return m?.[1] ?? s;
 };
 
-/**
- * The first screen: one line per target over all files (verdict, files blocked, counts), then for a blocked target
- * its top blocker with its one-line fix and every blocking syscall by name; the details per file follow.
- */
-function firstScreen(c: ChalkInstance, report: Report): string[] {
-  const rows = report.summary.verdicts;
-  if (rows.length === 0 || report.files.length === 0) return [];
-  const width = Math.max(6, ...rows.map((r) => r.target.length));
-  const many = report.summary.files > 1;
-  const lines = [c.bold(`unifit: ${plural(report.summary.files, "file")} against ${plural(rows.length, "target")}`)];
-  let starred = false;
-  for (const r of rows) {
-    const files = many ? `  ${r.files.blocked}/${report.summary.files} files blocked` : "";
-    const statement = report.files.map((f) => f.targets.find((t) => t.target === r.target)?.statement).find((x) => x !== undefined);
-    if (statement !== undefined) {
-      lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${statement}`);
-      continue;
-    }
-    lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${plural(r.blockers, "blocker")}, ${plural(r.warnings, "warning")}${files}`);
-    if (r.blockers === 0) continue;
-    // Blocking syscalls over all files: the program's own first, then by files blocked, then by name.
-    const seen = new Map<string, { name: string; files: number; program: boolean; hint?: string }>();
-    for (const f of report.files) {
-      for (const x of f.targets.find((t) => t.target === r.target)?.findings ?? []) {
+/** A blocking syscall or pattern over all files, for the first screen. */
+interface Blocking {
+  name: string;
+  files: number;
+  program: boolean;
+  hint?: string;
+}
+
+/** What the first screen needs of the files, tallied as they come: bounded by targets x blocking names. */
+class ScreenTally {
+  files = 0;
+  /** Per target, the first file's statement (a target that cannot run the file at all). */
+  readonly statements = new Map<string, string>();
+  /** Per target, its blocking syscalls and patterns by name. */
+  readonly blocking = new Map<string, Map<string, Blocking>>();
+
+  add(f: FileReport): void {
+    this.files++;
+    const of = (target: string): Map<string, Blocking> => {
+      let m = this.blocking.get(target);
+      if (m === undefined) this.blocking.set(target, (m = new Map<string, Blocking>()));
+      return m;
+    };
+    for (const t of f.targets) {
+      if (t.statement !== undefined && !this.statements.has(t.target)) this.statements.set(t.target, t.statement);
+      for (const x of t.findings) {
         if (x.severity !== "blocker") continue;
+        const seen = of(t.target);
         const name = `${x.syscall}${x.mode !== undefined ? ` (${x.mode})` : ""}`;
         const e = seen.get(name) ?? { name, files: 0, program: false };
         e.files++;
@@ -299,16 +304,44 @@ function firstScreen(c: ChalkInstance, report: Report): string[] {
         if (e.hint === undefined && x.hint !== undefined) e.hint = x.hint;
         seen.set(name, e);
       }
-      for (const rule of f.rules) {
-        if (!rule.targets.some((t) => t.target === r.target && t.level === "blocker")) continue;
+    }
+    for (const rule of f.rules) {
+      for (const target of new Set(rule.targets.filter((t) => t.level === "blocker").map((t) => t.target))) {
+        const seen = of(target);
         const name = `pattern ${rule.ruleId}`;
         const e = seen.get(name) ?? { name, files: 0, program: true };
         e.files++;
-        if (e.hint === undefined) e.hint = rule.targets.find((t) => t.target === r.target)?.advice ?? rule.hint;
+        if (e.hint === undefined) e.hint = rule.targets.find((t) => t.target === target)?.advice ?? rule.hint;
         seen.set(name, e);
       }
     }
-    const list = [...seen.values()].sort((a, b) => Number(b.program) - Number(a.program) || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+/**
+ * The first screen: one line per target over all files (verdict, files blocked, counts), then for a blocked target
+ * its top blocker with its one-line fix and every blocking syscall by name; the details per file follow.
+ */
+function firstScreen(c: ChalkInstance, report: Report, tally: ScreenTally): string[] {
+  const rows = report.summary.verdicts;
+  if (rows.length === 0 || tally.files === 0) return [];
+  const width = Math.max(6, ...rows.map((r) => r.target.length));
+  const many = report.summary.files > 1;
+  const lines = [c.bold(`unifit: ${plural(report.summary.files, "file")} against ${plural(rows.length, "target")}`)];
+  let starred = false;
+  for (const r of rows) {
+    const files = many ? `  ${r.files.blocked}/${report.summary.files} files blocked` : "";
+    const statement = tally.statements.get(r.target);
+    if (statement !== undefined) {
+      lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${statement}`);
+      continue;
+    }
+    lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${plural(r.blockers, "blocker")}, ${plural(r.warnings, "warning")}${files}`);
+    if (r.blockers === 0) continue;
+    // Blocking syscalls over all files: the program's own first, then by files blocked, then by name.
+    const list = [...(tally.blocking.get(r.target)?.values() ?? [])].sort(
+      (a, b) => Number(b.program) - Number(a.program) || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
     const top = list.find((x) => x.hint !== undefined && x.program) ?? list.find((x) => x.hint !== undefined) ?? list[0];
     const pad = " ".repeat(width + 4);
     if (top !== undefined) lines.push(`${pad}${c.red("top:")} ${top.name}${top.hint !== undefined ? `: ${firstSentence(top.hint)}` : ""}`);
@@ -341,27 +374,57 @@ function imageLines(c: ChalkInstance, im: ImageReport): string[] {
   return [...out, ""];
 }
 
-export const text: Formatter = (report: Report, options) => {
+/**
+ * Streamed: each file's section goes to a spool as it comes (the first screen, which comes first, needs every
+ * file); a file with nothing to say is only counted, unless it is the only one.
+ */
+export const textStream: StreamFormatter = (write, options) => {
   const c = options.chalk;
   const verbose = options.verbose ?? false;
-  // An image's own story (what runs, what it loads, its verdicts) leads; then the first screen over every file.
-  const out: string[] = [];
-  for (const im of report.images ?? []) out.push(...imageLines(c, im));
-  out.push(...firstScreen(c, report));
-  // In a scan of several files, a file with nothing to say is only counted (in the summary and the last line).
-  const quiet = report.files.length > 1 && !verbose ? report.files.filter((f) => !hasFindings(f)).length : 0;
-  for (const f of report.files) if (quiet === 0 || hasFindings(f)) out.push(...fileLines(c, f, verbose), "");
-  if (quiet > 0) out.push(c.dim(`${plural(quiet, "file")} with no finding not shown (--verbose shows them)`), "");
-  for (const e of report.errors) out.push(`${c.red("error")} ${e.path}: ${e.message}`);
-  if (report.errors.length > 0) out.push("");
-  if (report.summary.files + report.summary.errors > 1) out.push(...summaryLines(c, report));
-  const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
-  const suppressed = report.files.reduce((n, f) => n + (f.suppressions?.length ?? 0), 0);
-  if (suppressed > 0) out.push(c.dim(`${plural(suppressed, "finding")} suppressed with a reason (listed in --format json and sarif)`));
-  out.push(
-    `${plural(report.summary.files, "file")} scanned` +
-      (report.summary.errors > 0 ? `, ${c.red(plural(report.summary.errors, "error"))}` : "") +
-      (v.length > 0 && report.summary.files > 0 ? `: ${v.join(", ")}` : ""),
-  );
-  return out.join("\n") + "\n";
+  const sections = (options.spool ?? memorySpool)();
+  const screen = new ScreenTally();
+  let quiet = 0;
+  let suppressed = 0;
+  /** The first file when it has nothing to say: shown only if no other file comes. */
+  let alone: string[] | undefined;
+  const put = (lines: readonly string[]): void => {
+    for (const l of lines) sections.write(l + "\n");
+  };
+  return {
+    file(f) {
+      screen.add(f);
+      suppressed += f.suppressions?.length ?? 0;
+      if (alone !== undefined) {
+        alone = undefined;
+        quiet++;
+      }
+      if (verbose || hasFindings(f)) put([...fileLines(c, f, verbose), ""]);
+      else if (screen.files === 1) alone = [...fileLines(c, f, verbose), ""];
+      else quiet++;
+    },
+    end(report) {
+      // An image's own story (what runs, what it loads, its verdicts) leads; then the first screen over every file.
+      const out: string[] = [];
+      for (const im of report.images ?? []) out.push(...imageLines(c, im));
+      out.push(...firstScreen(c, report, screen));
+      for (const l of out) write(l + "\n");
+      if (alone !== undefined) put(alone);
+      for (const chunk of sections.chunks()) write(chunk);
+      const after: string[] = [];
+      if (quiet > 0) after.push(c.dim(`${plural(quiet, "file")} with no finding not shown (--verbose shows them)`), "");
+      for (const e of report.errors) after.push(`${c.red("error")} ${e.path}: ${e.message}`);
+      if (report.errors.length > 0) after.push("");
+      if (report.summary.files + report.summary.errors > 1) after.push(...summaryLines(c, report));
+      const v = report.summary.verdicts.map((s) => `${s.target} ${verdictColour(c, s.verdict)(VERDICT_TEXT[s.verdict])}`);
+      if (suppressed > 0) after.push(c.dim(`${plural(suppressed, "finding")} suppressed with a reason (listed in --format json and sarif)`));
+      after.push(
+        `${plural(report.summary.files, "file")} scanned` +
+          (report.summary.errors > 0 ? `, ${c.red(plural(report.summary.errors, "error"))}` : "") +
+          (v.length > 0 && report.summary.files > 0 ? `: ${v.join(", ")}` : ""),
+      );
+      write(after.join("\n") + "\n");
+    },
+  };
 };
+
+export const text = whole(textStream);

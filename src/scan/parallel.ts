@@ -5,7 +5,8 @@
 // Results are put in path order as they come in, so the bytes out do not depend on the number of workers.
 //
 // Streaming (`onFileJson`): each file's report is serialised where it was made (a worker) and handed on in path
-// order as soon as the files before it are done; the caller writes it out and nothing keeps it. Memory then stays
+// order as soon as the files before it are done; the caller writes it out and nothing keeps it. `onFileReport`
+// does the same with the report objects (for formats that read them). Memory then stays
 // bounded by the few files in flight, however many files the scan covers.
 
 import { createHash } from "node:crypto";
@@ -52,6 +53,11 @@ export interface ParallelOptions {
    * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them).
    */
   onFileJson?: (json: string) => void;
+  /**
+   * Stream the files out as objects instead of keeping them (when `onFileJson` is not given): each file's report in
+   * path order; the returned report then has no files (its summary still counts them).
+   */
+  onFileReport?: (file: FileReport) => void;
   /** Called once before any file, with the report's fixed part (schema version, tool, targets, failOn). */
   onHead?: (shell: Report) => void;
   /** C/C++: compile_commands.json (default: the first one at the root of a directory argument). */
@@ -229,7 +235,8 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       stream?.(r.json);
       tally.add(r.verdicts);
     } else if (r.report !== undefined) {
-      files.push(r.report);
+      if (options.onFileReport !== undefined) options.onFileReport(r.report);
+      else files.push(r.report);
       tally.add(fileVerdicts(r.report));
     }
   };
