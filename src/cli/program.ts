@@ -1,8 +1,8 @@
 // @fileoverview The commander program: parses arguments, decides colour, writes output and sets the exit code
 // (0 clean, 1 findings at or over --fail-on, 2 usage errors and unreadable or malformed inputs).
 
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Chalk } from "chalk";
 import { Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -193,6 +193,52 @@ function withConfig(
   return { opts, paths };
 }
 
+/** A bad input's line on stderr: one line, whatever control characters its path or message hold. */
+export function errorLine(e: { path: string; message: string }): string {
+  return `unifit: ${printable(e.path)}: ${printable(e.message)}\n`;
+}
+
+/** Control characters as \xNN, so that a name cannot break a line or drive the terminal. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it escapes
+const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
+/**
+ * Whether a report can be written to this file: it is (or its directory can hold) a writable regular file or
+ * device. Throws a one-line UsageError when not, before any scanning.
+ */
+function checkWritable(file: string): void {
+  const fail = (why: string): never => {
+    throw new UsageError(`${printable(file)}: cannot write the report there (${why})`);
+  };
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "EIO";
+    if (code !== "ENOENT") fail(code);
+    const dir = dirname(file);
+    let d;
+    try {
+      d = statSync(dir);
+    } catch (e2) {
+      fail(`${(e2 as NodeJS.ErrnoException).code === "ENOENT" ? `no directory ${printable(dir)}` : ((e2 as NodeJS.ErrnoException).code ?? "EIO")}`);
+    }
+    if (d?.isDirectory() !== true) fail(`${printable(dir)} is not a directory`);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (e2) {
+      fail(`${printable(dir)}: ${(e2 as NodeJS.ErrnoException).code ?? "EIO"}`);
+    }
+    return;
+  }
+  if (st.isDirectory()) fail("it is a directory");
+  try {
+    accessSync(file, constants.W_OK);
+  } catch (e) {
+    fail((e as NodeJS.ErrnoException).code ?? "EIO");
+  }
+}
+
 /** Where one format's report goes. */
 interface Sink {
   write: (chunk: string) => void;
@@ -222,7 +268,7 @@ function sinkFor(file: string | undefined, io: Io): Sink {
     close() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
-      return failed === undefined ? undefined : `${file}: cannot write the report (${failed})`;
+      return failed === undefined ? undefined : `${printable(file)}: cannot write the report (${failed})`;
     },
   };
 }
@@ -307,6 +353,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         };
       }
       const outputs = parseOutputs(flags.format, flags.output);
+      // An output file that cannot be written is known now, not after the scan.
+      for (const o of outputs) if (o.file !== undefined) checkWritable(o.file);
       const level = colourLevel(flags.color, io.stdout, io.env);
       const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline) : undefined;
       // Every format streams: each file's report goes to every writer as it is done (in path order) and is not kept,
@@ -336,14 +384,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       let report: Report;
       let fails: boolean;
+      let failed: string | undefined;
       try {
         ({ report, fails } = await scanPathsDetailed(paths, opts));
         if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
         for (const w of writers) w.end(report);
       } finally {
-        const failed = sinks.map((s) => s.close()).find((x) => x !== undefined);
-        if (failed !== undefined) throw new UsageError(failed);
+        failed = sinks.map((s) => s.close()).find((x) => x !== undefined);
       }
+      if (failed !== undefined) throw new UsageError(failed);
       if (kept !== undefined) report = { ...report, files: kept };
       if (baseline !== undefined) {
         const c = compareWithBaseline(baseline.baseline, report, flags.failOn);
@@ -353,10 +402,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         else io.stderr.write(text);
         fails = c.fails;
       }
-      // Bad inputs still get their one line each in the report's text; on stderr too when the report goes elsewhere.
-      if (!outputs.some((o) => o.format === "text" && o.file === undefined)) {
-        for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
-      }
+      // Bad inputs get their one line each on stderr, whatever the format (and in the report, where it has a place).
+      for (const e of report.errors) io.stderr.write(errorLine(e));
       if (report.errors.length > 0) code = EXIT_ERROR;
       else if (fails) code = EXIT_FINDINGS;
     });
@@ -375,7 +422,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (given: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean; config?: string | false }, cmd: Command) => {
       const { opts, paths } = withConfig(given, { ...flags, failOn: "none" }, cmd);
       const { report } = await scanPathsDetailed(paths, opts);
-      for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      for (const e of report.errors) io.stderr.write(errorLine(e));
       const b = createBaseline(report);
       writeFileSync(flags.output, formatBaseline(b));
       io.stderr.write(`unifit: ${flags.output}: ${b.findings.length} findings recorded from ${report.summary.files} files\n`);
@@ -448,7 +495,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((paths: string[], flags: { target: string[]; sysroot: string; format: string }) => {
       const report = scanPaths(paths, { targets: flags.target, sysroot: flags.sysroot, failOn: "none" });
-      for (const e of report.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      for (const e of report.errors) io.stderr.write(errorLine(e));
       const m = compareMatrix(report);
       io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));
       if (report.errors.length > 0) code = EXIT_ERROR;
