@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// bench/memory.mjs: peak memory of `unifit scan`, measured with GNU time (`/usr/bin/time -v`, "Maximum resident set
+// size"), for the cases issue 15 bounds at 500 MB: a scan of /usr/bin in each format, written to a file, and the
+// largest single file of /usr/bin alone. Each scan is its own process; every case starts from the same cache
+// directory, filled by one untimed pass over /usr/bin first (the library analyses then come from the cache, as on
+// any second run; --cold gives every case a fresh cache instead, so that each analyses its libraries too).
+//
+//   node bench/memory.mjs [--formats text,json|all] [--cold] [--dir /usr/bin] [--cli path/to/main.js]
+//
+// Prints one line per case (format, peak RSS in MB, wall seconds, exit code) and appends one JSON record to
+// bench/results/<YYYY-MM-DD>.jsonl. No case asserts anything: the figures are read, as the other benches'.
+
+import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TIME = "/usr/bin/time";
+const ALL = ["codequality", "html", "json", "junit", "markdown", "sarif", "text"];
+/** The bound issue 15 sets. */
+const BOUND_MB = 500;
+
+const argv = process.argv.slice(2);
+let formats = ["text", "json"];
+let cold = false;
+let dir = "/usr/bin";
+let cli = path.join(root, "dist/src/cli/main.js");
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === "--formats") formats = argv[++i] === "all" ? ALL : argv[i].split(",");
+  else if (a === "--cold") cold = true;
+  else if (a === "--dir") dir = argv[++i];
+  else if (a === "--cli") cli = path.resolve(argv[++i]);
+  else fail(`unknown option "${a}" (options: --formats LIST|all, --cold, --dir DIR, --cli FILE)`);
+}
+for (const f of formats) if (!ALL.includes(f)) fail(`unknown format "${f}"`);
+
+function fail(msg) {
+  process.stderr.write(`bench/memory: ${msg}\n`);
+  process.exit(2);
+}
+
+/** The largest regular file directly in the directory. */
+function largest(d) {
+  let best;
+  for (const n of readdirSync(d)) {
+    const p = path.join(d, n);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isFile() && (best === undefined || st.size > best.size)) best = { path: p, size: st.size };
+  }
+  return best;
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), "unifit-bench-memory-"));
+const shared = path.join(work, "cache");
+
+/** One scan under GNU time: peak RSS in MB, wall seconds, exit code. */
+function measure(args, cache) {
+  const out = path.join(work, "out");
+  const r = spawnSync(TIME, ["-v", process.execPath, cli, "scan", ...args, "-o", out, "--fail-on", "none", "--quiet", "--cache", cache], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  rmSync(out, { force: true });
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? "");
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr ?? "");
+  if (kb === null || wall === null) fail(`no figures from ${TIME} -v: ${(r.stderr ?? "").slice(-500)}`);
+  const secs = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
+  return { peakMB: Math.round(Number(kb[1]) / 1024), secs: Math.round(secs * 10) / 10, exit: r.status };
+}
+
+const cacheFor = (name) => {
+  if (!cold) return shared;
+  const c = path.join(work, `cache-${name}`);
+  mkdirSync(c, { recursive: true });
+  return c;
+};
+
+try {
+  if (!cold) {
+    process.stderr.write(`bench/memory: filling the cache with one untimed pass over ${dir}\n`);
+    measure([dir, "--format", "json"], shared);
+  }
+  const cases = [];
+  for (const f of formats) cases.push({ name: `${dir} -f ${f}`, ...measure([dir, "--format", f], cacheFor(f)) });
+  const big = largest(dir);
+  if (big !== undefined) cases.push({ name: `${big.path} (${Math.round(big.size / 1e6)} MB) -f text`, ...measure([big.path, "--format", "text"], cacheFor("one")) });
+  const width = Math.max(...cases.map((c) => c.name.length));
+  for (const c of cases) {
+    process.stdout.write(`${c.name.padEnd(width)}  peak ${String(c.peakMB).padStart(5)} MB  ${c.peakMB <= BOUND_MB ? "(under" : "(OVER"} ${BOUND_MB} MB)  ${String(c.secs).padStart(6)} s  exit ${c.exit}\n`);
+  }
+  const day = new Date().toISOString().slice(0, 10);
+  mkdirSync(path.join(root, "bench", "results"), { recursive: true });
+  appendFileSync(path.join(root, "bench", "results", `${day}.jsonl`), JSON.stringify({ bench: "memory", at: new Date().toISOString(), cold, node: process.version, cpus: os.availableParallelism(), cases }) + "\n");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
