@@ -24,6 +24,8 @@ export const PF_X = 1;
 export const PF_W = 2;
 export const PF_R = 4;
 
+/** sh_flags: the section occupies memory while the program runs. */
+export const SHF_ALLOC = 2;
 export const SHT_NULL = 0;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;

@@ -10,6 +10,8 @@ import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
+import { openElf, readHeaderTables } from "../elf/elfy-adapter.js";
+import { SHF_ALLOC } from "../elf/constants.js";
 import { isSourcePath } from "../input/expand.js";
 import { SyscallCollector, capInventory } from "../analyze/collector.js";
 import { sourceArgument } from "../analyze/source-args.js";
@@ -117,24 +119,79 @@ export function rulesFor(db: Database, given: readonly Rule[] | undefined): read
 /**
  * A file's bytes, read into one buffer that this thread reuses from file to file: nothing of a scan keeps a view of
  * the file once its report is made (strings are copies), and hundreds of megabytes of short-lived file buffers would
- * otherwise each count as external memory, which makes the garbage collector run full collections.
+ * otherwise each count as external memory, which makes the garbage collector run full collections. A file over
+ * LARGE is read sparsely instead (readLarge).
  */
 let reused = Buffer.allocUnsafe(0);
 function readReused(path: string): Buffer {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
+    if (size > LARGE) return readLarge(fd, size);
     if (size > reused.length) reused = Buffer.allocUnsafe(Math.max(size, Math.min(2 * reused.length, 256 * 1024 * 1024)));
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, reused, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return reused.subarray(0, got);
+    return reused.subarray(0, readRange(fd, reused, 0, size));
   } finally {
     closeSync(fd);
   }
+}
+
+/** Files larger than this are read sparsely: their debugging sections are left out. */
+export const LARGE = 64 * 1024 * 1024;
+
+/** Reads [from, to) of the file into the same place of buf; the bytes read. */
+function readRange(fd: number, buf: Buffer, from: number, to: number): number {
+  let at = from;
+  while (at < to) {
+    const n = readSync(fd, buf, at, Math.min(to - at, 16 * 1024 * 1024), at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at;
+}
+
+/**
+ * A large file (near the 2 GiB limit, most often for its debugging information): a zero-filled buffer of its size,
+ * whose pages take memory only where bytes are read into it, with everything read but the non-allocated
+ * `.debug*`/`.zdebug*` sections, which no part of the analysis reads (it reads code, data, dynamic and symbol
+ * tables, notes). The ELF header, program and section headers and the section names are read first to find them;
+ * anything but a 64-bit little-endian ELF file is read whole.
+ */
+function readLarge(fd: number, size: number): Buffer {
+  const buf = Buffer.alloc(size);
+  const got = readRange(fd, buf, 0, Math.min(size, 64));
+  const whole = (): Buffer => buf.subarray(0, readRange(fd, buf, 0, size));
+  if (got < 64 || buf.readUInt32BE(0) !== 0x7f454c46 || buf[4] !== 2 || buf[5] !== 1) return whole();
+  const table = (off: number, entsize: number, num: number): void => {
+    if (off > 0 && off + entsize * num <= size) readRange(fd, buf, off, off + entsize * num);
+  };
+  const phoff = Number(buf.readBigUInt64LE(0x20));
+  const shoff = Number(buf.readBigUInt64LE(0x28));
+  const shentsize = buf.readUInt16LE(0x3a);
+  const shnum = buf.readUInt16LE(0x3c);
+  const shstrndx = buf.readUInt16LE(0x3e);
+  table(phoff, buf.readUInt16LE(0x36), buf.readUInt16LE(0x38));
+  table(shoff, shentsize, shnum);
+  if (shentsize < 64 || shnum === 0 || shstrndx >= shnum || shoff + shentsize * shnum > size) return whole();
+  const names = shoff + shstrndx * shentsize;
+  const namesAt = Number(buf.readBigUInt64LE(names + 0x18));
+  table(namesAt, 1, Number(buf.readBigUInt64LE(names + 0x20)));
+  let sections;
+  try {
+    sections = readHeaderTables(openElf(buf)).sections;
+  } catch {
+    return whole();
+  }
+  const skip = sections
+    .filter((x) => (x.flags & SHF_ALLOC) === 0 && /^\.z?debug/.test(x.name) && x.offset + x.size <= size)
+    .map((x) => [x.offset, x.offset + x.size] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let at = 0;
+  for (const [from, to] of skip) {
+    if (from > at) readRange(fd, buf, at, from);
+    at = Math.max(at, to);
+  }
+  readRange(fd, buf, at, size);
+  return buf;
 }
 
 /** Scans one file (ELF, or C/C++ source by extension). Returns its report, or an InputError when it cannot be analysed. */
