@@ -232,7 +232,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const take = (r: WorkerResult): void => {
     if (r.error !== undefined) errors.push(r.error);
     else if (r.json !== undefined && r.verdicts !== undefined) {
-      stream?.(r.json);
+      // A worker's report comes as text (its size bounds what waits here); objects only for the one being written.
+      if (stream !== undefined) stream(r.json);
+      else options.onFileReport?.(JSON.parse(r.json) as FileReport);
       tally.add(r.verdicts);
     } else if (r.report !== undefined) {
       if (options.onFileReport !== undefined) options.onFileReport(r.report);
@@ -257,7 +259,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
       sysroot: options.sysroot,
       dbDir: options.dbDir,
       targetFiles: options.targetFiles ?? [],
-      serialise: stream !== undefined,
+      serialise: stream !== undefined || options.onFileReport !== undefined,
     };
     if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
     if (options.ignores !== undefined) setup.ignores = options.ignores;
