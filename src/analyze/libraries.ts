@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeOnce, readCachedJson, writeCachedJson } from "../db/cache.js";
+import { makeOnce, readCachedJson, writeCachedJson } from "../cache/store.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
 import type { FileView } from "../input/view.js";

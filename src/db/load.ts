@@ -1,10 +1,11 @@
 // @fileoverview Loads syscall-db/ and validates every row at load time (gVisor's registration does the same):
 // unknown syscall names, missing evidence, partial/stub/enosys rows without a note and incomplete surfaces are errors.
 
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
-import { databaseHash, readCached, writeCached } from "./cache.js";
+import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "./errors.js";
 import { ERRNO } from "./errno.js";
 import { ARG_SPECS, OTHER, argValueNumber } from "./args.js";
@@ -393,20 +394,43 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** The stored shape of a parsed database (its JSON in the cache). */
+const FORMAT = 3;
+
+/**
+ * The key of a parsed database in the cache: a hash of its YAML files (names and contents) and of the loader's
+ * own format. Parsing the YAML takes over a second, reading the cached copy milliseconds; the YAML stays the
+ * reviewed source.
+ */
+export function databaseHash(dir: string, loaderVersion: string): string {
+  const h = createHash("sha256").update(`${FORMAT}:${loaderVersion}`);
+  for (const sub of ["linux", "targets", "libc", "fallbacks", "."]) {
+    let names: string[] = [];
+    try {
+      // fallbacks/schema.json is part of the validation, so a change to it must re-validate.
+      names = readdirSync(join(dir, sub)).filter((f) => f.endsWith(".yaml") || (sub === "fallbacks" && f === "schema.json")).sort();
+    } catch {
+      continue;
+    }
+    for (const n of names) h.update(`${sub}/${n}\u0000`).update(readFileSync(join(dir, sub, n)));
+  }
+  return h.digest("hex").slice(0, 32);
+}
+
 /**
  * Loads and validates the whole database. Throws DbError on the first invalid file. A validated copy is cached as
- * JSON by content hash (see cache.ts); `options.cache: false` always parses the YAML.
+ * JSON by content hash (databaseHash); `options.cache: false` always parses the YAML.
  */
 export function loadDatabase(dir: string = defaultDatabaseDir(), options: { cache?: boolean } = {}): Database {
   const root = resolve(dir);
   const useCache = options.cache ?? process.env.UNIFIT_NO_CACHE === undefined;
   const hash = useCache ? databaseHash(root, packageInfo().version) : "";
   if (useCache) {
-    const cached = readCached(hash);
+    const cached = readCachedJson<Database>("db", hash);
     if (cached !== undefined && cached.dir === root) return cached;
   }
   const db = parseDatabase(root);
-  if (useCache) writeCached(hash, db);
+  if (useCache) writeCachedJson("db", hash, db);
   return db;
 }
 

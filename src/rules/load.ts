@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, relative } from "node:path";
-import { readCachedJson, writeCachedJson } from "../db/cache.js";
+import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "../db/errors.js";
 import type { Database, SyscallRef } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { releaseLibraryMemory } from "../analyze/libraries.js";
-import { readCachedText, writeCachedText } from "../db/cache.js";
+import { readCachedText, writeCachedText } from "../cache/store.js";
 import type { Database, Surface } from "../db/types.js";
 import { ImageError } from "../image/layers.js";
 import type { ImageLimits } from "../image/layers.js";

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../db/cache.js";
+import { cacheDir } from "../cache/store.js";
 import { UsageError } from "../scan/scan.js";
 import { packageInfo } from "../util/package-root.js";
 

@@ -1,34 +1,15 @@
-// @fileoverview A parsed-and-validated copy of syscall-db kept as JSON, keyed by a hash of every source file:
-// parsing the YAML takes over a second, reading this takes milliseconds. The YAML stays the reviewed source.
+// @fileoverview Where unifit keeps derived data between runs (the parsed syscall-db, validated rules, library facts,
+// the reports of an image's files): JSON entries by kind and key, written atomically, made once when several threads
+// want the same entry, and pruned to a size bound. Every part of unifit that caches goes through here.
 
-import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
-import type { Database, LibcMap, Surface } from "./types.js";
-
-const FORMAT = 3;
 
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {
   return process.env.UNIFIT_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "unifit");
-}
-
-/** Hash of the database's YAML files (names and contents) and of the loader's own format. */
-export function databaseHash(dir: string, loaderVersion: string): string {
-  const h = createHash("sha256").update(`${FORMAT}:${loaderVersion}`);
-  for (const sub of ["linux", "targets", "libc", "fallbacks", "."]) {
-    let names: string[] = [];
-    try {
-      // fallbacks/schema.json is part of the validation, so a change to it must re-validate.
-      names = readdirSync(join(dir, sub)).filter((f) => f.endsWith(".yaml") || (sub === "fallbacks" && f === "schema.json")).sort();
-    } catch {
-      continue;
-    }
-    for (const n of names) h.update(`${sub}/${n}\u0000`).update(readFileSync(join(dir, sub, n)));
-  }
-  return h.digest("hex").slice(0, 32);
 }
 
 const setReplacer = (_key: string, value: unknown): unknown => {
@@ -220,13 +201,3 @@ export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), m
     total -= e.size;
   }
 }
-
-export function readCached(hash: string): Database | undefined {
-  return readCachedJson<Database>("db", hash);
-}
-
-export function writeCached(hash: string, db: Database): void {
-  writeCachedJson("db", hash, db);
-}
-
-export type { LibcMap, Surface };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
-import { CACHE_MAX_AGE_DAYS, makeOnce, pruneCache } from "../../src/db/cache.js";
+import { CACHE_MAX_AGE_DAYS, makeOnce, pruneCache } from "../../src/cache/store.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -45,7 +45,7 @@ describe("cache pruning", () => {
 describe("entries made once", () => {
   const dir = mkdtempSync(join(tmpdir(), "unifit-lock-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const cacheModule = new URL("../../src/db/cache.js", import.meta.url).href;
+  const cacheModule = new URL("../../src/cache/store.js", import.meta.url).href;
 
   it("four threads wanting the same entry: one makes it, the others read it", async () => {
     const log = join(dir, "made.log");
