@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
-import { fileURLToPath } from "node:url";
+import { codeKey } from "../cache/code-key.js";
 import { makeOnce, readCachedJson, writeCachedJson } from "../cache/store.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
@@ -42,25 +42,15 @@ export interface LibrarySet {
 }
 
 /**
- * Cache entries are keyed by the library's content and by the analysis code itself (these compiled modules), so a
- * new unifit never reuses facts an older analysis produced.
+ * Cache entries are keyed by the library's content and by the analysis code itself: every compiled module this one
+ * imports, followed through their imports (codeKey), so a fix anywhere in the ELF reader, the disassemblers or the
+ * code analysis never serves facts an older analysis produced.
  */
 let analysisHash: string | undefined;
 /** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
 const FACTS_VERSION = 6;
 export function factsFormat(): string {
-  if (analysisHash === undefined) {
-    const h = createHash("sha256");
-    h.update(`facts-v${FACTS_VERSION}`);
-    for (const rel of ["../disasm/x86.js", "../disasm/aarch64.js", "../disasm/scan-builder.js", "./code.js", "./libraries.js", "../elf/read-elf.js", "../elf/relocations.js", "../elf/symbols.js", "../util/sorted.js"]) {
-      try {
-        h.update(readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
-      } catch {
-        h.update(rel);
-      }
-    }
-    analysisHash = h.digest("hex").slice(0, 12);
-  }
+  analysisHash ??= createHash("sha256").update(`facts-v${FACTS_VERSION}\u0000${codeKey([import.meta.url])}`).digest("hex").slice(0, 12);
   return analysisHash;
 }
 const factsCache = new Map<string, LibraryEntry>();

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
+import { codeKey } from "../cache/code-key.js";
 import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "./errors.js";
 import { ERRNO } from "./errno.js";
@@ -398,8 +399,8 @@ function yamlFiles(dir: string): string[] {
 const FORMAT = 3;
 
 /**
- * The key of a parsed database in the cache: a hash of its YAML files (names and contents) and of the loader's
- * own format. Parsing the YAML takes over a second, reading the cached copy milliseconds; the YAML stays the
+ * The key of a parsed database in the cache: a hash of its YAML files (names and contents), of the stored format
+ * and of the loader's code (`loaderVersion`). Parsing the YAML takes over a second, reading the cached copy milliseconds; the YAML stays the
  * reviewed source.
  */
 export function databaseHash(dir: string, loaderVersion: string): string {
@@ -424,7 +425,8 @@ export function databaseHash(dir: string, loaderVersion: string): string {
 export function loadDatabase(dir: string = defaultDatabaseDir(), options: { cache?: boolean } = {}): Database {
   const root = resolve(dir);
   const useCache = options.cache ?? process.env.UNIFIT_NO_CACHE === undefined;
-  const hash = useCache ? databaseHash(root, packageInfo().version) : "";
+  // The loader's code (this module and what it imports) is part of the key: a fix in the loader re-parses.
+  const hash = useCache ? databaseHash(root, codeKey([import.meta.url])) : "";
   if (useCache) {
     const cached = readCachedJson<Database>("db", hash);
     if (cached !== undefined && cached.dir === root) return cached;

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, relative } from "node:path";
+import { codeKey } from "../cache/code-key.js";
 import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "../db/errors.js";
 import type { Database, SyscallRef } from "../db/types.js";
@@ -59,7 +60,8 @@ function readRuleDocs(dir: string): { file: string; doc: unknown }[] {
   }
   const files = walk(dir);
   const texts = files.map((f) => readFileSync(f));
-  const h = createHash("sha256").update("rules:1\u0000").update(schemaText);
+  // The loader's code (this module and what it imports, the YAML and schema packages) is part of the key.
+  const h = createHash("sha256").update(`rules:1\u0000${codeKey([import.meta.url])}\u0000`).update(schemaText);
   files.forEach((f, i) => h.update(`\u0000${relative(dir, f)}\u0000`).update(texts[i] as Buffer));
   const key = h.digest("hex").slice(0, 32);
   const cached = readCachedJson<{ file: string; doc: unknown }[]>("rules", key, { revive: false });

@@ -5,10 +5,8 @@
 // database's and rules'); identical files are analysed once per run.
 
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { releaseLibraryMemory } from "../analyze/libraries.js";
+import { codeKey } from "../cache/code-key.js";
 import { readCachedText, writeCachedText } from "../cache/store.js";
 import type { Database, Surface } from "../db/types.js";
 import { ImageError } from "../image/layers.js";
@@ -170,28 +168,12 @@ export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
   return out;
 }
 
-/** The compiled package (every module of this build), hashed once: a new unifit never reuses an older report. */
-let codeHash: string | undefined;
+/**
+ * The code a file's report depends on: this module and every module it imports, transitively (the ELF reader, the
+ * analysis, the rules, the rating), hashed once: a fix in any of them never serves an older report.
+ */
 function packageCodeHash(): string {
-  if (codeHash === undefined) {
-    const h = createHash("sha256");
-    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-    const walk = (dir: string): void => {
-      let names: string[];
-      try {
-        names = readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name)).sort();
-      } catch {
-        return;
-      }
-      for (const n of names) {
-        if (n.endsWith("/")) walk(join(dir, n));
-        else if (n.endsWith(".js")) h.update(n).update(readFileSync(join(dir, n)));
-      }
-    };
-    walk(root);
-    codeHash = h.digest("hex");
-  }
-  return codeHash;
+  return codeKey([import.meta.url]);
 }
 
 const mapsAsArrays = (_k: string, v: unknown): unknown => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v instanceof RegExp ? String(v) : v);
