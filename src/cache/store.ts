@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { threadId } from "node:worker_threads";
+import { isMainThread, threadId } from "node:worker_threads";
 
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {
@@ -28,11 +28,9 @@ const setReviver = (_key: string, value: unknown): unknown => {
 
 /** A cached JSON value (Maps and Sets restored) by kind and key, or undefined. */
 export function readCachedJson<T>(kind: string, key: string, options: { revive?: boolean } = {}): T | undefined {
-  if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
+  const text = readCachedText(kind, key);
+  if (text === undefined) return undefined;
   try {
-    const file = join(cacheDir(), `${kind}-${key}.json`);
-    const text = readFileSync(file, "utf8");
-    touch(file);
     return (options.revive === false ? JSON.parse(text) : JSON.parse(text, setReviver)) as T;
   } catch {
     return undefined;
@@ -42,6 +40,7 @@ export function readCachedJson<T>(kind: string, key: string, options: { revive?:
 /** A cached entry's text as written (writeCachedText), not parsed: for entries that are passed on as text. */
 export function readCachedText(kind: string, key: string): string | undefined {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
+  pruneAtExit();
   try {
     const file = join(cacheDir(), `${kind}-${key}.json`);
     const text = readFileSync(file, "utf8");
@@ -57,22 +56,32 @@ export function writeCachedJson(kind: string, key: string, value: unknown): void
   writeCachedText(kind, key, JSON.stringify(value, setReplacer));
 }
 
-/** An entry's text as is (see writeCachedJson). */
+/**
+ * An entry's text as is (see writeCachedJson). Other processes read the directory at the same time: the entry is
+ * written to a file of this thread's own and renamed into place, so a reader sees the whole entry or none. An entry
+ * larger than the cache's bound is not kept.
+ */
 export function writeCachedText(kind: string, key: string, text: string): void {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return;
+  const max = cacheMaxBytes();
+  const size = Buffer.byteLength(text);
+  if (size > max) return;
+  pruneAtExit();
+  let tmp: string | undefined;
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${kind}-${key}.json`);
-    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+    tmp = `${file}.${process.pid}.${threadId}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, file);
-    if (!pruned) {
-      pruned = true;
-      pruneCache(dir);
-    }
+    tmp = undefined;
+    written += size;
+    // This thread's view of the directory: its size at the last pruning plus what the thread wrote since.
+    if (knownBytes === undefined || knownBytes + written > max) prune(dir, max);
   } catch {
-    // ignore
+    // A read-only or full disk only costs speed; a half-written file of ours goes.
+    if (tmp !== undefined) remove(tmp);
   }
 }
 
@@ -144,10 +153,25 @@ export function makeOnce<T>(kind: string, key: string, read: () => T | undefined
   }
 }
 
-/** The cache's bounds: entries unused this long go, and the oldest go while the directory holds more than this. */
+/** The cache's bounds: entries unused this long go, and the oldest go while the directory holds more than the size bound. */
 export const CACHE_MAX_AGE_DAYS = 30;
-export const CACHE_MAX_BYTES = 512 * 1024 * 1024;
-let pruned = false;
+/** The size bound when none is set (`--cache-max`, which sets $UNIFIT_CACHE_MAX in bytes). */
+export const DEFAULT_CACHE_MAX = 1024 ** 3;
+/** A temporary or lock file older than this was left by a process that died (an entry takes seconds to make). */
+const ABANDONED_MS = 3600 * 1000;
+
+/** The cache's size bound in bytes: $UNIFIT_CACHE_MAX (a whole number of bytes), else DEFAULT_CACHE_MAX. */
+export function cacheMaxBytes(): number {
+  const v = process.env.UNIFIT_CACHE_MAX;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : DEFAULT_CACHE_MAX;
+}
+
+/** The directory's size after this thread last pruned it, and the bytes the thread wrote since. */
+let knownBytes: number | undefined;
+let written = 0;
+/** When this thread last read the whole directory (ms; the process's start before it ever did). */
+let lastScan = performance.timeOrigin;
+let exitHook = false;
 
 /** Marks an entry as used (its mtime), so that pruning removes the entries unused longest. Best effort. */
 function touch(file: string): void {
@@ -159,34 +183,66 @@ function touch(file: string): void {
   }
 }
 
+function remove(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // another process removed it first, or it cannot be removed
+  }
+}
+
+function prune(dir: string, max: number): void {
+  lastScan = Date.now();
+  knownBytes = pruneCache(dir, lastScan, max);
+  written = 0;
+}
+
+/**
+ * Several processes may share the directory, and each knows only what it wrote itself: a process that used the cache
+ * prunes it once more as it exits when the directory changed (an entry renamed in or removed) since it last looked.
+ * The last writer to exit then sees every entry, so a directory at rest holds no more than the bound.
+ */
+function pruneAtExit(): void {
+  if (exitHook || !isMainThread) return;
+  exitHook = true;
+  process.once("exit", () => {
+    if (process.env.UNIFIT_NO_CACHE !== undefined) return;
+    const dir = cacheDir();
+    try {
+      // (with a margin for file systems whose times are coarser than the clock's)
+      if (statSync(dir).mtimeMs + 2000 < lastScan) return;
+    } catch {
+      return;
+    }
+    prune(dir, cacheMaxBytes());
+  });
+}
+
 /**
  * Keeps the cache directory bounded (entries of older unifit versions and of libraries no longer scanned would
  * otherwise pile up): removes the entries unused for CACHE_MAX_AGE_DAYS, then the least recently used ones while the
- * directory holds more than CACHE_MAX_BYTES. Run at most once per process, after it writes an entry. Best effort.
+ * directory holds more than `maxBytes`, and temporary and lock files that processes which died left behind. Entries
+ * that vanish meanwhile (another process pruning) are skipped. Returns the bytes the entries left take. Best effort.
  */
-export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), maxBytes: number = CACHE_MAX_BYTES): void {
+export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), maxBytes: number = cacheMaxBytes()): number {
   let entries: { file: string; size: number; mtimeMs: number }[] = [];
   try {
     for (const name of readdirSync(dir)) {
-      if (!name.endsWith(".json")) continue;
+      const entry = name.endsWith(".json");
+      if (!entry && !name.endsWith(".tmp") && !name.endsWith(".lock")) continue;
       const file = join(dir, name);
       try {
         const st = statSync(file);
-        if (st.isFile()) entries.push({ file, size: st.size, mtimeMs: st.mtimeMs });
+        if (!st.isFile()) continue;
+        if (entry) entries.push({ file, size: st.size, mtimeMs: st.mtimeMs });
+        else if (now - st.mtimeMs > ABANDONED_MS) remove(file);
       } catch {
         // gone meanwhile
       }
     }
   } catch {
-    return;
+    return 0;
   }
-  const remove = (file: string): void => {
-    try {
-      unlinkSync(file);
-    } catch {
-      // another process may have removed it
-    }
-  };
   const maxAge = CACHE_MAX_AGE_DAYS * 24 * 3600 * 1000;
   entries = entries.filter((e) => {
     if (now - e.mtimeMs <= maxAge) return true;
@@ -200,4 +256,5 @@ export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), m
     remove(e.file);
     total -= e.size;
   }
+  return total;
 }

@@ -93,6 +93,7 @@ interface ScanFlags {
   maxFileSize?: number;
   maxImageSize?: number;
   cache: string | boolean;
+  cacheMax?: number;
   quiet?: boolean;
   compileCommands?: string;
 }
@@ -324,12 +325,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--max-image-size <size>", "largest image, its layers uncompressed (default 16G)", sizeArg("--max-image-size"))
     .option("--cache <dir>", "where analysis results are kept between runs (default: $UNIFIT_CACHE_DIR, else the user's cache directory)")
     .option("--no-cache", "keep no analysis results between runs")
+    .option("--cache-max <size>", "most the cache directory may hold; the entries used longest ago go first (default 1G)", sizeArg("--cache-max"))
     .option("-q, --quiet", "no progress line")
     .action(async (given: string[], flags: ScanFlags, cmd: Command) => {
       if (!/^[a-z0-9]+\/[a-z0-9_]+$/.test(flags.platform ?? "linux/amd64")) throw new UsageError(`--platform must look like linux/amd64, not "${flags.platform}"`);
       // The cache is process-wide (library facts, file reports): the flags set what the library reads.
       if (flags.cache === false) process.env.UNIFIT_NO_CACHE = "1";
       else if (typeof flags.cache === "string") process.env.UNIFIT_CACHE_DIR = flags.cache;
+      if (flags.cacheMax !== undefined) process.env.UNIFIT_CACHE_MAX = String(flags.cacheMax);
       const progress = io.stderr.isTTY === true && flags.quiet !== true;
       const { opts, paths } = withConfig([...given, ...flags.rootfs.filter((r) => !given.includes(r))], flags, cmd);
       opts.rootfs = flags.rootfs;

@@ -1,10 +1,12 @@
 // @fileoverview The cache directory stays bounded: entries unused for 30 days go, then the least recently used while
-// the directory is over its size; other files and directories are left alone. An expensive entry is made once when
-// several threads want it at the same time; a lock left by a dead process does not block.
+// the directory is over its size (--cache-max), and temporary and lock files that a dead process left; other files
+// and directories are left alone. A thread that writes keeps the directory within the bound as it goes (two CLI
+// scans sharing one cache: shared-cache.test.ts). An expensive entry is made once when several threads want it at
+// the same time; a lock left by a dead process does not block.
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -31,14 +33,65 @@ describe("cache pruning", () => {
     put("db-c.json", 400, 1);
     put("notes.txt", 5000, CACHE_MAX_AGE_DAYS + 10); // not ours: kept
     mkdirSync(join(dir, "sub.json")); // a directory: kept
-    pruneCache(dir, now, 1000);
+    assert.equal(pruneCache(dir, now, 1000), 800);
     assert.deepEqual(readdirSync(dir).sort(), ["db-c.json", "lib-b.json", "notes.txt", "sub.json"]);
-    pruneCache(dir, now, 1000); // within bounds: nothing more goes
+    assert.equal(pruneCache(dir, now, 1000), 800); // within bounds: nothing more goes
     assert.deepEqual(readdirSync(dir).sort(), ["db-c.json", "lib-b.json", "notes.txt", "sub.json"]);
+  });
+
+  it("removes temporary and lock files a dead process left, not those in use", () => {
+    const sub = mkdtempSync(join(dir, "tmp-"));
+    const at = (name: string, ageMs: number): void => {
+      writeFileSync(join(sub, name), "x");
+      const t = new Date(now - ageMs);
+      utimesSync(join(sub, name), t, t);
+    };
+    at("lib-a.json.123.0.tmp", 2 * 3600 * 1000);
+    at("lib-b.json.124.0.tmp", 1000);
+    at("lib-c.lock", 2 * 3600 * 1000);
+    at("lib-d.lock", 1000);
+    assert.equal(pruneCache(sub, now, 1000), 0, "temporary and lock files are not entries");
+    assert.deepEqual(readdirSync(sub).sort(), ["lib-b.json.124.0.tmp", "lib-d.lock"]);
   });
 
   it("does nothing on a directory that does not exist", () => {
     assert.doesNotThrow(() => pruneCache(join(dir, "missing"), now, 0));
+  });
+});
+
+/** Bytes the entries of a cache directory take. */
+const entryBytes = (dir: string): number => readdirSync(dir).filter((n) => n.endsWith(".json")).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+
+describe("a thread that writes keeps the cache within --cache-max", () => {
+  const dir = mkdtempSync(join(tmpdir(), "unifit-cachemax-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prunes as its writes pass the bound, and never keeps an entry larger than the bound", () => {
+    // A process of its own (the store's view of the directory is per thread): 40 entries of 300 bytes, bound 2000.
+    const code = `
+      import(process.argv[1]).then(({ writeCachedJson }) => {
+        const fs = require("node:fs");
+        const sizes = [];
+        for (let i = 0; i < 40; i++) {
+          writeCachedJson("test", "e" + i, "x".repeat(290));
+          sizes.push(fs.readdirSync(process.env.UNIFIT_CACHE_DIR).filter((n) => n.endsWith(".json")).reduce((n, f) => n + fs.statSync(process.env.UNIFIT_CACHE_DIR + "/" + f).size, 0));
+        }
+        writeCachedJson("test", "big", "x".repeat(5000));
+        console.log(JSON.stringify(sizes));
+      });`;
+    const r = spawnSync(process.execPath, ["-e", code, new URL("../../src/cache/store.js", import.meta.url).href], {
+      encoding: "utf8",
+      env: { ...process.env, UNIFIT_CACHE_DIR: dir, UNIFIT_CACHE_MAX: "2000" },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const sizes = JSON.parse(r.stdout) as number[];
+    assert.equal(sizes.length, 40);
+    assert.ok(sizes.every((n) => n <= 2000), sizes.join(" "));
+    assert.ok(sizes.some((n) => n >= 1500), "the cache was used up to its bound");
+    assert.ok(existsSync(join(dir, "test-e39.json")), "the newest entry is kept");
+    assert.ok(!existsSync(join(dir, "test-e0.json")), "the oldest went");
+    assert.ok(!existsSync(join(dir, "test-big.json")), "an entry larger than the bound is not kept");
+    assert.ok(entryBytes(dir) <= 2000);
   });
 });
 
