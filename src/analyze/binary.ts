@@ -10,7 +10,7 @@ import { SyscallCollector } from "./collector.js";
 import { applyImportValues, argumentModes } from "./arg-modes.js";
 import { markFallbacks } from "./fallbacks.js";
 import { analyzeImports } from "./imports.js";
-import { bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
+import { LibrarySession, bindImport, loadLibraries, makeFollower, pathInSysroot } from "./libraries.js";
 import type { LibcUsual, LibraryRoot } from "./libraries.js";
 import { createHash } from "node:crypto";
 import { demangle } from "../util/demangle.js";
@@ -27,6 +27,8 @@ export interface BinaryOptions {
   programPath?: string;
   /** Function names rules ask about: calls to them from reachable code are reported in code.calls. */
   interest?: ReadonlySet<string>;
+  /** What the library analysis remembers between programs; a fresh one (for this program alone) when absent. */
+  session?: LibrarySession;
 }
 
 export interface LibraryUse {
@@ -173,8 +175,9 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   // The real libraries: each imported function followed through the code of the library that defines it.
   if (options.sysroot !== undefined && elf.classification.linkage === "dynamic") {
     const inRoot = options.programPath ?? (typeof options.sysroot === "string" ? pathInSysroot(options.path, options.sysroot) : options.path);
-    const set = loadLibraries(elf, inRoot, arch, options.sysroot, libcUsual(db, arch));
-    const follow = makeFollower(set);
+    const session = options.session ?? new LibrarySession();
+    const set = loadLibraries(session, elf, inRoot, arch, options.sysroot, libcUsual(db, arch));
+    const follow = makeFollower(session, set);
     const bound = new Map<string, number>();
     const indirect: string[] = [];
     for (const sym of elf.imports) {

@@ -41,19 +41,68 @@ export interface LibrarySet {
   bound?: Map<string, LoadedLibrary | null>;
 }
 
+/** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
+const FACTS_VERSION = 6;
+
 /**
  * Cache entries are keyed by the library's content and by the analysis code itself: every compiled module this one
  * imports, followed through their imports (codeKey), so a fix anywhere in the ELF reader, the disassemblers or the
  * code analysis never serves facts an older analysis produced.
  */
-let analysisHash: string | undefined;
-/** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
-const FACTS_VERSION = 6;
 export function factsFormat(): string {
-  analysisHash ??= createHash("sha256").update(`facts-v${FACTS_VERSION}\u0000${codeKey([import.meta.url])}`).digest("hex").slice(0, 12);
-  return analysisHash;
+  return createHash("sha256").update(`facts-v${FACTS_VERSION}\u0000${codeKey([import.meta.url])}`).digest("hex").slice(0, 12);
 }
-const factsCache = new Map<string, LibraryEntry>();
+
+/**
+ * Everything the library analysis remembers between the programs of a scan, in one object passed in (as ESLint's
+ * Linter instance is): library entries, the memos of the library search, the on-disk path index, and the functions
+ * followed through libraries with the followers that share them. Whoever runs a scan makes one (a worker thread for
+ * its lifetime, an image scan, a scanPaths call) and hands it to each file's analysis; results never depend on what
+ * it holds (a fresh session gives the same bytes, more slowly). Each memo has its own bound; release() drops them all.
+ */
+export class LibrarySession {
+  #factsKey: string | undefined;
+  /** The key of this analysis's library facts on disk (the stored shape and the analysis code, see factsFormat). */
+  get factsKey(): string {
+    return (this.#factsKey ??= factsFormat());
+  }
+  /** Libraries read, by `${arch}:${content hash}:${libc map key}`. */
+  readonly facts = new Map<string, LibraryEntry>();
+  /** ld.so.conf directories by sysroot. */
+  readonly conf = new Map<string, string[]>();
+  /** Candidate paths already looked at: most programs search the same few directories. */
+  readonly isFile = new Map<string, boolean>();
+  /** Same path, size and mtime: the same library, without reading and hashing it again. */
+  readonly byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
+  /** Distinct per entry read in this session (part of each LoadedLibrary's id). */
+  serials = 0;
+  /** Content hashes of library files by path and file identity, as kept on disk (read on first use). */
+  pathIndex: Map<string, [string, string]> | undefined;
+  pathIndexChanged = false;
+  /** Results by library id and function, a few variants each (different bindings); bounded by MAX_FOLLOWED. */
+  readonly followed = new Map<string, Followed[]>();
+  followedCount = 0;
+  /** The key string of each (library id, function), made once: the maps above are looked up millions of times. */
+  readonly keys = new Map<string, Map<string, string>>();
+  /** Followers by library set (see makeFollower); bounded by MAX_FOLLOWERS. */
+  readonly followers = new Map<string, Follower>();
+
+  /**
+   * Drops what this session remembers of libraries: results do not change, since the facts are kept on disk by
+   * content (or made again without a cache). A long scan (a whole image) calls it when its memory passes a bound,
+   * so that memory follows the files in flight rather than every library met so far.
+   */
+  release(): void {
+    this.facts.clear();
+    this.byPath.clear();
+    this.isFile.clear();
+    this.conf.clear();
+    this.followed.clear();
+    this.followedCount = 0;
+    this.keys.clear();
+    this.followers.clear();
+  }
+}
 
 /**
  * The curated libc maps' usual paths, by the soname of the libc they describe (libc.so.6, libc.musl-x86_64.so.1):
@@ -65,7 +114,6 @@ export interface LibcUsual {
   bySoname: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<number>>>;
 }
 const NO_USUAL: LibcUsual = { key: "none", bySoname: new Map() };
-const confCache = new Map<string, string[]>();
 
 const TRIPLET: Record<Arch, string> = { x86_64: "x86_64-linux-gnu", aarch64: "aarch64-linux-gnu" };
 
@@ -78,7 +126,7 @@ function defaultDirs(arch: Arch): string[] {
 export type LibraryRoot = string | FileView;
 
 /** Directories listed by <sysroot>/etc/ld.so.conf, following `include` globs one level deep. */
-function ldSoConf(root: LibraryRoot): string[] {
+function ldSoConf(session: LibrarySession, root: LibraryRoot): string[] {
   const sysroot = typeof root === "string" ? root : `\u0000view:${root.id}`;
   const readText = (file: string): string => {
     if (typeof root === "string") return readFileSync(join(root, file), "utf8");
@@ -87,7 +135,7 @@ function ldSoConf(root: LibraryRoot): string[] {
     return b.toString("utf8");
   };
   const list = (dir: string): string[] => (typeof root === "string" ? readdirSync(join(root, dir)) : (root.readdir(dir) ?? []));
-  const cached = confCache.get(sysroot);
+  const cached = session.conf.get(sysroot);
   if (cached !== undefined) return cached;
   const dirs: string[] = [];
   const readConf = (file: string, depth: number): void => {
@@ -118,13 +166,12 @@ function ldSoConf(root: LibraryRoot): string[] {
     }
   };
   readConf("/etc/ld.so.conf", 0);
-  confCache.set(sysroot, dirs);
+  session.conf.set(sysroot, dirs);
   return dirs;
 }
 
-/** Candidate paths already looked at in this process: most programs search the same few directories. */
-const isFileMemo = new Map<string, boolean>();
-function isFile(p: string): boolean {
+function isFile(session: LibrarySession, p: string): boolean {
+  const isFileMemo = session.isFile;
   let known = isFileMemo.get(p);
   if (known === undefined) {
     try {
@@ -229,13 +276,9 @@ interface LibraryEntry {
   elf: LibraryElf;
   readonly facts: LibraryFacts | undefined;
   exportNames: ReadonlySet<string>;
-  /** Distinct per entry in this process. */
+  /** Distinct per entry in its session. */
   serial: number;
 }
-let serials = 0;
-
-/** Same path, size and mtime within one process: the same library, without reading and hashing it again. */
-const byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
 
 /** What the content route needs of a library file: a name for the path index, a reader, and what is known of it. */
 interface LibrarySource {
@@ -247,21 +290,21 @@ interface LibrarySource {
 }
 
 /** A library inside a file view: read through the view, hashed by the view when it knows the hash. */
-function loadFactsInView(view: FileView, path: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
+function loadFactsInView(session: LibrarySession, view: FileView, path: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   const src: LibrarySource = { identity: "", read: () => view.readFile(path) };
   const hash = view.contentHash?.(path);
   if (hash !== undefined) src.hash = hash;
-  return loadFactsByContent(src, arch, usual);
+  return loadFactsByContent(session, src, arch, usual);
 }
 
-function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
+function loadFacts(session: LibrarySession, hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   let st;
   try {
     st = statSync(hostPath);
   } catch {
     return undefined;
   }
-  const known = byPath.get(`${arch}:${usual.key}:${hostPath}`);
+  const known = session.byPath.get(`${arch}:${usual.key}:${hostPath}`);
   if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
   const read = (): Buffer | undefined => {
     try {
@@ -270,8 +313,8 @@ function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry
       return undefined;
     }
   };
-  const entry = loadFactsByContent({ indexKey: hostPath, identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, read }, arch, usual);
-  if (entry !== undefined) byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
+  const entry = loadFactsByContent(session, { indexKey: hostPath, identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, read }, arch, usual);
+  if (entry !== undefined) session.byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
   return entry;
 }
 
@@ -279,59 +322,57 @@ function loadFacts(hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry
  * Content hashes of library files by path and file identity (device, inode, size, modification and change times),
  * kept in the cache as git keeps its index: a later run finds a library's facts without reading and hashing it.
  */
-let pathIndex: Map<string, [string, string]> | undefined;
-function indexedHash(hostPath: string, identity: string): string | undefined {
-  if (pathIndex === undefined) {
+function indexedHash(session: LibrarySession, hostPath: string, identity: string): string | undefined {
+  if (session.pathIndex === undefined) {
     const stored = readCachedJson<unknown>("paths", "index", { revive: false });
     // Entries of any other shape (a damaged or foreign file) are ignored: the index only saves work.
     const ok = (e: unknown): e is [string, [string, string]] =>
       Array.isArray(e) && typeof e[0] === "string" && Array.isArray(e[1]) && typeof e[1][0] === "string" && typeof e[1][1] === "string";
-    pathIndex = new Map(Array.isArray(stored) ? stored.filter(ok) : []);
+    session.pathIndex = new Map(Array.isArray(stored) ? stored.filter(ok) : []);
   }
-  const e = pathIndex.get(hostPath);
+  const e = session.pathIndex.get(hostPath);
   return e !== undefined && e[0] === identity ? e[1] : undefined;
 }
-let pathIndexChanged = false;
-function rememberHash(hostPath: string, identity: string, hash: string): void {
-  pathIndex ??= new Map();
+function rememberHash(session: LibrarySession, hostPath: string, identity: string, hash: string): void {
+  const pathIndex = (session.pathIndex ??= new Map());
   pathIndex.set(hostPath, [identity, hash]);
   if (pathIndex.size > 20_000) pathIndex.clear();
-  pathIndexChanged = true;
+  session.pathIndexChanged = true;
 }
 /** Writes the path index when it changed: once per program's library search, not once per library hashed. */
-function savePathIndex(): void {
-  if (!pathIndexChanged || pathIndex === undefined) return;
-  pathIndexChanged = false;
-  writeCachedJson("paths", "index", [...pathIndex]);
+function savePathIndex(session: LibrarySession): void {
+  if (!session.pathIndexChanged || session.pathIndex === undefined) return;
+  session.pathIndexChanged = false;
+  writeCachedJson("paths", "index", [...session.pathIndex]);
 }
 
-function loadFactsByContent(src: LibrarySource, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
+function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
   let bytes: Buffer | undefined;
-  let hash = src.hash ?? (src.indexKey !== undefined ? indexedHash(src.indexKey, src.identity) : undefined);
+  let hash = src.hash ?? (src.indexKey !== undefined ? indexedHash(session, src.indexKey, src.identity) : undefined);
   const readAndHash = (): boolean => {
     bytes = src.read();
     if (bytes === undefined) return false;
     hash = createHash("sha256").update(bytes).digest("hex");
-    if (src.indexKey !== undefined) rememberHash(src.indexKey, src.identity, hash);
+    if (src.indexKey !== undefined) rememberHash(session, src.indexKey, src.identity, hash);
     return true;
   };
   if (hash === undefined && !readAndHash()) return undefined;
   let key = `${arch}:${hash}:${usual.key}`;
-  const cached = factsCache.get(key);
+  const cached = session.facts.get(key);
   if (cached !== undefined) return cached;
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
-  let diskKey = `${factsFormat()}-${key.replaceAll(":", "-")}`;
+  let diskKey = `${session.factsKey}-${key.replaceAll(":", "-")}`;
   let stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
   if (stored === undefined && bytes === undefined) {
     // Not analysed yet: read it (and hash it again, rather than trust the index on the way to an analysis).
     if (!readAndHash()) return undefined;
     key = `${arch}:${hash}:${usual.key}`;
-    diskKey = `${factsFormat()}-${key.replaceAll(":", "-")}`;
+    diskKey = `${session.factsKey}-${key.replaceAll(":", "-")}`;
     stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
   }
   let entry: LibraryEntry;
   if (stored !== undefined) {
-    entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++serials };
+    entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++session.serials };
   } else {
     const image = bytes; // read above whenever nothing was stored
     if (image === undefined) return undefined;
@@ -346,14 +387,14 @@ function loadFactsByContent(src: LibrarySource, arch: Arch, usual: LibcUsual): L
     entry = {
       elf: summary(elf),
       exportNames: new Set(elf.exports.map((e) => e.name)),
-      serial: ++serials,
+      serial: ++session.serials,
       get facts(): LibraryFacts | undefined {
         if (facts === null) facts = analyzeNow(src.read, arch, contentKey, diskKey, usual);
         return facts;
       },
     };
   }
-  factsCache.set(key, entry);
+  session.facts.set(key, entry);
   return entry;
 }
 
@@ -391,12 +432,19 @@ function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey
  * Finds the program's libraries inside `sysroot`, breadth-first. `programPath` is the program's path inside the
  * sysroot (for $ORIGIN); a library whose class or machine differs from the program's is skipped, as ld.so does.
  */
-export function loadLibraries(program: ElfFile, programPath: string, arch: Arch, sysroot: LibraryRoot, usual: LibcUsual = NO_USUAL): LibrarySet {
+export function loadLibraries(
+  session: LibrarySession,
+  program: ElfFile,
+  programPath: string,
+  arch: Arch,
+  sysroot: LibraryRoot,
+  usual: LibcUsual = NO_USUAL,
+): LibrarySet {
   const libraries: LoadedLibrary[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
   const queue: { name: string; from: LibraryElf; fromPath: string }[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath }));
-  const conf = ldSoConf(sysroot);
+  const conf = ldSoConf(session, sysroot);
   while (queue.length > 0) {
     const { name, from, fromPath } = queue.shift() as { name: string; from: LibraryElf; fromPath: string };
     if (seen.has(name)) continue;
@@ -419,11 +467,11 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
       let loaded: LibraryEntry | undefined;
       if (typeof sysroot === "string") {
         const host = join(sysroot, c);
-        if (!isFile(host)) continue;
-        loaded = loadFacts(host, arch, usual);
+        if (!isFile(session, host)) continue;
+        loaded = loadFacts(session, host, arch, usual);
       } else {
         if (!sysroot.isFile(c)) continue;
-        loaded = loadFactsInView(sysroot, c, arch, usual);
+        loaded = loadFactsInView(session, sysroot, c, arch, usual);
       }
       if (loaded === undefined || loaded.elf.machine !== program.machine || loaded.elf.bits !== program.bits) continue;
       found = {
@@ -445,7 +493,7 @@ export function loadLibraries(program: ElfFile, programPath: string, arch: Arch,
     libraries.push(found);
     for (const n of found.elf.needed) queue.push({ name: n, from: found.elf, fromPath: found.path });
   }
-  savePathIndex();
+  savePathIndex(session);
   return { libraries, missing: missing.sort() };
 }
 
@@ -501,17 +549,15 @@ interface Followed {
   /** The results of the groups it calls into. */
   children: Followed[];
 }
-/** Results by library id and function, a few variants each (different bindings); bounded. */
-const followed = new Map<string, Followed[]>();
-let followedCount = 0;
+/** Bound on LibrarySession.followed (results kept), and on its followers. */
 const MAX_FOLLOWED = 200_000;
+const MAX_FOLLOWERS = 256;
 
 /**
- * The key of (library, function), one string per pair for the whole process: the maps below are looked up millions
+ * The key of (library, function), one string per pair for the whole session: the maps below are looked up millions
  * of times, and a string made once is hashed once.
  */
-const keys = new Map<string, Map<string, string>>();
-function nodeKey(libId: string, fn: string): string {
+function nodeKey(keys: LibrarySession["keys"], libId: string, fn: string): string {
   let byFn = keys.get(libId);
   if (byFn === undefined) {
     if (keys.size > 10_000) keys.clear();
@@ -523,24 +569,26 @@ function nodeKey(libId: string, fn: string): string {
 }
 
 type Follower = (lib: LoadedLibrary, fn: string) => FollowedFunction | undefined;
-/**
- * Followers by library set: where a name binds depends only on the set's libraries in load order, so programs that
- * load the same libraries (most of /usr/bin loads libc alone) share one follower and all it has worked out.
- */
-const followers = new Map<string, Follower>();
-const MAX_FOLLOWERS = 256;
 
-export function makeFollower(set: LibrarySet): Follower {
+/**
+ * The follower of a library set, shared in the session: where a name binds depends only on the set's libraries in
+ * load order, so programs that load the same libraries (most of /usr/bin loads libc alone) share one follower and
+ * all it has worked out.
+ */
+export function makeFollower(session: LibrarySession, set: LibrarySet): Follower {
   const signature = set.libraries.map((l) => l.id).join("\n");
+  const followers = session.followers;
   let f = followers.get(signature);
   if (f === undefined) {
     if (followers.size >= MAX_FOLLOWERS) followers.clear();
-    followers.set(signature, (f = newFollower(set)));
+    followers.set(signature, (f = newFollower(session, set)));
   }
   return f;
 }
 
-function newFollower(set: LibrarySet): Follower {
+function newFollower(session: LibrarySession, set: LibrarySet): Follower {
+  const followed = session.followed;
+  const nodeKeyOf = (libId: string, fn: string): string => nodeKey(session.keys, libId, fn);
   const boundId = (name: string): string => bindImport(set, name, undefined)?.id ?? "";
   /** Whether a result holds under this set's bindings: its own imports bind the same way, and so do its children's. */
   const valid = new Map<Followed, boolean>();
@@ -598,14 +646,14 @@ function newFollower(set: LibrarySet): Follower {
   const remember = (key: string, v: Followed): void => {
     local.set(key, v);
     valid.set(v, true);
-    if (followedCount >= MAX_FOLLOWED) {
+    if (session.followedCount >= MAX_FOLLOWED) {
       followed.clear();
-      followedCount = 0;
+      session.followedCount = 0;
     }
     const list = followed.get(key);
     if (list === undefined) followed.set(key, [v]);
     else list.push(v);
-    followedCount++;
+    session.followedCount++;
   };
   /** pointer: the import is reached only through a function pointer the library stores in its data. */
   type Edge = { key: string; lib: LoadedLibrary; fn: string; pointer: boolean };
@@ -613,7 +661,7 @@ function newFollower(set: LibrarySet): Follower {
   const nodes = new Map<string, Node | null>();
   /** The node of a function with its bound imports; nothing behind them is looked at until Tarjan gets there. */
   const node = (lib: LoadedLibrary, fn: string): Node | undefined => {
-    const key = nodeKey(lib.id, fn);
+    const key = nodeKeyOf(lib.id, fn);
     const have = nodes.get(key);
     if (have !== undefined) return have ?? undefined;
     const facts = lib.facts?.exports.get(fn);
@@ -631,7 +679,7 @@ function newFollower(set: LibrarySet): Follower {
         const target = bindImport(set, imp, undefined);
         n.deps.set(imp, target?.id ?? "");
         if (target === undefined || (target === lib && imp === fn) || target.facts?.exports.get(imp) === undefined) continue;
-        n.succ.push({ key: nodeKey(target.id, imp), lib: target, fn: imp, pointer });
+        n.succ.push({ key: nodeKeyOf(target.id, imp), lib: target, fn: imp, pointer });
       }
     }
     return n;
@@ -724,7 +772,7 @@ function newFollower(set: LibrarySet): Follower {
     }
   };
   return (lib: LoadedLibrary, fn: string): FollowedFunction | undefined => {
-    const rootKey = nodeKey(lib.id, fn);
+    const rootKey = nodeKeyOf(lib.id, fn);
     const hit = known(rootKey);
     if (hit !== undefined) return hit.result;
     const root = node(lib, fn);
@@ -771,23 +819,6 @@ function newFollower(set: LibrarySet): Follower {
     }
     return known(rootKey)?.result;
   };
-}
-
-/**
- * Drops what this process remembers of libraries (their facts, the functions followed through them, the memos):
- * results do not change, since the facts are kept on disk by content (or made again without a cache). A long scan
- * (a whole image) calls it when its memory passes a bound, so that memory follows the files in flight rather than
- * every library met so far.
- */
-export function releaseLibraryMemory(): void {
-  factsCache.clear();
-  byPath.clear();
-  isFileMemo.clear();
-  confCache.clear();
-  followed.clear();
-  followedCount = 0;
-  keys.clear();
-  followers.clear();
 }
 
 /** The program's own path inside the sysroot, for $ORIGIN: the scanned path when it lies under the sysroot. */

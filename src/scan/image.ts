@@ -5,7 +5,7 @@
 // database's and rules'); identical files are analysed once per run.
 
 import { createHash } from "node:crypto";
-import { releaseLibraryMemory } from "../analyze/libraries.js";
+import { LibrarySession } from "../analyze/libraries.js";
 import { codeKey } from "../cache/code-key.js";
 import { readCachedText, writeCachedText } from "../cache/store.js";
 import type { Database, Surface } from "../db/types.js";
@@ -32,6 +32,8 @@ export interface ImageScanOptions {
   onFile?: (input: Input, index: number, total: number) => void;
   /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
   onReport?: (made: MadeReport) => void;
+  /** What the library analysis remembers between files (a new one for this image when absent). */
+  session?: LibrarySession;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface ImageScan {
   image?: ImageReport;
 }
 
-/** Resident memory past which the library memos are dropped between files (see releaseLibraryMemory). */
+/** Resident memory past which the library memos are dropped between files (see LibrarySession.release). */
 const MEMORY_BOUND = 256 * 1024 * 1024;
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -206,6 +208,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   const context = ctx.digest("hex");
 
   const label = (p: string): string => `${path}:${p}`;
+  const session = options.session ?? new LibrarySession();
   // Reports kept for the twins still to come (same bytes, other paths), and dropped when the last has its copy.
   const twinsLeft = new Map<string, number>();
   for (const p of elfPaths) {
@@ -241,7 +244,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     }
     const bytes = view.readFile(p);
     if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
-    const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules });
+    const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules, session });
     if ("code" in r) return r;
     if (left > 0) byHash.set(f.hash, r);
     const m = made(r);
@@ -262,9 +265,9 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   const scan = (p: string): void => {
     if (scanned.has(p)) return;
     scanned.add(p);
-    // Memory follows the files in flight: past the bound, what this process remembers of libraries is dropped
+    // Memory follows the files in flight: past the bound, what the session remembers of libraries is dropped
     // (their facts stay on disk, by content).
-    if (process.memoryUsage.rss() > MEMORY_BOUND) releaseLibraryMemory();
+    if (process.memoryUsage.rss() > MEMORY_BOUND) session.release();
     options.onFile?.({ path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 }, done++, total);
     const r = scanOne(p);
     if ("code" in r) {

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { loadCompileCommands, type CompileDatabase } from "../source/compile-commands.js";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { LibrarySession } from "../analyze/libraries.js";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths, isSourcePath } from "../input/expand.js";
 import type { ImageLimits } from "../image/layers.js";
@@ -244,7 +245,9 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   };
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
-  const fileOptions: FileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  // The library session of the files scanned in this thread (workers make their own).
+  const session = new LibrarySession();
+  const fileOptions: FileOptions = options.sysroot === undefined ? { rules, session } : { sysroot: options.sysroot, rules, session };
   if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
@@ -352,7 +355,7 @@ export async function scanPathsDetailed(paths: readonly string[], options: Paral
   const imageReports: ImageReport[] = [];
   for (const path of images) {
     const rules = rulesFor(db, undefined);
-    const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null };
+    const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null, session };
     if (options.platform !== undefined) imageOptions.platform = options.platform;
     if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
     if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
@@ -424,7 +427,8 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const db = options.db ?? loadDatabase();
   const surfaces = selectTargets(db, options.targets);
   const rules = rulesFor(db, options.rules);
-  const fileOptions = options.sysroot === undefined ? { rules } : { sysroot: options.sysroot, rules };
+  const session = new LibrarySession();
+  const fileOptions = options.sysroot === undefined ? { rules, session } : { sysroot: options.sysroot, rules, session };
   const { inputs, errors } = expandPaths(paths);
   const files: FileReport[] = [];
   const all: InputError[] = [...errors];

@@ -8,6 +8,7 @@ import type { CompileDatabase } from "../source/compile-commands.js";
 import { linuxMacros, notBuilt } from "../source/conditions.js";
 import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
+import type { BinaryOptions } from "../analyze/binary.js";
 import type { Database, Surface } from "../db/types.js";
 import { ElfParseError, cutBeforeSections, readElf, unusable } from "../elf/index.js";
 import { openElf, readHeaderTables } from "../elf/elfy-adapter.js";
@@ -18,6 +19,7 @@ import { sourceArgument } from "../analyze/source-args.js";
 import { evaluateBinary, evaluateSource, interestingCallees } from "../rules/evaluate.js";
 import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
+import { LibrarySession } from "../analyze/libraries.js";
 import type { LibraryRoot } from "../analyze/libraries.js";
 import { parseSource } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
@@ -98,7 +100,12 @@ export interface FileOptions {
   compile?: CompileDatabase;
   /** Config-level ignores (unifit.config.json); inline `unifit-ignore` comments of sources apply always. */
   ignores?: readonly Ignore[];
+  /** What the library analysis remembers from file to file (see LibrarySession); one per thread when absent. */
+  session?: LibrarySession;
 }
+
+/** The session of callers that pass none (the one-file API): one per thread, bounded like any other. */
+let threadSession: LibrarySession | undefined;
 
 /** Rules as the config sets them: "off" drops a rule, a level caps its severity. */
 export function withRuleSettings(rules: readonly Rule[], settings: Readonly<Record<string, "off" | Severity>> | undefined): readonly Rule[] {
@@ -234,13 +241,12 @@ export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: r
   const arch: Arch = elf.machine;
   const sysroot = options.sysroot === undefined ? "/" : options.sysroot;
   const interest = interestingCallees(rules);
-  const a = analyzeBinary(
-    elf,
-    bytes,
-    arch,
-    db,
-    sysroot === null ? { path, interest } : options.programPath !== undefined ? { path, sysroot, interest, programPath: options.programPath } : { path, sysroot, interest },
-  );
+  let binaryOptions: BinaryOptions = { path, interest };
+  if (sysroot !== null) {
+    binaryOptions = { path, sysroot, interest, session: options.session ?? (threadSession ??= new LibrarySession()) };
+    if (options.programPath !== undefined) binaryOptions.programPath = options.programPath;
+  }
+  const a = analyzeBinary(elf, bytes, arch, db, binaryOptions);
   const binary: BinaryInfo = {
     arch,
     bits: elf.bits,

@@ -2,6 +2,7 @@
 // posts the outcome back (the FileReport, or its JSON and verdicts when the scan streams; or an InputError).
 
 import { parentPort, workerData } from "node:worker_threads";
+import { LibrarySession } from "../analyze/libraries.js";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import type { WorkerSetup } from "./parallel.js";
 import { outcome } from "./parallel.js";
@@ -11,7 +12,8 @@ import type { FileOptions } from "./scan.js";
 const setup = workerData as WorkerSetup;
 const db = withTargetFiles(loadDatabase(setup.dbDir), setup.targetFiles);
 const surfaces = selectTargets(db, setup.targets);
-const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), setup.ruleSettings) };
+// One library session for the worker's lifetime: the libraries its files share are read and followed once.
+const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), setup.ruleSettings), session: new LibrarySession() };
 if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
 if (setup.ignores !== undefined) options.ignores = setup.ignores;
 
