@@ -2,6 +2,7 @@
 // facts → RuleHit[]. Knows nothing of targets; the verdict comes later from the rule's syscalls.
 
 import type { CallFact, SourceFile } from "../source/types.js";
+import { type FunctionCalls, groupCalls } from "./call-index.js";
 import type { InputKind, Rule, RuleHit } from "./types.js";
 
 /** What the binary analysis knows for rules: imports, calls between named functions, reachable syscalls. */
@@ -42,6 +43,106 @@ function argOk(rule: Rule, call: CallFact): boolean {
   return true;
 }
 
+/** A rule's name lists as sets, built once per evaluation (FunctionCalls caches its selections per set). */
+interface NameSets {
+  calls: ReadonlySet<string>;
+  then?: ReadonlySet<string>;
+  also?: ReadonlySet<string>;
+  child?: ReadonlySet<string>;
+  notThen?: ReadonlySet<string>;
+  /** `calls` and `not-then-calls` together: the calls among which "the next one" is taken. */
+  again?: ReadonlySet<string>;
+}
+
+function nameSets(m: Rule["match"]): NameSets {
+  const s: NameSets = { calls: new Set(m.calls ?? []) };
+  if (m.thenCalls !== undefined) s.then = new Set(m.thenCalls);
+  if (m.alsoCalls !== undefined) s.also = new Set(m.alsoCalls);
+  if (m.childCalls !== undefined) s.child = new Set(m.childCalls);
+  if (m.notThenCalls !== undefined) {
+    s.notThen = new Set(m.notThenCalls);
+    s.again = new Set([...(m.calls ?? []), ...m.notThenCalls]);
+  }
+  return s;
+}
+
+/**
+ * Whether `then-calls`, `also-calls` and `not-then-calls` all hold at call `c` (position `p`) of function `fc`.
+ * Returns the partner call's name for {{then}} ("" when the rule names no partner), or undefined when a key fails.
+ * `cyclic`: in a binary the next call is taken in address order wrapping around (see CallSelection.afterCyclic).
+ */
+function partnerAt<T extends { callee: string }>(fc: FunctionCalls<T>, c: T, p: number, s: NameSets, cyclic: boolean): string | undefined {
+  let then: T | undefined;
+  if (s.then !== undefined) {
+    then = fc.select(s.then).after(p);
+    if (then === undefined) return undefined;
+  }
+  let also: T | undefined;
+  if (s.also !== undefined) {
+    also = fc.select(s.also).firstOther(c);
+    if (also === undefined) return undefined;
+  }
+  if (s.notThen !== undefined && s.again !== undefined) {
+    const sel = fc.select(s.again);
+    const next = cyclic ? sel.afterCyclic(p) : sel.after(p);
+    if (next !== undefined && s.notThen.has(next.callee)) return undefined;
+  }
+  return then?.callee ?? also?.callee ?? "";
+}
+
+/** How near a function's calls come to one of a rule's `child-calls`: `level` calls deep, and the first such name. */
+interface Reach {
+  level: number;
+  name: string;
+}
+
+/**
+ * For each function of the file, the first of `wanted` it reaches: level 0 when its own body calls one, level k
+ * through k nested calls into functions of the file (k < CHILD_DEPTH); among the nearest, the first in call order.
+ * One pass per level over every call: linear in the file, where a search from each matched call was quadratic.
+ */
+function reachOf(fns: ReadonlyMap<string, FunctionCalls<CallFact>>, wanted: ReadonlySet<string>): Map<string, Reach> {
+  const reach = new Map<string, Reach>();
+  for (const [f, fc] of fns) {
+    const w = fc.select(wanted).calls[0];
+    if (w !== undefined) reach.set(f, { level: 0, name: w.callee });
+  }
+  for (let level = 1; level < CHILD_DEPTH; level++) {
+    const found: [string, Reach][] = [];
+    for (const [f, fc] of fns) {
+      if (reach.has(f)) continue;
+      for (const c of fc.sorted) {
+        const r = reach.get(c.callee);
+        if (r !== undefined && r.level === level - 1) {
+          found.push([f, { level, name: r.name }]);
+          break;
+        }
+      }
+    }
+    if (found.length === 0) break;
+    for (const [f, r] of found) reach.set(f, r);
+  }
+  return reach;
+}
+
+/**
+ * For each index i of `fc.sorted`, the `child-calls` name that the calls from i on lead to: a call to one of
+ * `wanted` itself first, else through the functions they call (up to CHILD_DEPTH calls deep), nearest first, ties
+ * to the earliest call. One backward pass over the function.
+ */
+function childFrom(fc: FunctionCalls<CallFact>, wanted: ReadonlySet<string>, reach: ReadonlyMap<string, Reach>): (string | undefined)[] {
+  const out = new Array<string | undefined>(fc.sorted.length + 1);
+  let best: Reach | undefined;
+  for (let i = fc.sorted.length - 1; i >= 0; i--) {
+    const c = fc.sorted[i] as CallFact;
+    const r = reach.get(c.callee);
+    const here = wanted.has(c.callee) ? { level: 0, name: c.callee } : r !== undefined ? { level: r.level + 1, name: r.name } : undefined;
+    if (here !== undefined && (best === undefined || here.level <= best.level)) best = here;
+    out[i] = best?.name;
+  }
+  return out;
+}
+
 /** Rules over one parsed C/C++ file. Hits are sorted by line, column, rule. */
 export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHit[] {
   const kind: InputKind = file.language;
@@ -54,19 +155,8 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
     if (list === undefined) byCallee.set(c.callee, (list = []));
     list.push(c);
   }
-  let byFunctionCache: Map<string, CallFact[]> | undefined;
-  const byFunction = (): Map<string, CallFact[]> => {
-    if (byFunctionCache === undefined) {
-      byFunctionCache = new Map();
-      for (const c of calls) {
-        const key = c.function ?? "";
-        let list = byFunctionCache.get(key);
-        if (list === undefined) byFunctionCache.set(key, (list = []));
-        list.push(c);
-      }
-    }
-    return byFunctionCache;
-  };
+  let byFunctionCache: Map<string, FunctionCalls<CallFact>> | undefined;
+  const byFunction = (): Map<string, FunctionCalls<CallFact>> => (byFunctionCache ??= groupCalls(calls, (c) => c.function ?? "", (c) => c.order));
   for (const rule of rules) {
     if (!rule.appliesTo.has(kind)) continue;
     const m = rule.match;
@@ -77,30 +167,24 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
       return h;
     };
     if (m.calls !== undefined) {
+      const s = nameSets(m);
       const candidates = m.calls.flatMap((n) => byCallee.get(n) ?? []).sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+      const childMemo = new Map<FunctionCalls<CallFact>, (string | undefined)[]>();
+      let reach: Map<string, Reach> | undefined;
       for (const c of candidates) {
         // A method (obj.wait(), p->fork()) is not the libc function of the same name; std::system is.
         if (/\.|->/.test(c.calleeText) || (m.inLoop === true && !c.inLoop) || !argOk(rule, c)) continue;
-        const peers = byFunction().get(c.function ?? "") ?? [];
-        let then: CallFact | undefined;
-        if (m.thenCalls !== undefined) {
-          const t = new Set(m.thenCalls);
-          then = peers.find((d) => d.order > c.order && t.has(d.callee));
-          if (then === undefined) continue;
-        }
-        if (m.notThenCalls !== undefined && followedBy(peers, c.order, (d) => d.order, new Set(m.calls), new Set(m.notThenCalls))) continue;
-        let child: string | undefined;
-        if (m.childCalls !== undefined) {
-          child = childCall(byFunction(), peers.filter((d) => d.order > c.order), new Set(m.childCalls));
+        const fc = byFunction().get(c.function ?? "") as FunctionCalls<CallFact>;
+        let partner = partnerAt(fc, c, c.order, s, false);
+        if (partner === undefined) continue;
+        if (s.child !== undefined) {
+          let from = childMemo.get(fc);
+          if (from === undefined) childMemo.set(fc, (from = childFrom(fc, s.child, (reach ??= reachOf(byFunction(), s.child)))));
+          const child = from[fc.indexAfter(c.order)];
           if (child === undefined) continue;
+          partner ||= child;
         }
-        let also: CallFact | undefined;
-        if (m.alsoCalls !== undefined) {
-          const a = new Set(m.alsoCalls);
-          also = peers.find((d) => d !== c && a.has(d.callee));
-          if (also === undefined) continue;
-        }
-        const vars: Record<string, string | undefined> = { callee: c.callee, then: then?.callee ?? also?.callee ?? child };
+        const vars: Record<string, string | undefined> = { callee: c.callee, then: partner || undefined };
         c.args.forEach((a, i) => (vars[`arg${i}`] = a.text));
         hits.push(base(c, vars));
       }
@@ -120,52 +204,6 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
   );
 }
 
-/**
- * Whether a call to one of `no` follows position `at` before the next call to one of `again` (source order, or
- * address order in a binary): the exec that belongs to this fork, not to a later one in the same function. In a
- * binary the order wraps around (`cyclic`): compilers rotate loops and move the child's branch before the fork.
- */
-function followedBy<T extends { callee: string }>(
-  calls: readonly T[],
-  at: number,
-  pos: (c: T) => number,
-  again: ReadonlySet<string>,
-  no: ReadonlySet<string>,
-  cyclic = false,
-): boolean {
-  let next: T | undefined;
-  let first: T | undefined;
-  for (const d of calls) {
-    const p = pos(d);
-    if (p === at || !(no.has(d.callee) || again.has(d.callee))) continue;
-    if (p > at && (next === undefined || p < pos(next))) next = d;
-    if (first === undefined || p < pos(first)) first = d;
-  }
-  const best = next ?? (cyclic ? first : undefined);
-  return best !== undefined && no.has(best.callee);
-}
-
-/**
- * The first of `wanted` that the calls `after` make, directly or through functions of the file they call (up to
- * CHILD_DEPTH calls deep), searching breadth-first in call order.
- */
-function childCall(byFunction: ReadonlyMap<string, readonly CallFact[]>, after: readonly CallFact[], wanted: ReadonlySet<string>): string | undefined {
-  const seen = new Set<string>();
-  let level: readonly CallFact[] = after;
-  for (let depth = 0; depth <= CHILD_DEPTH && level.length > 0; depth++) {
-    const next: CallFact[] = [];
-    for (const d of level) {
-      if (wanted.has(d.callee)) return d.callee;
-      if (seen.has(d.callee)) continue;
-      seen.add(d.callee);
-      const body = byFunction.get(d.callee);
-      if (body !== undefined) next.push(...body);
-    }
-    level = next;
-  }
-  return undefined;
-}
-
 /** Names a rule's call matchers mention: the binary analysis keeps only calls to these. */
 export function interestingCallees(rules: readonly Rule[]): Set<string> {
   const out = new Set<string>();
@@ -176,48 +214,33 @@ export function interestingCallees(rules: readonly Rule[]): Set<string> {
 /** Rules over one binary's facts. One hit per (rule, calling function), sorted. */
 export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): RuleHit[] {
   const hits: RuleHit[] = [];
-  const byCaller = new Map<string, { callee: string; addr: number; inLoop: boolean }[]>();
-  for (const c of facts.calls) {
-    let list = byCaller.get(c.caller);
-    if (list === undefined) byCaller.set(c.caller, (list = []));
-    list.push(c);
-  }
+  const byCaller = [...groupCalls(facts.calls, (c) => c.caller, (c) => c.addr).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const rule of rules) {
     if (!rule.appliesTo.has("elf")) continue;
     const m = rule.match;
     if ((m.arg !== undefined || m.notArg !== undefined) && !rule.elfWithoutArg) continue;
-    if (m.string !== undefined) continue;
     const confidence = m.arg !== undefined || m.notArg !== undefined ? "low" : rule.confidence;
+    if (m.string !== undefined) continue;
     if (m.imports !== undefined && !m.imports.some((i) => facts.imports.has(i))) continue;
     if (m.calls !== undefined) {
-      const names = new Set(m.calls);
-      const done = new Set<string>();
-      for (const [caller, list] of [...byCaller.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        for (const c of list) {
+      // then-calls, when given, stands for also-calls on binaries (the caller calls one of them, in any order).
+      const { thenCalls, ...rest } = m;
+      const s = nameSets(thenCalls !== undefined ? { ...rest, alsoCalls: thenCalls } : m);
+      for (const [caller, fc] of byCaller) {
+        let led: string | undefined | null = null;
+        for (const c of fc.given) {
           // Compilers unroll short loops: a function that calls it from two or more places repeats it too.
-          const repeated = c.inLoop || list.filter((d) => d.callee === c.callee).length >= 2;
-          if (!names.has(c.callee) || (m.inLoop === true && !repeated) || done.has(caller)) continue;
-          let partner: string | undefined;
-          const others = m.thenCalls ?? m.alsoCalls;
-          if (others !== undefined) {
-            const o = new Set(others);
-            partner = list.find((d) => d !== c && o.has(d.callee))?.callee;
-            if (partner === undefined) continue;
-          }
-          if (m.notThenCalls !== undefined && followedBy(list, c.addr, (d) => d.addr, names, new Set(m.notThenCalls), true)) continue;
-          if (m.childCalls !== undefined) {
+          if (!s.calls.has(c.callee) || (m.inLoop === true && !c.inLoop && fc.count(c.callee) < 2)) continue;
+          let partner = partnerAt(fc, c, c.addr, s, true);
+          if (partner === undefined) continue;
+          if (s.child !== undefined) {
             // The child's side cannot be told from the parent's in machine code: the caller and what it calls.
-            partner = facts.leadsTo?.(caller, new Set(m.childCalls), CHILD_DEPTH, m.notThenCalls !== undefined ? new Set(m.notThenCalls) : undefined);
-            if (partner === undefined) continue;
+            if (led === null) led = facts.leadsTo?.(caller, s.child, CHILD_DEPTH, s.notThen);
+            if (led === undefined) break;
+            partner ||= led;
           }
-          done.add(caller);
-          hits.push({
-            ruleId: rule.id,
-            message: message(rule, { callee: c.callee, then: partner, function: caller }),
-            function: caller,
-            address: hex(c.addr),
-            confidence,
-          });
+          hits.push({ ruleId: rule.id, message: message(rule, { callee: c.callee, then: partner || undefined, function: caller }), function: caller, address: hex(c.addr), confidence });
+          break;
         }
       }
     } else if (m.syscalls !== undefined) {
