@@ -1,7 +1,7 @@
 // @fileoverview The matcher vocabulary of docs/rules.md, implemented once: rules × source facts, and rules × binary
 // facts → RuleHit[]. Knows nothing of targets; the verdict comes later from the rule's syscalls.
 
-import type { CallFact, SourceFile } from "../source/types.js";
+import type { AsmFact, CallFact, SourceFile, StringFact, SyscallUseFact } from "../source/types.js";
 import { type FunctionCalls, groupCalls } from "./call-index.js";
 import type { InputKind, Rule, RuleHit } from "./types.js";
 
@@ -143,7 +143,11 @@ function childFrom(fc: FunctionCalls<CallFact>, wanted: ReadonlySet<string>, rea
   return out;
 }
 
-/** Rules over one parsed C/C++ file. Hits are sorted by line, column, rule. */
+/**
+ * Rules over one parsed C/C++ file. Hits are sorted by line, column, rule. Every key of a rule's `match` must hold
+ * (docs/rules.md): the call keys at the `calls` call, the others (`syscalls`, `asm-syscall`, `string`) somewhere in
+ * the file. `imports` cannot be checked in source (the loader makes a rule that runs here name another key).
+ */
 export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHit[] {
   const kind: InputKind = file.language;
   const hits: RuleHit[] = [];
@@ -166,6 +170,14 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
       if (f.function !== undefined) h.function = f.function;
       return h;
     };
+    // The file-wide keys: each must match some fact of the file.
+    const sysNames = m.syscalls !== undefined ? new Set(m.syscalls) : undefined;
+    const re = m.string;
+    const sys = sysNames === undefined ? undefined : file.facts.filter((f): f is SyscallUseFact => f.kind === "syscall-use" && sysNames.has(f.name));
+    const asm = m.asmSyscall === true ? file.facts.filter((f): f is AsmFact => f.kind === "asm" && f.syscall) : undefined;
+    const str = re === undefined ? undefined : file.facts.filter((f): f is StringFact => f.kind === "string" && re.test(f.value));
+    if (sys?.length === 0 || asm?.length === 0 || str?.length === 0) continue;
+    const string = str?.[0]?.value;
     if (m.calls !== undefined) {
       const s = nameSets(m);
       const candidates = m.calls.flatMap((n) => byCallee.get(n) ?? []).sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
@@ -184,18 +196,16 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
           if (child === undefined) continue;
           partner ||= child;
         }
-        const vars: Record<string, string | undefined> = { callee: c.callee, then: partner || undefined };
+        const vars: Record<string, string | undefined> = { callee: c.callee, then: partner || undefined, string };
         c.args.forEach((a, i) => (vars[`arg${i}`] = a.text));
         hits.push(base(c, vars));
       }
-    } else if (m.syscalls !== undefined) {
-      const names = new Set(m.syscalls);
-      for (const f of file.facts) if (f.kind === "syscall-use" && names.has(f.name)) hits.push(base(f, { callee: f.name }));
-    } else if (m.asmSyscall === true) {
-      for (const f of file.facts) if (f.kind === "asm" && f.syscall) hits.push(base(f, {}));
-    } else if (m.string !== undefined) {
-      const re = m.string;
-      for (const f of file.facts) if (f.kind === "string" && re.test(f.value)) hits.push(base(f, { string: f.value }));
+    } else if (sys !== undefined) {
+      for (const f of sys) hits.push(base(f, { callee: f.name, string }));
+    } else if (asm !== undefined) {
+      for (const f of asm) hits.push(base(f, { string }));
+    } else if (str !== undefined) {
+      for (const f of str) hits.push(base(f, { string: f.value }));
     }
   }
   return hits.sort(
@@ -211,7 +221,12 @@ export function interestingCallees(rules: readonly Rule[]): Set<string> {
   return out;
 }
 
-/** Rules over one binary's facts. One hit per (rule, calling function), sorted. */
+/**
+ * Rules over one binary's facts. One hit per (rule, calling function), sorted. Every key of a rule's `match` must
+ * hold: the call keys in the calling function; `syscalls`, `asm-syscall` and `imports` in the program. `string`,
+ * `arg` and `not-arg` cannot be checked in machine code (the loader makes a rule that runs here name another key,
+ * and say with `elf-without-arg` that it runs without its argument).
+ */
 export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): RuleHit[] {
   const hits: RuleHit[] = [];
   const byCaller = [...groupCalls(facts.calls, (c) => c.caller, (c) => c.addr).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
@@ -220,12 +235,12 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
     const m = rule.match;
     if ((m.arg !== undefined || m.notArg !== undefined) && !rule.elfWithoutArg) continue;
     const confidence = m.arg !== undefined || m.notArg !== undefined ? "low" : rule.confidence;
-    if (m.string !== undefined) continue;
-    if (m.imports !== undefined && !m.imports.some((i) => facts.imports.has(i))) continue;
+    const sys = m.syscalls?.filter((x) => facts.syscalls.has(x));
+    const imports = m.imports?.filter((i) => facts.imports.has(i));
+    const asm = m.asmSyscall === true ? facts.asmSites[0] : undefined;
+    if (sys?.length === 0 || imports?.length === 0 || (m.asmSyscall === true && asm === undefined)) continue;
     if (m.calls !== undefined) {
-      // then-calls, when given, stands for also-calls on binaries (the caller calls one of them, in any order).
-      const { thenCalls, ...rest } = m;
-      const s = nameSets(thenCalls !== undefined ? { ...rest, alsoCalls: thenCalls } : m);
+      const s = nameSets(m);
       for (const [caller, fc] of byCaller) {
         let led: string | undefined | null = null;
         for (const c of fc.given) {
@@ -243,16 +258,12 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
           break;
         }
       }
-    } else if (m.syscalls !== undefined) {
-      const found = m.syscalls.filter((s) => facts.syscalls.has(s));
-      if (found.length > 0) hits.push({ ruleId: rule.id, message: message(rule, { callee: found.join(", "), function: "the program" }), confidence });
-    } else if (m.asmSyscall === true) {
-      const first = facts.asmSites[0];
-      if (first !== undefined) {
-        hits.push({ ruleId: rule.id, message: message(rule, { function: first.function }), function: first.function, address: hex(first.addr), confidence });
-      }
-    } else if (m.imports !== undefined) {
-      hits.push({ ruleId: rule.id, message: message(rule, { callee: m.imports.filter((i) => facts.imports.has(i)).join(", ") }), confidence });
+    } else if (sys !== undefined) {
+      hits.push({ ruleId: rule.id, message: message(rule, { callee: sys.join(", "), function: "the program" }), confidence });
+    } else if (asm !== undefined) {
+      hits.push({ ruleId: rule.id, message: message(rule, { function: asm.function }), function: asm.function, address: hex(asm.addr), confidence });
+    } else if (imports !== undefined) {
+      hits.push({ ruleId: rule.id, message: message(rule, { callee: imports.join(", ") }), confidence });
     }
   }
   return hits.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.function ?? "") < (b.function ?? "") ? -1 : 1));

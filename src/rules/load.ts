@@ -10,6 +10,7 @@ import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "../db/errors.js";
 import type { Database, SyscallRef } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";
+import { fixers } from "./fixers.js";
 import type { ArgMatcher, InputKind, Rule, RuleMatchSpec } from "./types.js";
 
 export function defaultRulesDir(): string {
@@ -94,6 +95,63 @@ function readRuleDocs(dir: string): { file: string; doc: unknown }[] {
   return docs;
 }
 
+/** Keys each input kind can check (docs/rules.md); the others are left to the other kinds. */
+const CHECKABLE: Readonly<Record<InputKind, readonly string[]>> = {
+  c: ["calls", "syscalls", "asm-syscall", "string"],
+  cpp: ["calls", "syscalls", "asm-syscall", "string"],
+  elf: ["calls", "syscalls", "asm-syscall", "imports"],
+};
+/** What each {{placeholder}} needs from the rule: a match key, or nothing. */
+const PLACEHOLDERS: Readonly<Record<string, readonly string[] | null>> = {
+  callee: ["calls", "syscalls", "imports"],
+  then: ["then-calls", "also-calls", "child-calls"],
+  function: null,
+  string: ["string"],
+  target: null,
+};
+
+/**
+ * What the schema cannot say: a rule whose keys cannot all hold, or hold nowhere it runs, is refused with the key
+ * named. Every key of `match` must hold (AND), so a key the rule's inputs cannot check would make it silent there.
+ */
+function checkRule(file: string, o: Obj): void {
+  const m = (o.match ?? {}) as Obj;
+  const kinds = (o["applies-to"] as InputKind[] | undefined) ?? [];
+  for (const kind of kinds) {
+    if (!Object.keys(m).some((k) => CHECKABLE[kind].includes(k))) {
+      const keys = Object.keys(m).join(", ");
+      throw new DbError(file, `match.${Object.keys(m)[0] ?? ""}: applies-to has ${kind}, where ${keys} cannot be checked; add one of ${CHECKABLE[kind].join(", ")}, or drop ${kind}`);
+    }
+  }
+  const hasArg = "arg" in m || "not-arg" in m;
+  if (hasArg && kinds.includes("elf") && o["elf-without-arg"] !== true) {
+    throw new DbError(file, `match.${"arg" in m ? "arg" : "not-arg"}: cannot be checked on binaries; set elf-without-arg: true to run there without it, or drop elf`);
+  }
+  if (o["elf-without-arg"] === true && (!hasArg || !kinds.includes("elf"))) {
+    throw new DbError(file, `elf-without-arg: true means nothing without match.arg or match.not-arg and elf in applies-to`);
+  }
+  if (typeof o.fix === "string") {
+    if (!Object.hasOwn(fixers, o.fix)) throw new DbError(file, `fix: no fixer named "${o.fix}" in src/rules/fixers.ts (there are: ${Object.keys(fixers).sort().join(", ")})`);
+    if (!kinds.includes("c") && !kinds.includes("cpp")) throw new DbError(file, `fix: "${o.fix}" rewrites source, but applies-to has neither c nor cpp`);
+  }
+  const texts: [string, unknown][] = [
+    ...Object.entries((o.messages ?? {}) as Obj).map(([k, v]): [string, unknown] => [`messages.${k}`, v]),
+    ...Object.entries((o.advice ?? {}) as Obj).map(([k, v]): [string, unknown] => [`advice.${k}`, v]),
+  ];
+  for (const [where, text] of texts) {
+    for (const [, name = ""] of String(text).matchAll(/\{\{(\w+)\}\}/g)) {
+      if (/^arg\d+$/.test(name)) {
+        if (!("calls" in m)) throw new DbError(file, `${where}: {{${name}}} needs match.calls`);
+        continue;
+      }
+      const needs = PLACEHOLDERS[name];
+      if (needs === undefined) throw new DbError(file, `${where}: unknown placeholder {{${name}}} (known: ${[...Object.keys(PLACEHOLDERS), "arg0"].join(", ")}...)`);
+      if (name === "target" && !where.startsWith("advice.")) throw new DbError(file, `${where}: {{target}} is filled in advice only`);
+      if (needs !== null && !needs.some((k) => k in m)) throw new DbError(file, `${where}: {{${name}}} needs one of match.${needs.join(", match.")}`);
+    }
+  }
+}
+
 /** Loads every rule under `dir`; `db` checks the syscall names. Removed rules are kept out of evaluation. */
 export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[] {
   const rules: Rule[] = [];
@@ -104,6 +162,7 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
     if (id !== basename(file, ".yaml")) throw new DbError(file, `id "${id}" does not match the file name`);
     if (seen.has(id)) throw new DbError(file, `duplicate rule id "${id}"`);
     seen.add(id);
+    checkRule(file, o);
     const m = (o.match ?? {}) as Obj;
     const match: RuleMatchSpec = {};
     const calls = strings(m.calls);
