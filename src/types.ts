@@ -193,7 +193,7 @@ export interface TargetVerdict {
   target: string;
   title: string;
   verdict: Verdict;
-  /** 0-100: share of the reached syscalls that work, partial and stub counting half. See docs/report.md. */
+  /** 0-100: share of the reached syscalls that work (ok and info), warnings counting half. See src/verdict/rate.ts. */
   score: number;
   /** `libraryBlockers`: how many of the blockers are reached only from inside libraries (origin "library"). */
   counts: { blockers: number; libraryBlockers: number; warnings: number; info: number; ok: number };
