@@ -23,6 +23,9 @@ export interface Extraction {
 
 const MAX_TEXT = 200;
 
+/** The conditions of a fact under no #if: one shared array, never written to. */
+const NO_CONDITIONS: string[] = [];
+
 const LOOPS = ["for_statement", "while_statement", "do_statement", "for_range_loop"];
 const CONDITIONALS = ["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef", "preproc_else"];
 const LOOP_SET = new Set(LOOPS);
@@ -301,12 +304,25 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   /** Start indexes of string nodes already reported (pieces of one concatenated string share it). */
   const seenStrings = new Set<number>();
 
+  /**
+   * The context of the current stack, made once per stack state: the facts under the same scopes share one
+   * conditions array (a tree's analysis keeps every fact, and decides each distinct array once).
+   */
+  let current: { fn: Scope | undefined; inLoop: boolean; conditions: string[] } | undefined;
+  const push = (scope: Scope): void => {
+    stack.push(scope);
+    current = undefined;
+  };
   const popTo = (index: number): void => {
-    while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= index) stack.pop();
+    while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= index) {
+      stack.pop();
+      current = undefined;
+    }
   };
 
   /** Function, conditions and (for calls) loop state of the current position. */
   const context = (): { fn: Scope | undefined; inLoop: boolean; conditions: string[] } => {
+    if (current !== undefined) return current;
     let fn: Scope | undefined;
     let inLoop = false;
     const conditions: string[] = [];
@@ -318,7 +334,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       } else if (fn === undefined) fn = s;
     }
     conditions.reverse();
-    return { fn, inLoop, conditions };
+    return (current = { fn, inLoop, conditions: conditions.length === 0 ? NO_CONDITIONS : conditions });
   };
 
   const base = (start: number, end: number, fn: Scope | undefined, conditions: string[]) => {
@@ -361,10 +377,11 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   /**
    * The cursor is on the call_expression. Every cursor read is a native call, so the callee text is taken from the
    * source (call start up to the argument list), and the separators between arguments are skipped unread when the
-   * text shows a comma or the closing parenthesis right after an argument.
+   * text shows a comma or the closing parenthesis right after an argument. Returns where the argument list starts
+   * (-1 without one).
    */
-  const onCall = (start: number, end: number): void => {
-    if (!cursor.gotoFirstChild()) return;
+  const onCall = (start: number, end: number): number => {
+    if (!cursor.gotoFirstChild()) return -1;
     const calleeType = typeAt(cursor);
     let argsStart = -1;
     while (cursor.gotoNextSibling()) {
@@ -440,6 +457,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         facts.push(use);
       }
     }
+    return argsStart;
   };
 
   /** The cursor is on the gnu_asm_expression. */
@@ -631,13 +649,18 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     let descend = true;
     switch (type) {
       case "call_expression":
-        onCall(cursor.startIndex, end);
+        // The usual call, `f(x)`: the mark that led here is its argument list's "(". When no other mark lies
+        // inside the call, there is nothing more to find in it, and the walk does not enter it.
+        if (onCall(cursor.startIndex, end) === mark) {
+          mi++;
+          if (mi >= markCount || (marks[mi] as number) >= end) descend = false;
+        }
         break;
       case "function_definition": {
         const start = cursor.startIndex;
         const name = functionName();
         functions.push({ name, location: lines.location(file, start, end) });
-        stack.push({ kind: "function", end, label: name, calls: 0 });
+        push({ kind: "function", end, label: name, calls: 0 });
         break;
       }
       case "gnu_asm_expression":
@@ -662,9 +685,9 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         descend = false; // holds no calls; hits inside are handled by onHit
         break;
       default:
-        if (LOOP_SET.has(type)) stack.push({ kind: "loop", end, label: "", calls: 0 });
+        if (LOOP_SET.has(type)) push({ kind: "loop", end, label: "", calls: 0 });
         else if (CONDITIONAL_SET.has(type)) {
-          stack.push({ kind: "conditional", end, label: directiveText(text, cursor.startIndex), calls: 0 });
+          push({ kind: "conditional", end, label: directiveText(text, cursor.startIndex), calls: 0 });
         }
     }
     if (!descend) {
