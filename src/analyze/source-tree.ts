@@ -1,7 +1,8 @@
 // @fileoverview The C/C++ files of a scan as one program: a call graph across files (the same Graph as the binary
-// analysis, over defined functions), reachability from main and from functions whose address is passed on, and
-// call sites: every call of a libc function the curated map gives syscalls (fork → clone in process mode), and every
-// call of a project function that reaches a process-model libc call, with the chain to it. Target-independent.
+// analysis, over defined functions), reachability from main and from functions whose address is passed on or stored
+// by an initializer, and call sites: every call of a libc function the curated map gives syscalls (fork → clone in
+// process mode), and every call of a project function that reaches a process-model libc call, with the chain to it.
+// Target-independent.
 
 import type { LibcMap, SyscallRef } from "../db/types.js";
 import type { CallFact, SourceFile } from "../source/index.js";
@@ -185,6 +186,19 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       else if (flags.defines.length + flags.undefines.length > 0) facts = linuxMacros(flags.defines, flags.undefines);
     }
     const mine = local.get(file.path) as Map<string, number>;
+    // Addresses an initializer stores (`{ .start = my_start }`, tables of handlers): taken as a passed argument is.
+    for (const a of file.addresses) {
+      if (fileNotBuilt !== undefined || notBuiltOnce(a.conditions, facts) !== undefined) continue;
+      const from = a.function !== undefined ? mine.get(a.function) ?? -1 : -1;
+      for (const t of resolve(file.path, a.name)) {
+        if (from < 0) taken.add(t);
+        else if (from !== t) {
+          src.push(from);
+          dst.push(t);
+          takenEdges.add(from * nodeName.length + t);
+        }
+      }
+    }
     for (const fact of file.facts) {
       if (fact.kind !== "call" || fact.callee === "" || isMember(fact)) continue;
       const from = fact.function !== undefined ? mine.get(fact.function) ?? -1 : -1;

@@ -12,13 +12,15 @@
 
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
-import type { ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
+import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
 
 export interface Extraction {
   facts: SourceFact[];
   functions: { name: string; location: SourceLocation }[];
   /** ERROR nodes met by the walk (at least 1 when the tree has any error; see the end of extractFacts). */
   parseErrors: number;
+  /** Names whose address an initializer stores (`{ .start = my_start }`, `{ on_a, &on_b }`), in text order. */
+  addresses: AddressFact[];
 }
 
 const MAX_TEXT = 200;
@@ -71,6 +73,11 @@ const DECLARATOR_NOISE = new Set([
 // One pass over the text finds both rare token kinds: SYS_x / __NR_x names (lower-case x: SYS_SECCOMP and the like
 // are not syscalls) and the opening quote of a string that starts with /proc, /sys or /dev/.
 const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\//g;
+
+/** An initializer holds a name somewhere: a letter not inside a number (0x1F, 10UL) and not a designator (.start). */
+const INITIALIZER_NAME = /(?<![\w$.])[A-Za-z_$]/;
+/** An element that stores an address: `name`, `&name`, `(cast)name`, `(cast)&name`. */
+const ADDRESS_OF = /^(?:\(.*\)\s*)?&?\s*([A-Za-z_$][\w$]*)$/s;
 
 const ASM_SYSCALL = /\bsyscall\b|\bsysenter\b|int\s*\$?0x80|\bsvc\s+#?0\b/;
 const SYSCALL_CONSTANT = /^(?:SYS|__NR)_([a-z][a-z0-9_]*)$/;
@@ -294,6 +301,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   const lines = new LineIndex(text);
   const cursor: TreeCursor = root.walk();
   const facts: SourceFact[] = [];
+  const addresses: AddressFact[] = [];
   const functions: { name: string; location: SourceLocation }[] = [];
 
   const stack: Scope[] = [];
@@ -460,6 +468,45 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     return argsStart;
   };
 
+  /** End of the last initializer list read: the lists nested in it were read with it. */
+  let initializersEnd = -1;
+  /**
+   * The cursor is on an initializer_list, and is left there: every element (or designated value) that is a name,
+   * `&name` or a cast of one, through nested lists, is an address stored. Lists with no name outside designators
+   * and number suffixes (data tables) are not walked.
+   */
+  const onInitializer = (start: number, end: number): void => {
+    initializersEnd = end;
+    if (!INITIALIZER_NAME.test(text.slice(start, end))) return;
+    const { fn, conditions } = context();
+    const record = (s: number, e: number): void => {
+      const m = ADDRESS_OF.exec(text.slice(s, e));
+      if (m === null) return;
+      const a: AddressFact = { name: m[1] as string, line: lines.row(s) + 1, conditions };
+      if (fn !== undefined) a.function = fn.label;
+      addresses.push(a);
+    };
+    const list = (depth: number): void => {
+      if (depth > 16 || !cursor.gotoFirstChild()) return;
+      do {
+        let t = typeAt(cursor);
+        let down = 0;
+        if (t === "initializer_pair") {
+          // the value is the pair's last child: `.start = my_start`, `[3] = on_c`
+          if (!cursor.gotoFirstChild()) continue;
+          down = 1;
+          while (cursor.gotoNextSibling());
+          t = typeAt(cursor);
+        }
+        if (t === "initializer_list") list(depth + 1);
+        else if (t === "identifier" || t === "pointer_expression" || t === "cast_expression") record(cursor.startIndex, cursor.endIndex);
+        if (down > 0) cursor.gotoParent();
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    };
+    list(0);
+  };
+
   /** The cursor is on the gnu_asm_expression. */
   const onAsm = (start: number, end: number): void => {
     let tStart = start;
@@ -614,6 +661,24 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       marks.push(p);
     }
     for (let hit = hits[h]; hit !== undefined; hit = hits[++h]) marks.push(hit.index);
+    // The "{" of each initializer (`= {`), merged in: where a function's address can be stored without a call.
+    const braces: number[] = [];
+    for (let p = text.indexOf("{"); p >= 0; p = text.indexOf("{", p + 1)) {
+      let q = p - 1;
+      while (q >= 0 && isSpace(text.charCodeAt(q))) q--;
+      if (q >= 0 && text.charCodeAt(q) === 61 /* = */ && !/[=!<>+\-*/%&|^]/.test(text[q - 1] ?? "")) braces.push(p);
+    }
+    if (braces.length > 0) {
+      const merged: number[] = [];
+      let b = 0;
+      for (const m of marks) {
+        for (let x = braces[b]; x !== undefined && x < m; x = braces[++b]) merged.push(x);
+        merged.push(m);
+      }
+      for (let x = braces[b]; x !== undefined; x = braces[++b]) merged.push(x);
+      marks.length = 0;
+      for (const m of merged) marks.push(m);
+    }
   }
   const markCount = marks.length;
   let mi = 0;
@@ -669,6 +734,11 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       case "ERROR":
         errorNodes++;
         break;
+      case "initializer_list":
+        if (text.charCodeAt(mark) === 123 && cursor.startIndex === mark) mi++;
+        // A list nested in one already read (reached through a "(" inside it) is not read again.
+        if (end > initializersEnd) onInitializer(cursor.startIndex, end);
+        break;
       case "argument_list":
       case "parameter_list":
       case "parenthesized_expression":
@@ -712,7 +782,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   // the files have some. Only when the walk met none is the tree searched (along its error paths), so that a broken
   // file always gets its warning.
   const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : Math.max(1, countErrors(root));
-  return { facts, functions, parseErrors };
+  return { facts, functions, parseErrors, addresses };
 }
 
 /** ERROR and MISSING nodes, visiting only subtrees that contain one. */
