@@ -1,12 +1,13 @@
 // @fileoverview The C/C++ files of a scan as one program: a call graph across files (the same Graph as the binary
-// analysis, over defined functions), reachability from main and from functions whose address is passed on, and
-// call sites: every call of a libc function the curated map gives syscalls (fork → clone in process mode), and every
-// call of a project function that reaches a process-model libc call, with the chain to it. Target-independent.
+// analysis, over defined functions), reachability from main and from functions whose address is passed on or stored
+// by an initializer, and call sites: every call of a libc function the curated map gives syscalls (fork → clone in
+// process mode), and every call of a project function that reaches a process-model libc call, with the chain to it.
+// Target-independent.
 
 import type { LibcMap, SyscallRef } from "../db/types.js";
 import type { CallFact, SourceFile } from "../source/index.js";
 import type { CompileDatabase } from "../source/compile-commands.js";
-import { linuxMacros, notBuilt, type MacroFacts, type NotBuilt } from "../source/conditions.js";
+import { linuxMacros, notBuiltOnce, type MacroFacts, type NotBuilt } from "../source/conditions.js";
 import { resolve as resolvePath } from "node:path";
 import type { MacroDef } from "../source/macros.js";
 import { SortedIndex } from "../util/sorted.js";
@@ -114,7 +115,8 @@ function commonDirs(a: string, b: string): number {
 }
 
 /** Whether a call goes through an object (obj->fork(), s.system()): a member, not the libc function. */
-const isMember = (c: CallFact): boolean => c.calleeText.includes("->") || /[\w)\]]\s*\.\s*[A-Za-z_]/.test(c.calleeText);
+const isMember = (c: CallFact): boolean =>
+  c.calleeText !== c.callee && (c.calleeText.includes("->") || /[\w)\]]\s*\.\s*[A-Za-z_]/.test(c.calleeText));
 
 export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMap, options: SourceTreeOptions = {}): Map<string, SourceSiteFact[]> {
   const platform: MacroFacts = linuxMacros();
@@ -123,16 +125,21 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const nodeName: string[] = [];
   const nodePath: string[] = [];
   const local = new Map<string, Map<string, number>>();
+  /** The same as one-element lists, so that a call bound to its file's own function allocates nothing. */
+  const localLists = new Map<string, Map<string, number[]>>();
   const global = new Map<string, number[]>();
   for (const { file } of files) {
     const mine = new Map<string, number>();
+    const mineLists = new Map<string, number[]>();
     local.set(file.path, mine);
+    localLists.set(file.path, mineLists);
     for (const f of file.functions) {
       if (mine.has(f.name) || NOT_FUNCTIONS.has(f.name)) continue; // the same name twice in a file: #ifdef'd variants, one node
       const id = nodeName.length;
       nodeName.push(f.name);
       nodePath.push(file.path);
       mine.set(f.name, id);
+      mineLists.set(f.name, [id]);
       const g = global.get(f.name);
       if (g === undefined) global.set(f.name, [id]);
       else g.push(id);
@@ -146,8 +153,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   // tree (a vendored library's helper does not bind to the application's function of the same name).
   const resolved = new Map<string, number[]>();
   const resolve = (path: string, name: string): number[] => {
-    const l = local.get(path)?.get(name);
-    if (l !== undefined) return [l];
+    const l = localLists.get(path)?.get(name);
+    if (l !== undefined) return l;
     const all = global.get(name);
     if (all === undefined) return EMPTY;
     if (all.length === 1) return all;
@@ -179,12 +186,25 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       else if (flags.defines.length + flags.undefines.length > 0) facts = linuxMacros(flags.defines, flags.undefines);
     }
     const mine = local.get(file.path) as Map<string, number>;
+    // Addresses an initializer stores (`{ .start = my_start }`, tables of handlers): taken as a passed argument is.
+    for (const a of file.addresses) {
+      if (fileNotBuilt !== undefined || notBuiltOnce(a.conditions, facts) !== undefined) continue;
+      const from = a.function !== undefined ? mine.get(a.function) ?? -1 : -1;
+      for (const t of resolve(file.path, a.name)) {
+        if (from < 0) taken.add(t);
+        else if (from !== t) {
+          src.push(from);
+          dst.push(t);
+          takenEdges.add(from * nodeName.length + t);
+        }
+      }
+    }
     for (const fact of file.facts) {
       if (fact.kind !== "call" || fact.callee === "" || isMember(fact)) continue;
       const from = fact.function !== undefined ? mine.get(fact.function) ?? -1 : -1;
-      let nb = fileNotBuilt ?? (fact.conditions.length > 0 ? notBuilt(fact.conditions, facts) : undefined);
+      let nb = fileNotBuilt ?? notBuiltOnce(fact.conditions, facts);
       // A branch the platform alone leaves open but the build's flags close is "not compiled", not dead code.
-      if (nb !== undefined && nb.kind !== "not-compiled" && facts !== platform && notBuilt(fact.conditions, platform) === undefined) {
+      if (nb !== undefined && nb.kind !== "not-compiled" && facts !== platform && notBuiltOnce(fact.conditions, platform) === undefined) {
         nb = { kind: "not-compiled", because: `${nb.because} (with the flags of ${compile?.path ?? ""})` };
       }
       if (nb?.kind === "dead") continue;
@@ -319,7 +339,15 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const near = new Uint8Array(n);
   for (const r of reachTo.values()) for (let f = 0; f < n; f++) if ((r.dist[f] as number) >= 0 && (r.dist[f] as number) <= MAX_WRAPPER_DEPTH) near[f] = 1;
 
+  // One list per libc function and mode, shared by its call sites (and rated once per target list: verdict/sites.ts).
+  const syscallLists = new Map<string, SiteSyscall[]>();
   const syscallsOf = (name: string, mode?: string): SiteSyscall[] => {
+    const key = mode === undefined ? name : `${name}\0${mode}`;
+    let l = syscallLists.get(key);
+    if (l === undefined) syscallLists.set(key, (l = listSyscalls(name, mode)));
+    return l;
+  };
+  const listSyscalls = (name: string, mode?: string): SiteSyscall[] => {
     const fn = libc.functions.get(name);
     if (fn === undefined) return [];
     return fn.x86_64.map((r) => {

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs"
 import { analyzeSourceTree, type SourceSiteFact, type SourceTreeFile } from "../analyze/source-tree.js";
 import { macroDefs } from "../source/macros.js";
 import type { CompileDatabase } from "../source/compile-commands.js";
-import { linuxMacros, notBuilt } from "../source/conditions.js";
+import { linuxMacros, notBuiltOnce } from "../source/conditions.js";
 import { rateSite } from "../verdict/sites.js";
 import { analyzeBinary } from "../analyze/binary.js";
 import type { BinaryOptions } from "../analyze/binary.js";
@@ -350,7 +350,7 @@ function scanSource(
 ): FileReport {
   const path = file.path;
   // Patterns see only code compiled on Linux: not `#if 0` blocks, not `#ifdef _WIN32` branches.
-  const built = file.facts.filter((f) => f.conditions.length === 0 || notBuilt(f.conditions, LINUX) === undefined);
+  const built = file.facts.filter((f) => notBuiltOnce(f.conditions, LINUX) === undefined);
   const byId = new Map(rules.map((r) => [r.id, r]));
   // A rule hit suppressed inline goes before anything is derived from it (the syscalls its pattern stands for).
   const evaluated = evaluateSource(rules, built.length === file.facts.length ? file : { ...file, facts: built });

@@ -155,3 +155,18 @@ export function notBuilt(conditions: readonly string[], facts: MacroFacts): NotB
   }
   return undefined;
 }
+
+const decided = new WeakMap<MacroFacts, WeakMap<readonly string[], NotBuilt | null>>();
+
+/**
+ * notBuilt, decided once per conditions array and facts: the facts of a file under the same #if blocks share one
+ * array (src/source/extract.ts), so a tree's 60,000 calls need a few thousand decisions.
+ */
+export function notBuiltOnce(conditions: readonly string[], facts: MacroFacts): NotBuilt | undefined {
+  if (conditions.length === 0) return undefined;
+  let memo = decided.get(facts);
+  if (memo === undefined) decided.set(facts, (memo = new WeakMap()));
+  let r = memo.get(conditions);
+  if (r === undefined) memo.set(conditions, (r = notBuilt(conditions, facts) ?? null));
+  return r ?? undefined;
+}

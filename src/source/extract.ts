@@ -12,16 +12,21 @@
 
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
-import type { ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
+import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
 
 export interface Extraction {
   facts: SourceFact[];
   functions: { name: string; location: SourceLocation }[];
   /** ERROR nodes met by the walk (at least 1 when the tree has any error; see the end of extractFacts). */
   parseErrors: number;
+  /** Names whose address an initializer stores (`{ .start = my_start }`, `{ on_a, &on_b }`), in text order. */
+  addresses: AddressFact[];
 }
 
 const MAX_TEXT = 200;
+
+/** The conditions of a fact under no #if: one shared array, never written to. */
+const NO_CONDITIONS: string[] = [];
 
 const LOOPS = ["for_statement", "while_statement", "do_statement", "for_range_loop"];
 const CONDITIONALS = ["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef", "preproc_else"];
@@ -68,6 +73,11 @@ const DECLARATOR_NOISE = new Set([
 // One pass over the text finds both rare token kinds: SYS_x / __NR_x names (lower-case x: SYS_SECCOMP and the like
 // are not syscalls) and the opening quote of a string that starts with /proc, /sys or /dev/.
 const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\//g;
+
+/** An initializer holds a name somewhere: a letter not inside a number (0x1F, 10UL) and not a designator (.start). */
+const INITIALIZER_NAME = /(?<![\w$.])[A-Za-z_$]/;
+/** An element that stores an address: `name`, `&name`, `(cast)name`, `(cast)&name`. */
+const ADDRESS_OF = /^(?:\(.*\)\s*)?&?\s*([A-Za-z_$][\w$]*)$/s;
 
 const ASM_SYSCALL = /\bsyscall\b|\bsysenter\b|int\s*\$?0x80|\bsvc\s+#?0\b/;
 const SYSCALL_CONSTANT = /^(?:SYS|__NR)_([a-z][a-z0-9_]*)$/;
@@ -291,6 +301,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   const lines = new LineIndex(text);
   const cursor: TreeCursor = root.walk();
   const facts: SourceFact[] = [];
+  const addresses: AddressFact[] = [];
   const functions: { name: string; location: SourceLocation }[] = [];
 
   const stack: Scope[] = [];
@@ -301,12 +312,25 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   /** Start indexes of string nodes already reported (pieces of one concatenated string share it). */
   const seenStrings = new Set<number>();
 
+  /**
+   * The context of the current stack, made once per stack state: the facts under the same scopes share one
+   * conditions array (a tree's analysis keeps every fact, and decides each distinct array once).
+   */
+  let current: { fn: Scope | undefined; inLoop: boolean; conditions: string[] } | undefined;
+  const push = (scope: Scope): void => {
+    stack.push(scope);
+    current = undefined;
+  };
   const popTo = (index: number): void => {
-    while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= index) stack.pop();
+    while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= index) {
+      stack.pop();
+      current = undefined;
+    }
   };
 
   /** Function, conditions and (for calls) loop state of the current position. */
   const context = (): { fn: Scope | undefined; inLoop: boolean; conditions: string[] } => {
+    if (current !== undefined) return current;
     let fn: Scope | undefined;
     let inLoop = false;
     const conditions: string[] = [];
@@ -318,7 +342,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       } else if (fn === undefined) fn = s;
     }
     conditions.reverse();
-    return { fn, inLoop, conditions };
+    return (current = { fn, inLoop, conditions: conditions.length === 0 ? NO_CONDITIONS : conditions });
   };
 
   const base = (start: number, end: number, fn: Scope | undefined, conditions: string[]) => {
@@ -361,10 +385,11 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   /**
    * The cursor is on the call_expression. Every cursor read is a native call, so the callee text is taken from the
    * source (call start up to the argument list), and the separators between arguments are skipped unread when the
-   * text shows a comma or the closing parenthesis right after an argument.
+   * text shows a comma or the closing parenthesis right after an argument. Returns where the argument list starts
+   * (-1 without one).
    */
-  const onCall = (start: number, end: number): void => {
-    if (!cursor.gotoFirstChild()) return;
+  const onCall = (start: number, end: number): number => {
+    if (!cursor.gotoFirstChild()) return -1;
     const calleeType = typeAt(cursor);
     let argsStart = -1;
     while (cursor.gotoNextSibling()) {
@@ -440,6 +465,46 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         facts.push(use);
       }
     }
+    return argsStart;
+  };
+
+  /** End of the last initializer list read: the lists nested in it were read with it. */
+  let initializersEnd = -1;
+  /**
+   * The cursor is on an initializer_list, and is left there: every element (or designated value) that is a name,
+   * `&name` or a cast of one, through nested lists, is an address stored. Lists with no name outside designators
+   * and number suffixes (data tables) are not walked.
+   */
+  const onInitializer = (start: number, end: number): void => {
+    initializersEnd = end;
+    if (!INITIALIZER_NAME.test(text.slice(start, end))) return;
+    const { fn, conditions } = context();
+    const record = (s: number, e: number): void => {
+      const m = ADDRESS_OF.exec(text.slice(s, e));
+      if (m === null) return;
+      const a: AddressFact = { name: m[1] as string, line: lines.row(s) + 1, conditions };
+      if (fn !== undefined) a.function = fn.label;
+      addresses.push(a);
+    };
+    const list = (depth: number): void => {
+      if (depth > 16 || !cursor.gotoFirstChild()) return;
+      do {
+        let t = typeAt(cursor);
+        let down = 0;
+        if (t === "initializer_pair") {
+          // the value is the pair's last child: `.start = my_start`, `[3] = on_c`
+          if (!cursor.gotoFirstChild()) continue;
+          down = 1;
+          while (cursor.gotoNextSibling());
+          t = typeAt(cursor);
+        }
+        if (t === "initializer_list") list(depth + 1);
+        else if (t === "identifier" || t === "pointer_expression" || t === "cast_expression") record(cursor.startIndex, cursor.endIndex);
+        if (down > 0) cursor.gotoParent();
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    };
+    list(0);
   };
 
   /** The cursor is on the gnu_asm_expression. */
@@ -596,6 +661,24 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
       marks.push(p);
     }
     for (let hit = hits[h]; hit !== undefined; hit = hits[++h]) marks.push(hit.index);
+    // The "{" of each initializer (`= {`), merged in: where a function's address can be stored without a call.
+    const braces: number[] = [];
+    for (let p = text.indexOf("{"); p >= 0; p = text.indexOf("{", p + 1)) {
+      let q = p - 1;
+      while (q >= 0 && isSpace(text.charCodeAt(q))) q--;
+      if (q >= 0 && text.charCodeAt(q) === 61 /* = */ && !/[=!<>+\-*/%&|^]/.test(text[q - 1] ?? "")) braces.push(p);
+    }
+    if (braces.length > 0) {
+      const merged: number[] = [];
+      let b = 0;
+      for (const m of marks) {
+        for (let x = braces[b]; x !== undefined && x < m; x = braces[++b]) merged.push(x);
+        merged.push(m);
+      }
+      for (let x = braces[b]; x !== undefined; x = braces[++b]) merged.push(x);
+      marks.length = 0;
+      for (const m of merged) marks.push(m);
+    }
   }
   const markCount = marks.length;
   let mi = 0;
@@ -631,13 +714,18 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     let descend = true;
     switch (type) {
       case "call_expression":
-        onCall(cursor.startIndex, end);
+        // The usual call, `f(x)`: the mark that led here is its argument list's "(". When no other mark lies
+        // inside the call, there is nothing more to find in it, and the walk does not enter it.
+        if (onCall(cursor.startIndex, end) === mark) {
+          mi++;
+          if (mi >= markCount || (marks[mi] as number) >= end) descend = false;
+        }
         break;
       case "function_definition": {
         const start = cursor.startIndex;
         const name = functionName();
         functions.push({ name, location: lines.location(file, start, end) });
-        stack.push({ kind: "function", end, label: name, calls: 0 });
+        push({ kind: "function", end, label: name, calls: 0 });
         break;
       }
       case "gnu_asm_expression":
@@ -645,6 +733,11 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         break;
       case "ERROR":
         errorNodes++;
+        break;
+      case "initializer_list":
+        if (text.charCodeAt(mark) === 123 && cursor.startIndex === mark) mi++;
+        // A list nested in one already read (reached through a "(" inside it) is not read again.
+        if (end > initializersEnd) onInitializer(cursor.startIndex, end);
         break;
       case "argument_list":
       case "parameter_list":
@@ -662,9 +755,9 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
         descend = false; // holds no calls; hits inside are handled by onHit
         break;
       default:
-        if (LOOP_SET.has(type)) stack.push({ kind: "loop", end, label: "", calls: 0 });
+        if (LOOP_SET.has(type)) push({ kind: "loop", end, label: "", calls: 0 });
         else if (CONDITIONAL_SET.has(type)) {
-          stack.push({ kind: "conditional", end, label: directiveText(text, cursor.startIndex), calls: 0 });
+          push({ kind: "conditional", end, label: directiveText(text, cursor.startIndex), calls: 0 });
         }
     }
     if (!descend) {
@@ -689,7 +782,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   // the files have some. Only when the walk met none is the tree searched (along its error paths), so that a broken
   // file always gets its warning.
   const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : Math.max(1, countErrors(root));
-  return { facts, functions, parseErrors };
+  return { facts, functions, parseErrors, addresses };
 }
 
 /** ERROR and MISSING nodes, visiting only subtrees that contain one. */

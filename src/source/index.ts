@@ -2,6 +2,7 @@
 
 export { parseSource, languageOf, MAX_PARSE_BYTES } from "./parse.js";
 export type {
+  AddressFact,
   ArgFact,
   AsmFact,
   CallFact,

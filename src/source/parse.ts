@@ -67,10 +67,10 @@ export function parseSource(path: string, bytes?: Uint8Array): SourceFile {
   }
 
   const tree = parseText(language, text);
-  const { facts, functions, parseErrors } = extractFacts(tree, text, path, language);
+  const { facts, functions, parseErrors, addresses } = extractFacts(tree, text, path, language);
   if (parseErrors > 0) {
     warnings.push(`${parseErrors} parse error${parseErrors === 1 ? "" : "s"}; facts from the rest`);
   }
 
-  return { path, language, facts, functions, warnings, lines: countLines(data), bytes: data.length };
+  return { path, language, facts, functions, addresses, warnings, lines: countLines(data), bytes: data.length };
 }

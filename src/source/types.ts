@@ -66,12 +66,23 @@ export interface StringFact extends FactBase {
 
 export type SourceFact = CallFact | SyscallUseFact | AsmFact | StringFact;
 
+/** A name whose address an initializer stores: `static struct ops o = { .start = my_start };`. */
+export interface AddressFact {
+  name: string;
+  line: number;
+  /** Enclosing function, when the initializer is inside one. */
+  function?: string;
+  conditions: string[];
+}
+
 export interface SourceFile {
   path: string;
   language: "c" | "cpp";
   facts: SourceFact[];
   /** Functions defined in the file, in source order. */
   functions: { name: string; location: SourceLocation }[];
+  /** Names whose address an initializer stores (functions among them count as taken for reachability). */
+  addresses: AddressFact[];
   /** Parse problems and how the extraction degraded, one line each. */
   warnings: string[];
   lines: number;

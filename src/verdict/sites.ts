@@ -7,7 +7,22 @@ import type { Severity, SourceCallSite, Status } from "../types.js";
 const LEVEL_OF: Record<Status, Severity | "ok"> = { full: "ok", partial: "warning", stub: "warning", enosys: "blocker", absent: "blocker" };
 const RANK: Record<Severity | "ok", number> = { blocker: 0, warning: 1, info: 2, ok: 3 };
 
+/**
+ * The rating of each syscalls list, per surface list: a tree's sites share the lists of the libc functions they call
+ * (src/analyze/source-tree.ts), so thousands of sites are rated a few dozen times. The result is shared: never
+ * written to.
+ */
+const rated = new WeakMap<SourceCallSite["syscalls"], WeakMap<readonly Surface[], SourceCallSite["targets"]>>();
+
 export function rateSite(syscalls: SourceCallSite["syscalls"], surfaces: readonly Surface[]): SourceCallSite["targets"] {
+  let bySurfaces = rated.get(syscalls);
+  if (bySurfaces === undefined) rated.set(syscalls, (bySurfaces = new WeakMap()));
+  let r = bySurfaces.get(surfaces);
+  if (r === undefined) bySurfaces.set(surfaces, (r = rate(syscalls, surfaces)));
+  return r;
+}
+
+function rate(syscalls: SourceCallSite["syscalls"], surfaces: readonly Surface[]): SourceCallSite["targets"] {
   return surfaces.map((surface) => {
     if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix };
     let level: Severity | "ok" = "ok";

@@ -17,6 +17,27 @@ packages=(nginx redis lighttpd memcached)
 # archive no longer has one, the newest version it can serve is taken instead, with a warning (the test then tells
 # the difference).
 declare -A pinned=([nginx]=1.22.1-9+deb12u9 [redis]=5:7.0.15-1~deb12u10 [lighttpd]=1.4.69-1 [memcached]=1.6.18-1+deb12u1)
+# The upstream tag and commit each pinned version's .orig tarball is, checked file by file (git blob hashes of the
+# tarball's files against the commit's tree; fixtures/source-trees/README.md gives the counts). CI reaches Debian,
+# not GitHub, so the trees come from Debian; these record what they are.
+declare -A upstream=(
+  [nginx]="https://github.com/nginx/nginx release-1.22.1 352a7d2bc4aa6b51e6e5c13f811bf961201c763d"
+  [redis]="https://github.com/redis/redis 7.0.15 f35f36a265403c07b119830aa4bb3b7d71653ec9"
+  [lighttpd]="https://github.com/lighttpd/lighttpd1.4 lighttpd-1.4.69 662710a99f4289e8a56436d0b5766b562af5a535"
+  [memcached]="https://github.com/memcached/memcached 1.6.18 8bb9d9a3e5ca93c38db97181d4c15b03d48a644d"
+)
+# The unpacked tree of each pinned version (Debian patches applied, .pc/ removed): sha256 of the `sha256sum` lines
+# of its regular files in byte order of their paths (tree_hash below). A pinned version that unpacks to anything else
+# is refused.
+declare -A tree_sha256=(
+  [nginx]=44dc147dc6849136ab46ddae4aed6b58decd60a1354e26e39b57dfacf397f624
+  [redis]=2edbf04a890c984197569039e8ddb689304fb5a26d1085cb535183392151c139
+  [lighttpd]=9eba58d5cf922539c29b70675cdf506a2a89979ba3f4089f4f077dba4e969c7a
+  [memcached]=98d84e060d29a97558c2b81b5ababcb5cea1fe4bdddc026ebd6d5f54b5de1142
+)
+tree_hash() {
+  (cd "$1" && find . -type f ! -name '.unifit-*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
 src="$root/.cache/src"
 dl="$root/.cache/src-dl"
 aptdir="$root/.cache/apt"
@@ -91,6 +112,16 @@ for pkg in "${missing[@]}"; do
   dpkg-source -q -x --no-check "$dsc" "$tmp" >/dev/null
   # quilt's .pc/ keeps unpatched copies of the files the Debian patches change: not part of the source.
   rm -rf "$tmp/.pc"
+  got=$(tree_hash "$tmp")
+  if [ "$dsc" = "$dl/${pkg}_${pinned[$pkg]#*:}.dsc" ]; then
+    if [ "$got" != "${tree_sha256[$pkg]}" ]; then
+      echo "sources: $pkg ${pinned[$pkg]}: the unpacked tree's hash is $got, pinned ${tree_sha256[$pkg]}; not used" >&2
+      rm -rf "$dl/unpack"
+      exit 1
+    fi
+  else
+    echo "sources: warning: $pkg: no pinned hash for this version (tree $got; upstream of the pinned one: ${upstream[$pkg]})" >&2
+  fi
   cp "$dsc" "$tmp/.unifit-dsc" # which version was unpacked, for fixtures/source-trees/README.md
   mv "$tmp" "$src/$pkg"
   rm -rf "$dl/unpack"

@@ -102,10 +102,14 @@ describe("source call sites (CLI, JSON report)", () => {
     }
     // A wrapper site names the whole chain and where the libc call is; reachability goes through the handler
     // that main registers.
-    const reload = (byLine.get("fixtures/source-calls/tree/main.c:15") ?? [])[0];
+    const reload = (byLine.get("fixtures/source-calls/tree/main.c:17") ?? [])[0];
     assert.deepEqual(reload?.through, ["reload_workers", "spawn_worker", "fork"]);
     assert.equal(reload?.at, "fixtures/source-calls/tree/spawn.c:10");
     assert.deepEqual(reload?.chain, ["main", "&on_hup", "reload_workers"]);
+    // Functions whose address only an initializer stores (ops.c) are reached; a local table's entry through the
+    // function that holds the table.
+    const exec = (byLine.get("fixtures/source-calls/tree/ops.c:43") ?? []).find((s) => s.callee === "execl");
+    assert.deepEqual(exec?.chain, ["main", "run_table", "&on_exec", "execl"]);
     // Reachable sites first, then unreached ones, then those not built.
     const spawn = report.files.find((f) => f.path.endsWith("spawn.c"));
     const order = (spawn?.sites ?? []).map((s) => (s.notBuilt !== undefined ? 2 : s.reachable ? 0 : 1));

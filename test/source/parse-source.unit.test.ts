@@ -346,6 +346,7 @@ describe("parseSource: degraded input", () => {
       language: "c",
       facts: [],
       functions: [],
+      addresses: [],
       warnings: [],
       lines: 0,
       bytes: 0,
