@@ -13,6 +13,8 @@ import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
+import { CLONE_NR, cloneMode } from "../util/clone.js";
+import { compareNumbers } from "../util/compare.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -624,8 +626,6 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
   };
 }
 
-/** clone's number: its flags (the first argument) say whether it makes a thread or a process. */
-const CLONE_NR: Readonly<Record<Arch, number>> = { x86_64: 56, aarch64: 220 };
 /** Functions that only run when the program is about to die. */
 const FATAL = new Set([
   "abort",
@@ -707,7 +707,7 @@ export function analyzeLibrary(
     list
       .map((i) => {
         const s = scan.sites[i] as SyscallSite;
-        if (s.nr === CLONE_NR[arch] && s.arg0 !== undefined) return (s.arg0 & 0x10000) !== 0 ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
+        if (s.nr === CLONE_NR[arch] && s.arg0 !== undefined) return cloneMode(s.arg0) === "thread" ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
         return s.nr;
       })
       .filter((x): x is number => x !== null && x >= 0 && x < 1024 + 2),
@@ -787,7 +787,7 @@ export function analyzeLibrary(
   for (const f of taken) for (const x of closure.of(f).syscalls) possible.add(x);
   const entryFn = indexOf(elf.entry);
   const entry = elf.entry !== 0 && entryFn >= 0 ? closure.of(entryFn).syscalls : [];
-  return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+  return { exports, importNames, entry, possible: [...possible].sort(compareNumbers), instructions: scan.instructions, functions: n };
 }
 
 /**

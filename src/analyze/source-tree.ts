@@ -12,6 +12,7 @@ import type { MacroDef } from "../source/macros.js";
 import { SortedIndex } from "../util/sorted.js";
 import { EMPTY, rows, type Graph } from "./callgraph.js";
 import { reach } from "./reach.js";
+import { byKey, compareNumbers, compareStrings } from "../util/compare.js";
 
 /**
  * The libc functions of the process model (processes, exec, sessions, signals to others, pipes, SysV IPC, identity,
@@ -240,7 +241,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   };
   const mains = nodeName.flatMap((name, i) => (name === "main" ? [i] : []));
   // A tree without main (a library) is entered anywhere.
-  const roots = mains.length > 0 ? [...mains, ...[...taken].sort((a, b) => a - b)] : Array.from({ length: n }, (_, i) => i);
+  const roots = mains.length > 0 ? [...mains, ...[...taken].sort(compareNumbers)] : Array.from({ length: n }, (_, i) => i);
   const reachable = reach(graph, roots);
   // Shortest chains from main: breadth-first, parents kept.
   const parent = new Int32Array(n).fill(-2);
@@ -293,7 +294,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const pred: number[][] = Array.from({ length: n }, () => []);
   for (let f = 0; f < n; f++) for (let e = succOff[f] as number; e < (succOff[f + 1] as number); e++) (pred[succ[e] as number] as number[]).push(f);
   const reachTo = new Map<string, { dist: Int32Array; next: Int32Array }>();
-  for (const [name, sites] of [...direct].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [name, sites] of [...direct].sort(byKey)) {
     const dist = new Int32Array(n).fill(-1);
     const next = new Int32Array(n).fill(-1);
     const queue: number[] = [];
@@ -386,6 +387,6 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     if (chain !== undefined) site.chain = [...chain, rec.name];
     (out.get(site.path) ?? out.set(site.path, []).get(site.path))?.push(site);
   }
-  for (const l of out.values()) l.sort((a, b) => a.line - b.line || a.column - b.column || (a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
+  for (const l of out.values()) l.sort((a, b) => a.line - b.line || a.column - b.column || compareStrings(a.callee, b.callee));
   return out;
 }

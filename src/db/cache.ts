@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import type { Database, LibcMap, Surface } from "./types.js";
+import { compareStrings } from "../util/compare.js";
 
 const FORMAT = 3;
 
@@ -213,7 +214,7 @@ export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), m
     return false;
   });
   let total = entries.reduce((n, e) => n + e.size, 0);
-  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.file < b.file ? -1 : 1));
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || compareStrings(a.file, b.file));
   for (const e of entries) {
     if (total <= maxBytes) break;
     remove(e.file);

@@ -5,6 +5,8 @@
 import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { InputError } from "../types.js";
+import { isElfMagic } from "../elf/magic.js";
+import { byPath } from "../util/compare.js";
 
 export interface Input {
   path: string;
@@ -24,8 +26,6 @@ export interface ExpandOptions {
   /** Directory entries visited at most, over all directories (default 1,000,000). */
   maxEntries?: number;
 }
-
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
 function errno(e: unknown): string {
   return typeof e === "object" && e !== null && "code" in e ? String(e.code) : "EIO";
@@ -58,10 +58,6 @@ function head(path: string, n: number): Buffer | string {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-function isElf(b: Buffer): boolean {
-  return b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
 }
 
 function looksLikeText(b: Buffer): boolean {
@@ -100,7 +96,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       errors.push({ path, code: b, message: describeErrno(b) });
       return false;
     }
-    if (isElf(b)) {
+    if (isElfMagic(b)) {
       inputs.set(path, { path, kind: "elf", size });
       return true;
     }
@@ -154,6 +150,6 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
     } else if (st.isFile()) addFile(path, st.size, true);
     else errors.push({ path, code: "NOT_FILE", message: "not a regular file or directory" });
   }
-  const sorted = [...inputs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...inputs.values()].sort(byPath);
   return { inputs: sorted, errors };
 }

@@ -5,7 +5,9 @@ import { rowEvidence } from "../db/load.js";
 import { ARG_SPECS, OTHER } from "../db/args.js";
 import type { ArgRule, Database } from "../db/types.js";
 import type { Rule } from "../rules/types.js";
-import type { Status } from "../types.js";
+import type { Level, Status } from "../types.js";
+import { compareStrings, byName } from "../util/compare.js";
+import { LEVEL_OF_STATUS, capLevel, statusOf, worseLevel } from "../verdict/levels.js";
 
 export interface SyscallExplanation {
   kind: "syscall";
@@ -43,14 +45,14 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
   if (x !== undefined) numbers.x86_64 = x.nr;
   if (a !== undefined) numbers.aarch64 = a.nr;
   const targets = [...db.surfaces.values()]
-    .sort((p, q) => (p.name < q.name ? -1 : 1))
+    .sort(byName)
     .map((s) => {
       const row = s.rows.get(name);
       if (row === undefined) return { target: s.name, status: "absent" as const, note: `not in ${s.name}'s ${s.arch} table`, evidence: "-" };
       const t: SyscallExplanation["targets"][number] = { target: s.name, status: row.status, evidence: rowEvidence(s, row) };
       if (row.modes !== undefined) t.modes = row.modes;
       if (row.args !== undefined) {
-        const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : p < q ? -1 : p > q ? 1 : 0));
+        const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : compareStrings(p, q)));
         t.args = keys.map((value) => {
           const r = row.args?.[value] as ArgRule;
           const a: NonNullable<typeof t.args>[number] = { value, status: r.status, evidence: rowEvidence(s, { ...row, at: r.at }) };
@@ -71,20 +73,15 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
 export function explainRule(db: Database, rule: Rule): RuleExplanation {
   const needs = rule.syscalls.map((r) => (r.mode !== undefined ? `${r.name}:${r.mode}` : r.name));
   const targets = [...db.surfaces.values()]
-    .sort((p, q) => (p.name < q.name ? -1 : 1))
+    .sort(byName)
     .map((s) => {
       if (s.noPosix !== undefined) return { target: s.name, level: "blocker", because: s.noPosix };
       if (rule.syscalls.length === 0) return { target: s.name, level: rule.severity, because: "the pattern itself" };
       const parts = rule.syscalls.map((r) => {
-        const row = s.rows.get(r.name);
-        const st = row === undefined ? "absent" : ((r.mode !== undefined ? row.modes?.[r.mode] : undefined) ?? row.status);
-        return { st, text: `${r.name}${r.mode !== undefined ? ` (${r.mode})` : ""}: ${st}` };
+        const st = statusOf(s.rows.get(r.name), r.mode);
+        return { level: capLevel<Level>(LEVEL_OF_STATUS[st], rule.severity), text: `${r.name}${r.mode !== undefined ? ` (${r.mode})` : ""}: ${st}` };
       });
-      const worst = parts.some((p) => p.st === "enosys" || p.st === "absent")
-        ? rule.severity
-        : parts.some((p) => p.st === "partial" || p.st === "stub")
-          ? "warning"
-          : "ok";
+      const worst = parts.reduce<Level>((w, p) => worseLevel(w, p.level), "ok");
       return { target: s.name, level: worst, because: parts.map((p) => p.text).join(", ") };
     });
   return { kind: "rule", id: rule.id, title: rule.title, category: rule.category, file: rule.file, hint: rule.hint, needs, targets };

@@ -5,6 +5,8 @@
 
 import { createHash } from "node:crypto";
 import type { FileReport, Report, Severity, Status } from "../types.js";
+import { LEVEL_RANK } from "../verdict/levels.js";
+import { compareStrings } from "../util/compare.js";
 
 export type Level = Exclude<Severity, "info">;
 
@@ -53,7 +55,6 @@ export interface Issue {
   fingerprint: string;
 }
 
-const RANK: Readonly<Record<Level, number>> = { warning: 1, blocker: 2 };
 
 export const worstLevel = (levels: readonly Level[]): Level => (levels.some((l) => l === "blocker") ? "blocker" : "warning");
 
@@ -87,7 +88,7 @@ function syscallIssues(f: FileReport): Issue[] {
       if (x.note !== undefined) it.note = x.note;
       if (x.hint !== undefined) it.advice = x.hint;
       issue.targets.push(it);
-      if (RANK[x.severity] > RANK[issue.level]) issue.level = x.severity;
+      if (LEVEL_RANK[x.severity] > LEVEL_RANK[issue.level]) issue.level = x.severity;
       if (issue.origin === "library" && x.origin === "program") issue.origin = "program";
     }
   }
@@ -144,7 +145,7 @@ function ruleIssues(f: FileReport): Issue[] {
   return out;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = compareStrings;
 
 /** Every issue of the report: by path, then blockers first, then key, then line. */
 export function reportIssues(report: Report): Issue[] {
@@ -152,7 +153,7 @@ export function reportIssues(report: Report): Issue[] {
   return all.sort(
     (a, b) =>
       cmp(a.path, b.path) ||
-      RANK[b.level] - RANK[a.level] ||
+      LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
       cmp(a.key, b.key) ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
       cmp(a.fingerprint, b.fingerprint),

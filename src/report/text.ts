@@ -4,6 +4,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CallChain, FileReport, Finding, ImageReport, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
 import type { Formatter } from "./types.js";
+import { byName } from "../util/compare.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   compatible: "compatible",
@@ -308,7 +309,7 @@ function firstScreen(c: ChalkInstance, report: Report): string[] {
         seen.set(name, e);
       }
     }
-    const list = [...seen.values()].sort((a, b) => Number(b.program) - Number(a.program) || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const list = [...seen.values()].sort((a, b) => Number(b.program) - Number(a.program) || b.files - a.files || byName(a, b));
     const top = list.find((x) => x.hint !== undefined && x.program) ?? list.find((x) => x.hint !== undefined) ?? list[0];
     const pad = " ".repeat(width + 4);
     if (top !== undefined) lines.push(`${pad}${c.red("top:")} ${top.name}${top.hint !== undefined ? `: ${firstSentence(top.hint)}` : ""}`);

@@ -3,6 +3,8 @@
 
 import type { CallFact, SourceFile } from "../source/types.js";
 import type { InputKind, Rule, RuleHit } from "./types.js";
+import { hex } from "../util/hex.js";
+import { byKey, compareOptional, compareStrings } from "../util/compare.js";
 
 /** What the binary analysis knows for rules: imports, calls between named functions, reachable syscalls. */
 export interface BinaryRuleFacts {
@@ -19,7 +21,6 @@ export interface BinaryRuleFacts {
 /** How many calls deep `child-calls` looks past the matched call (bounded: a worker's serving loop is near). */
 const CHILD_DEPTH = 4;
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 function fill(template: string, vars: Readonly<Record<string, string | undefined>>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => vars[k] ?? `{{${k}}}`);
@@ -116,7 +117,7 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
   }
   return hits.sort(
     (a, b) =>
-      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0) || compareStrings(a.ruleId, b.ruleId),
   );
 }
 
@@ -192,7 +193,7 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
     if (m.calls !== undefined) {
       const names = new Set(m.calls);
       const done = new Set<string>();
-      for (const [caller, list] of [...byCaller.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      for (const [caller, list] of [...byCaller.entries()].sort(byKey)) {
         for (const c of list) {
           // Compilers unroll short loops: a function that calls it from two or more places repeats it too.
           const repeated = c.inLoop || list.filter((d) => d.callee === c.callee).length >= 2;
@@ -232,5 +233,5 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
       hits.push({ ruleId: rule.id, message: message(rule, { callee: m.imports.filter((i) => facts.imports.has(i)).join(", ") }), confidence });
     }
   }
-  return hits.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.function ?? "") < (b.function ?? "") ? -1 : 1));
+  return hits.sort((a, b) => compareStrings(a.ruleId, b.ruleId) || compareOptional(a.function, b.function));
 }

@@ -10,6 +10,7 @@ import { DbError } from "../db/errors.js";
 import type { Database, SyscallRef } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";
 import type { ArgMatcher, InputKind, Rule, RuleMatchSpec } from "./types.js";
+import { compareStrings } from "../util/compare.js";
 
 export function defaultRulesDir(): string {
   return join(packageInfo().root, "rules");
@@ -151,5 +152,5 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
       file: relative(packageInfo().root, file),
     });
   }
-  return rules.filter((r) => r.status !== "removed").sort((a, b) => (a.id < b.id ? -1 : 1));
+  return rules.filter((r) => r.status !== "removed").sort((a, b) => compareStrings(a.id, b.id));
 }

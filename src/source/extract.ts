@@ -13,6 +13,7 @@
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
+import { compareStrings } from "../util/compare.js";
 
 export interface Extraction {
   facts: SourceFact[];
@@ -681,7 +682,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     (a, b) =>
       a.location.line - b.location.line ||
       a.location.column - b.location.column ||
-      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+      compareStrings(a.kind, b.kind),
   );
 
   // The count is of the ERROR nodes the walk entered (those around a "(" or a hit): counting every ERROR and MISSING
