@@ -92,7 +92,7 @@ const LIBC_SONAMES: Readonly<Record<string, readonly string[]>> = {
  * these functions off as rare. Made once per database and architecture.
  */
 const usualCache = new WeakMap<Database, Map<Arch, LibcUsual>>();
-export function libcUsual(db: Database, arch: Arch): LibcUsual {
+function libcUsual(db: Database, arch: Arch): LibcUsual {
   let byArch = usualCache.get(db);
   if (byArch === undefined) usualCache.set(db, (byArch = new Map<Arch, LibcUsual>()));
   const known = byArch.get(arch);

@@ -95,7 +95,7 @@ export interface CodeAnalysis {
 }
 
 /** The executable parts of the file: SHF_EXECINSTR sections, or PF_X segments when there are no section headers. */
-export function codeRegions(elf: ElfFile, bytes: Uint8Array): CodeRegion[] {
+function codeRegions(elf: ElfFile, bytes: Uint8Array): CodeRegion[] {
   const regions: CodeRegion[] = [];
   const clip = (offset: number, size: number): Uint8Array | undefined => {
     if (offset < 0 || offset >= bytes.length || size <= 0) return undefined;
@@ -610,7 +610,7 @@ function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
   }
 }
 
-export function emptyAnalysis(unsupported: string): CodeAnalysis {
+function emptyAnalysis(unsupported: string): CodeAnalysis {
   return {
     sites: [],
     unresolved: [],
@@ -987,39 +987,6 @@ function tableClosure(
   return sccClosure(aug, ownAll, importsAll, importIndex.size, unresolvedAll, skipAll);
 }
 
-/** A shortest call path (function names) from an exported function to a function that makes syscall `nr`; for explaining findings. */
-export function pathToSyscall(elf: ElfFile, bytes: Uint8Array, from: string, nr: number): string[] | undefined {
-  const p = prepare(elf, bytes);
-  const { graph, scan } = p;
-  const addr = elf.exports.find((e) => e.name === from)?.value ?? elf.symtab.find((e) => e.name === from)?.value;
-  const start = addr === undefined ? -1 : indexOfSorted(graph.starts, addr);
-  if (start < 0) return undefined;
-  const parent = new Int32Array(graph.starts.length).fill(-2);
-  parent[start] = -1;
-  for (const list of [elf.exports, elf.symtab]) {
-    for (const s of list) {
-      const i = FATAL.has(s.name) ? indexOfSorted(graph.starts, s.value) : -1;
-      if (i >= 0 && i !== start) parent[i] = -3; // fatal paths are not explanations
-    }
-  }
-  const queue = [start];
-  for (let q = 0; q < queue.length; q++) {
-    const f = queue[q] as number;
-    if ((graph.sites[f] as number[]).some((i) => (scan.sites[i] as SyscallSite).nr === nr)) {
-      const path: string[] = [];
-      for (let x = f; x >= 0; x = parent[x] as number) path.unshift(graph.name(x));
-      return path;
-    }
-    for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
-      const s = graph.succ[e] as number;
-      if (parent[s] === -2) {
-        parent[s] = f;
-        queue.push(s);
-      }
-    }
-  }
-  return undefined;
-}
 
 /** A shortest call chain from an entry point, as function names (demangled), and the functions at its end. */
 export interface ChainTo {

@@ -4,7 +4,7 @@
 // Library facts are cached by content hash, so a whole tree analyses each library once.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeOnce, readCachedJson, writeCachedJson } from "../db/cache.js";
@@ -49,7 +49,7 @@ export interface LibrarySet {
 let analysisHash: string | undefined;
 /** The stored shape of LibraryFacts; changed whenever StoredFacts changes (6: per-export pointer sets). */
 const FACTS_VERSION = 6;
-export function factsFormat(): string {
+function factsFormat(): string {
   if (analysisHash === undefined) {
     const h = createHash("sha256");
     h.update(`facts-v${FACTS_VERSION}`);
@@ -787,6 +787,3 @@ export function pathInSysroot(hostPath: string, sysroot: string): string {
   return posix.join("/", posix.basename(dirname(abs)), posix.basename(abs));
 }
 
-export function sysrootExists(sysroot: string): boolean {
-  return existsSync(sysroot);
-}

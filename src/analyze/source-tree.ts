@@ -90,7 +90,7 @@ const MAX_CHAIN = 24;
  * Deeper, nearly every call in a server leads somewhere (addReply → … → freeClient → killRDBChild → kill, 8 levels,
  * 1,800 call sites in redis): those paths show as the libc site's chain from main instead.
  */
-export const MAX_WRAPPER_DEPTH = 2;
+const MAX_WRAPPER_DEPTH = 2;
 
 /** Names a broken parse can take for a function (a macro-built body read as `if (...) {`): never a definition. */
 const NOT_FUNCTIONS = new Set(["if", "while", "for", "switch", "return", "sizeof", "do", "else", "case", "defined"]);

@@ -24,7 +24,6 @@ export const PF_X = 1;
 export const PF_W = 2;
 export const PF_R = 4;
 
-export const SHT_NULL = 0;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
 export const SHT_DYNAMIC = 6;
@@ -84,7 +83,6 @@ export const DT_VERNEEDNUM = 0x6fffffff;
 export const DF_1_PIE = 0x08000000;
 
 export const VER_FLG_BASE = 1;
-export const VERSYM_HIDDEN = 0x8000;
 export const VERSYM_INDEX_MASK = 0x7fff;
 
 export const NT_GNU_ABI_TAG = 1;

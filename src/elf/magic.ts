@@ -2,7 +2,7 @@
 // layers, files named like sources). Only the four magic bytes; whether the rest is readable is readElf's business.
 
 /** The first four bytes of every ELF file: 0x7f 'E' 'L' 'F' (System V gABI, e_ident[EI_MAG0..EI_MAG3]). */
-export const ELF_MAGIC: readonly number[] = [0x7f, 0x45, 0x4c, 0x46];
+const ELF_MAGIC: readonly number[] = [0x7f, 0x45, 0x4c, 0x46];
 
 /** Whether the bytes start with the ELF magic. */
 export function isElfMagic(bytes: Uint8Array | undefined): boolean {

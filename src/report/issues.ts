@@ -56,7 +56,7 @@ export interface Issue {
 }
 
 
-export const worstLevel = (levels: readonly Level[]): Level => (levels.some((l) => l === "blocker") ? "blocker" : "warning");
+const worstLevel = (levels: readonly Level[]): Level => (levels.some((l) => l === "blocker") ? "blocker" : "warning");
 
 const hash = (parts: readonly string[]): string => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 

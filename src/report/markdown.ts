@@ -8,7 +8,7 @@ import type { Issue } from "./issues.js";
 import type { Formatter } from "./types.js";
 
 /** Characters a comment may take (GitHub's limit is 65,536). */
-export const MAX_CHARS = 65000;
+const MAX_CHARS = 65000;
 /** Blockers shown before the details. */
 const TOP = 10;
 

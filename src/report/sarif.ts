@@ -11,7 +11,7 @@ import type { Issue } from "./issues.js";
 import type { Formatter } from "./types.js";
 
 /** Results kept in the run (GitHub's own limit is 25,000 per run). */
-export const MAX_RESULTS = 5000;
+const MAX_RESULTS = 5000;
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFO_URI = "https://github.com/unifit/unifit";

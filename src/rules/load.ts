@@ -12,7 +12,7 @@ import { packageInfo } from "../util/package-root.js";
 import type { ArgMatcher, InputKind, Rule, RuleMatchSpec } from "./types.js";
 import { compareStrings } from "../util/compare.js";
 
-export function defaultRulesDir(): string {
+function defaultRulesDir(): string {
   return join(packageInfo().root, "rules");
 }
 

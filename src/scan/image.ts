@@ -119,7 +119,7 @@ function scriptTargets(text: string): { names: string[]; execArgs: boolean } {
 }
 
 /** The programs the configuration runs, entrypoint first, scripts followed to what they name literally. */
-export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
+function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
   const env = new Map(config.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const));
   const pathDirs = (env.get("PATH") ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
   const cwd = config.workingDir !== "" ? config.workingDir : "/";

@@ -26,7 +26,7 @@ import { applySuppressions, inlineIgnores, suppressRuleHits } from "../verdict/s
 import type { Ignore, InlineIgnore } from "../verdict/suppress.js";
 
 const NO_INLINE: { ignores: InlineIgnore[]; warnings: string[] } = { ignores: [], warnings: [] };
-import { SummaryTally, fileVerdicts } from "./summary.js";
+import type { SummaryTally } from "./summary.js";
 import { fallbackFor } from "../db/fallbacks.js";
 import { useOf } from "../analyze/fallbacks.js";
 import { SCHEMA_VERSION } from "../types.js";
@@ -35,7 +35,8 @@ import type { SourceFile } from "../source/index.js";
 import { isElfMagic } from "../elf/magic.js";
 import { byName, byPath, compareStrings } from "../util/compare.js";
 
-export interface ScanOptions {
+/** Options of the in-thread scan (scanPaths), which `unifit plan` runs with a database it has loaded already. */
+export interface InThreadOptions {
   /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
   targets?: readonly string[];
   failOn?: FailOn;
@@ -85,7 +86,7 @@ export function selectTargets(db: Database, names: readonly string[] = []): Surf
 
 
 export interface FileOptions {
-  /** See ScanOptions.sysroot; a file view (an image's file system) reads the libraries from there. */
+  /** See InThreadOptions.sysroot; a file view (an image's file system) reads the libraries from there. */
   sysroot?: LibraryRoot | null;
   /** The file's own path inside the sysroot (for $ORIGIN), when the sysroot is a file view. */
   programPath?: string;
@@ -354,18 +355,6 @@ function scanSource(
 }
 
 
-/** One deterministic Report from per-file results, in whatever order they came. */
-export function assembleReport(
-  surfaces: readonly Surface[],
-  results: readonly (FileReport | InputError)[],
-  inputErrors: readonly InputError[],
-  failOn: FailOn,
-): Report {
-  const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
-  const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
-  for (const f of files) tally.add(fileVerdicts(f));
-  return reportShell(surfaces, files, tally, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
-}
 
 /**
  * The Report around the files: targets, errors (sorted) and the summary, tallied from the files' verdicts as they

@@ -7,7 +7,7 @@ import type { FailOn, FileReport, ReportSummary, TargetVerdict, Verdict } from "
 import { compareStrings } from "../util/compare.js";
 
 /** Blocking syscalls named per target in the summary. */
-export const TOP_BLOCKERS = 10;
+const TOP_BLOCKERS = 10;
 
 /** What the summary and the exit code need of a file's report: its path and, per target, the verdict, counts and blockers. */
 export interface FileVerdicts {

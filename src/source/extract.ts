@@ -108,7 +108,7 @@ function clip(s: string): string {
   return s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s;
 }
 
-export function isPseudoFilePath(value: string): boolean {
+function isPseudoFilePath(value: string): boolean {
   return (
     value.startsWith("/proc/") ||
     value.startsWith("/sys/") ||
@@ -119,7 +119,7 @@ export function isPseudoFilePath(value: string): boolean {
 }
 
 /** Line starts of a text, for index → 1-based line/column and for excerpts. */
-export class LineIndex {
+class LineIndex {
   private readonly starts: number[] = [0];
   private last = 0;
 

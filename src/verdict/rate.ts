@@ -21,7 +21,7 @@ function capVia(labels: string[]): string[] {
   return labels.length > MAX_VIA ? [...labels.slice(0, MAX_VIA), `... ${labels.length - MAX_VIA} more (see the syscall inventory)`] : labels;
 }
 
-export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
+function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
   const byModel = (mode !== undefined ? hints.get(`${syscall}:${mode}`) : undefined) ?? hints.get(syscall);
   if (byModel === undefined) return undefined;
   const text = byModel[surface.processModel] ?? byModel.any;

@@ -8,7 +8,7 @@ import type { Level, RuleFinding, RuleSite, RuleTargetLevel } from "../types.js"
 import { LEVEL_OF_STATUS, LEVEL_RANK, capLevel, statusOf } from "./levels.js";
 
 
-export function rateRule(rule: Rule, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding {
+function rateRule(rule: Rule, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding {
   const targets: RuleTargetLevel[] = surfaces.map((surface) => {
     if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix, advice: surface.noPosix };
     if (rule.syscalls.length === 0) {
