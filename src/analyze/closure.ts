@@ -90,7 +90,7 @@ export function sccClosure(graph: Graph, own: number[][], ownImports: number[][]
     unres.push(un);
   };
   const tarjan = new Tarjan(
-    (f) => succ.subarray(succOff[f] as number, succOff[f + 1] as number),
+    (f) => succ.subarray(succOff[f], succOff[f + 1]),
     onComponent,
     skip === undefined ? undefined : (s) => skip[s] !== 1,
   );

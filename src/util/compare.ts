@@ -23,7 +23,7 @@ export function byName(a: { readonly name: string }, b: { readonly name: string 
 
 /** Map entries (or any pairs) by their key. */
 export function byKey<K extends string | number>(a: readonly [K, unknown], b: readonly [K, unknown]): number {
-  return typeof a[0] === "number" ? (a[0] as number) - (b[0] as number) : compareStrings(a[0] as string, b[0] as string);
+  return typeof a[0] === "number" ? a[0] - (b[0] as number) : compareStrings(a[0], b[0] as string);
 }
 
 /** Optional strings, absent as the empty string (sorts first). */

@@ -45,7 +45,7 @@ export class Tarjan {
         const w = top.succ[top.i++] as number;
         if (this.follow !== undefined && !this.follow(w)) continue;
         if (index[w] === undefined) enter(w);
-        else if (onStack[w] === true) low[v] = Math.min(low[v] as number, index[w] as number);
+        else if (onStack[w] === true) low[v] = Math.min(low[v] as number, index[w]);
         continue;
       }
       frames.pop();
