@@ -350,7 +350,8 @@ async function measureSource() {
 
   // (b) unifit in-process: extraction alone (parseSource), and the full source analysis of scanFile (read,
   // parseSource, rule matching, syscalls, rating for every target), with the database and rules loaded once.
-  const unifit = await import(pathToFileURL(path.join(root, "dist/src/index.js")).href);
+  // scanFile and scanSourceTree are the per-file stages behind the public scan(): imported from their module.
+  const unifit = { ...(await import(pathToFileURL(path.join(root, "dist/src/index.js")).href)), ...(await import(pathToFileURL(path.join(root, "dist/src/scan/scan.js")).href)) };
   const db = unifit.loadDatabase();
   const surfaces = unifit.selectTargets(db, ["all"]);
   const rules = unifit.loadRules(db);

@@ -8,7 +8,8 @@ import { closeSync, lstatSync, openSync, readSync, readdirSync, writeFileSync } 
 import { join, resolve } from "node:path";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
-const { loadDatabase, scanFile, selectTargets } = await import(join(root, "dist", "src", "index.js"));
+const { loadDatabase } = await import(join(root, "dist", "src", "index.js"));
+const { scanFile, selectTargets } = await import(join(root, "dist", "src", "scan", "scan.js"));
 const args = process.argv.slice(2);
 const write = !args.includes("--no-write");
 const dirs = args.filter((a) => !a.startsWith("--"));

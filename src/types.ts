@@ -8,6 +8,8 @@ export const SCHEMA_VERSION = 3;
 export type Arch = "x86_64" | "aarch64";
 export type Status = "full" | "partial" | "stub" | "enosys" | "absent";
 export type Severity = "blocker" | "warning" | "info";
+/** A severity, or "ok" where nothing is wrong (a rule or a call site on a target that supports what it needs). */
+export type Level = Severity | "ok";
 export type Confidence = "high" | "medium" | "low";
 export type FailOn = "blocker" | "warning" | "none";
 export type Verdict = "compatible" | "warnings" | "blocked" | "unknown";

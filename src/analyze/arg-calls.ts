@@ -6,7 +6,7 @@ import { ARG_SPECS } from "../db/args.js";
 import type { Arch } from "../types.js";
 
 /** x86_64 / aarch64 numbers of the syscalls with an argument vocabulary (asm/unistd_64.h, asm-generic/unistd.h). */
-export const ARG_SYSCALL_NR: Readonly<Record<string, Readonly<Record<Arch, number>>>> = {
+const ARG_SYSCALL_NR: Readonly<Record<string, Readonly<Record<Arch, number>>>> = {
   socket: { x86_64: 41, aarch64: 198 },
   mmap: { x86_64: 9, aarch64: 222 },
   ioctl: { x86_64: 16, aarch64: 29 },

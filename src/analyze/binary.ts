@@ -14,6 +14,10 @@ import { LibrarySession, bindImport, loadLibraries, makeFollower, pathInSysroot 
 import type { LibcUsual, LibraryRoot } from "./libraries.js";
 import { createHash } from "node:crypto";
 import { demangle } from "../util/demangle.js";
+import { hex } from "../util/hex.js";
+import { cloneFlags, cloneMode } from "../util/clone.js";
+import type { CloneMode } from "../util/clone.js";
+import { byKey, byName, compareNumbers, compareOptional, compareStrings } from "../util/compare.js";
 
 export interface BinaryOptions {
   /** The scanned file's path (for $ORIGIN). */
@@ -51,28 +55,8 @@ export interface BinaryAnalysis {
   blind: boolean;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
-const CLONE_THREAD = 0x10000;
-const CLONE_PROCESS: { name: string; mode: string } = { name: "clone", mode: "process" };
-const CLONE_THREAD_REF: { name: string; mode: string } = { name: "clone", mode: "thread" };
-
-const CLONE_FLAG_NAMES: readonly [number, string][] = [
-  [0x100, "CLONE_VM"], [0x200, "CLONE_FS"], [0x400, "CLONE_FILES"], [0x800, "CLONE_SIGHAND"], [0x1000, "CLONE_PIDFD"],
-  [0x2000, "CLONE_PTRACE"], [0x4000, "CLONE_VFORK"], [0x8000, "CLONE_PARENT"], [0x10000, "CLONE_THREAD"],
-  [0x20000, "CLONE_NEWNS"], [0x40000, "CLONE_SYSVSEM"], [0x80000, "CLONE_SETTLS"], [0x100000, "CLONE_PARENT_SETTID"],
-  [0x200000, "CLONE_CHILD_CLEARTID"], [0x1000000, "CLONE_CHILD_SETTID"], [0x2000000, "CLONE_NEWCGROUP"],
-  [0x4000000, "CLONE_NEWUTS"], [0x8000000, "CLONE_NEWIPC"], [0x10000000, "CLONE_NEWUSER"], [0x20000000, "CLONE_NEWPID"],
-  [0x40000000, "CLONE_NEWNET"], [0x80000000, "CLONE_IO"],
-];
-
-/** clone's flags as text, e.g. "CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD": the fact that decides the mode. */
-export function cloneFlags(v: number): string {
-  const parts = CLONE_FLAG_NAMES.filter(([bit]) => (v & bit) !== 0).map(([, n]) => n);
-  const sig = v & 0xff;
-  if (sig === 17) parts.push("SIGCHLD");
-  else if (sig !== 0) parts.push(`signal ${sig}`);
-  return parts.join("|") || "0";
-}
+const CLONE_PROCESS: { name: string; mode: CloneMode } = { name: "clone", mode: "process" };
+const CLONE_THREAD_REF: { name: string; mode: CloneMode } = { name: "clone", mode: "thread" };
 
 /** The names in a curated map's list, made once per list (a scan asks for the same libc functions in every file). */
 const mapNames = new WeakMap<readonly { name: string }[], ReadonlySet<string>>();
@@ -110,7 +94,7 @@ const LIBC_SONAMES: Readonly<Record<string, readonly string[]>> = {
  * these functions off as rare. Made once per database and architecture.
  */
 const usualCache = new WeakMap<Database, Map<Arch, LibcUsual>>();
-export function libcUsual(db: Database, arch: Arch): LibcUsual {
+function libcUsual(db: Database, arch: Arch): LibcUsual {
   let byArch = usualCache.get(db);
   if (byArch === undefined) usualCache.set(db, (byArch = new Map<Arch, LibcUsual>()));
   const known = byArch.get(arch);
@@ -118,11 +102,11 @@ export function libcUsual(db: Database, arch: Arch): LibcUsual {
   const table = db.tables[arch];
   const bySoname = new Map<string, ReadonlyMap<string, ReadonlySet<number>>>();
   const h = createHash("sha256");
-  for (const [flavour, map] of [...db.libcs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [flavour, map] of [...db.libcs].sort(byKey)) {
     const sonames = LIBC_SONAMES[flavour];
     if (sonames === undefined) continue;
     const usual = new Map<string, ReadonlySet<number>>();
-    for (const [fn, entry] of [...map.functions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [fn, entry] of [...map.functions].sort(byKey)) {
       const nrs = new Set<number>();
       for (const r of entry[arch]) {
         if (entry.conditional.has(r.name)) continue;
@@ -139,7 +123,7 @@ export function libcUsual(db: Database, arch: Arch): LibcUsual {
         }
       }
       usual.set(fn, nrs);
-      h.update(`${flavour}\0${fn}\0${[...nrs].sort((a, b) => a - b).join(",")}\n`);
+      h.update(`${flavour}\0${fn}\0${[...nrs].sort(compareNumbers).join(",")}\n`);
     }
     for (const so of sonames) bySoname.set(so, usual);
   }
@@ -237,7 +221,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     }
     for (const l of set.libraries) libraries.push({ name: l.name, path: l.path, functions: bound.get(l.name) ?? 0 });
     for (const m of set.missing) libraries.push({ name: m, functions: 0 });
-    libraries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    libraries.sort(byName);
     if (set.missing.length > 0) {
       uncertainties.push({
         kind: "missing-library",
@@ -287,7 +271,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     const ref: { name: string; mode?: string } = { name };
     if (argMode !== undefined) ref.mode = argMode;
     // clone's flags decide what it creates: without CLONE_THREAD it is a new process.
-    if (name === "clone" && s.arg0 !== undefined) ref.mode = (s.arg0 & CLONE_THREAD) !== 0 ? "thread" : "process";
+    if (name === "clone" && s.arg0 !== undefined) ref.mode = cloneMode(s.arg0);
     const via: Via = { kind: "site", function: s.function, address: hex(s.addr), how: s.how, source: "code" };
     if (name === "clone" && s.arg0 !== undefined) via.flags = cloneFlags(s.arg0);
     // In a statically linked libc the site sits in the libc function itself: the curated map's qualifiers apply.
@@ -303,7 +287,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   if (elf.imports.some((i) => i.name === "clone")) {
     const cloneSites = code.sites.filter((s) => s.kind === "wrapper" && table.byNr.get(s.nr) === "clone");
     if (cloneSites.length > 0 && cloneSites.every((s) => s.arg0 !== undefined)) {
-      out.restrictModes("clone", "clone", new Set(cloneSites.map((s) => (((s.arg0 as number) & CLONE_THREAD) !== 0 ? "thread" : "process"))));
+      out.restrictModes("clone", "clone", new Set(cloneSites.map((s) => cloneMode(s.arg0 as number))));
     }
   }
 
@@ -333,7 +317,7 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   if (unknownNumbers.length > 0) {
     uncertainties.push({
       kind: "unresolved-sites",
-      message: `syscall number(s) ${[...new Set(unknownNumbers)].sort((a, b) => a - b).join(", ")} are not in the ${arch} table`,
+      message: `syscall number(s) ${[...new Set(unknownNumbers)].sort(compareNumbers).join(", ")} are not in the ${arch} table`,
     });
   }
   if (code.int80 > 0) {
@@ -419,7 +403,7 @@ function attachChains(syscalls: ReachedSyscall[], finder: ChainFinder): void {
       found.push({ c: chain, soft: v.tolerated === true || v.errorPath === true || v.rarePath === true || v.conditional === true, root: c.root });
     }
     if (found.length === 0) continue;
-    found.sort((a, b) => Number(a.soft) - Number(b.soft) || a.root - b.root || a.c.chain.length - b.c.chain.length || (a.c.from < b.c.from ? -1 : a.c.from > b.c.from ? 1 : 0) || ((a.c.mode ?? "") < (b.c.mode ?? "") ? -1 : 1));
+    found.sort((a, b) => Number(a.soft) - Number(b.soft) || a.root - b.root || a.c.chain.length - b.c.chain.length || compareStrings(a.c.from, b.c.from) || compareOptional(a.c.mode, b.c.mode));
     // Every mode keeps its best chain even past the cap (a finding is rated per mode).
     const kept: CallChain[] = [];
     const modes = new Set<string>();

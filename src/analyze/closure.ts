@@ -1,6 +1,7 @@
 // @fileoverview Per-function closures over a call graph (syscall and import sets per strongly connected
 // component): what each function of a library reaches, for the library analysis.
 
+import { Tarjan } from "../util/scc.js";
 import type { Graph } from "./callgraph.js";
 
 /** `set` with the members of `list` added; copied first unless `owned` (made for the component being built). */
@@ -28,112 +29,72 @@ export function sccClosure(graph: Graph, own: number[][], ownImports: number[][]
   const { succOff, succ } = graph;
   const WORDS = 33; // 1024 syscall numbers and the two clone modes
   const IWORDS = Math.max(1, Math.ceil(importCount / 32));
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
   const comp = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  let sp = 0;
-  // The explicit call stack: function and the next edge to look at.
-  const callF = new Int32Array(n);
-  const callE = new Int32Array(n);
-  let cp = 0;
   const EMPTY_BITS = new Uint32Array(WORDS);
   const EMPTY_IMPORTS = new Uint32Array(IWORDS);
   const bits: Uint32Array[] = [];
   const imps: Uint32Array[] = [];
   const hasIndirect: boolean[] = [];
   const unres: number[] = [];
-  let counter = 0;
-  const skipped = (s: number): boolean => skip !== undefined && skip[s] === 1;
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    callF[cp] = root;
-    callE[cp++] = succOff[root] as number;
-    index[root] = low[root] = counter++;
-    stack[sp++] = root;
-    onStack[root] = 1;
-    while (cp > 0) {
-      const f = callF[cp - 1] as number;
-      const e = callE[cp - 1] as number;
-      if (e < (succOff[f + 1] as number)) {
-        callE[cp - 1] = e + 1;
-        const s = succ[e] as number;
-        if (skipped(s)) continue;
-        if (index[s] === -1) {
-          index[s] = low[s] = counter++;
-          stack[sp++] = s;
-          onStack[s] = 1;
-          callF[cp] = s;
-          callE[cp++] = succOff[s] as number;
-        } else if (onStack[s]) low[f] = Math.min(low[f] as number, index[s] as number);
-        continue;
+  // Each component is complete after every component it reaches: their bitsets are final when it is merged.
+  const onComponent = (component: number[]): void => {
+    const c = bits.length;
+    let b: Uint32Array = EMPTY_BITS;
+    let bOwned = false;
+    let im: Uint32Array = EMPTY_IMPORTS;
+    let imOwned = false;
+    let ind = false;
+    let un = 0;
+    for (const m of component) comp[m] = c;
+    for (const mm of component) {
+      const mine = own[mm] as number[];
+      if (mine.length > 0) {
+        b = addBits(b, bOwned, mine);
+        bOwned = true;
       }
-      cp--;
-      if (cp > 0) {
-        const parent = callF[cp - 1] as number;
-        low[parent] = Math.min(low[parent] as number, low[f] as number);
+      const mineImports = ownImports[mm] as number[];
+      if (mineImports.length > 0) {
+        im = addBits(im, imOwned, mineImports);
+        imOwned = true;
       }
-      if (low[f] !== index[f]) continue;
-      // Pop one component; its successors' components are all finished (reverse topological order).
-      const c = bits.length;
-      let b: Uint32Array = EMPTY_BITS;
-      let bOwned = false;
-      let im: Uint32Array = EMPTY_IMPORTS;
-      let imOwned = false;
-      let ind = false;
-      let un = 0;
-      const first = sp;
-      do {
-        const m = stack[--sp] as number;
-        onStack[m] = 0;
-        comp[m] = c;
-      } while (stack[sp] !== f);
-      for (let k = sp; k < first; k++) {
-        const mm = stack[k] as number;
-        const mine = own[mm] as number[];
-        if (mine.length > 0) {
-          b = addBits(b, bOwned, mine);
-          bOwned = true;
-        }
-        const mineImports = ownImports[mm] as number[];
-        if (mineImports.length > 0) {
-          im = addBits(im, imOwned, mineImports);
-          imOwned = true;
-        }
-        if ((graph.indirect[mm] as number) > 0) ind = true;
-        un += unresolvedOwn[mm] as number;
-        for (let e2 = succOff[mm] as number; e2 < (succOff[mm + 1] as number); e2++) {
-          const s = succ[e2] as number;
-          if (skipped(s)) continue;
-          const sc = comp[s] as number;
-          if (sc === c || sc < 0) continue;
-          const sb = bits[sc] as Uint32Array;
-          if (sb !== b && sb !== EMPTY_BITS) {
-            if (b === EMPTY_BITS) b = sb; // shared until something is added
-            else {
-              b = orBits(b, bOwned, sb);
-              bOwned = true;
-            }
+      if ((graph.indirect[mm] as number) > 0) ind = true;
+      un += unresolvedOwn[mm] as number;
+      for (let e2 = succOff[mm] as number; e2 < (succOff[mm + 1] as number); e2++) {
+        const s = succ[e2] as number;
+        if (skip !== undefined && skip[s] === 1) continue;
+        const sc = comp[s] as number;
+        if (sc === c || sc < 0) continue;
+        const sb = bits[sc] as Uint32Array;
+        if (sb !== b && sb !== EMPTY_BITS) {
+          if (b === EMPTY_BITS) b = sb; // shared until something is added
+          else {
+            b = orBits(b, bOwned, sb);
+            bOwned = true;
           }
-          const si = imps[sc] as Uint32Array;
-          if (si !== im && si !== EMPTY_IMPORTS) {
-            if (im === EMPTY_IMPORTS) im = si;
-            else {
-              im = orBits(im, imOwned, si);
-              imOwned = true;
-            }
-          }
-          if (hasIndirect[sc]) ind = true;
-          un += unres[sc] as number;
         }
+        const si = imps[sc] as Uint32Array;
+        if (si !== im && si !== EMPTY_IMPORTS) {
+          if (im === EMPTY_IMPORTS) im = si;
+          else {
+            im = orBits(im, imOwned, si);
+            imOwned = true;
+          }
+        }
+        if (hasIndirect[sc]) ind = true;
+        un += unres[sc] as number;
       }
-      bits.push(b);
-      imps.push(im);
-      hasIndirect.push(ind);
-      unres.push(un);
     }
-  }
+    bits.push(b);
+    imps.push(im);
+    hasIndirect.push(ind);
+    unres.push(un);
+  };
+  const tarjan = new Tarjan(
+    (f) => succ.subarray(succOff[f], succOff[f + 1]),
+    onComponent,
+    skip === undefined ? undefined : (s) => skip[s] !== 1,
+  );
+  for (let root = 0; root < n; root++) tarjan.visit(root);
   const members = (set: Uint32Array): number[] => {
     const out: number[] = [];
     for (let w = 0; w < set.length; w++) {

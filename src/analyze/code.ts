@@ -13,6 +13,8 @@ import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
+import { CLONE_NR, cloneMode } from "../util/clone.js";
+import { compareNumbers } from "../util/compare.js";
 
 const SHF_EXECINSTR = 4;
 const SHT_PROGBITS = 1;
@@ -93,7 +95,7 @@ export interface CodeAnalysis {
 }
 
 /** The executable parts of the file: SHF_EXECINSTR sections, or PF_X segments when there are no section headers. */
-export function codeRegions(elf: ElfFile, bytes: Uint8Array): CodeRegion[] {
+function codeRegions(elf: ElfFile, bytes: Uint8Array): CodeRegion[] {
   const regions: CodeRegion[] = [];
   const clip = (offset: number, size: number): Uint8Array | undefined => {
     if (offset < 0 || offset >= bytes.length || size <= 0) return undefined;
@@ -608,7 +610,7 @@ function markGated(p: Prepared, sites: SiteFact[], gates: LibcGates): void {
   }
 }
 
-export function emptyAnalysis(unsupported: string): CodeAnalysis {
+function emptyAnalysis(unsupported: string): CodeAnalysis {
   return {
     sites: [],
     unresolved: [],
@@ -624,8 +626,6 @@ export function emptyAnalysis(unsupported: string): CodeAnalysis {
   };
 }
 
-/** clone's number: its flags (the first argument) say whether it makes a thread or a process. */
-const CLONE_NR: Readonly<Record<Arch, number>> = { x86_64: 56, aarch64: 220 };
 /** Functions that only run when the program is about to die. */
 const FATAL = new Set([
   "abort",
@@ -707,7 +707,7 @@ export function analyzeLibrary(
     list
       .map((i) => {
         const s = scan.sites[i] as SyscallSite;
-        if (s.nr === CLONE_NR[arch] && s.arg0 !== undefined) return (s.arg0 & 0x10000) !== 0 ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
+        if (s.nr === CLONE_NR[arch] && s.arg0 !== undefined) return cloneMode(s.arg0) === "thread" ? CLONE_THREAD_BIT : CLONE_PROCESS_BIT;
         return s.nr;
       })
       .filter((x): x is number => x !== null && x >= 0 && x < 1024 + 2),
@@ -787,7 +787,7 @@ export function analyzeLibrary(
   for (const f of taken) for (const x of closure.of(f).syscalls) possible.add(x);
   const entryFn = indexOf(elf.entry);
   const entry = elf.entry !== 0 && entryFn >= 0 ? closure.of(entryFn).syscalls : [];
-  return { exports, importNames, entry, possible: [...possible].sort((a, b) => a - b), instructions: scan.instructions, functions: n };
+  return { exports, importNames, entry, possible: [...possible].sort(compareNumbers), instructions: scan.instructions, functions: n };
 }
 
 /**
@@ -987,39 +987,6 @@ function tableClosure(
   return sccClosure(aug, ownAll, importsAll, importIndex.size, unresolvedAll, skipAll);
 }
 
-/** A shortest call path (function names) from an exported function to a function that makes syscall `nr`; for explaining findings. */
-export function pathToSyscall(elf: ElfFile, bytes: Uint8Array, from: string, nr: number): string[] | undefined {
-  const p = prepare(elf, bytes);
-  const { graph, scan } = p;
-  const addr = elf.exports.find((e) => e.name === from)?.value ?? elf.symtab.find((e) => e.name === from)?.value;
-  const start = addr === undefined ? -1 : indexOfSorted(graph.starts, addr);
-  if (start < 0) return undefined;
-  const parent = new Int32Array(graph.starts.length).fill(-2);
-  parent[start] = -1;
-  for (const list of [elf.exports, elf.symtab]) {
-    for (const s of list) {
-      const i = FATAL.has(s.name) ? indexOfSorted(graph.starts, s.value) : -1;
-      if (i >= 0 && i !== start) parent[i] = -3; // fatal paths are not explanations
-    }
-  }
-  const queue = [start];
-  for (let q = 0; q < queue.length; q++) {
-    const f = queue[q] as number;
-    if ((graph.sites[f] as number[]).some((i) => (scan.sites[i] as SyscallSite).nr === nr)) {
-      const path: string[] = [];
-      for (let x = f; x >= 0; x = parent[x] as number) path.unshift(graph.name(x));
-      return path;
-    }
-    for (let e = graph.succOff[f] as number; e < (graph.succOff[f + 1] as number); e++) {
-      const s = graph.succ[e] as number;
-      if (parent[s] === -2) {
-        parent[s] = f;
-        queue.push(s);
-      }
-    }
-  }
-  return undefined;
-}
 
 /** A shortest call chain from an entry point, as function names (demangled), and the functions at its end. */
 export interface ChainTo {

@@ -3,12 +3,11 @@
 
 import type { SyscallRef, SyscallTable } from "../db/types.js";
 import type { Confidence, ReachedSyscall, Via } from "../types.js";
+import { compareStrings } from "../util/compare.js";
 
 const rank: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const cmp = compareStrings;
 
 /**
  * The order of ways in: field by field, in a fixed order (kind, function, version, library, address, flags, mode,

@@ -9,7 +9,7 @@ import type { FallbackUse } from "../types.js";
 import type { SyscallCollector } from "./collector.js";
 
 /** The runtimes whose code a file holds or calls: its libc, Go, Rust std, and libuv (linked in, or a library). */
-export function runtimesOf(elf: ElfFile): RuntimeName[] {
+function runtimesOf(elf: ElfFile): RuntimeName[] {
   const out: RuntimeName[] = [];
   const { libc, goVersion, rust } = elf.classification;
   if (libc === "glibc" || libc === "musl") out.push(libc);
@@ -25,7 +25,7 @@ export function runtimesOf(elf: ElfFile): RuntimeName[] {
  * (`std::sys::unix::fs::try_statx`): length-prefixed segments, the hash segment dropped, `$LT$`-style escapes decoded.
  * Only for matching; any other name is returned as it is.
  */
-export function rustPath(symbol: string): string {
+function rustPath(symbol: string): string {
   if (!symbol.startsWith("_ZN") || !symbol.endsWith("E")) return symbol;
   const parts: string[] = [];
   let i = 3;

@@ -4,7 +4,7 @@
 // Library facts are cached by content hash, so a whole tree analyses each library once.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { codeKey } from "../cache/code-key.js";
 import { makeOnce, readCachedJson, writeCachedJson } from "../cache/store.js";
@@ -14,6 +14,7 @@ import type { FileView } from "../input/view.js";
 import type { Arch } from "../types.js";
 import { analyzeLibrary } from "./code.js";
 import type { ExportFacts, LibraryFacts } from "./code.js";
+import { Tarjan } from "../util/scc.js";
 
 export interface LoadedLibrary {
   /** The DT_NEEDED name, e.g. libc.so.6. */
@@ -777,46 +778,23 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
     if (hit !== undefined) return hit.result;
     const root = node(lib, fn);
     if (root === undefined) return undefined;
-    // Tarjan over nodes made on demand; a node with a known result is a leaf.
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
-    const frames: { node: Node; i: number }[] = [{ node: root, i: 0 }];
-    let counter = 0;
-    index.set(rootKey, counter);
-    low.set(rootKey, counter++);
-    stack.push(rootKey);
-    onStack.add(rootKey);
-    while (frames.length > 0) {
-      const top = frames[frames.length - 1] as { node: Node; i: number };
-      const n = top.node;
-      if (top.i < n.succ.length) {
-        const e = n.succ[top.i++] as Edge;
-        const s = e.key;
-        if (known(s) !== undefined) continue;
-        if (!index.has(s)) {
-          index.set(s, counter);
-          low.set(s, counter++);
-          stack.push(s);
-          onStack.add(s);
-          frames.push({ node: node(e.lib, e.fn) as Node, i: 0 });
-        } else if (onStack.has(s)) low.set(n.key, Math.min(low.get(n.key) as number, index.get(s) as number));
-        continue;
+    // Tarjan over nodes made on demand, numbered as met; a node with a known result is a leaf.
+    const ids = new Map<string, number>();
+    const byId: Node[] = [];
+    const idOf = (n: Node): number => {
+      let id = ids.get(n.key);
+      if (id === undefined) {
+        ids.set(n.key, (id = byId.length));
+        byId.push(n);
       }
-      frames.pop();
-      const parent = frames[frames.length - 1];
-      if (parent !== undefined) low.set(parent.node.key, Math.min(low.get(parent.node.key) as number, low.get(n.key) as number));
-      if (low.get(n.key) !== index.get(n.key)) continue;
-      const members: string[] = [];
-      let k: string;
-      do {
-        k = stack.pop() as string;
-        onStack.delete(k);
-        members.push(k);
-      } while (k !== n.key);
-      solveGroup(members);
-    }
+      return id;
+    };
+    const tarjan = new Tarjan(
+      (v) => (byId[v] as Node).succ.map((e) => (known(e.key) !== undefined ? -1 : idOf(node(e.lib, e.fn) as Node))),
+      (members) => solveGroup(members.map((m) => (byId[m] as Node).key)),
+      (w) => w >= 0 && known((byId[w] as Node).key) === undefined,
+    );
+    tarjan.visit(idOf(root));
     return known(rootKey)?.result;
   };
 }
@@ -830,6 +808,3 @@ export function pathInSysroot(hostPath: string, sysroot: string): string {
   return posix.join("/", posix.basename(dirname(abs)), posix.basename(abs));
 }
 
-export function sysrootExists(sysroot: string): boolean {
-  return existsSync(sysroot);
-}

@@ -36,7 +36,7 @@ function macroValue(syscall: string, name: string): number | undefined {
 }
 
 /** The value of an expression of integer literals and known macros joined by `|` (parentheses allowed), if any. */
-export function constantValue(syscall: string, text: string): number | undefined {
+function constantValue(syscall: string, text: string): number | undefined {
   const parts = text.replace(/[()]/g, " ").split("|").map((p) => p.trim());
   let v = 0;
   for (const p of parts) {

@@ -13,6 +13,7 @@ import type { MacroDef } from "../source/macros.js";
 import { SortedIndex } from "../util/sorted.js";
 import { EMPTY, rows, type Graph } from "./callgraph.js";
 import { reach } from "./reach.js";
+import { byKey, compareNumbers, compareStrings } from "../util/compare.js";
 
 /**
  * The libc functions of the process model (processes, exec, sessions, signals to others, pipes, SysV IPC, identity,
@@ -90,7 +91,7 @@ const MAX_CHAIN = 24;
  * Deeper, nearly every call in a server leads somewhere (addReply → … → freeClient → killRDBChild → kill, 8 levels,
  * 1,800 call sites in redis): those paths show as the libc site's chain from main instead.
  */
-export const MAX_WRAPPER_DEPTH = 2;
+const MAX_WRAPPER_DEPTH = 2;
 
 /** Names a broken parse can take for a function (a macro-built body read as `if (...) {`): never a definition. */
 const NOT_FUNCTIONS = new Set(["if", "while", "for", "switch", "return", "sizeof", "do", "else", "case", "defined"]);
@@ -260,7 +261,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   };
   const mains = nodeName.flatMap((name, i) => (name === "main" ? [i] : []));
   // A tree without main (a library) is entered anywhere.
-  const roots = mains.length > 0 ? [...mains, ...[...taken].sort((a, b) => a - b)] : Array.from({ length: n }, (_, i) => i);
+  const roots = mains.length > 0 ? [...mains, ...[...taken].sort(compareNumbers)] : Array.from({ length: n }, (_, i) => i);
   const reachable = reach(graph, roots);
   // Shortest chains from main: breadth-first, parents kept.
   const parent = new Int32Array(n).fill(-2);
@@ -313,7 +314,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const pred: number[][] = Array.from({ length: n }, () => []);
   for (let f = 0; f < n; f++) for (let e = succOff[f] as number; e < (succOff[f + 1] as number); e++) (pred[succ[e] as number] as number[]).push(f);
   const reachTo = new Map<string, { dist: Int32Array; next: Int32Array }>();
-  for (const [name, sites] of [...direct].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [name, sites] of [...direct].sort(byKey)) {
     const dist = new Int32Array(n).fill(-1);
     const next = new Int32Array(n).fill(-1);
     const queue: number[] = [];
@@ -414,6 +415,6 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     if (chain !== undefined) site.chain = [...chain, rec.name];
     (out.get(site.path) ?? out.set(site.path, []).get(site.path))?.push(site);
   }
-  for (const l of out.values()) l.sort((a, b) => a.line - b.line || a.column - b.column || (a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
+  for (const l of out.values()) l.sort((a, b) => a.line - b.line || a.column - b.column || compareStrings(a.callee, b.callee));
   return out;
 }

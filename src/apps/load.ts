@@ -9,7 +9,7 @@ import type { Database } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";
 import type { App, AppEvidence } from "./types.js";
 
-export function defaultAppsDir(): string {
+function defaultAppsDir(): string {
   return join(packageInfo().root, "syscall-db", "apps");
 }
 

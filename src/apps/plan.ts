@@ -17,6 +17,7 @@ import { recogniseBinary, recogniseTree } from "./recognise.js";
 import { skeletonFor } from "./skeletons.js";
 import type { Skeleton } from "./skeletons.js";
 import type { App, AppSetting, Recognised } from "./types.js";
+import { byPath, compareStrings } from "../util/compare.js";
 
 export interface PlanConfigStep {
   app: string;
@@ -126,8 +127,7 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
     }
     return st;
   };
-  const byPath = (f: FileReport): string => f.path;
-  for (const f of [...report.files].sort((a, b) => (byPath(a) < byPath(b) ? -1 : byPath(a) > byPath(b) ? 1 : 0))) {
+  for (const f of [...report.files].sort(byPath)) {
     const tv = f.targets.find((t) => t.target === options.target);
     if (tv === undefined) continue;
     const blockers = tv.findings.filter((x) => x.severity === "blocker");
@@ -212,7 +212,7 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
   }
   const rewriteList = [...rewrites.values()]
     .map(({ fns, fileSet, ...w }) => ({ ...w, functions: fns.size, files: [...fileSet].sort() }))
-    .sort((a, b) => a.sites + a.functions - (b.sites + b.functions) || (a.ruleId < b.ruleId ? -1 : 1));
+    .sort((a, b) => a.sites + a.functions - (b.sites + b.functions) || compareStrings(a.ruleId, b.ruleId));
 
 
   // Nearest target: every file runs there (no blocker), best lowest score; else the fewest blockers.
@@ -227,20 +227,20 @@ export function buildPlan(paths: readonly string[], options: PlanOptions): Porti
         const verdict = vs.some((v) => v.verdict === "blocked") ? "blocked" : vs.some((v) => v.verdict === "unknown") ? "unknown" : vs.some((v) => v.verdict === "warnings") ? "warnings" : "compatible";
         return { target: t.name, verdict, score, blockers };
       })
-      .sort((a, b) => a.blockers - b.blockers || b.score - a.score || (a.target < b.target ? -1 : 1));
+      .sort((a, b) => a.blockers - b.blockers || b.score - a.score || compareStrings(a.target, b.target));
     nearest = cands[0];
   }
 
   const cwd = options.cwd ?? process.cwd();
   return {
     target: options.target,
-    recognised: [...recognised.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    recognised: [...recognised.values()].sort(byPath),
     configuration: [...steps.values()].map((s) => ({ ...s, covers: s.covers.sort() })),
     fixes,
     skippedFixes,
     patch: formatPatch(fixPlan.patches, cwd),
     rewrites: rewriteList,
-    remaining: [...remaining.entries()].map(([syscall, r]) => ({ syscall, files: [...r.files].sort(), functions: r.functions.size, libraryOnly: !r.program, rewrite: [...r.files].every((f) => rewriteSyscalls.get(f)?.has(syscall.split(" ")[0] as string) === true) })).sort((a, b) => (a.syscall < b.syscall ? -1 : 1)),
+    remaining: [...remaining.entries()].map(([syscall, r]) => ({ syscall, files: [...r.files].sort(), functions: r.functions.size, libraryOnly: !r.program, rewrite: [...r.files].every((f) => rewriteSyscalls.get(f)?.has(syscall.split(" ")[0] as string) === true) })).sort((a, b) => compareStrings(a.syscall, b.syscall)),
     files,
     ...(nearest !== undefined ? { nearest } : {}),
     errors: [...report.errors, ...fixPlan.errors],

@@ -10,7 +10,7 @@ import type { App, Recognised } from "./types.js";
 const MAX_BINARY = 256 * 1024 * 1024;
 
 /** Dotted version comparison: numeric per part, missing parts are 0. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const x = a.split(".").map(Number);
   const y = b.split(".").map(Number);
   for (let i = 0; i < Math.max(x.length, y.length); i++) {

@@ -6,6 +6,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, 
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, threadId } from "node:worker_threads";
+import { compareStrings } from "../util/compare.js";
 
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {
@@ -250,7 +251,7 @@ export function pruneCache(dir: string = cacheDir(), now: number = Date.now(), m
     return false;
   });
   let total = entries.reduce((n, e) => n + e.size, 0);
-  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.file < b.file ? -1 : 1));
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || compareStrings(a.file, b.file));
   for (const e of entries) {
     if (total <= maxBytes) break;
     remove(e.file);

@@ -10,9 +10,9 @@ import {
   UsageError,
   VERSION,
   compareMatrix,
-  explainRule,
-  explainSyscall,
-  formatExplanation,
+  defaultTargets,
+  explainName,
+  formatExplanations,
   formatMatrix,
   formatTargetsCsv,
   loadRules,
@@ -20,12 +20,12 @@ import {
   formatters,
   listTargets,
   loadDatabase,
+  withTargetFiles,
   planFixes,
   formatPatch,
   fileSpool,
   streamFormatters,
-  scanPaths,
-  scanPathsDetailed,
+  scan,
   tryProgram,
   formatSummary,
   DEFAULT_TIMEOUT_SECONDS,
@@ -46,7 +46,7 @@ import {
   loadConfig,
 } from "../index.js";
 import type { Config } from "../index.js";
-import type { FileReport, ParallelOptions, Report, StreamFormatter } from "../index.js";
+import type { FileReport, Report, ScanOptions, StreamFormatter } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
@@ -144,6 +144,70 @@ export function parseOutputs(specs: readonly string[], output: string | undefine
   return outs;
 }
 
+/** Appends each use of a repeatable option. */
+const collect = (v: string, prev: readonly string[]): string[] => [...prev, v];
+
+/**
+ * The options several commands share, defined once so that their names, parsing and help read the same everywhere
+ * (scan, baseline create, compare, plan, explain, targets, try).
+ */
+const shared = {
+  target: (): Option =>
+    new Option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (repeatable; default: the targets that run an unmodified Linux binary, listed below)')
+      .argParser(collect)
+      .default([], "the linux-binary targets"),
+  db: (): Option => new Option("--db <dir>", "read another syscall-db directory instead of the package's"),
+  targetFile: (): Option =>
+    new Option("--target-file <file>", "add an in-house target written in the syscall-db target format, validated like the shipped ones (repeatable)").argParser(collect).default([], "none"),
+  output: (what: string): Option => new Option("-o, --output <file>", `write ${what} to a file instead of standard output`),
+  format: (choices: readonly string[], def: string): Option => new Option("-f, --format <format>", "output format").choices(choices).default(def),
+  failOn: (): Option =>
+    new Option("--fail-on <level>", "exit 1 when a file has a finding at this level or an unknown verdict: blocker, warning, or none (never)")
+      .argParser(oneOf(["blocker", "warning", "none"] as const, "--fail-on"))
+      .default("blocker"),
+  sysroot: (): Option => new Option("--sysroot <dir>", "root of the file system the programs will run on: shared libraries are read from there").default("/"),
+  noLibraries: (): Option => new Option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only"),
+  /** What selects targets and libraries for a scan: --target, --sysroot, --no-libraries, --db, --target-file. */
+  scanning: (): Option[] => [shared.target(), shared.sysroot(), shared.noLibraries(), shared.db(), shared.targetFile()],
+  config: (): Option[] => [
+    new Option("--config <file>", "read this config instead of the unifit.config.json/.yaml found from the working directory upward"),
+    new Option("--no-config", "read no config file"),
+  ],
+};
+
+/** What a scanning command reads, for its --help. */
+const INPUTS_HELP = `
+Inputs: ELF executables and shared libraries (x86_64, aarch64; dynamic, static, static-pie), C and C++ sources
+(.c .h .cc .cpp .cxx .hpp ...), directories (walked; other files in them are skipped), container images (docker save
+archives, OCI layouts) and root file systems (scan only). Nothing scanned is executed; nothing goes to the network.`;
+
+/** The exit codes a scanning command returns, for its --help. */
+const EXIT_HELP = `
+Exit codes: 0 nothing at or over --fail-on; 1 a finding at or over it (or a verdict that cannot be known, such as a
+static binary whose code cannot be read); 2 usage errors, or inputs that could not be read or parsed (each named in
+one line on stderr; the other inputs are still scanned).`;
+
+/** The default targets, read from the database only when help is shown (loading it takes a while). */
+function defaultTargetsHelp(dbDir?: string): string {
+  try {
+    const names = defaultTargets(loadDatabase(dbDir)).map((t) => t.name);
+    return `\nDefault targets (runs: linux-binary, default profile; see \`unifit targets\`): ${names.join(", ")}.`;
+  } catch (e) {
+    return `\nDefault targets: the database cannot be read (${(e as Error).message}).`;
+  }
+}
+
+/** Writes a command's output to -o's file, or to standard output. */
+function emit(io: Io, text: string, file: string | undefined): void {
+  if (file !== undefined) writeFileSync(file, text);
+  else io.stdout.write(text);
+}
+
+/** A database with the --target-file targets added. */
+function databaseFor(flags: { db?: string; targetFile?: readonly string[] }): ReturnType<typeof loadDatabase> {
+  return withTargetFiles(loadDatabase(flags.db), flags.targetFile ?? []);
+}
+
 function readBaseline(file: string): { file: string; baseline: ReturnType<typeof parseBaseline> } {
   let text: string;
   try {
@@ -175,12 +239,12 @@ function withConfig(
   given: readonly string[],
   flags: { config?: string | false; target: string[]; failOn: FailOn; sysroot: string; libraries: boolean; targetFile?: string[] },
   cmd: Command,
-): { opts: ParallelOptions; paths: string[] } {
+): { opts: ScanOptions; paths: string[] } {
   const file = flags.config === false ? undefined : typeof flags.config === "string" ? flags.config : findConfig(process.cwd());
   const config: Config = file !== undefined ? loadConfig(file) : {};
   const fromFlag = (name: string): boolean => cmd.getOptionValueSource(name) === "cli";
   const sysroot = fromFlag("sysroot") ? flags.sysroot : (config.sysroot ?? flags.sysroot);
-  const opts: ParallelOptions = {
+  const opts: ScanOptions = {
     targets: flags.target.length > 0 ? flags.target : (config.targets ?? []),
     failOn: fromFlag("failOn") ? flags.failOn : (config.failOn ?? flags.failOn),
     sysroot: flags.libraries === false ? null : sysroot,
@@ -288,38 +352,36 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command("scan")
-    .description("scan ELF binaries (files or directories) and rate them against unikernel targets")
+    .description("scan ELF binaries, C/C++ sources, directories, container images and root file systems, and rate them against unikernel targets")
     .argument("[paths...]", "ELF files, C/C++ sources, directories (walked; other files in them are skipped), container images (docker save archives, OCI layouts) or root file systems; the config's include when none")
-    .option("-t, --target <names>", 'targets to rate against, comma-separated, or "all" (default: the targets that run an unmodified Linux binary, "runs: linux-binary" in `unifit targets`)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option(
-      "-f, --format <format[=file]>",
-      `output format: ${Object.keys(formatters).sort().join(", ")}; repeatable, each to standard output or to its own file (-f text -f sarif=out.sarif -f html=report.html) (default: text)`,
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
+    .addOption(shared.target())
+    .addOption(
+      new Option(
+        "-f, --format <format[=file]>",
+        `output format: ${Object.keys(formatters).sort().join(", ")}; repeatable, each to standard output or to its own file (-f text -f sarif=out.sarif -f html=report.html)`,
+      )
+        .argParser(collect)
+        .default([], "text"),
     )
     .option("--baseline <file>", "fail only on findings that are not in this baseline (`unifit baseline create`), and list the fixed ones")
-    .option("--config <file>", "read this config instead of the unifit.config.json/.yaml found from the working directory upward")
-    .option("--no-config", "read no config file")
-    .addOption(
-      new Option("--fail-on <level>", "exit 1 when any file has a finding at this level (or an unknown verdict)")
-        .argParser(oneOf(["blocker", "warning", "none"] as const, "--fail-on"))
-        .default("blocker"),
-    )
-    .option("-o, --output <file>", "write the report to a file instead of standard output")
+    .addOption((shared.config()[0] as Option))
+    .addOption((shared.config()[1] as Option))
+    .addOption(shared.failOn())
+    .addOption(shared.output("the report"))
     .option("--color", "force colour in the text report")
     .option("--no-color", "no colour in the text report")
     .option("-v, --verbose", "show the upstream evidence for every finding and every way it is reached")
-    .option("--sysroot <dir>", "root of the file system the programs will run on: shared libraries are read from there", "/")
-    .option("--no-libraries", "do not read shared libraries; follow imports through the curated libc maps only")
-    .option("--db <dir>", "use another syscall-db directory")
-    .option("--target-file <file>", "add a custom target described in the syscall-db target format (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(shared.sysroot())
+    .addOption(shared.noLibraries())
+    .addOption(shared.db())
+    .addOption(shared.targetFile())
     .option("--compile-commands <file>", "C/C++: the build's compile_commands.json (default: one at the root of a directory scanned): files it does not compile are not built, its -D/-U flags decide #if branches")
     .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs, one per 100 files at most)", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;
     })
-    .option("--rootfs <dir>", "scan a directory as a root file system: libraries are read from inside it (repeatable; detected when it holds /etc, /usr and /lib*)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option("--rootfs <dir>", "scan a directory as a root file system: libraries are read from inside it (repeatable; detected when it holds /etc, /usr and /lib*)").argParser(collect).default([], "none"))
     .option("--platform <os/arch>", "which image of a multi-platform OCI index: linux/amd64 (default) or linux/arm64")
     .option("--max-file-size <size>", "largest file read inside an image (default 1G)", sizeArg("--max-file-size"))
     .option("--max-image-size <size>", "largest image, its layers uncompressed (default 16G)", sizeArg("--max-image-size"))
@@ -327,6 +389,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-cache", "keep no analysis results between runs")
     .option("--cache-max <size>", "most the cache directory may hold; the entries used longest ago go first (default 1G)", sizeArg("--cache-max"))
     .option("-q, --quiet", "no progress line")
+    .addHelpText("after", () => `${INPUTS_HELP}\n${defaultTargetsHelp()}\n${EXIT_HELP}`)
     .action(async (given: string[], flags: ScanFlags, cmd: Command) => {
       if (!/^[a-z0-9]+\/[a-z0-9_]+$/.test(flags.platform ?? "linux/amd64")) throw new UsageError(`--platform must look like linux/amd64, not "${flags.platform}"`);
       // The cache is process-wide (library facts, file reports): the flags set what the library reads.
@@ -389,7 +452,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       let fails: boolean;
       let failed: string | undefined;
       try {
-        ({ report, fails } = await scanPathsDetailed(paths, opts));
+        ({ report, fails } = await scan(paths, opts));
         if (progress && report.summary.files + report.errors.length > 1) io.stderr.write("\r\x1b[K");
         for (const w of writers) w.end(report);
       } finally {
@@ -416,15 +479,19 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command("create")
     .description("scan and write the findings (by fingerprint, per target) to a baseline file")
     .argument("[paths...]", "ELF files, C/C++ sources or directories (the config's include when none)")
-    .option("-o, --output <file>", "the baseline file", "unifit-baseline.json")
-    .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
-    .option("--no-libraries", "do not read shared libraries")
-    .option("--config <file>", "read this config instead of the one found from the working directory upward")
-    .option("--no-config", "read no config file")
-    .action(async (given: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean; config?: string | false }, cmd: Command) => {
+    .addOption(shared.output("the baseline").default("unifit-baseline.json"))
+    .addOption(shared.target())
+    .addOption(shared.sysroot())
+    .addOption(shared.noLibraries())
+    .addOption(shared.db())
+    .addOption(shared.targetFile())
+    .addOption((shared.config()[0] as Option))
+    .addOption((shared.config()[1] as Option))
+    .addHelpText("after", () => `${INPUTS_HELP}\n${defaultTargetsHelp()}\n\nExit codes: 0 the baseline was written; 2 usage errors, or inputs that could not be read or parsed.`)
+    .action(async (given: string[], flags: { output: string; target: string[]; sysroot: string; libraries: boolean; config?: string | false; db?: string; targetFile: string[] }, cmd: Command) => {
       const { opts, paths } = withConfig(given, { ...flags, failOn: "none" }, cmd);
-      const { report } = await scanPathsDetailed(paths, opts);
+      if (flags.db !== undefined) opts.dbDir = flags.db;
+      const { report } = await scan(paths, opts);
       for (const e of report.errors) io.stderr.write(errorLine(e));
       const b = createBaseline(report);
       writeFileSync(flags.output, formatBaseline(b));
@@ -448,10 +515,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description("what changed between two JSON reports: new, fixed and changed findings, and changed verdicts")
     .argument("<old>", "the earlier report (unifit scan -f json)")
     .argument("<new>", "the later report")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((before: string, after: string, flags: { format: string }) => {
+    .addOption(shared.format(["text", "json"], "text"))
+    .addOption(shared.output("the comparison"))
+    .addHelpText("after", "\nExit codes: 0 nothing new; 1 a new finding, or a file newly blocked; 2 usage errors or a file that is not a JSON report.")
+    .action((before: string, after: string, flags: { format: string; output?: string }) => {
       const d = diffReports(readReport(before), readReport(after));
-      io.stdout.write(flags.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatReportDiff(d));
+      emit(io, flags.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatReportDiff(d), flags.output);
       if (d.added.length > 0 || d.verdicts.some((v) => v.after === "blocked" && v.before !== "blocked")) code = EXIT_FINDINGS;
     });
 
@@ -461,11 +530,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument("<paths...>", "C/C++ files or directories")
     .option("--dry-run", "print the diff only (the default)")
     .option("--write", "apply the changes to the files")
-    .option("--rule <ids>", "only these rules (comma-separated)")
+    .option("--rule <ids>", "only these rules or fixers (comma-separated ids; an unknown id is a usage error)")
+    .addHelpText("after", "\nInputs: C and C++ sources, and directories (walked). Never writes without --write.\n\nExit codes: 0 done; 2 usage errors, or files that could not be read.")
     .action((paths: string[], flags: { write?: boolean; dryRun?: boolean; rule?: string }) => {
       if (flags.write === true && flags.dryRun === true) throw new UsageError("--write and --dry-run exclude each other");
       const plan = planFixes(paths, flags.rule !== undefined ? { only: flags.rule.split(",").map((x) => x.trim()) } : {});
-      for (const e of plan.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      for (const e of plan.errors) io.stderr.write(errorLine(e));
       for (const p of plan.patches) {
         for (const a of p.applied) io.stderr.write(`${p.path}:${a.line}: ${a.fix}: ${a.what}\n`);
         for (const s of p.skipped) io.stderr.write(`${p.path}:${s.line}: ${s.fix}: not rewritten: ${s.reason}\n`);
@@ -478,42 +548,56 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command("explain")
-    .description("what each target does with a syscall (status, note, upstream evidence), or what a rule finds and how each target rates it")
-    .argument("<name>", "a syscall name (e.g. clone) or a rule id (e.g. fork-then-exec)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((name: string, flags: { format: string }) => {
-      const db = loadDatabase();
-      const rule = loadRules(db).find((r) => r.id === name);
-      const e = rule !== undefined ? explainRule(db, rule) : explainSyscall(db, name);
-      if (e === undefined) throw new UsageError(`"${name}" is neither a syscall nor a rule id (see \`unifit targets\` and rules/README.md)`);
-      io.stdout.write(flags.format === "json" ? JSON.stringify(e, null, 2) + "\n" : formatExplanation(e));
+    .description("what each target does with a syscall (status, note, upstream evidence), which syscalls a libc function makes and how each target treats them, or what a rule finds and how each target rates it")
+    .argument("<name>", "a syscall (clone), a libc function (daemon, system) or a rule id (fork-then-exec); a name with several meanings (ptrace) shows each")
+    .addOption(shared.format(["text", "json"], "text"))
+    .addOption(shared.output("the explanation"))
+    .addOption(shared.db())
+    .addOption(shared.targetFile())
+    .addHelpText(
+      "after",
+      `
+JSON: one object, the first meaning ({"kind": "syscall" | "libc" | "rule", ...}: syscall, then libc function, then
+rule), with the other meanings of the name, if any, in "also".
+
+Exit codes: 0 explained; 2 the name is none of these, or a usage error.`,
+    )
+    .action((name: string, flags: { format: string; output?: string; db?: string; targetFile: string[] }) => {
+      const db = databaseFor(flags);
+      const list = explainName(db, loadRules(db), name);
+      if (list.length === 0) throw new UsageError(`"${name}" is not a syscall, a libc function the curated maps know, or a rule id (see \`unifit targets\` and rules/README.md)`);
+      const json = (): string => JSON.stringify(list.length === 1 ? list[0] : { ...list[0], also: list.slice(1) }, null, 2) + "\n";
+      emit(io, flags.format === "json" ? json() : formatExplanations(list), flags.output);
     });
 
-  program
+  const compare = program
     .command("compare")
     .description("one matrix for an application: rows are findings, columns are targets, to pick the best target")
     .argument("<paths...>", "ELF files, C/C++ sources or directories")
-    .option("-t, --target <names>", 'targets, comma-separated, or "all" (default: the targets that run an unmodified Linux binary)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((paths: string[], flags: { target: string[]; sysroot: string; format: string }) => {
-      const report = scanPaths(paths, { targets: flags.target, sysroot: flags.sysroot, failOn: "none" });
+    .addOption(shared.format(["text", "json"], "text"))
+    .addOption(shared.output("the matrix"))
+    .addHelpText("after", () => `${INPUTS_HELP.replace(" and root file systems (scan only)", "")}\n${defaultTargetsHelp()}\n\nExit codes: 0 the matrix was written (findings do not fail it); 2 usage errors, or inputs that could not be read or parsed.`)
+    .action(async (paths: string[], flags: { target: string[]; sysroot: string; libraries: boolean; db?: string; targetFile: string[]; format: string; output?: string }) => {
+      const { report } = await scan(paths, { targets: flags.target, sysroot: flags.libraries === false ? null : flags.sysroot, failOn: "none", targetFiles: flags.targetFile, ...(flags.db !== undefined ? { dbDir: flags.db } : {}) });
       for (const e of report.errors) io.stderr.write(errorLine(e));
       const m = compareMatrix(report);
-      io.stdout.write(flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m));
+      emit(io, flags.format === "json" ? JSON.stringify(m, null, 2) + "\n" : formatMatrix(m), flags.output);
       if (report.errors.length > 0) code = EXIT_ERROR;
     });
+
+  for (const o of shared.scanning()) compare.addOption(o);
 
   program
     .command("plan")
     .description("the porting plan for one target: configuration changes of recognised servers first, then mechanical fixes (with the patch), rewrites by effort, and what cannot be ported, with the nearest target")
     .argument("<paths...>", "ELF files, C/C++ sources or directories")
     .requiredOption("-t, --target <name>", "the target to port to")
-    .option("--sysroot <dir>", "root of the file system the programs will run on", "/")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .addOption(shared.sysroot())
+    .addOption(shared.format(["markdown", "json"], "markdown"))
+    .addHelpText("after", "\nInputs: ELF files, C/C++ sources and directories (walked).\n\nExit codes: 0 the plan was written; 2 usage errors (an unknown target), or inputs that could not be read or parsed.")
     .action((paths: string[], flags: { target: string; sysroot: string; format: string }) => {
       const plan = buildPlan(paths, { target: flags.target, sysroot: flags.sysroot });
-      for (const e of plan.errors) io.stderr.write(`unifit: ${e.path}: ${e.message}\n`);
+      for (const e of plan.errors) io.stderr.write(errorLine(e));
       io.stdout.write(flags.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : formatPlanMarkdown(plan));
       if (plan.errors.length > 0) code = EXIT_ERROR;
     });
@@ -521,11 +605,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   program
     .command("targets")
     .description("list the targets with their pinned upstream commits and counts per status")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "csv"]).default("table"))
-    .option("--db <dir>", "use another syscall-db directory")
-    .action((flags: { format: string; db?: string }) => {
-      const rows = listTargets(loadDatabase(flags.db));
-      io.stdout.write(flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : flags.format === "csv" ? formatTargetsCsv(rows) : formatTargetsTable(rows));
+    .addOption(shared.format(["table", "json", "csv"], "table"))
+    .addOption(shared.output("the list"))
+    .addOption(shared.db())
+    .addOption(shared.targetFile())
+    .addHelpText("after", "\nExit codes: 0 listed; 2 usage errors, or a database or target file that does not validate.")
+    .action((flags: { format: string; output?: string; db?: string; targetFile: string[] }) => {
+      const rows = listTargets(databaseFor(flags));
+      emit(io, flags.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : flags.format === "csv" ? formatTargetsCsv(rows) : formatTargetsTable(rows), flags.output);
     });
 
   program
@@ -541,8 +628,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return n;
     }, DEFAULT_TIMEOUT_SECONDS)
     .option("--report <file>", "also write the report as JSON to a file")
-    .option("--db <dir>", "use another syscall-db directory")
-    .option("--target-file <file>", "add a custom target (syscall-db target format; repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(shared.db())
+    .addOption(shared.targetFile())
     .addHelpText(
       "after",
       `

@@ -3,6 +3,8 @@
 // seccomp filter compares it under. Numbers are Linux's UAPI values, the same on x86_64 and aarch64 (the sources are
 // named per table); no targets here.
 
+import { hex } from "../util/hex.js";
+
 /** How one syscall's deciding argument is read. */
 export interface ArgSpec {
   /** 0-based index of the deciding argument in the syscall's own argument list. */
@@ -99,7 +101,7 @@ export function argValueName(syscall: string, value: number): string | undefined
   if (spec === undefined) return undefined;
   const v = (value & spec.mask) >>> 0;
   // Requests and flag words read as the headers write them: in hex.
-  return spec.names.get(v) ?? (v > 0xff ? `${spec.arg}=0x${v.toString(16)}` : `${spec.arg}=${v}`);
+  return spec.names.get(v) ?? (v > 0xff ? `${spec.arg}=${hex(v)}` : `${spec.arg}=${v}`);
 }
 
 /** The masked number of a named value (for the seccomp filter), or undefined when the name is not in the vocabulary. */

@@ -39,7 +39,7 @@ function where(doc: Obj, path: string): string {
 }
 
 /** One runtime's file, validated. `known` tells whether a name is a Linux system call (x86_64 or aarch64). */
-export function loadFallbackFile(file: string, known: (name: string) => boolean, validate: Validator): Fallback[] {
+function loadFallbackFile(file: string, known: (name: string) => boolean, validate: Validator): Fallback[] {
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, "utf8"), { maxAliasCount: 0 });

@@ -18,7 +18,7 @@ import type { ArgRule, Database, Hints, LibcFunction, LibcMap, Runs, Surface, Su
 export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
 export const STATUSES: readonly Status[] = ["full", "partial", "stub", "enosys", "absent"];
 /** What it takes to run a program on a target (the `runs` field); linux-binary targets are the default selection. */
-export const RUNS: readonly Runs[] = ["linux-binary", "rebuild", "rewrite"];
+const RUNS: readonly Runs[] = ["linux-binary", "rebuild", "rewrite"];
 const NEEDS_NOTE: ReadonlySet<Status> = new Set(["partial", "stub", "enosys"]);
 /** The closed mode vocabulary (docs/syscall-db.md). */
 export const MODES: Readonly<Record<string, readonly string[]>> = {
@@ -31,7 +31,7 @@ export const MODES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** syscall-db/ of this package. */
-export function defaultDatabaseDir(): string {
+function defaultDatabaseDir(): string {
   return join(packageInfo().root, "syscall-db");
 }
 
@@ -190,7 +190,7 @@ function parseArgs(file: string, sc: string, raw: unknown, where: string): Recor
   return out;
 }
 
-export function loadSurface(
+function loadSurface(
   file: string,
   table: SyscallTable,
   others: ReadonlyMap<string, Surface> = new Map(),
@@ -239,7 +239,7 @@ export function loadSurface(
  * how an enabled library behaves rather than whether it is linked (Unikraft's vfork/execve options), read at its own
  * `upstream:` commit; the other rows then keep citing the target's commit.
  */
-export function expandProfiles(file: string, base: Surface, table: SyscallTable): Surface[] {
+function expandProfiles(file: string, base: Surface, table: SyscallTable): Surface[] {
   const doc = readYaml(file);
   if (doc.profiles === undefined) return [base];
   if (!isObj(doc.profiles) || !isObj(doc.profiles.default)) throw new DbError(file, "profiles: needs a default profile");
@@ -332,7 +332,7 @@ function names(file: string, v: unknown, where: string): Set<string> {
   return new Set(v as string[]);
 }
 
-export function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallTable>>): LibcMap {
+function loadLibcMap(file: string, tables: Readonly<Record<Arch, SyscallTable>>): LibcMap {
   const doc = readYaml(file);
   const libc = str(file, doc, "libc");
   if (libc !== basename(file, ".yaml")) throw new DbError(file, `libc "${libc}" does not match the file name`);

@@ -5,9 +5,10 @@
 
 import { ScanBuilder } from "./scan-builder.js";
 import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
+import { CLONE_NR as CLONE_NRS } from "../util/clone.js";
 
 /** aarch64 clone: its flags are the first argument (x0) of the syscall, the third (x2) of the clone() wrapper. */
-const CLONE_NR = 220;
+const CLONE_NR = CLONE_NRS.aarch64;
 /** Registers a call may change (the caller-saved x0-x18 and the link register x30). */
 const CALLER_SAVED = 0x4007ffff;
 /** A hoisted constant is looked for at most this far back in the function. */

@@ -26,7 +26,6 @@ export const PF_R = 4;
 
 /** sh_flags: the section occupies memory while the program runs. */
 export const SHF_ALLOC = 2;
-export const SHT_NULL = 0;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
 export const SHT_DYNAMIC = 6;
@@ -86,7 +85,6 @@ export const DT_VERNEEDNUM = 0x6fffffff;
 export const DF_1_PIE = 0x08000000;
 
 export const VER_FLG_BASE = 1;
-export const VERSYM_HIDDEN = 0x8000;
 export const VERSYM_INDEX_MASK = 0x7fff;
 
 export const NT_GNU_ABI_TAG = 1;

@@ -45,6 +45,7 @@ import {
 } from "./constants.js";
 import type { ByteReader } from "./reader.js";
 import type { ElfSection, ElfSegment } from "./types.js";
+import { hex } from "../util/hex.js";
 
 /** The dynamic tags src/elf uses. Address-valued tags stay virtual addresses; string-valued ones stay string table indices. */
 export interface DynamicInfo {
@@ -91,7 +92,6 @@ export interface DynamicInfo {
   relrsz?: number;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** PT_INTERP contents without the trailing NUL; undefined (with a warning) when unreadable. */
 export function readInterp(reader: ByteReader, segments: readonly ElfSegment[], warnings: string[]): string | undefined {

@@ -6,6 +6,8 @@ import { ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHN_XINDEX, SHT_STRTA
 import { ElfParseError } from "./errors.js";
 import { ByteReader } from "./reader.js";
 import type { ElfSection, ElfSegment } from "./types.js";
+import { hex } from "../util/hex.js";
+import { isElfMagic } from "./magic.js";
 
 /** "ok": table read; "absent": the header says there is none; "bad": the header points at something unreadable. */
 export type TableState = "ok" | "absent" | "bad";
@@ -21,7 +23,6 @@ export interface HeaderTables {
   warnings: string[];
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * Checks e_ident and returns a reader configured for the file's class and byte order.
@@ -29,7 +30,7 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
  */
 export function openElf(bytes: Uint8Array): ByteReader {
   if (bytes.byteLength < 16) throw new ElfParseError(`truncated ELF ident: ${bytes.byteLength} byte(s), need 16`, 0);
-  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+  if (!isElfMagic(bytes)) {
     throw new ElfParseError("not an ELF file (bad magic)", 0);
   }
   const cls = bytes[4];

@@ -43,8 +43,9 @@ import type { RawSymbol, RelocationTable, SymbolTableLocation } from "./symbols.
 import { readVerdef, readVerneed, readVersym } from "./versions.js";
 import type { VersionNeeds, VersionTable } from "./versions.js";
 import type { ElfFile, ElfMachine, ElfSection, ElfSymbol } from "./types.js";
+import { hex } from "../util/hex.js";
+import { byName, compareOptional } from "../util/compare.js";
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Symbol kinds kept from .symtab: functions and data objects (incl. TLS, ifunc and common). */
 const SYMTAB_KINDS = new Set(["func", "ifunc", "object", "tls", "common"]);
@@ -501,13 +502,9 @@ function toSymbol(raw: RawSymbol): ElfSymbol {
   };
 }
 
-/** Sort by name, then version (unversioned first); plain code-unit order so output never depends on locale. */
+/** Sort by name, then version (unversioned first), then library. */
 function bySymbol(a: ElfSymbol, b: ElfSymbol): number {
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  const av = a.version ?? "";
-  const bv = b.version ?? "";
-  if (av !== bv) return av < bv ? -1 : 1;
-  return (a.library ?? "") < (b.library ?? "") ? -1 : (a.library ?? "") > (b.library ?? "") ? 1 : 0;
+  return byName(a, b) || compareOptional(a.version, b.version) || compareOptional(a.library, b.library);
 }
 
 function splitPaths(values: readonly string[]): string[] {

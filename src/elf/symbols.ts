@@ -4,6 +4,7 @@ import { SIZES, STB_NAMES, STT_NAMES } from "./constants.js";
 import { ElfParseError } from "./errors.js";
 import type { ByteReader } from "./reader.js";
 import type { StringTable } from "./string-table.js";
+import { hex } from "../util/hex.js";
 
 export interface RawSymbol {
   index: number;
@@ -40,7 +41,7 @@ export function readSymbols(
     entsize = std;
   }
   if (!Number.isSafeInteger(where.offset) || where.offset < 0 || where.offset > reader.length) {
-    warnings.push(`${where.label}: table at 0x${where.offset.toString(16)} lies outside the file; no symbols`);
+    warnings.push(`${where.label}: table at ${hex(where.offset)} lies outside the file; no symbols`);
     return [];
   }
   const fits = Math.floor((reader.length - where.offset) / entsize);

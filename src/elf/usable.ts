@@ -4,6 +4,7 @@
 
 import { ET_CORE, ET_DYN, ET_EXEC, ET_REL, PT_LOAD } from "./constants.js";
 import type { ElfFile } from "./types.js";
+import { hex } from "../util/hex.js";
 
 export interface Unusable {
   /** NOT_PROGRAM: a valid ELF file of a kind that does not run (object, core dump); BAD_ELF: damaged beyond use. */
@@ -11,7 +12,6 @@ export interface Unusable {
   message: string;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Why the file cannot be loaded, or undefined when it can (damage to optional tables is the reader's warnings). */
 export function unusable(elf: ElfFile, fileSize: number): Unusable | undefined {

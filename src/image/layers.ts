@@ -10,6 +10,7 @@ import { Decompress } from "fzstd";
 import * as tar from "tar-stream";
 import { MemView, components } from "./mem-view.js";
 import type { MemNode } from "./mem-view.js";
+import { isElfMagic } from "../elf/magic.js";
 
 export interface ImageLimits {
   /** Bytes of one file in a layer above which it is not read (default 1 GiB). */
@@ -70,7 +71,7 @@ const MAX_KEPT_TEXT = 1024 * 1024;
 
 /** Whether a file's bytes are kept: ELF files, scripts (the entrypoint story), the dynamic loader's configuration. */
 export function keepBytes(path: string, head: Buffer, size: number): boolean {
-  if (head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) return true;
+  if (isElfMagic(head)) return true;
   if (size > MAX_KEPT_TEXT) return false;
   if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) return true;
   return path.startsWith("/etc/ld.so.conf") || path.startsWith("/etc/ld-musl-");

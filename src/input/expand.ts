@@ -6,6 +6,8 @@ import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from 
 import type { Stats } from "node:fs";
 import { join } from "node:path";
 import type { InputError } from "../types.js";
+import { isElfMagic } from "../elf/magic.js";
+import { byPath, compareStrings } from "../util/compare.js";
 
 export interface Input {
   path: string;
@@ -25,8 +27,6 @@ export interface ExpandOptions {
   /** Directory entries visited at most, over all directories (default 1,000,000). */
   maxEntries?: number;
 }
-
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
 function errno(e: unknown): string {
   return typeof e === "object" && e !== null && "code" in e ? String(e.code) : "EIO";
@@ -61,8 +61,6 @@ function head(path: string, n: number): Buffer | string {
   }
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A file name's text, or undefined when its bytes are not UTF-8 (the name then cannot be given to the scan). */
@@ -84,10 +82,6 @@ export function escapeName(raw: Buffer): string {
 /** What a special file is, for its error line. */
 function specialKind(st: Stats): string {
   return st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : "not a file";
-}
-
-function isElf(b: Buffer): boolean {
-  return b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
 }
 
 function looksLikeText(b: Buffer): boolean {
@@ -126,7 +120,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       errors.push({ path, code: b, message: describeErrno(b) });
       return false;
     }
-    if (isElf(b)) {
+    if (isElfMagic(b)) {
       inputs.set(path, { path, kind: "elf", size });
       return true;
     }
@@ -150,7 +144,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       return 0;
     }
     // In the order of the names as strings, as the inputs are sorted.
-    const entries = names.map((raw) => ({ raw, name: utf8Name(raw) })).sort((a, b) => cmp(a.name ?? "", b.name ?? ""));
+    const entries = names.map((raw) => ({ raw, name: utf8Name(raw) })).sort((a, b) => compareStrings(a.name ?? "", b.name ?? ""));
     for (const { raw, name } of entries) {
       if (--budget < 0) {
         errors.push({ path: dir, code: "TOO_MANY_FILES", message: "directory walk stopped: too many entries" });
@@ -199,6 +193,6 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
     } else if (st.isFile()) addFile(path, st.size, true);
     else errors.push({ path, code: "NOT_FILE", message: "not a regular file or directory" });
   }
-  const sorted = [...inputs.values()].sort((a, b) => cmp(a.path, b.path));
+  const sorted = [...inputs.values()].sort(byPath);
   return { inputs: sorted, errors };
 }

@@ -3,11 +3,12 @@
 // only on what is new (a finding, or a target on which it newly reaches --fail-on) and lists what was fixed.
 
 import type { FailOn, Report } from "../types.js";
+import { LEVEL_RANK } from "../verdict/levels.js";
 import { reportIssues } from "./issues.js";
 import type { Level } from "./issues.js";
 
 /** Bumped when the baseline file changes shape; older versions are refused with a message saying so. */
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -87,7 +88,6 @@ export interface BaselineComparison {
   fails: boolean;
 }
 
-const RANK: Readonly<Record<Level, number>> = { warning: 1, blocker: 2 };
 
 export function compareWithBaseline(baseline: Baseline, report: Report, failOn: FailOn): BaselineComparison {
   const old = new Map(baseline.findings.map((e) => [entryKey(e), e]));
@@ -99,7 +99,7 @@ export function compareWithBaseline(baseline: Baseline, report: Report, failOn: 
     const k = entryKey(e);
     seen.add(k);
     const was = old.get(k);
-    if (was === undefined || RANK[e.level] > RANK[was.level]) added.push(e);
+    if (was === undefined || LEVEL_RANK[e.level] > LEVEL_RANK[was.level]) added.push(e);
     else known++;
   }
   const scanned = new Set([...report.files.map((f) => f.path), ...report.errors.map((e) => e.path)]);

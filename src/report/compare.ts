@@ -1,9 +1,11 @@
 // @fileoverview `unifit compare`: one matrix for a scanned file or tree: rows are the findings (syscalls that are
 // not fully supported somewhere, and patterns), columns are the targets; to pick the best target for an app.
 
-import type { Report, Severity } from "../types.js";
+import type { Level, Report } from "../types.js";
+import { compareStrings } from "../util/compare.js";
+import { LEVEL_RANK } from "../verdict/levels.js";
 
-type Cell = Severity | "ok";
+type Cell = Level;
 
 export interface Matrix {
   targets: string[];
@@ -12,7 +14,6 @@ export interface Matrix {
 }
 
 const MARK: Record<Cell, string> = { blocker: "✖", warning: "⚠", info: "·", ok: "✓" };
-const RANK: Record<Cell, number> = { ok: 0, info: 1, warning: 2, blocker: 3 };
 
 export function compareMatrix(report: Report): Matrix {
   const targets = report.targets.map((t) => t.name);
@@ -21,7 +22,7 @@ export function compareMatrix(report: Report): Matrix {
     let row = cells.get(label);
     if (row === undefined) cells.set(label, (row = new Map<string, Cell>()));
     const old = row.get(target) ?? "ok";
-    if (RANK[level] > RANK[old]) row.set(target, level);
+    if (LEVEL_RANK[level] > LEVEL_RANK[old]) row.set(target, level);
   };
   for (const f of report.files) {
     for (const t of f.targets) {
@@ -31,8 +32,8 @@ export function compareMatrix(report: Report): Matrix {
     for (const r of f.rules) for (const t of r.targets) put(`pattern ${r.ruleId}`, t.target, t.level);
   }
   const labels = [...cells.keys()].sort((a, b) => {
-    const worst = (l: string): number => Math.max(...[...(cells.get(l)?.values() ?? [])].map((c) => RANK[c]));
-    return worst(b) - worst(a) || (a < b ? -1 : 1);
+    const worst = (l: string): number => Math.max(...[...(cells.get(l)?.values() ?? [])].map((c) => LEVEL_RANK[c]));
+    return worst(b) - worst(a) || compareStrings(a, b);
   });
   const rows = labels.map((label) => ({ label, cells: targets.map((t) => cells.get(label)?.get(t) ?? "ok") }));
   const totals = targets.map((t) => {

@@ -1,11 +1,14 @@
-// @fileoverview `unifit explain`: what every target does with one syscall (status, note, evidence), or what one rule
-// finds and how each target rates it. Pure: data in, text or JSON-ready objects out.
+// @fileoverview `unifit explain`: what every target does with one syscall (status, note, evidence), with the system
+// calls a libc function makes (per libc map) and each target's status for them, or what one rule finds and how each
+// target rates it. Pure: data in, text or JSON-ready objects out.
 
 import { rowEvidence } from "../db/load.js";
 import { ARG_SPECS, OTHER } from "../db/args.js";
 import type { ArgRule, Database } from "../db/types.js";
 import type { Rule } from "../rules/types.js";
-import type { Status } from "../types.js";
+import type { Level, Status } from "../types.js";
+import { compareStrings, byName } from "../util/compare.js";
+import { LEVEL_OF_STATUS, capLevel, statusOf, worseLevel } from "../verdict/levels.js";
 
 export interface SyscallExplanation {
   kind: "syscall";
@@ -35,7 +38,59 @@ export interface RuleExplanation {
   targets: { target: string; level: string; because: string }[];
 }
 
-export function explainSyscall(db: Database, name: string): SyscallExplanation | undefined {
+/** A libc function as the curated maps (syscall-db/libc) give it: its system calls and how each target treats them. */
+export interface LibcExplanation {
+  kind: "libc";
+  name: string;
+  libcs: {
+    libc: string;
+    version: string;
+    /** The x86_64 syscalls the map gives the function (with clone's mode), and whether each is made only on an
+     * opt-in path. */
+    syscalls: { name: string; mode?: string; conditional?: boolean }[];
+    /** How the map established them. */
+    how: string;
+    /** Per target: the status of each syscall (in the order of `syscalls`), and the worst level over them. */
+    targets: { target: string; level: Level; statuses: Status[] }[];
+  }[];
+}
+
+export type Explanation = SyscallExplanation | LibcExplanation | RuleExplanation;
+
+/** Every meaning of a name, syscall first, then libc function, then rule: `ptrace` is a syscall and a rule, `fork` a
+ * syscall and a libc function that makes clone, `daemon` a libc function only. */
+export function explainName(db: Database, rules: readonly Rule[], name: string): Explanation[] {
+  const out: Explanation[] = [];
+  const sc = explainSyscall(db, name);
+  if (sc !== undefined) out.push(sc);
+  // A libc wrapper that only makes the syscall of its name (socket, ptrace) says nothing the syscall's rows do not.
+  const fn = explainLibcFunction(db, name);
+  if (fn !== undefined && (sc === undefined || fn.libcs.some((l) => l.syscalls.length !== 1 || l.syscalls[0]?.name !== name))) out.push(fn);
+  const rule = rules.find((r) => r.id === name);
+  if (rule !== undefined) out.push(explainRule(db, rule));
+  return out;
+}
+
+function explainLibcFunction(db: Database, name: string): LibcExplanation | undefined {
+  const surfaces = [...db.surfaces.values()].sort(byName);
+  const libcs = [...db.libcs.values()]
+    .map((map) => ({ map, fn: map.functions.get(name) }))
+    .filter((x) => x.fn !== undefined)
+    .sort((a, b) => compareStrings(a.map.libc, b.map.libc))
+    .map(({ map, fn }) => {
+      const f = fn as NonNullable<typeof fn>;
+      const syscalls = f.x86_64.map((r) => ({ ...r, ...(f.conditional.has(r.name) ? { conditional: true } : {}) }));
+      const targets = surfaces.map((s) => {
+        const statuses = syscalls.map((r) => statusOf(s.rows.get(r.name), r.mode));
+        const level = s.noPosix !== undefined ? "blocker" : statuses.reduce<Level>((w, st) => worseLevel(w, LEVEL_OF_STATUS[st]), "ok");
+        return { target: s.name, level, statuses };
+      });
+      return { libc: map.libc, version: map.version, syscalls, how: f.how, targets };
+    });
+  return libcs.length === 0 ? undefined : { kind: "libc", name, libcs };
+}
+
+function explainSyscall(db: Database, name: string): SyscallExplanation | undefined {
   const x = db.tables.x86_64.byName.get(name);
   const a = db.tables.aarch64.byName.get(name);
   if (x === undefined && a === undefined) return undefined;
@@ -43,14 +98,14 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
   if (x !== undefined) numbers.x86_64 = x.nr;
   if (a !== undefined) numbers.aarch64 = a.nr;
   const targets = [...db.surfaces.values()]
-    .sort((p, q) => (p.name < q.name ? -1 : 1))
+    .sort(byName)
     .map((s) => {
       const row = s.rows.get(name);
       if (row === undefined) return { target: s.name, status: "absent" as const, note: `not in ${s.name}'s ${s.arch} table`, evidence: "-" };
       const t: SyscallExplanation["targets"][number] = { target: s.name, status: row.status, evidence: rowEvidence(s, row) };
       if (row.modes !== undefined) t.modes = row.modes;
       if (row.args !== undefined) {
-        const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : p < q ? -1 : p > q ? 1 : 0));
+        const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : compareStrings(p, q)));
         t.args = keys.map((value) => {
           const r = row.args?.[value] as ArgRule;
           const a: NonNullable<typeof t.args>[number] = { value, status: r.status, evidence: rowEvidence(s, { ...row, at: r.at }) };
@@ -68,23 +123,18 @@ export function explainSyscall(db: Database, name: string): SyscallExplanation |
   return out;
 }
 
-export function explainRule(db: Database, rule: Rule): RuleExplanation {
+function explainRule(db: Database, rule: Rule): RuleExplanation {
   const needs = rule.syscalls.map((r) => (r.mode !== undefined ? `${r.name}:${r.mode}` : r.name));
   const targets = [...db.surfaces.values()]
-    .sort((p, q) => (p.name < q.name ? -1 : 1))
+    .sort(byName)
     .map((s) => {
       if (s.noPosix !== undefined) return { target: s.name, level: "blocker", because: s.noPosix };
       if (rule.syscalls.length === 0) return { target: s.name, level: rule.severity, because: "the pattern itself" };
       const parts = rule.syscalls.map((r) => {
-        const row = s.rows.get(r.name);
-        const st = row === undefined ? "absent" : ((r.mode !== undefined ? row.modes?.[r.mode] : undefined) ?? row.status);
-        return { st, text: `${r.name}${r.mode !== undefined ? ` (${r.mode})` : ""}: ${st}` };
+        const st = statusOf(s.rows.get(r.name), r.mode);
+        return { level: capLevel<Level>(LEVEL_OF_STATUS[st], rule.severity), text: `${r.name}${r.mode !== undefined ? ` (${r.mode})` : ""}: ${st}` };
       });
-      const worst = parts.some((p) => p.st === "enosys" || p.st === "absent")
-        ? rule.severity
-        : parts.some((p) => p.st === "partial" || p.st === "stub")
-          ? "warning"
-          : "ok";
+      const worst = parts.reduce<Level>((w, p) => worseLevel(w, p.level), "ok");
       return { target: s.name, level: worst, because: parts.map((p) => p.text).join(", ") };
     });
   return { kind: "rule", id: rule.id, title: rule.title, category: rule.category, file: rule.file, hint: rule.hint, needs, targets };
@@ -114,9 +164,34 @@ function argumentTable(e: SyscallExplanation): string[] {
   return out;
 }
 
-export function formatExplanation(e: SyscallExplanation | RuleExplanation): string {
+/** One matrix per libc map: a row per syscall, a column per target, then the worst level per target. */
+function libcTable(e: LibcExplanation): string[] {
   const out: string[] = [];
-  if (e.kind === "syscall") {
+  for (const l of e.libcs) {
+    out.push(`${e.name} (${l.libc} ${l.version} function): ${l.syscalls.length} syscall(s) on x86_64`, `how: ${l.how}`, "");
+    const label = (r: LibcExplanation["libcs"][number]["syscalls"][number]): string =>
+      `${r.name}${r.mode !== undefined ? ` (${r.mode})` : ""}${r.conditional === true ? " [opt-in]" : ""}`;
+    const head = ["syscall", ...l.targets.map((t) => t.target)];
+    const rows = l.syscalls.map((r, i) => [label(r), ...l.targets.map((t) => t.statuses[i] as string)]);
+    rows.push(["worst", ...l.targets.map((t) => t.level)]);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+    const line = (r: string[]): string => `  ${r.map((c, i) => c.padEnd(widths[i] as number)).join("  ")}`.trimEnd();
+    out.push(line(head), ...rows.map(line), "");
+  }
+  return out;
+}
+
+/** The text of every explanation of a name, separated by a blank line. */
+export function formatExplanations(list: readonly Explanation[]): string {
+  return list.map(formatExplanation).join("\n");
+}
+
+function formatExplanation(e: Explanation): string {
+  const out: string[] = [];
+  if (e.kind === "libc") {
+    out.push(...libcTable(e));
+    out.pop();
+  } else if (e.kind === "syscall") {
     const nums = Object.entries(e.numbers).map(([arch, nr]) => `${arch} ${nr}`).join(", ");
     out.push(`${e.name} (${nums})`, "");
     const w = Math.max(...e.targets.map((t) => t.target.length));

@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import type { FileReport, Report, Severity, Status } from "../types.js";
 import { spoolLines } from "./spool.js";
 import type { Spool, SpoolFactory } from "./spool.js";
+import { LEVEL_RANK } from "../verdict/levels.js";
+import { compareStrings } from "../util/compare.js";
 
 export type Level = Exclude<Severity, "info">;
 
@@ -55,9 +57,8 @@ export interface Issue {
   fingerprint: string;
 }
 
-const RANK: Readonly<Record<Level, number>> = { warning: 1, blocker: 2 };
 
-export const worstLevel = (levels: readonly Level[]): Level => (levels.some((l) => l === "blocker") ? "blocker" : "warning");
+const worstLevel = (levels: readonly Level[]): Level => (levels.some((l) => l === "blocker") ? "blocker" : "warning");
 
 const hash = (parts: readonly string[]): string => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 
@@ -89,7 +90,7 @@ function syscallIssues(f: FileReport): Issue[] {
       if (x.note !== undefined) it.note = x.note;
       if (x.hint !== undefined) it.advice = x.hint;
       issue.targets.push(it);
-      if (RANK[x.severity] > RANK[issue.level]) issue.level = x.severity;
+      if (LEVEL_RANK[x.severity] > LEVEL_RANK[issue.level]) issue.level = x.severity;
       if (issue.origin === "library" && x.origin === "program") issue.origin = "program";
     }
   }
@@ -146,12 +147,12 @@ function ruleIssues(f: FileReport): Issue[] {
   return out;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = compareStrings;
 
 /** The order of issues over a report: by path, then blockers first, then key, then line. */
 export const compareIssues = (a: Issue, b: Issue): number =>
   cmp(a.path, b.path) ||
-  RANK[b.level] - RANK[a.level] ||
+  LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
   cmp(a.key, b.key) ||
   (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
   cmp(a.fingerprint, b.fingerprint);

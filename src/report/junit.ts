@@ -11,7 +11,7 @@ import type { StreamFormatter } from "./types.js";
 const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 /** XML 1.0 text and attribute values: the five entities, and no control characters XML forbids. */
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s
     .replace(XML_FORBIDDEN, "")
     .replace(/&/g, "&amp;")

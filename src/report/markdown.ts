@@ -10,7 +10,7 @@ import { whole } from "./types.js";
 import type { StreamFormatter } from "./types.js";
 
 /** Characters a comment may take (GitHub's limit is 65,536). */
-export const MAX_CHARS = 65000;
+const MAX_CHARS = 65000;
 /** Blockers shown before the details. */
 const TOP = 10;
 

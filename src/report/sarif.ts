@@ -13,7 +13,7 @@ import { whole } from "./types.js";
 import type { StreamFormatter } from "./types.js";
 
 /** Results kept in the run (GitHub's own limit is 25,000 per run). */
-export const MAX_RESULTS = 5000;
+const MAX_RESULTS = 5000;
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFO_URI = "https://github.com/unifit/unifit";

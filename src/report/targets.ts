@@ -3,6 +3,7 @@
 import type { Database, Surface } from "../db/types.js";
 import { STATUSES } from "../db/load.js";
 import type { Status } from "../types.js";
+import { byName } from "../util/compare.js";
 
 export interface TargetListing {
   name: string;
@@ -22,7 +23,7 @@ export interface TargetListing {
 
 export function listTargets(db: Database): TargetListing[] {
   return [...db.surfaces.values()]
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .sort(byName)
     .map((s: Surface) => {
       const counts = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
       for (const row of s.rows.values()) counts[row.status]++;

@@ -6,6 +6,7 @@ import type { CallChain, FileReport, Finding, ImageReport, Report, RuleFinding, 
 import { memorySpool } from "./spool.js";
 import { whole } from "./types.js";
 import type { StreamFormatter } from "./types.js";
+import { byName } from "../util/compare.js";
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   compatible: "compatible",
@@ -339,9 +340,7 @@ function firstScreen(c: ChalkInstance, report: Report, tally: ScreenTally): stri
     lines.push(`  ${r.target.padEnd(width)}  ${verdictColour(c, r.verdict)(VERDICT_TEXT[r.verdict].padEnd(19))}  ${plural(r.blockers, "blocker")}, ${plural(r.warnings, "warning")}${files}`);
     if (r.blockers === 0) continue;
     // Blocking syscalls over all files: the program's own first, then by files blocked, then by name.
-    const list = [...(tally.blocking.get(r.target)?.values() ?? [])].sort(
-      (a, b) => Number(b.program) - Number(a.program) || b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
+    const list = [...(tally.blocking.get(r.target)?.values() ?? [])].sort((a, b) => Number(b.program) - Number(a.program) || b.files - a.files || byName(a, b));
     const top = list.find((x) => x.hint !== undefined && x.program) ?? list.find((x) => x.hint !== undefined) ?? list[0];
     const pad = " ".repeat(width + 4);
     if (top !== undefined) lines.push(`${pad}${c.red("top:")} ${top.name}${top.hint !== undefined ? `: ${firstSentence(top.hint)}` : ""}`);

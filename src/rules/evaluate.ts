@@ -4,6 +4,8 @@
 import type { AsmFact, CallFact, SourceFile, StringFact, SyscallUseFact } from "../source/types.js";
 import { type FunctionCalls, groupCalls } from "./call-index.js";
 import type { InputKind, Rule, RuleHit } from "./types.js";
+import { hex } from "../util/hex.js";
+import { compareOptional, compareStrings } from "../util/compare.js";
 
 /** What the binary analysis knows for rules: imports, calls between named functions, reachable syscalls. */
 export interface BinaryRuleFacts {
@@ -20,7 +22,6 @@ export interface BinaryRuleFacts {
 /** How many calls deep `child-calls` looks past the matched call (bounded: a worker's serving loop is near). */
 const CHILD_DEPTH = 4;
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 function fill(template: string, vars: Readonly<Record<string, string | undefined>>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => vars[k] ?? `{{${k}}}`);
@@ -210,7 +211,7 @@ export function evaluateSource(rules: readonly Rule[], file: SourceFile): RuleHi
   }
   return hits.sort(
     (a, b) =>
-      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0) || compareStrings(a.ruleId, b.ruleId),
   );
 }
 
@@ -266,5 +267,5 @@ export function evaluateBinary(rules: readonly Rule[], facts: BinaryRuleFacts): 
       hits.push({ ruleId: rule.id, message: message(rule, { callee: imports.join(", ") }), confidence });
     }
   }
-  return hits.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.function ?? "") < (b.function ?? "") ? -1 : 1));
+  return hits.sort((a, b) => compareStrings(a.ruleId, b.ruleId) || compareOptional(a.function, b.function));
 }

@@ -12,6 +12,7 @@ import type { Database, SyscallRef } from "../db/types.js";
 import { packageInfo } from "../util/package-root.js";
 import { fixers } from "./fixers.js";
 import type { ArgMatcher, InputKind, Rule, RuleMatchSpec } from "./types.js";
+import { compareStrings } from "../util/compare.js";
 
 export function defaultRulesDir(): string {
   return join(packageInfo().root, "rules");
@@ -212,5 +213,5 @@ export function loadRules(db: Database, dir: string = defaultRulesDir()): Rule[]
       file: relative(packageInfo().root, file),
     });
   }
-  return rules.filter((r) => r.status !== "removed").sort((a, b) => (a.id < b.id ? -1 : 1));
+  return rules.filter((r) => r.status !== "removed").sort((a, b) => compareStrings(a.id, b.id));
 }

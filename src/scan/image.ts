@@ -21,6 +21,7 @@ import { worstVerdict } from "../verdict/rate.js";
 import { fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 import { scanBytes } from "./scan.js";
+import { isElfMagic } from "../elf/magic.js";
 
 export interface ImageScanOptions {
   platform?: string;
@@ -66,8 +67,6 @@ const MEMORY_BOUND = 256 * 1024 * 1024;
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const MAX_SCRIPT_DEPTH = 4;
 const SCRIPT_TEXT = 64 * 1024;
-
-const isElf = (b: Buffer | undefined): boolean => b !== undefined && b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 /** A program named in the image: a path (from the working directory when relative) or a name on PATH. */
 function findProgram(view: MemView, name: string, pathDirs: readonly string[], cwd: string): string | undefined {
@@ -120,7 +119,7 @@ function scriptTargets(text: string): { names: string[]; execArgs: boolean } {
 }
 
 /** The programs the configuration runs, entrypoint first, scripts followed to what they name literally. */
-export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
+function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
   const env = new Map(config.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const));
   const pathDirs = (env.get("PATH") ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
   const cwd = config.workingDir !== "" ? config.workingDir : "/";
@@ -138,7 +137,7 @@ export function imageStory(view: MemView, config: ImageConfig): ImageProgram[] {
     if (seen.has(path)) return;
     seen.add(path);
     const data = view.readFile(path);
-    const kind: ImageProgram["kind"] = isElf(data) ? "elf" : "script";
+    const kind: ImageProgram["kind"] = isElfMagic(data) ? "elf" : "script";
     const p: ImageProgram = { path, role, kind };
     if (from !== undefined) p.from = from;
     out.push(p);
@@ -193,7 +192,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   }
   const view = opened.view;
   const errors: InputError[] = opened.problems.map((p) => ({ path, code: p.code, message: p.message }));
-  const elfPaths = view.files().filter((p) => isElf(view.head(p)));
+  const elfPaths = view.files().filter((p) => isElfMagic(view.head(p)));
   const programs = opened.config !== undefined ? imageStory(view, opened.config) : [];
   for (const p of programs) {
     if (p.kind === "missing") errors.push({ path, code: "MISSING_PROGRAM", message: `${p.role === "entrypoint" ? "the entrypoint" : `${p.from ?? "the image"} runs`} ${p.path}, which the image does not hold` });

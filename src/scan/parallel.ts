@@ -1,4 +1,4 @@
-// @fileoverview scanPaths (in this thread) and scanPathsParallel (over worker threads): the main thread expands the
+// @fileoverview scan (over worker threads; the public entry point) and scanPaths (in this thread, for plan): the main thread expands the
 // paths and hands files out one at a time, two ahead per worker (no batches for a large binary to hold up, and no
 // worker idle while this thread writes a report out); each worker loads the database (cached) and scans what it
 // gets. Identical files are scanned once either way.
@@ -26,16 +26,24 @@ import { failsOn } from "../verdict/rate.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
-import { byPath, reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
-import type { FileOptions, ScanOptions } from "./scan.js";
+import { reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
+import type { FileOptions, InThreadOptions } from "./scan.js";
+import { byPath } from "../util/compare.js";
 import { globRegExp } from "../verdict/suppress.js";
 import type { Ignore } from "../verdict/suppress.js";
 import { SummaryTally, fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 
-export interface ParallelOptions {
+/** The options of `scan`, the one entry point of the public API (src/index.ts). */
+export interface ScanOptions {
+  /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
   targets?: readonly string[];
+  /** The level at which `ScanResult.fails` is set ("blocker" by default). */
   failOn?: FailOn;
+  /**
+   * Root of the file system the programs will run on; their shared libraries are read from there ("/" by default).
+   * null: do not read libraries, follow imports through the curated libc maps only.
+   */
   sysroot?: string | null;
   /** syscall-db directory (the package's by default). */
   dbDir?: string;
@@ -205,11 +213,12 @@ const MAX_WAITING = 256;
 /** And how many bytes of serialised reports may wait so. */
 const MAX_WAITING_BYTES = 64 * 1024 * 1024;
 
-export async function scanPathsParallel(paths: readonly string[], options: ParallelOptions = {}): Promise<Report> {
-  return (await scanPathsDetailed(paths, options)).report;
-}
-
-export async function scanPathsDetailed(paths: readonly string[], options: ParallelOptions = {}): Promise<ScanResult> {
+/**
+ * Scans paths (ELF files, C/C++ sources, directories, container images, root file systems) against the selected
+ * targets and returns one deterministic report, the same bytes for any number of worker threads. Inputs that cannot
+ * be read become the report's errors; the scan goes on. Never executes what it scans, never uses the network.
+ */
+export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
   const targets = options.targets ?? [];
   const surfaces = selectTargets(db, targets);
@@ -383,7 +392,7 @@ function scanInOrder(
   inputs: readonly Input[],
   scan: (path: string) => FileReport | InputError,
   serialise: boolean,
-  onFile: ParallelOptions["onFile"],
+  onFile: ScanOptions["onFile"],
   take: (r: WorkerResult) => void,
   own: ReadonlyMap<string, unknown> = new Map(),
   noTwins = false,
@@ -422,8 +431,8 @@ function scanInOrder(
   });
 }
 
-/** Expands the paths, scans every file found in this thread and returns one deterministic Report. */
-export function scanPaths(paths: readonly string[], options: ScanOptions = {}): Report {
+/** Expands the paths, scans every file found in this thread and returns one deterministic Report (for `plan`). */
+export function scanPaths(paths: readonly string[], options: InThreadOptions = {}): Report {
   const db = options.db ?? loadDatabase();
   const surfaces = selectTargets(db, options.targets);
   const rules = rulesFor(db, options.rules);

@@ -30,14 +30,17 @@ import { applySuppressions, inlineIgnores, suppressRuleHits } from "../verdict/s
 import type { Ignore, InlineIgnore } from "../verdict/suppress.js";
 
 const NO_INLINE: { ignores: InlineIgnore[]; warnings: string[] } = { ignores: [], warnings: [] };
-import { SummaryTally, fileVerdicts } from "./summary.js";
+import type { SummaryTally } from "./summary.js";
 import { fallbackFor } from "../db/fallbacks.js";
 import { useOf } from "../analyze/fallbacks.js";
 import { SCHEMA_VERSION } from "../types.js";
 import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Severity, SourceCallSite, Via } from "../types.js";
 import type { SourceFile } from "../source/index.js";
+import { isElfMagic } from "../elf/magic.js";
+import { byName, byPath, compareStrings } from "../util/compare.js";
 
-export interface ScanOptions {
+/** Options of the in-thread scan (scanPaths), which `unifit plan` runs with a database it has loaded already. */
+export interface InThreadOptions {
   /** Target names, or ["all"]; the targets that run an unmodified Linux binary when absent or empty (defaultTargets). */
   targets?: readonly string[];
   failOn?: FailOn;
@@ -85,12 +88,9 @@ export function selectTargets(db: Database, names: readonly string[] = []): Surf
   return [...new Set(wanted)].map((n) => db.surfaces.get(n) as Surface).sort(byName);
 }
 
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
 
 export interface FileOptions {
-  /** See ScanOptions.sysroot; a file view (an image's file system) reads the libraries from there. */
+  /** See InThreadOptions.sysroot; a file view (an image's file system) reads the libraries from there. */
   sysroot?: LibraryRoot | null;
   /** The file's own path inside the sysroot (for $ORIGIN), when the sysroot is a file view. */
   programPath?: string;
@@ -224,7 +224,7 @@ function scanFileRated(path: string, db: Database, surfaces: readonly Surface[],
  */
 export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: readonly Surface[], options: FileOptions = {}): FileReport | InputError {
   const rules = rulesFor(db, options.rules);
-  const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+  const isElf = isElfMagic(bytes);
   if (!isElf && isSourcePath(path)) return scanSourceTree([path], db, surfaces, options).get(path) as FileReport | InputError;
   let elf;
   try {
@@ -319,7 +319,7 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
       continue;
     }
     // A program named like a source file is left to the ELF path.
-    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) continue;
+    if (isElfMagic(bytes)) continue;
     // Macro bodies are read as Latin-1: only ASCII names and line ends matter there.
     tree.push({ file: parseSource(path, bytes), macros: macroDefs(bytes.toString("latin1")) });
     inlineByPath.set(path, bytes.includes("unifit-ignore") ? inlineIgnores(bytes.toString("utf8")) : NO_INLINE);
@@ -400,7 +400,7 @@ function scanSource(
   }
   // Reachable calls first, then calls nothing reaches (tools, tests, dead code), then calls not built; by line.
   const group = (s: SourceCallSite): number => (s.notBuilt !== undefined ? 2 : s.reachable ? 0 : 1);
-  sites.sort((a, b) => group(a) - group(b) || a.line - b.line || a.column - b.column || (a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
+  sites.sort((a, b) => group(a) - group(b) || a.line - b.line || a.column - b.column || compareStrings(a.callee, b.callee));
   const syscalls = out.result();
   const report: FileReport = {
     path,
@@ -417,27 +417,14 @@ function scanSource(
   return suppressed.length > 0 ? { ...rated, suppressions: [...suppressed, ...(rated.suppressions ?? [])] } : rated;
 }
 
-export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** One deterministic Report from per-file results, in whatever order they came. */
-export function assembleReport(
-  surfaces: readonly Surface[],
-  results: readonly (FileReport | InputError)[],
-  inputErrors: readonly InputError[],
-  failOn: FailOn,
-): Report {
-  const files = results.filter((r): r is FileReport => !("code" in r)).sort(byPath);
-  const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
-  for (const f of files) tally.add(fileVerdicts(f));
-  return reportShell(surfaces, files, tally, [...inputErrors, ...results.filter((r): r is InputError => "code" in r)], failOn);
-}
 
 /**
  * The Report around the files: targets, errors (sorted) and the summary, tallied from the files' verdicts as they
  * came. `files` is what the report carries (empty when the files were streamed out on their own).
  */
 export function reportShell(surfaces: readonly Surface[], files: FileReport[], tally: SummaryTally, errors: readonly InputError[], failOn: FailOn): Report {
-  const allErrors = [...errors].sort((a, b) => byPath(a, b) || a.code.localeCompare(b.code));
+  const allErrors = [...errors].sort((a, b) => byPath(a, b) || compareStrings(a.code, b.code));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: pkg.name, version: pkg.version },

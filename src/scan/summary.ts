@@ -4,9 +4,10 @@
 
 import { failsOn, worstVerdict } from "../verdict/rate.js";
 import type { FailOn, FileReport, ReportSummary, TargetVerdict, Verdict } from "../types.js";
+import { compareStrings } from "../util/compare.js";
 
 /** Blocking syscalls named per target in the summary. */
-export const TOP_BLOCKERS = 10;
+const TOP_BLOCKERS = 10;
 
 /** What the summary and the exit code need of a file's report: its path and, per target, the verdict, counts and blockers. */
 export interface FileVerdicts {
@@ -75,7 +76,7 @@ export class SummaryTally {
         const t = this.byTarget.get(name) as Tally;
         const seen = (Object.keys(t.files) as Verdict[]).filter((v) => t.files[v] > 0);
         const top = [...t.blockedBy]
-          .sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0))
+          .sort(([a, n], [b, m]) => m - n || compareStrings(a, b))
           .slice(0, TOP_BLOCKERS)
           .map(([key, files]) => {
             const [syscall = key, mode] = key.split(":");

@@ -16,7 +16,7 @@ export interface CompileDatabase {
 }
 
 /** A command line split as a POSIX shell would for the simple quoting build tools write ('…', "…", \x). */
-export function splitCommand(command: string): string[] {
+function splitCommand(command: string): string[] {
   const out: string[] = [];
   let cur = "";
   let any = false;

@@ -13,6 +13,7 @@
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
+import { compareStrings } from "../util/compare.js";
 
 export interface Extraction {
   facts: SourceFact[];
@@ -117,7 +118,7 @@ function clip(s: string): string {
   return s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s;
 }
 
-export function isPseudoFilePath(value: string): boolean {
+function isPseudoFilePath(value: string): boolean {
   return (
     value.startsWith("/proc/") ||
     value.startsWith("/sys/") ||
@@ -128,7 +129,7 @@ export function isPseudoFilePath(value: string): boolean {
 }
 
 /** Line starts of a text, for index → 1-based line/column and for excerpts. */
-export class LineIndex {
+class LineIndex {
   private readonly starts: number[] = [0];
   private last = 0;
 
@@ -774,7 +775,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     (a, b) =>
       a.location.line - b.location.line ||
       a.location.column - b.location.column ||
-      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+      compareStrings(a.kind, b.kind),
   );
 
   // The count is of the ERROR nodes the walk entered (those around a "(" or a hit): counting every ERROR and MISSING

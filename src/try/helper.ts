@@ -14,7 +14,7 @@ import { packageInfo } from "../util/package-root.js";
 const FLAGS = ["-O2", "-Wall"];
 const LIBS = ["-lseccomp"];
 
-export function helperSource(): string {
+function helperSource(): string {
   return join(packageInfo().root, "src", "try", "helper.c");
 }
 

@@ -2,6 +2,7 @@
 // run and its baseline (pure; no I/O).
 
 import type { FilterSpec, TrapRule } from "./spec.js";
+import { compareOptional, compareStrings } from "../util/compare.js";
 
 export interface RunExit {
   /** The exit code a shell would show: the program's status, or 128+n when a signal ended it. */
@@ -99,7 +100,7 @@ export function buildReport(spec: FilterSpec, command: readonly string[], filter
       count,
     });
   }
-  refused.sort((a, b) => (a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : (a.mode ?? "") < (b.mode ?? "") ? -1 : (a.mode ?? "") > (b.mode ?? "") ? 1 : 0));
+  refused.sort((a, b) => compareStrings(a.syscall, b.syscall) || compareOptional(a.mode, b.mode));
   const agreement =
     baseline === null || baseline.timedOut || filtered.exit.timedOut ? "unknown" : baseline.code === filtered.exit.code ? "same" : "different";
   return { target: spec.target, command: [...command], refused, clone3Unread: filtered.clone3Unread, exit: filtered.exit, baseline, agreement };

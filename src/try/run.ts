@@ -30,7 +30,7 @@ export interface TryOptions {
 }
 
 /** The filter spec for a target name, from the shipped syscall-db (and --target-file files). Throws UsageError. */
-export function filterSpecFor(target: string, options: { dbDir?: string; targetFiles?: readonly string[] } = {}): FilterSpec {
+function filterSpecFor(target: string, options: { dbDir?: string; targetFiles?: readonly string[] } = {}): FilterSpec {
   if (process.arch !== "x64") throw new UsageError(`unifit try runs on x86_64 Linux only (this is ${process.platform}/${process.arch}): the surfaces are x86-64 tables`);
   const db = withTargetFiles(loadDatabase(options.dbDir), options.targetFiles ?? []);
   const surface = db.surfaces.get(target.replace(/:default$/, ""));
@@ -40,7 +40,7 @@ export function filterSpecFor(target: string, options: { dbDir?: string; targetF
 }
 
 /** PROGRAM as execvp would find it: a path with a slash as given, else the first executable file on $PATH. */
-export function resolveProgram(program: string, path: string = process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"): string {
+function resolveProgram(program: string, path: string = process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"): string {
   const ok = (p: string): boolean => {
     try {
       accessSync(p, constants.X_OK);

@@ -6,6 +6,7 @@ import type { ArgSpec } from "../db/args.js";
 import { ERRNO } from "../db/errno.js";
 import type { Surface, SurfaceRow, SyscallTable } from "../db/types.js";
 import type { Status } from "../types.js";
+import { byKey } from "../util/compare.js";
 
 /**
  * When a rule traps. clone/clone3 modes are told apart by CLONE_THREAD in the flags (clone: arg0, which the filter
@@ -83,7 +84,7 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
   const add = (r: Omit<TrapRule, "id">): void => {
     rules.push({ id: rules.length, ...r });
   };
-  for (const [nr, name] of [...table.byNr].sort((a, b) => a[0] - b[0])) {
+  for (const [nr, name] of [...table.byNr].sort(byKey)) {
     const row = surface.rows.get(name);
     if (row === undefined) {
       // Not in the table at all: what a dispatcher does with an unknown number.
@@ -131,7 +132,7 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
  */
 function addArgRules(name: string, nr: number, row: SurfaceRow, spec: ArgSpec, add: (r: Omit<TrapRule, "id">) => void): void {
   const listed: number[] = [];
-  for (const [value, rule] of Object.entries(row.args ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+  for (const [value, rule] of Object.entries(row.args ?? {}).sort(byKey)) {
     if (value === OTHER) continue;
     const v = argValueNumber(name, value) as number;
     listed.push(v);

@@ -4,17 +4,9 @@
 import { ARG_SPECS, OTHER, UNKNOWN } from "../db/args.js";
 import { rowEvidence } from "../db/load.js";
 import type { Hints, Surface, SurfaceRow } from "../db/types.js";
-import type { FailOn, Finding, ReachedSyscall, Severity, Status, TargetVerdict, Verdict, Via } from "../types.js";
-
-const SEVERITY_OF: Record<Status, Severity | "ok"> = {
-  full: "ok",
-  partial: "warning",
-  stub: "warning",
-  enosys: "blocker",
-  absent: "blocker",
-};
-
-const SEVERITY_RANK: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };
+import type { FailOn, Finding, ReachedSyscall, Status, TargetVerdict, Verdict, Via } from "../types.js";
+import { compareOptional, compareStrings } from "../util/compare.js";
+import { LEVEL_OF_STATUS, LEVEL_RANK, statusOf } from "./levels.js";
 
 function viaLabel(v: Via): string {
   if (v.kind === "startup") return "libc start-up";
@@ -29,7 +21,7 @@ function capVia(labels: string[]): string[] {
   return labels.length > MAX_VIA ? [...labels.slice(0, MAX_VIA), `... ${labels.length - MAX_VIA} more (see the syscall inventory)`] : labels;
 }
 
-export function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
+function hintFor(hints: Hints, surface: Surface, syscall: string, mode: string | undefined): string | undefined {
   const byModel = (mode !== undefined ? hints.get(`${syscall}:${mode}`) : undefined) ?? hints.get(syscall);
   if (byModel === undefined) return undefined;
   const text = byModel[surface.processModel] ?? byModel.any;
@@ -187,8 +179,8 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     : row.modes !== undefined && sc.modes.length > 0 ? sc.modes : [undefined];
   return modes.map((mode) => {
     const rule = byArg && mode !== undefined && mode !== UNKNOWN ? (row.args?.[mode] ?? row.args?.[OTHER]) : undefined;
-    const status = rule?.status ?? (mode !== undefined ? row.modes?.[mode] : undefined) ?? row.status;
-    let severity = SEVERITY_OF[status];
+    const status = rule?.status ?? statusOf(row, mode);
+    let severity = LEVEL_OF_STATUS[status];
     if (severity === "ok") return { status };
     const vias = summarize(sc, mode, rule?.errno ?? row.errno ?? "ENOSYS", ranks, byArg);
     // A failure the libc absorbs is information; a call made only on an opt-in path cannot block on its own.
@@ -270,10 +262,10 @@ export function rateTarget(syscalls: readonly ReachedSyscall[], ctx: RateContext
   }
   findings.sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      LEVEL_RANK[b.severity] - LEVEL_RANK[a.severity] ||
       a.nr - b.nr ||
-      (a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0) ||
-      (a.mode ?? "").localeCompare(b.mode ?? ""),
+      compareStrings(a.syscall, b.syscall) ||
+      compareOptional(a.mode, b.mode),
   );
   const total = counts.ok + counts.blockers + counts.warnings + counts.info;
   const score = total === 0 ? (ctx.blind ? 0 : 100) : Math.round((100 * (counts.ok + counts.info + 0.5 * counts.warnings)) / total);

@@ -4,27 +4,22 @@
 import { rowEvidence } from "../db/load.js";
 import type { Surface } from "../db/types.js";
 import type { Rule, RuleHit } from "../rules/types.js";
-import type { RuleFinding, RuleSite, RuleTargetLevel, Severity, Status } from "../types.js";
+import type { Level, RuleFinding, RuleSite, RuleTargetLevel } from "../types.js";
+import { LEVEL_OF_STATUS, LEVEL_RANK, capLevel, statusOf } from "./levels.js";
 
-const LEVEL: Record<Status, Severity | "ok"> = { full: "ok", partial: "warning", stub: "warning", enosys: "blocker", absent: "blocker" };
-const RANK: Record<Severity | "ok", number> = { ok: 0, info: 1, warning: 2, blocker: 3 };
 
-function cap(level: Severity | "ok", max: Severity): Severity | "ok" {
-  return RANK[level] > RANK[max] ? max : level;
-}
-
-export function rateRule(rule: Rule, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding {
+function rateRule(rule: Rule, hits: readonly RuleHit[], surfaces: readonly Surface[]): RuleFinding {
   const targets: RuleTargetLevel[] = surfaces.map((surface) => {
     if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix, advice: surface.noPosix };
     if (rule.syscalls.length === 0) {
       return { target: surface.name, level: rule.severity, because: "the pattern itself (no single syscall decides it)" };
     }
-    let worst: { level: Severity | "ok"; text: string; evidence?: string } = { level: "ok", text: "every syscall it needs is supported" };
+    let worst: { level: Level; text: string; evidence?: string } = { level: "ok", text: "every syscall it needs is supported" };
     for (const ref of rule.syscalls) {
       const row = surface.rows.get(ref.name);
-      const status: Status = row === undefined ? "absent" : ((ref.mode !== undefined ? row.modes?.[ref.mode] : undefined) ?? row.status);
-      const level = cap(LEVEL[status], rule.severity);
-      if (RANK[level] > RANK[worst.level]) {
+      const status = statusOf(row, ref.mode);
+      const level = capLevel<Level>(LEVEL_OF_STATUS[status], rule.severity);
+      if (LEVEL_RANK[level] > LEVEL_RANK[worst.level]) {
         const name = ref.mode !== undefined ? `${ref.name} (${ref.mode})` : ref.name;
         worst = { level, text: `${name}: ${status}${row?.note !== undefined ? ` (${row.note})` : ""}` };
         if (row !== undefined) worst.evidence = rowEvidence(surface, row);

@@ -2,10 +2,9 @@
 // the deciding syscall. A syscall only made on an opt-in path caps at warning; one the libc tolerates, at info.
 
 import type { Surface } from "../db/types.js";
-import type { Severity, SourceCallSite, Status } from "../types.js";
+import type { Level, SourceCallSite } from "../types.js";
+import { LEVEL_OF_STATUS, LEVEL_RANK, statusOf } from "./levels.js";
 
-const LEVEL_OF: Record<Status, Severity | "ok"> = { full: "ok", partial: "warning", stub: "warning", enosys: "blocker", absent: "blocker" };
-const RANK: Record<Severity | "ok", number> = { blocker: 0, warning: 1, info: 2, ok: 3 };
 
 /**
  * The rating of each syscalls list, per surface list: a tree's sites share the lists of the libc functions they call
@@ -25,16 +24,16 @@ export function rateSite(syscalls: SourceCallSite["syscalls"], surfaces: readonl
 function rate(syscalls: SourceCallSite["syscalls"], surfaces: readonly Surface[]): SourceCallSite["targets"] {
   return surfaces.map((surface) => {
     if (surface.noPosix !== undefined) return { target: surface.name, level: "blocker", because: surface.noPosix };
-    let level: Severity | "ok" = "ok";
+    let level: Level = "ok";
     let because: string | undefined;
     for (const s of syscalls) {
       const row = surface.rows.get(s.name);
-      const status: Status = row === undefined ? "absent" : (s.mode !== undefined ? row.modes?.[s.mode] : undefined) ?? row.status;
-      let l = LEVEL_OF[status];
+      const status = statusOf(row, s.mode);
+      let l = LEVEL_OF_STATUS[status];
       if (l !== "ok" && s.tolerated === true) l = "info";
       else if (l === "blocker" && s.conditional === true) l = "warning";
       if (row?.notMade !== undefined && l !== "ok") l = "info";
-      if (RANK[l] < RANK[level]) {
+      if (LEVEL_RANK[l] > LEVEL_RANK[level]) {
         level = l;
         because = `${s.name}${s.mode !== undefined ? ` (${s.mode})` : ""}: ${status}${row?.note !== undefined ? `, ${row.note}` : ""}`;
       }

@@ -3,7 +3,8 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
+import { loadDatabase } from "../../src/index.js";
+import { scanFile, selectTargets } from "../../src/scan/scan.js";
 import type { FileReport } from "../../src/index.js";
 import { debianBinary } from "../helpers/paths.js";
 

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
+import { loadDatabase } from "../../src/index.js";
+import { scanFile, selectTargets } from "../../src/scan/scan.js";
 import { debianBinary } from "../helpers/paths.js";
 import { traceProgram } from "../helpers/strace.js";
 

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadDatabase, scanFile, selectTargets } from "../../src/index.js";
+import { loadDatabase } from "../../src/index.js";
+import { scanFile, selectTargets } from "../../src/scan/scan.js";
 import type { FileReport } from "../../src/index.js";
 import { compile } from "../helpers/compile.js";
 import { ROOT } from "../helpers/paths.js";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { scanFile } from "../../src/index.js";
+import { scanFile } from "../../src/scan/scan.js";
 import type { Database, Rule, Surface } from "../../src/index.js";
 import { evaluateSource } from "../../src/rules/evaluate.js";
 import { parseSource } from "../../src/source/index.js";
