@@ -2,6 +2,7 @@
 
 import { createRequire } from "node:module";
 import type Parser from "tree-sitter";
+import { SourceSkipped, type ParseLimits } from "./limits.js";
 
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
@@ -28,12 +29,16 @@ function parserFor(language: Language): Parser {
 /** Characters handed to tree-sitter per input callback. */
 const CHUNK = 16384;
 
+/** Progress reports between two looks at the clock and the resident memory (tree-sitter reports every ~100 steps). */
+const CHECK_EVERY = 8;
+
 /**
  * Parses `text`. The text is fed through the input callback in bounded chunks: handing the binding one large string
  * makes it slice the whole remainder on every read. A chunk never ends between the two halves of a surrogate pair,
- * which tree-sitter would otherwise decode as two invalid characters.
+ * which tree-sitter would otherwise decode as two invalid characters. A parse that outgrows `limits` is cancelled
+ * through tree-sitter's progress callback and throws SourceSkipped.
  */
-export function parseText(language: Language, text: string): Tree {
+export function parseText(language: Language, text: string, limits: ParseLimits = {}): Tree {
   const parser = parserFor(language);
   const input = (index: number): string => {
     if (index >= text.length) return "";
@@ -44,5 +49,26 @@ export function parseText(language: Language, text: string): Tree {
   };
   // A reset makes a parse that an earlier failure left half-done start from scratch rather than resume.
   parser.reset();
-  return parser.parse(input);
+  const { deadline, memoryBytes } = limits;
+  if (deadline === undefined && memoryBytes === undefined) return parser.parse(input);
+  const rss0 = process.memoryUsage.rss();
+  let calls = 0;
+  let stopped: { why: "time" | "memory"; at: number } | undefined;
+  const progressCallback = (index: number): boolean => {
+    if (++calls % CHECK_EVERY !== 0) return false;
+    if (deadline !== undefined && Date.now() > deadline) stopped = { why: "time", at: index };
+    else if (memoryBytes !== undefined) {
+      const rss = process.memoryUsage.rss();
+      if (rss - rss0 > memoryBytes) stopped = { why: "memory", at: index };
+    }
+    return stopped !== undefined;
+  };
+  const tree = parser.parse(input, undefined, { progressCallback }) as Tree | null | undefined;
+  if (stopped !== undefined || tree === null || tree === undefined) {
+    const at = stopped?.at ?? 0;
+    const where = `at character ${at} of ${text.length}`;
+    if (stopped?.why === "time") throw new SourceSkipped("PARSE_TIMEOUT", `skipped: parsing ran past the file's time budget (${where})`);
+    throw new SourceSkipped("PARSE_MEMORY", `skipped: parsing needed more than ${Math.round((memoryBytes ?? 0) / (1024 * 1024))} MB (stopped ${where}); text this hard to parse is not ordinary C/C++`);
+  }
+  return tree;
 }
