@@ -29,6 +29,8 @@ export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
 export { scanPaths, scanPathsParallel, scanPathsDetailed } from "./scan/parallel.js";
 export type { ParallelOptions, ScanResult } from "./scan/parallel.js";
+export { DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS, MIN_FILE_MEMORY_MB } from "./scan/pool.js";
+export type { FileBudget } from "./scan/scan.js";
 export type { FileVerdicts } from "./scan/summary.js";
 export { SummaryTally, TOP_BLOCKERS, fileVerdicts } from "./scan/summary.js";
 export { jsonStream } from "./report/json.js";
