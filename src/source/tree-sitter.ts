@@ -29,6 +29,11 @@ function parserFor(language: Language): Parser {
 /** Characters handed to tree-sitter per input callback. */
 const CHUNK = 16384;
 
+/** Resident memory that cancelled parses of this process left behind (freed, but kept by malloc). */
+let retained = 0;
+/** A parse may always grow the resident size by this much (the input callback's strings, noise). */
+const MIN_ALLOWANCE = 48 * 1024 * 1024;
+
 /** Progress reports between two looks at the clock and the resident memory (tree-sitter reports every ~100 steps). */
 const CHECK_EVERY = 8;
 
@@ -49,7 +54,10 @@ export function parseText(language: Language, text: string, limits: ParseLimits 
   };
   // A reset makes a parse that an earlier failure left half-done start from scratch rather than resume.
   parser.reset();
-  const { deadline, memoryBytes } = limits;
+  const { deadline } = limits;
+  // Memory a cancelled parse freed stays with the process (malloc keeps it for reuse), so the next parse fills it
+  // before the resident size grows: what earlier cancelled parses left is taken off this parse's allowance.
+  const memoryBytes = limits.memoryBytes === undefined ? undefined : Math.max(limits.memoryBytes - retained, MIN_ALLOWANCE);
   if (deadline === undefined && memoryBytes === undefined) return parser.parse(input);
   const rss0 = process.memoryUsage.rss();
   let calls = 0;
@@ -57,18 +65,18 @@ export function parseText(language: Language, text: string, limits: ParseLimits 
   const progressCallback = (index: number): boolean => {
     if (++calls % CHECK_EVERY !== 0) return false;
     if (deadline !== undefined && Date.now() > deadline) stopped = { why: "time", at: index };
-    else if (memoryBytes !== undefined) {
-      const rss = process.memoryUsage.rss();
-      if (rss - rss0 > memoryBytes) stopped = { why: "memory", at: index };
-    }
+    else if (memoryBytes !== undefined && process.memoryUsage.rss() - rss0 > memoryBytes) stopped = { why: "memory", at: index };
     return stopped !== undefined;
   };
   const tree = parser.parse(input, undefined, { progressCallback }) as Tree | null | undefined;
   if (stopped !== undefined || tree === null || tree === undefined) {
+    // A cancelled parse keeps its state for a resume: drop it now, and count what the process kept.
+    parser.reset();
+    retained += Math.max(0, process.memoryUsage.rss() - rss0);
     const at = stopped?.at ?? 0;
     const where = `at character ${at} of ${text.length}`;
     if (stopped?.why === "time") throw new SourceSkipped("PARSE_TIMEOUT", `skipped: parsing ran past the file's time budget (${where})`);
-    throw new SourceSkipped("PARSE_MEMORY", `skipped: parsing needed more than ${Math.round((memoryBytes ?? 0) / (1024 * 1024))} MB (stopped ${where}); text this hard to parse is not ordinary C/C++`);
+    throw new SourceSkipped("PARSE_MEMORY", `skipped: parsing needed more than ${Math.round((limits.memoryBytes ?? 0) / (1024 * 1024))} MB (stopped ${where}); text this hard to parse is not ordinary C/C++`);
   }
   return tree;
 }
