@@ -152,7 +152,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     slotCall: [],
     invalid: 0,
     instructions: 0,
+    resolveDecodes: 0,
   };
+  let decodes = 0;
   const ins = new I.Instruction();
   const infoFactory = new I.InstructionInfoFactory();
   const fullIndex = new Map<number, number>(); // full 64-bit GPR → 0..15
@@ -206,6 +208,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     try {
       while (d.canDecode) {
         d.decodeOut(x);
+        decodes++;
         const code = x.code;
         if (code === Code.INVALID) return false;
         const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
@@ -361,6 +364,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       if (!p.pending) {
         if (!p.decoder.canDecode) break;
         p.decoder.decodeOut(prefixIns);
+        decodes++;
         p.pending = true;
         p.pendingEnd = start + p.decoder.position;
       }
@@ -590,6 +594,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     out.instructions += count;
     dec.free();
   }
+  out.resolveDecodes = decodes;
   dropPrefix();
   prefixIns.free();
   ins.free();
