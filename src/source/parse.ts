@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { extractFacts } from "./extract.js";
-import { notText, SourceSkipped, type ParseLimits } from "./limits.js";
+import { notText, SourceSkipped, tooDeep, type ParseLimits } from "./limits.js";
 import { parseText, type Language } from "./tree-sitter.js";
 import type { SourceFile } from "./types.js";
 
@@ -70,6 +70,8 @@ export function parseSource(path: string, bytes?: Uint8Array, limits: ParseLimit
     warnings.push("not valid UTF-8; read as Latin-1");
   }
 
+  const deep = tooDeep(text);
+  if (deep !== undefined) throw new SourceSkipped("TOO_DEEP", deep);
   const tree = parseText(language, text, limits);
   const { facts, functions, parseErrors } = extractFacts(tree, text, path, language);
   if (parseErrors > 0) {

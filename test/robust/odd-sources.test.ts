@@ -1,5 +1,5 @@
 // @fileoverview C/C++ inputs that made the parser take minutes or gigabytes (issue 15), generated here: random bytes
-// named .c, an 8 MB line of "(" and of "{", and a C++ chain of "a<". Scanned in one directory with a real C file, each
+// named .c, an 8 MB line of "(" and of "{", a C++ chain of "a<", a million nested calls. Scanned in one directory with a real C file, each
 // is one "skipped:" line on stderr naming it, the process stays under 1 GB, and the real file is reported as alone.
 
 import assert from "node:assert/strict";
@@ -35,6 +35,8 @@ describe("source files that are not C, or too hard to parse", () => {
       "parens.c": Buffer.from("(".repeat(8_000_000) + "\n"),
       "braces.c": Buffer.from("int f(){" + "{".repeat(8_000_000) + "\n"),
       "templates.cc": Buffer.from("a<".repeat(1 << 19) + "\n"),
+      // Found by `npm run fuzz` (seed 1502): a global initialised by a million nested calls ran past 60 s.
+      "calls.c": Buffer.from("int x = " + "f(".repeat(1 << 19)),
     };
     for (const [name, bytes] of Object.entries(bad)) writeFileSync(join(dir, name), bytes);
 
@@ -48,6 +50,8 @@ describe("source files that are not C, or too hard to parse", () => {
       assert.ok(lines.some((l) => l.startsWith(`unifit: ${join(dir, name)}: skipped: `)), `${name}: ${r.stderr}`);
     }
     assert.match(r.stderr, /random\.c: skipped: binary content/);
+    for (const name of ["parens.c", "braces.c", "calls.c"]) assert.match(r.stderr, new RegExp(`${name}: skipped: brackets nested more than 512 deep at line 1;`));
+    assert.match(r.stderr, /templates\.cc: skipped: parsing needed more than 320 MB/);
     const alone = runMeasured(["scan", good, "-f", "json", "-q", "--no-cache"]);
     const mine = reportsByPath(r.stdout).get(good);
     assert.ok(mine !== undefined && mine.includes('"fork"'), "the real file's report lists its fork");
