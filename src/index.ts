@@ -27,6 +27,8 @@ export { explainName, formatExplanations } from "./report/explain.js";
 export type { Explanation, LibcExplanation, RuleExplanation, SyscallExplanation } from "./report/explain.js";
 export { compareMatrix, formatMatrix } from "./report/compare.js";
 export type { Matrix } from "./report/compare.js";
+export { DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS, MIN_FILE_MEMORY_MB } from "./scan/pool.js";
+export type { FileBudget } from "./scan/scan.js";
 export { jsonStream } from "./report/json.js";
 export { tryProgram, DEFAULT_TIMEOUT_SECONDS } from "./try/run.js";
 export type { TryOptions } from "./try/run.js";

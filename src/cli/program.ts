@@ -29,6 +29,9 @@ import {
   tryProgram,
   formatSummary,
   DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_FILE_MEMORY_MB,
+  DEFAULT_FILE_TIMEOUT_MS,
+  MIN_FILE_MEMORY_MB,
   buildPlan,
   formatPlanMarkdown,
   BaselineError,
@@ -92,6 +95,8 @@ interface ScanFlags {
   platform?: string;
   maxFileSize?: number;
   maxImageSize?: number;
+  fileTimeout?: number;
+  fileMemory?: number;
   cache: string | boolean;
   cacheMax?: number;
   quiet?: boolean;
@@ -385,6 +390,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option("--platform <os/arch>", "which image of a multi-platform OCI index: linux/amd64 (default) or linux/arm64")
     .option("--max-file-size <size>", "largest file read inside an image (default 1G)", sizeArg("--max-file-size"))
     .option("--max-image-size <size>", "largest image, its layers uncompressed (default 16G)", sizeArg("--max-image-size"))
+    .option("--file-timeout <seconds>", `time one file may take; a file over it is one error line and the scan goes on (default ${DEFAULT_FILE_TIMEOUT_MS / 1000}; 0: none)`, (v: string) => {
+      const n = Number(v.trim().replace(/s$/, ""));
+      if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("--file-timeout must be a number of seconds, such as 60 (0: no limit)");
+      return n;
+    })
+    .option("--file-memory <size>", `memory one file's analysis may use (its worker's heap; default ${DEFAULT_FILE_MEMORY_MB}M)`, (v: string) => {
+      const n = sizeArg("--file-memory")(v);
+      if (n < MIN_FILE_MEMORY_MB * 1024 * 1024) throw new InvalidArgumentError(`--file-memory must be at least ${MIN_FILE_MEMORY_MB}M`);
+      return n;
+    })
     .option("--cache <dir>", "where analysis results are kept between runs (default: $UNIFIT_CACHE_DIR, else the user's cache directory)")
     .option("--no-cache", "keep no analysis results between runs")
     .option("--cache-max <size>", "most the cache directory may hold; the entries used longest ago go first (default 1G)", sizeArg("--cache-max"))
@@ -409,6 +424,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       flags.failOn = opts.failOn ?? flags.failOn;
       if (flags.db !== undefined) opts.dbDir = flags.db;
       if (flags.jobs !== undefined) opts.jobs = flags.jobs;
+      if (flags.fileTimeout !== undefined || flags.fileMemory !== undefined) {
+        // Given on the command line, the budget holds for a small scan too: its binaries go to a worker thread.
+        opts.budget = {
+          ...(flags.fileTimeout !== undefined ? { timeoutMs: flags.fileTimeout * 1000 } : {}),
+          ...(flags.fileMemory !== undefined ? { memoryMb: Math.floor(flags.fileMemory / (1024 * 1024)) } : {}),
+        };
+        opts.isolate = true;
+      }
       if (flags.compileCommands !== undefined) opts.compileCommands = flags.compileCommands;
       if (progress) {
         const start = Date.now();

@@ -58,6 +58,11 @@ export interface CodeScan {
   /** Bytes that did not decode as an instruction (data in code, or damage). */
   invalid: number;
   instructions: number;
+  /**
+   * x86-64: instructions decoded again to resolve syscall numbers (a run's, a function's prefix). Bounded by a small
+   * multiple of `instructions` however dense the sites are; tests hold the resolver to that.
+   */
+  resolveDecodes?: number;
 }
 
 export interface ScanOptions {

@@ -152,7 +152,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     slotCall: [],
     invalid: 0,
     instructions: 0,
+    resolveDecodes: 0,
   };
+  let decodes = 0;
   const ins = new I.Instruction();
   const infoFactory = new I.InstructionInfoFactory();
   const fullIndex = new Map<number, number>(); // full 64-bit GPR → 0..15
@@ -170,15 +172,35 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
 
   /**
    * Forward propagation over [start, end) of one region. Each register holds a constant, "the value it had at
-   * `start`" (symbolic), or unknown. Returns what register `want` holds at `end`, and rdi as arg0.
+   * `start`" (symbolic), or unknown. Returns what each register holds at `end`.
    */
   type Val = { k: "const"; v: number; how: Resolution } | { k: "entry"; reg: number } | { k: "unknown" };
+  /** The last run simulated, and its registers at `end` (updated in place as the run's later sites ask). */
+  let runMemo: { bytes: Uint8Array; start: number; end: number; regs: Val[] } | undefined;
   /** Registers 0-15, then index STACK0: the qword at [rsp] (Go ABI0 passes the syscall number there). */
   const simulate = (bytes: Uint8Array, base: number, start: number, end: number): Val[] | undefined => {
     if (end - start > MAX_RUN_BYTES || start > end) return undefined;
+    // Every site of one run starts from the same point: the state at the run's previous site is carried on from
+    // there, so that a run dense with sites is decoded once, not once per site (quadratic: minutes for a
+    // .text full of syscall instructions).
+    const m = runMemo;
+    if (m !== undefined && m.bytes === bytes && m.start === start && m.end <= end) {
+      if (m.end < end && !step(m.regs, bytes, base, m.end, end)) {
+        runMemo = undefined;
+        return undefined;
+      }
+      m.end = end;
+      return m.regs;
+    }
     const regs: Val[] = Array.from({ length: 16 }, (_, i) => ({ k: "entry", reg: i }));
     regs.push({ k: "unknown" });
-    if (start === end) return regs;
+    if (!step(regs, bytes, base, start, end)) return undefined;
+    runMemo = { bytes, start, end, regs };
+    return regs;
+  };
+  /** Advances `regs` over the instructions in [start, end); false on an instruction that does not decode. */
+  const step = (regs: Val[], bytes: Uint8Array, base: number, start: number, end: number): boolean => {
+    if (start === end) return true;
     const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
     d.ip = BigInt(base + start);
     const x = new I.Instruction();
@@ -186,8 +208,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     try {
       while (d.canDecode) {
         d.decodeOut(x);
+        decodes++;
         const code = x.code;
-        if (code === Code.INVALID) return undefined;
+        if (code === Code.INVALID) return false;
         const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
         if (x.op0Kind === OpKind.Memory && x.memoryBase === Register.RSP && x.memoryIndex === Register.None && x.memoryDisplacementU64 === 0n) {
           regs[STACK0] =
@@ -235,7 +258,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       d.free();
       x.free();
     }
-    return regs;
+    return true;
   };
 
   /**
@@ -278,43 +301,85 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   /**
    * The constant that the last write to `reg` in [start, end) stores, in address order; undefined when that write is
    * not a constant move, or a call in between clobbers a caller-saved `reg`.
+   *
+   * The sites of one function ask about prefixes [fnStart, runStart) that only grow as the sweep goes on: one decode
+   * of the function from its start is carried forward for all sixteen registers at once, so each byte is decoded once
+   * per function, not once per site. Answers are those of decoding [start, end) alone: an instruction that would
+   * straddle `end`, or one that does not decode before it, makes the answer undefined.
    */
-  const simulateWrites = (bytes: Uint8Array, base: number, start: number, end: number, reg: number): number | undefined => {
-    if (end - start > MAX_RUN_BYTES * 4) return undefined;
-    const calleeSaved = [3, 5, 12, 13, 14, 15].includes(reg);
-    const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
-    d.ip = BigInt(base + start);
-    const x = new I.Instruction();
-    let value: number | undefined;
-    try {
-      while (d.canDecode) {
-        d.decodeOut(x);
-        const code = x.code;
-        if (code === Code.INVALID) return undefined;
-        const fc = x.flowControl;
-        if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) {
-          if (!calleeSaved) value = undefined;
-          continue;
-        }
-        const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
-        if (dst === reg && (code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32)) {
-          value = x.immediate32 >>> 0;
-          continue;
-        }
-        if (code === Code.Push_r64) continue;
-        const info = infoFactory.info(x);
-        for (const u of info.usedRegisters() as { register: number; access: number; free(): void }[]) {
-          const a = u.access;
-          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess && gpr(u.register) === reg) value = undefined;
-          u.free();
-        }
-        info.free();
-      }
-    } finally {
-      d.free();
-      x.free();
+  let prefix: {
+    bytes: Uint8Array;
+    start: number;
+    decoder: InstanceType<Iced["Decoder"]>;
+    /** Offset (from the region's start) up to which `values` hold. */
+    at: number;
+    values: (number | undefined)[];
+    /** A decoded instruction that ends past the last `end` asked about, not yet applied. */
+    pending: boolean;
+    pendingEnd: number;
+    /** An instruction that did not decode was met at this offset: every later answer is undefined. */
+    invalidAt: number;
+  } | undefined;
+  const prefixIns = new I.Instruction();
+  const CALLEE_SAVED = [3, 5, 12, 13, 14, 15];
+  const applyWrites = (x: InstanceType<Iced["Instruction"]>, values: (number | undefined)[]): void => {
+    const code = x.code;
+    const fc = x.flowControl;
+    if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) {
+      for (let r = 0; r < 16; r++) if (!CALLEE_SAVED.includes(r)) values[r] = undefined;
+      return;
     }
-    return value;
+    const dst = x.op0Kind === OpKind.Register ? gpr(x.op0Register) : undefined;
+    if (dst !== undefined && (code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32)) {
+      values[dst] = x.immediate32 >>> 0;
+      return;
+    }
+    if (code === Code.Push_r64) return;
+    const info = infoFactory.info(x);
+    for (const u of info.usedRegisters() as { register: number; access: number; free(): void }[]) {
+      const a = u.access;
+      if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
+        const g = gpr(u.register);
+        if (g !== undefined) values[g] = undefined;
+      }
+      u.free();
+    }
+    info.free();
+  };
+  const dropPrefix = (): void => {
+    prefix?.decoder.free();
+    prefix = undefined;
+  };
+  const simulateWrites = (bytes: Uint8Array, base: number, start: number, end: number, reg: number): number | undefined => {
+    const limit = MAX_RUN_BYTES * 4;
+    if (end - start > limit) return undefined;
+    let p = prefix;
+    if (p === undefined || p.bytes !== bytes || p.start !== start || p.at > end) {
+      dropPrefix();
+      const decoder = new I.Decoder(64, bytes.subarray(start, Math.min(bytes.length, start + limit)), I.DecoderOptions.None);
+      decoder.ip = BigInt(base + start);
+      p = prefix = { bytes, start, decoder, at: start, values: new Array<number | undefined>(16).fill(undefined), pending: false, pendingEnd: 0, invalidAt: Infinity };
+    }
+    while (p.at < end && p.invalidAt > end) {
+      if (!p.pending) {
+        if (!p.decoder.canDecode) break;
+        p.decoder.decodeOut(prefixIns);
+        decodes++;
+        p.pending = true;
+        p.pendingEnd = start + p.decoder.position;
+      }
+      if (prefixIns.code === Code.INVALID) {
+        p.invalidAt = p.at;
+        p.pending = false;
+        break;
+      }
+      if (p.pendingEnd > end) break; // straddles `end`: decoded alone, [start, end) ends in a truncated instruction
+      applyWrites(prefixIns, p.values);
+      p.pending = false;
+      p.at = p.pendingEnd;
+    }
+    if (p.at !== end || p.invalidAt < end) return undefined;
+    return p.values[reg];
   };
 
   // The deciding argument's register: at a syscall instruction (rdi, rsi, rdx, r10, r8, r9), at a call of
@@ -529,6 +594,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     out.instructions += count;
     dec.free();
   }
+  out.resolveDecodes = decodes;
+  dropPrefix();
+  prefixIns.free();
   ins.free();
   infoFactory.free();
   out.edgeFrom = edgeFrom.done();

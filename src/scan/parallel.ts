@@ -14,7 +14,6 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadCompileCommands, type CompileDatabase } from "../source/compile-commands.js";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { LibrarySession } from "../analyze/libraries.js";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import { expandPaths, isSourcePath } from "../input/expand.js";
@@ -27,7 +26,8 @@ import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
 import { reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
-import type { FileOptions, InThreadOptions } from "./scan.js";
+import type { FileBudget, FileOptions, InThreadOptions } from "./scan.js";
+import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS, type PoolWorker } from "./pool.js";
 import { byPath } from "../util/compare.js";
 import { globRegExp } from "../verdict/suppress.js";
 import type { Ignore } from "../verdict/suppress.js";
@@ -77,6 +77,13 @@ export interface ScanOptions {
   platform?: string;
   /** Bounds on images (per file and per image, uncompressed). */
   imageLimits?: Partial<ImageLimits>;
+  /**
+   * Per-file budget (default DEFAULT_FILE_TIMEOUT_MS and DEFAULT_FILE_MEMORY_MB): a file over it is one error line
+   * and the scan goes on. It holds for files scanned in worker threads, and for each source file's parse.
+   */
+  budget?: FileBudget;
+  /** Scan binaries in a worker thread even with one job, so that the budget holds for a small scan too. */
+  isolate?: boolean;
 }
 
 /** What a worker is told once, at start. */
@@ -256,14 +263,15 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
   // The library session of the files scanned in this thread (workers make their own).
   const session = new LibrarySession();
-  const fileOptions: FileOptions = options.sysroot === undefined ? { rules, session } : { sysroot: options.sysroot, rules, session };
+  const budget: FileBudget = { timeoutMs: DEFAULT_FILE_TIMEOUT_MS, memoryMb: DEFAULT_FILE_MEMORY_MB, ...options.budget };
+  const fileOptions: FileOptions = options.sysroot === undefined ? { rules, session, budget } : { sysroot: options.sysroot, rules, session, budget };
   if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
   const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   const elfCount = inputs.length - sources.size;
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
-  if (jobs === 1) {
+  if (jobs === 1 && !(options.isolate === true && elfCount > 0)) {
     scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources, pathIgnores);
   } else {
     const setup: WorkerSetup = {
@@ -285,9 +293,8 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     });
     let next = 0;
     let emitted = 0;
-    await new Promise<void>((resolve, reject) => {
-      const workers = Array.from({ length: jobs }, () => new Worker(new URL("./worker.js", import.meta.url), { workerData: setup }));
-      const idle: Worker[] = [];
+    await new Promise<void>((resolve) => {
+      const pool = new BudgetedPool(jobs, setup, budget);
       // Twins are not sent to a worker: they wait for their first file's outcome, and are scanned after all only
       // when it cannot be reused.
       const retry: number[] = [];
@@ -306,20 +313,21 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
         skipTwins();
         return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING && waitingBytes <= MAX_WAITING_BYTES);
       };
-      const feed = (w: Worker): void => {
+      const feed = (w: PoolWorker): void => {
         if (!work()) {
-          idle.push(w);
+          pool.idle(w);
           return;
         }
         const i = retry.length > 0 ? (retry.shift() as number) : next++;
-        options.onFile?.(inputs[i] as Input, i, inputs.length);
-        const done = sources.get((inputs[i] as Input).path);
+        const input = inputs[i] as Input;
+        if (!pool.retried(i)) options.onFile?.(input, i, inputs.length);
+        const done = sources.get(input.path);
         if (done !== undefined) {
           // Analysed already: in order with the workers' results, without a round trip.
           setImmediate(() => deliver(w, outcome(i, done, stream !== undefined)));
           return;
         }
-        w.postMessage({ index: i, path: (inputs[i] as Input).path });
+        pool.send(w, i, input);
       };
       const arrive = (m: WorkerResult): void => {
         waiting.set(m.index, m);
@@ -334,7 +342,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
         }
         twinsOf.delete(m.index);
       };
-      const deliver = (w: Worker, m: WorkerResult): void => {
+      const deliver = (w: PoolWorker | undefined, m: WorkerResult): void => {
           arrive(m);
           for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
             waiting.delete(emitted++);
@@ -342,23 +350,23 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
             take(r);
           }
           if (emitted === inputs.length) {
-            for (const x of workers) void x.terminate();
+            pool.close();
             resolve();
             return;
           }
-          feed(w);
-          while (idle.length > 0 && work()) feed(idle.pop() as Worker);
+          if (w !== undefined && pool.alive(w)) feed(w);
+          for (let x = pool.takeIdle(work); x !== undefined; x = pool.takeIdle(work)) feed(x);
       };
-      for (const w of workers) {
-        w.on("message", (m: WorkerResult) => deliver(w, m));
-        w.on("error", (e) => {
-          for (const x of workers) void x.terminate();
-          reject(e);
-        });
-        // Two files in flight per worker: while this thread takes a result in (and writes it out), the worker is
-        // already on its next file instead of waiting to be told it.
-        for (let k = 0; k < IN_FLIGHT; k++) feed(w);
-      }
+      pool.onResult = deliver;
+      // A file over its budget (or a worker lost under it) is that file's error; the files it held are handed out again.
+      pool.onLost = (lost, again, replacement) => {
+        if (lost !== undefined) deliver(undefined, lost);
+        retry.unshift(...again);
+        for (let k = 0; k < IN_FLIGHT; k++) feed(replacement);
+      };
+      // Two files in flight per worker: while this thread takes a result in (and writes it out), the worker is
+      // already on its next file instead of waiting to be told it.
+      for (const w of pool.start()) for (let k = 0; k < IN_FLIGHT; k++) feed(w);
     });
   }
   const imageReports: ImageReport[] = [];

@@ -21,7 +21,8 @@ import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
 import { LibrarySession } from "../analyze/libraries.js";
 import type { LibraryRoot } from "../analyze/libraries.js";
-import { parseSource } from "../source/index.js";
+import { parseSource, PARSE_MEMORY_BYTES, SourceSkipped } from "../source/index.js";
+import type { ParseLimits } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Input } from "../input/expand.js";
@@ -102,6 +103,24 @@ export interface FileOptions {
   ignores?: readonly Ignore[];
   /** What the library analysis remembers from file to file (see LibrarySession); one per thread when absent. */
   session?: LibrarySession;
+  /** Per-file budget (--file-timeout, --file-memory): here it bounds each source file's parse. */
+  budget?: FileBudget;
+}
+
+/** How long one file may take and how much memory it may use; a file over it is reported as such. */
+export interface FileBudget {
+  /** Milliseconds; 0 or absent: no time limit. */
+  timeoutMs?: number;
+  /** Megabytes (a worker's heap; a source parse's growth, at most PARSE_MEMORY_BYTES); absent: the defaults. */
+  memoryMb?: number;
+}
+
+/** What a source file's parse may use under `budget`, from now. */
+function parseLimits(budget: FileBudget | undefined): ParseLimits {
+  const memory = budget?.memoryMb !== undefined ? Math.min(budget.memoryMb * 1024 * 1024, PARSE_MEMORY_BYTES) : PARSE_MEMORY_BYTES;
+  const limits: ParseLimits = { memoryBytes: memory };
+  if (budget?.timeoutMs !== undefined && budget.timeoutMs > 0) limits.deadline = Date.now() + budget.timeoutMs;
+  return limits;
 }
 
 /** The session of callers that pass none (the one-file API): one per thread, bounded like any other. */
@@ -320,8 +339,17 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
     }
     // A program named like a source file is left to the ELF path.
     if (isElfMagic(bytes)) continue;
+    let file: SourceFile;
+    try {
+      file = parseSource(path, bytes, parseLimits(options.budget));
+    } catch (e) {
+      // Not text, or too hard to parse within the budget: the file's one error line; the others go on.
+      if (!(e instanceof SourceSkipped)) throw e;
+      out.set(path, { path, code: e.code, message: e.message });
+      continue;
+    }
     // Macro bodies are read as Latin-1: only ASCII names and line ends matter there.
-    tree.push({ file: parseSource(path, bytes), macros: macroDefs(bytes.toString("latin1")) });
+    tree.push({ file, macros: macroDefs(bytes.toString("latin1")) });
     inlineByPath.set(path, bytes.includes("unifit-ignore") ? inlineIgnores(bytes.toString("utf8")) : NO_INLINE);
   }
   const libc = db.libcs.get("glibc");

@@ -18,6 +18,8 @@ if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
 if (setup.ignores !== undefined) options.ignores = setup.ignores;
 
 parentPort?.on("message", (m: { index: number; path: string }) => {
+  // The file's time budget runs from here (see pool.ts).
+  parentPort?.postMessage({ started: m.index });
   let result;
   try {
     result = scanFile(m.path, db, surfaces, options);

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { extractFacts } from "./extract.js";
+import { notText, SourceSkipped, tooDeep, type ParseLimits } from "./limits.js";
 import { parseText, type Language } from "./tree-sitter.js";
 import type { SourceFile } from "./types.js";
 
@@ -44,10 +45,13 @@ function mib(n: number): string {
 
 /**
  * Parses one C or C++ file and extracts its facts. Reads `path` unless `bytes` is given (read errors are thrown, for
- * the caller to record). Never throws on content: invalid UTF-8, oversized files and syntax errors become warnings.
+ * the caller to record). Invalid UTF-8, oversized files and syntax errors become warnings; content that is not text,
+ * and a parse that outgrows `limits`, throw SourceSkipped (one line, for the caller to record as the file's error).
  */
-export function parseSource(path: string, bytes?: Uint8Array): SourceFile {
+export function parseSource(path: string, bytes?: Uint8Array, limits: ParseLimits = {}): SourceFile {
   const data: Uint8Array = bytes ?? readFileSync(path);
+  const binary = notText(data);
+  if (binary !== undefined) throw new SourceSkipped("NOT_TEXT", binary);
   const language = languageOf(path);
   const warnings: string[] = [];
 
@@ -66,7 +70,9 @@ export function parseSource(path: string, bytes?: Uint8Array): SourceFile {
     warnings.push("not valid UTF-8; read as Latin-1");
   }
 
-  const tree = parseText(language, text);
+  const deep = tooDeep(text);
+  if (deep !== undefined) throw new SourceSkipped("TOO_DEEP", deep);
+  const tree = parseText(language, text, limits);
   const { facts, functions, parseErrors, addresses } = extractFacts(tree, text, path, language);
   if (parseErrors > 0) {
     warnings.push(`${parseErrors} parse error${parseErrors === 1 ? "" : "s"}; facts from the rest`);

@@ -2,6 +2,7 @@
 
 import { createRequire } from "node:module";
 import type Parser from "tree-sitter";
+import { SourceSkipped, type ParseLimits } from "./limits.js";
 
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
@@ -28,12 +29,25 @@ function parserFor(language: Language): Parser {
 /** Characters handed to tree-sitter per input callback. */
 const CHUNK = 16384;
 
+/** Resident memory that cancelled parses of this process left behind (freed, but kept by malloc). */
+let retained = 0;
+/** A parse may always grow the resident size by this much (the input callback's strings, noise). */
+const MIN_ALLOWANCE = 48 * 1024 * 1024;
+
+/**
+ * Progress reports between two looks at the clock, and at the resident memory (tree-sitter reports every ~100 steps;
+ * reading the resident size is a system call: every 8th report, it was 1.6 s of a 1 MiB file's parse of garbage).
+ */
+const CHECK_EVERY = 8;
+const CHECK_MEMORY_EVERY = 64;
+
 /**
  * Parses `text`. The text is fed through the input callback in bounded chunks: handing the binding one large string
  * makes it slice the whole remainder on every read. A chunk never ends between the two halves of a surrogate pair,
- * which tree-sitter would otherwise decode as two invalid characters.
+ * which tree-sitter would otherwise decode as two invalid characters. A parse that outgrows `limits` is cancelled
+ * through tree-sitter's progress callback and throws SourceSkipped.
  */
-export function parseText(language: Language, text: string): Tree {
+export function parseText(language: Language, text: string, limits: ParseLimits = {}): Tree {
   const parser = parserFor(language);
   const input = (index: number): string => {
     if (index >= text.length) return "";
@@ -44,5 +58,31 @@ export function parseText(language: Language, text: string): Tree {
   };
   // A reset makes a parse that an earlier failure left half-done start from scratch rather than resume.
   parser.reset();
-  return parser.parse(input);
+  const { deadline } = limits;
+  // Memory a cancelled parse freed stays with the process (malloc keeps it for reuse), so the next parse fills it
+  // before the resident size grows: what earlier cancelled parses left is taken off this parse's allowance.
+  const memoryBytes = limits.memoryBytes === undefined ? undefined : Math.max(limits.memoryBytes - retained, MIN_ALLOWANCE);
+  if (deadline === undefined && memoryBytes === undefined) return parser.parse(input);
+  const rss0 = process.memoryUsage.rss();
+  let calls = 0;
+  let stopped: { why: "time" | "memory"; at: number } | undefined;
+  const progressCallback = (index: number): boolean => {
+    if (++calls % CHECK_EVERY !== 0) return false;
+    if (deadline !== undefined && Date.now() > deadline) stopped = { why: "time", at: index };
+    else if (memoryBytes !== undefined && calls % CHECK_MEMORY_EVERY === 0 && process.memoryUsage.rss() - rss0 > memoryBytes) {
+      stopped = { why: "memory", at: index };
+    }
+    return stopped !== undefined;
+  };
+  const tree = parser.parse(input, undefined, { progressCallback }) as Tree | null | undefined;
+  if (stopped !== undefined || tree === null || tree === undefined) {
+    // A cancelled parse keeps its state for a resume: drop it now, and count what the process kept.
+    parser.reset();
+    retained += Math.max(0, process.memoryUsage.rss() - rss0);
+    const at = stopped?.at ?? 0;
+    const where = `at character ${at} of ${text.length}`;
+    if (stopped?.why === "time") throw new SourceSkipped("PARSE_TIMEOUT", `skipped: parsing ran past the file's time budget (${where})`);
+    throw new SourceSkipped("PARSE_MEMORY", `skipped: parsing needed more than ${Math.round((limits.memoryBytes ?? 0) / (1024 * 1024))} MB (stopped ${where}); text this hard to parse is not ordinary C/C++`);
+  }
+  return tree;
 }

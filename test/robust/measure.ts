@@ -1,0 +1,46 @@
+// @fileoverview Runs the built CLI under /usr/bin/time for the robustness tests: exit code, stdout, stderr and the
+// child's peak resident memory (what `unifit scan` costs on an input, not how fast it is).
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI, ROOT } from "../helpers/paths.js";
+
+export interface Measured {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Peak resident memory of the CLI process, in MB. */
+  peakMb: number;
+}
+
+export function runMeasured(args: readonly string[]): Measured {
+  const dir = mkdtempSync(join(tmpdir(), "unifit-measure-"));
+  const timeFile = join(dir, "time.txt");
+  try {
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, process.execPath, CLI, ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const kb = Number(/(\d+)\s*$/.exec(readFileSync(timeFile, "utf8"))?.[1] ?? NaN);
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, peakMb: kb / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A stack trace or an internal error on stderr: what a crash looks like from outside. */
+export const CRASH = /^\s+at .+:\d+:\d+\)?$|internal error/im;
+
+/** Each file's report of a compact JSON report (one per line), by path. */
+export function reportsByPath(json: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of json.split("\n")) {
+    const m = /^\s*\{"path":("(?:[^"\\]|\\.)*")/.exec(line);
+    if (m !== null) out.set(JSON.parse(m[1] as string) as string, line.replace(/,\s*$/, ""));
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// @fileoverview C/C++ inputs that made the parser take minutes or gigabytes (issue 15), generated here: random bytes
+// named .c, an 8 MB line of "(" and of "{", a C++ chain of "a<", a million nested calls. Scanned in one directory with a real C file, each
+// is one "skipped:" line on stderr naming it, the process stays under 1 GB, and the real file is reported as alone.
+
+import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fixture } from "../helpers/paths.js";
+import { CRASH, reportsByPath, runMeasured } from "./measure.js";
+
+/** Seeded bytes (mulberry32), so that a failure names the same input every run. */
+function randomBytes(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  let a = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    b[i] = (t ^ (t >>> 14)) & 0xff;
+  }
+  return b;
+}
+
+describe("source files that are not C, or too hard to parse", () => {
+  const dir = mkdtempSync(join(tmpdir(), "unifit-odd-src-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("are one error line each; the real file beside them is reported in full", () => {
+    const good = join(dir, "good.c");
+    copyFileSync(fixture("sample", "prefork-server.c"), good);
+    const bad = {
+      "random.c": randomBytes(1 << 20, 15),
+      "parens.c": Buffer.from("(".repeat(8_000_000) + "\n"),
+      "braces.c": Buffer.from("int f(){" + "{".repeat(8_000_000) + "\n"),
+      "templates.cc": Buffer.from("a<".repeat(1 << 19) + "\n"),
+      // Found by `npm run fuzz` (seed 1502): a global initialised by a million nested calls ran past 60 s.
+      "calls.c": Buffer.from("int x = " + "f(".repeat(1 << 19)),
+    };
+    for (const [name, bytes] of Object.entries(bad)) writeFileSync(join(dir, name), bytes);
+
+    const r = runMeasured(["scan", dir, "-f", "json", "-q", "--no-cache"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, CRASH);
+    assert.ok(r.peakMb < 1024, `peak ${r.peakMb} MB`);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, Object.keys(bad).length, r.stderr);
+    for (const name of Object.keys(bad)) {
+      assert.ok(lines.some((l) => l.startsWith(`unifit: ${join(dir, name)}: skipped: `)), `${name}: ${r.stderr}`);
+    }
+    assert.match(r.stderr, /random\.c: skipped: binary content/);
+    for (const name of ["parens.c", "braces.c", "calls.c"]) assert.match(r.stderr, new RegExp(`${name}: skipped: brackets nested more than 512 deep at line 1;`));
+    assert.match(r.stderr, /templates\.cc: skipped: parsing needed more than 320 MB/);
+    const alone = runMeasured(["scan", good, "-f", "json", "-q", "--no-cache"]);
+    const mine = reportsByPath(r.stdout).get(good);
+    assert.ok(mine !== undefined && mine.includes('"fork"'), "the real file's report lists its fork");
+    assert.equal(mine, reportsByPath(alone.stdout).get(good));
+  });
+});
