@@ -87,3 +87,7 @@ export function argCallSyscall(name: string): string | undefined {
   for (const [sc, list] of Object.entries(GO_FUNCTIONS)) if (list.some(([n]) => n === name)) return sc;
   return undefined;
 }
+
+/** Whether `fn` (a libc or Go function, glibc's internal prefixes allowed) only passes `syscall`'s argument on. */
+export const passesArgumentOn = (fn: string, syscall: string): boolean =>
+  argCallSyscall(fn) === syscall || argCallSyscall(fn.replace(/^__(libc_)?/, "")) === syscall;

@@ -5,7 +5,7 @@
 // table of outcomes is written to .cache/argument-agreement.md.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,10 +55,10 @@ function build(c: Case, b: Build): string {
 
 let tries = 0;
 /** `unifit try` without a baseline (the verdict is compared with what the filter did, not with Linux). */
-function tryRun(target: string, program: string): Promise<TryReport> {
+function tryRun(target: string, program: string, args: readonly string[] = []): Promise<TryReport> {
   const file = join(tmp, `try-${tries++}.json`);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, "try", "--target", target, "--no-baseline", "--report", file, "--", program], {
+    const p = spawn(process.execPath, [CLI, "try", "--target", target, "--no-baseline", "--report", file, "--", program, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "ignore"],
       env: { ...process.env, NO_COLOR: "1" },
@@ -261,5 +261,40 @@ describe("argument rules: scan and unifit try agree per value", () => {
     assert.match(table, /\| socket\(AF_PACKET\) \| gcc \| socket AF_PACKET \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
     assert.match(table, /\| socket\(AF_NETLINK\) \| gcc \| socket AF_NETLINK \| full \/ runs \| full \/ runs \| full \/ runs \| enosys \/ refused \|/);
     assert.match(table, /\| prctl\(PR_SET_SECCOMP\) \| gcc \| prctl PR_SET_SECCOMP \| stub \/ stubbed \| enosys \/ refused \| partial \/ runs \| stub \/ stubbed \|/);
+  });
+});
+
+describe("argument values passed through the program's own functions", () => {
+  // my_socket(domain), a gnulib-style my_fcntl(fd, action, ...) and my_map(n, flags) pass their parameter on: the
+  // value of each libc call is what each caller passes (MAP_ANONYMOUS or-ed in on the way), with and without symbols.
+  const source = join(ROOT, "test", "analyze", "programs", "arg-wrappers.c");
+  const plain = compile(source);
+  const optimised = compile(source, ["-O2"]);
+  const stripped = join(tmp, "arg-wrappers-stripped");
+  execFileSync("strip", ["-o", stripped, plain]);
+
+  it("gives the libc call inside the wrapper each caller's value", () => {
+    const r = runCli(["scan", "--target", "unikraft", "-f", "json", "--fail-on", "none", plain, optimised, stripped]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport);
+    assert.equal(files.length, 3);
+    for (const f of files) {
+      const modes = (name: string): string[] => f.syscalls.find((x) => x.name === name)?.modes ?? [];
+      assert.deepEqual(modes("socket"), ["AF_INET", "AF_NETLINK"], f.path);
+      assert.deepEqual(modes("fcntl").filter((m) => m !== "F_GETFD" && m !== "F_SETFD"), ["F_DUPFD_CLOEXEC", "F_GETFL"], f.path);
+      assert.ok(modes("mmap").includes("MAP_SHARED|MAP_ANONYMOUS"), `${f.path}: ${JSON.stringify(modes("mmap"))}`);
+      const netlink = f.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
+      assert.equal(netlink?.severity, "blocker", f.path);
+      assert.ok(!modes("socket").includes(UNKNOWN), f.path);
+    }
+  });
+
+  it("agrees with unifit try: the AF_NETLINK caller is refused on unikraft, the AF_INET one runs", async () => {
+    const db = loadDatabase();
+    const netlink = await tryRun("unikraft", stripped, ["1", "2", "3", "4", "5"]);
+    assert.equal(ran(db, netlink, "unikraft", "socket", "AF_NETLINK"), "refused");
+    const inet = await tryRun("unikraft", stripped);
+    assert.equal(ran(db, inet, "unikraft", "socket", "AF_INET"), "runs");
+    assert.equal(ran(db, inet, "unikraft", "socket", "AF_NETLINK"), "runs"); // not made without the arguments
   });
 });
