@@ -26,7 +26,7 @@ const C_FUNCTIONS: Readonly<Record<string, string[]>> = {
   socket: ["socket", "__socket"],
   mmap: ["mmap", "mmap64", "__mmap", "__mmap64"],
   ioctl: ["ioctl", "__ioctl"],
-  fcntl: ["fcntl", "fcntl64", "__fcntl", "__libc_fcntl64", "__fcntl64_nocancel", "__fcntl64_nocancel_adjusted"],
+  fcntl: ["fcntl", "fcntl64", "__fcntl", "__libc_fcntl", "__libc_fcntl64", "__fcntl64_nocancel", "__fcntl64_nocancel_adjusted"],
   prctl: ["prctl", "__prctl"],
   madvise: ["madvise", "__madvise"],
 };
