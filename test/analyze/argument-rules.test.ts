@@ -43,6 +43,11 @@ const CASES: readonly Case[] = [
   { n: 9, what: "ioctl(FIONBIO)", syscall: "ioctl", value: same("FIONBIO"), run: ["gcc"] },
   { n: 10, what: "prctl(PR_SET_NAME)", syscall: "prctl", value: same("PR_SET_NAME"), run: ["gcc"] },
   { n: 11, what: "prctl(PR_SET_SECCOMP)", syscall: "prctl", value: same("PR_SET_SECCOMP"), run: ["gcc"] },
+  { n: 12, what: "fcntl(F_SETLEASE)", syscall: "fcntl", value: same("F_SETLEASE"), run: ["gcc"] },
+  { n: 13, what: "fcntl(F_GETFL)", syscall: "fcntl", value: same("F_GETFL"), run: ["gcc"] },
+  { n: 14, what: "madvise(MADV_FREE)", syscall: "madvise", value: same("MADV_FREE"), run: ["gcc"] },
+  { n: 15, what: "madvise(MADV_DONTNEED)", syscall: "madvise", value: same("MADV_DONTNEED"), run: ["gcc"] },
+  { n: 16, what: "madvise(MADV_WILLNEED)", syscall: "madvise", value: same("MADV_WILLNEED"), run: ["gcc"] },
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), "unifit-args-test-"));
@@ -123,6 +128,20 @@ describe("argument rules in explain and in the try filter", () => {
     assert.deepEqual(j.targets.find((t) => t.target === "osv")?.args?.map((a) => a.value), ["AF_INET", "AF_NETLINK", "other"]);
   });
 
+  it("prints the per-value table of madvise and fcntl as it does for socket", () => {
+    for (const [sc, checks] of [
+      // MADV_FREE and F_SETLEASE fall under "other" where no target lists them.
+      ["madvise", [["other", "gvisor", "enosys EINVAL"], ["other", "nanos", "stub"], ["MADV_REMOVE", "gvisor", "enosys"], ["MADV_DONTNEED", "osv", "full"]]],
+      ["fcntl", [["other", "gvisor", "enosys EINVAL"], ["F_SETLK", "unikraft", "stub"], ["F_OFD_SETLK", "gvisor", "full"], ["F_GETFL", "unikraft", "full"]]],
+    ] as const) {
+      const r = runCli(["explain", sc]);
+      assert.equal(r.code, 0, r.stderr);
+      const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+      const head = line("by");
+      for (const [value, target, want] of checks) assert.equal(line(value)[head.indexOf(target)], want, `${sc} ${value} on ${target}`);
+    }
+  });
+
   it("compiles the rules into masked comparisons per value and one supervised 'other' per row", () => {
     const db = loadDatabase();
     const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
@@ -157,6 +176,8 @@ describe("argument rules in C sources", () => {
     assert.deepEqual(modes(cases, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file", "MAP_SHARED|MAP_ANONYMOUS"]);
     assert.deepEqual(modes(cases, "ioctl"), ["FIONBIO"]);
     assert.deepEqual(modes(cases, "prctl"), ["PR_SET_NAME", "PR_SET_SECCOMP"]);
+    assert.deepEqual(modes(cases, "fcntl"), ["F_GETFL", "F_SETLEASE"]);
+    assert.deepEqual(modes(cases, "madvise"), ["MADV_DONTNEED", "MADV_FREE", "MADV_WILLNEED"]);
     const calls = files.find((f) => f.path === extra);
     assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
     assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
@@ -261,6 +282,10 @@ describe("argument rules: scan and unifit try agree per value", () => {
     assert.match(table, /\| socket\(AF_PACKET\) \| gcc \| socket AF_PACKET \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
     assert.match(table, /\| socket\(AF_NETLINK\) \| gcc \| socket AF_NETLINK \| full \/ runs \| full \/ runs \| full \/ runs \| enosys \/ refused \|/);
     assert.match(table, /\| prctl\(PR_SET_SECCOMP\) \| gcc \| prctl PR_SET_SECCOMP \| stub \/ stubbed \| enosys \/ refused \| partial \/ runs \| stub \/ stubbed \|/);
+    // fcntl and madvise per value: gVisor refuses leases and MADV_FREE (EINVAL), Nanos ignores MADV_FREE, OSv refuses it.
+    assert.match(table, /\| fcntl\(F_SETLEASE\) \| gcc \| fcntl F_SETLEASE \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
+    assert.match(table, /\| madvise\(MADV_FREE\) \| gcc \| madvise MADV_FREE \| stub \/ stubbed \| enosys \/ refused \| enosys \/ refused \| stub \/ stubbed \|/);
+    assert.match(table, /\| madvise\(MADV_DONTNEED\) \| gcc \| madvise MADV_DONTNEED \| full \/ runs \| full \/ runs \| full \/ runs \| full \/ runs \|/);
   });
 });
 
