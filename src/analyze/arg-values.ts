@@ -29,6 +29,12 @@ export interface ValueContext {
   edgeTo: ArrayLike<number>;
   /** Go's register ABI keeps no register across a call; the System V ABI keeps rbx, rbp, r12-r15. */
   goAbi: boolean;
+  /**
+   * Whether code this analysis does not see may enter at an address: an exported function (other modules call it),
+   * one whose address is taken or relocated (called through a pointer), an entry point. Its parameters then take
+   * values from those callers too: unknown.
+   */
+  openEntry: (addr: number) => boolean;
 }
 
 /** How far a parameter is followed up the callers, and how many callers of one function are read. */
@@ -251,6 +257,8 @@ export class ArgValues {
         add(addr, [], true);
         continue;
       }
+      // Called from outside as well: those calls' values are not known.
+      if (this.ctx.openEntry(l)) add(addr, [], true);
       const next = new Set(seen).add(origin);
       const inner = compose(t, v.t ?? ID);
       for (const from of callers) this.collect(r, from, depth + 1, next, out, inner);

@@ -557,7 +557,11 @@ export function analyzeCode(
   const result = collect(p, reachable);
   if (arch === "x86_64") {
     const { scan, graph, regions } = p;
-    followArguments(result.sites, { regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0 });
+    const open = new Set<number>();
+    for (const f of p.roots) open.add(graph.starts[f] as number);
+    followArguments(result.sites, {
+      regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a),
+    });
   }
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
   if (gates !== undefined) markGated(p, result.sites, gates);

@@ -311,6 +311,8 @@ describe("argument values passed through the program's own functions", () => {
       const netlink = f.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
       assert.equal(netlink?.severity, "blocker", f.path);
       assert.ok(!modes("socket").includes(UNKNOWN), f.path);
+      // A function also called through a pointer has callers the analysis cannot see.
+      assert.deepEqual(modes("prctl").filter((m) => m.startsWith("PR_GET_D") || m === UNKNOWN), ["PR_GET_DUMPABLE", UNKNOWN], f.path);
     }
   });
 
