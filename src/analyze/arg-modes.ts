@@ -26,8 +26,11 @@ export function leafModes(syscall: string, leaves: readonly ArgLeaf[]): string[]
   const out = new Set<string>();
   for (const l of leaves) {
     for (const v of l.values) out.add(argValueName(syscall, v) as string);
-    if (l.unknown || l.values.length === 0) out.add(UNKNOWN);
+    if (l.unknown) out.add(UNKNOWN);
   }
+  // No caller's value takes the paths to the site (each is excluded by a branch on the way): nothing is known of
+  // the values that do, if any; rated by the row.
+  if (out.size === 0) out.add(UNKNOWN);
   return [...out].sort();
 }
 

@@ -60,6 +60,8 @@ interface Val {
   /** What was done to the parameters since entry: (x & and) | or (flags added with `or`, as glibc's malloc adds
    * MAP_PRIVATE|MAP_ANONYMOUS to its caller's extra flags). */
   t?: Transform;
+  /** Values the parameters are known not to have here (a branch on `cmp reg, imm` / `test reg, reg` excluded them). */
+  ex?: readonly number[];
 }
 /** x → (x & and) | or, on 32 bits. */
 interface Transform {
@@ -90,11 +92,15 @@ function merge(a: Val | undefined, b: Val): Val {
   const p = union(a.p, b.p);
   if (c === undefined || p === undefined) return UNKNOWN;
   const t = a.p.length > 0 ? a.t : b.t;
-  return t !== undefined ? { c, p, u: a.u || b.u, t } : { c, p, u: a.u || b.u };
+  const out: Val = t !== undefined ? { c, p, u: a.u || b.u, t } : { c, p, u: a.u || b.u };
+  // An exclusion holds after the merge only where both paths had it (a path without parameters has none to limit).
+  const ex = a.p.length === 0 ? b.ex : b.p.length === 0 ? a.ex : a.ex?.filter((x) => b.ex?.includes(x) === true);
+  if (ex !== undefined && ex.length > 0) out.ex = ex;
+  return out;
 }
 
 const same = (a: Val, b: Val): boolean =>
-  a.u === b.u && sameT(a.t, b.t) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
+  a.u === b.u && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
 
 interface State {
   regs: Val[];
@@ -138,6 +144,22 @@ function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
   if (v.p.length === 0) return { c, p: [], u: false };
   const t = compose(op === "or" ? { and: 0xffffffff, or: imm >>> 0 } : { and: imm >>> 0, or: 0 }, v.t ?? ID);
   return { c, p: v.p, u: false, t };
+}
+
+/**
+ * What a register holds on an edge where it equals `value` (equal) or differs from it: the constants narrowed, and an
+ * exclusion for the parameters' values; undefined when no value known here can take the edge.
+ */
+function narrow(v: Val, value: number, equal: boolean): Val | undefined {
+  if (v.u || v.sp !== undefined) return equal ? konst(value) : v;
+  if (equal) return v.c.includes(value) || v.p.length > 0 ? konst(value) : undefined;
+  const c = v.c.filter((x) => x !== value);
+  if (v.p.length === 0) return c.length > 0 ? { c, p: [], u: false } : undefined;
+  // Only a parameter that reaches here unchanged (no transform) can be limited by the value it is compared with.
+  const ex = v.t === undefined ? [...(v.ex ?? []), value >>> 0] : v.ex;
+  const out: Val = { ...v, c };
+  if (ex !== undefined) out.ex = ex;
+  return out;
 }
 
 /** One instruction's effect on the state (in place). */
@@ -234,13 +256,21 @@ export class ArgValues {
   }
 
   /** `t`: what the code between here and the site does to the value (flags or-ed in on the way). */
-  private collect(reg: number, addr: number, depth: number, seen: Set<string>, out: Map<number, ArgLeaf>, t: Transform): void {
+  private collect(
+    reg: number,
+    addr: number,
+    depth: number,
+    seen: Set<string>,
+    out: Map<number, ArgLeaf>,
+    t: Transform,
+    accept: (x: number) => number | undefined = (x) => apply(t, x),
+  ): void {
     const add = (at: number, values: readonly number[], unknown: boolean): void => {
       let l = out.get(at);
       if (l === undefined) out.set(at, (l = { at, values: [], unknown: false }));
       for (const x of values) {
-        const v = apply(t, x);
-        if (!l.values.includes(v)) l.values.push(v);
+        const v = accept(x);
+        if (v !== undefined && !l.values.includes(v)) l.values.push(v);
       }
       l.values.sort((a, b) => a - b);
       if (unknown) l.unknown = true;
@@ -261,7 +291,11 @@ export class ArgValues {
       if (this.ctx.openEntry(l)) add(addr, [], true);
       const next = new Set(seen).add(origin);
       const inner = compose(t, v.t ?? ID);
-      for (const from of callers) this.collect(r, from, depth + 1, next, out, inner);
+      // A caller's value x reaches the site as t(v.t(x)), unless a branch on the way excluded x.
+      const vt = v.t ?? ID;
+      const ex = v.ex ?? [];
+      const acceptInner = (x: number): number | undefined => (ex.includes(x >>> 0) ? undefined : accept(apply(vt, x)));
+      for (const from of callers) this.collect(r, from, depth + 1, next, out, inner, acceptInner);
     }
   }
 
@@ -347,14 +381,24 @@ export class ArgValues {
     blockStart.forEach((s, b) => blockOf.set(s, b));
     const n = blockStart.length;
     const succ: number[][] = Array.from({ length: n }, () => []);
+    // Per successor edge: what an equality branch says (register, value, equal or not), when the block ends with one.
+    const refine: ({ reg: number; value: number; equal: boolean } | undefined)[][] = Array.from({ length: n }, () => []);
     for (let b = 0; b < n; b++) {
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
       const last = ops[end - 1] as ValueOp;
+      const before = end - 2 >= (blockStart[b] as number) ? ops[end - 2] : undefined;
+      const test = last.flow === "branch" && last.cond !== undefined && before?.cmpReg !== undefined ? before : undefined;
       if (last.target !== undefined && (last.flow === "jump" || last.flow === "branch")) {
         const t = indexOf.get(last.target);
-        if (t !== undefined) succ[b]?.push(blockOf.get(t) as number);
+        if (t !== undefined) {
+          succ[b]?.push(blockOf.get(t) as number);
+          refine[b]?.push(test !== undefined ? { reg: test.cmpReg as number, value: test.cmpValue as number, equal: last.cond === "e" } : undefined);
+        }
       }
-      if ((last.flow === "next" || last.flow === "call" || last.flow === "icall" || last.flow === "branch") && b + 1 < n) succ[b]?.push(b + 1);
+      if ((last.flow === "next" || last.flow === "call" || last.flow === "icall" || last.flow === "branch") && b + 1 < n) {
+        succ[b]?.push(b + 1);
+        refine[b]?.push(test !== undefined ? { reg: test.cmpReg as number, value: test.cmpValue as number, equal: last.cond !== "e" } : undefined);
+      }
     }
     const inState: (State | undefined)[] = new Array<State | undefined>(n);
     for (const k of external) {
@@ -372,9 +416,19 @@ export class ArgValues {
       const s = copyState(inState[b] as State);
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
       for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi);
-      for (const t of succ[b] as number[]) {
+      const edges = succ[b] as number[];
+      for (let e = 0; e < edges.length; e++) {
+        const t = edges[e] as number;
+        const r = refine[b]?.[e];
+        let out = s;
+        if (r !== undefined) {
+          const v = narrow(s.regs[r.reg] as Val, r.value, r.equal);
+          if (v === undefined) continue; // the edge cannot be taken with the values known here
+          out = { regs: [...s.regs], slots: s.slots, escaped: s.escaped };
+          out.regs[r.reg] = v;
+        }
         const before = inState[t];
-        const after = mergeState(before, s);
+        const after = mergeState(before, out);
         if (before !== undefined && sameState(before, after)) continue;
         inState[t] = after;
         if (queued[t] === 0) {

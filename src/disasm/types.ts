@@ -64,6 +64,11 @@ export interface ValueOp {
   writes: number;
   /** The instruction writes memory somewhere other than a plain store (rep movs, xchg with memory...). */
   writesMemory?: boolean;
+  /** cmp reg, imm or test reg, reg (imm 0): what the flags then say about a register. */
+  cmpReg?: number;
+  cmpValue?: number;
+  /** For a conditional branch on equality: taken when equal ("e") or not equal ("ne"). */
+  cond?: "e" | "ne";
 }
 
 export interface CodeScan {

@@ -667,6 +667,18 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           described = true;
         }
       }
+      if (flow === "branch") {
+        if (x.conditionCode === I.ConditionCode.e) op.cond = "e";
+        else if (x.conditionCode === I.ConditionCode.ne) op.cond = "ne";
+      } else if (flow === "next" && op.op === "clobber" && x.op0Kind === OpKind.Register && dst !== undefined && wide) {
+        if (x.mnemonic === Mnemonic.Cmp && x.op1Kind !== OpKind.Register && x.op1Kind !== OpKind.Memory) {
+          op.cmpReg = dst;
+          op.cmpValue = Number(BigInt.asUintN(32, x.immediate(1)));
+        } else if (x.mnemonic === Mnemonic.Test && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst) {
+          op.cmpReg = dst;
+          op.cmpValue = 0;
+        }
+      }
       if (op.op === "clobber") {
         const inf = info.info(x);
         for (const u of inf.usedRegisters() as { register: number; access: number; free(): void }[]) {
