@@ -243,7 +243,6 @@ interface FunctionValues {
 
 export class ArgValues {
   private readonly functions = new Map<number, FunctionValues | null>();
-  private readonly memo = new Map<string, ArgLeaf[]>();
   private readonly callersMemo = new Map<number, number[]>();
 
   constructor(private readonly ctx: ValueContext) {}
