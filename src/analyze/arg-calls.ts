@@ -6,7 +6,7 @@ import { ARG_SPECS } from "../db/args.js";
 import type { Arch } from "../types.js";
 
 /** x86_64 / aarch64 numbers of the syscalls with an argument vocabulary (asm/unistd_64.h, asm-generic/unistd.h). */
-const ARG_SYSCALL_NR: Readonly<Record<string, Readonly<Record<Arch, number>>>> = {
+export const ARG_SYSCALL_NR: Readonly<Record<string, Readonly<Record<Arch, number>>>> = {
   socket: { x86_64: 41, aarch64: 198 },
   mmap: { x86_64: 9, aarch64: 222 },
   ioctl: { x86_64: 16, aarch64: 29 },
@@ -26,7 +26,7 @@ const C_FUNCTIONS: Readonly<Record<string, string[]>> = {
   socket: ["socket", "__socket"],
   mmap: ["mmap", "mmap64", "__mmap", "__mmap64"],
   ioctl: ["ioctl", "__ioctl"],
-  fcntl: ["fcntl", "fcntl64", "__fcntl", "__libc_fcntl64", "__fcntl64_nocancel", "__fcntl64_nocancel_adjusted"],
+  fcntl: ["fcntl", "fcntl64", "__fcntl", "__libc_fcntl", "__libc_fcntl64", "__fcntl64_nocancel", "__fcntl64_nocancel_adjusted"],
   prctl: ["prctl", "__prctl"],
   madvise: ["madvise", "__madvise"],
 };
@@ -87,3 +87,7 @@ export function argCallSyscall(name: string): string | undefined {
   for (const [sc, list] of Object.entries(GO_FUNCTIONS)) if (list.some(([n]) => n === name)) return sc;
   return undefined;
 }
+
+/** Whether `fn` (a libc or Go function, glibc's internal prefixes allowed) only passes `syscall`'s argument on. */
+export const passesArgumentOn = (fn: string, syscall: string): boolean =>
+  argCallSyscall(fn) === syscall || argCallSyscall(fn.replace(/^__(libc_)?/, "")) === syscall;

@@ -5,23 +5,37 @@
 
 import { ARG_SPECS, UNKNOWN, argValueName } from "../db/args.js";
 import type { SyscallTable } from "../db/types.js";
-import { argCallSyscall } from "./arg-calls.js";
+import { passesArgumentOn as passesOn } from "./arg-calls.js";
+import type { ArgLeaf } from "./arg-values.js";
 import type { SiteFact } from "./code.js";
 import type { SyscallCollector } from "./collector.js";
 
-/** The name of a function without glibc's internal prefixes, as the argument-call table lists it. */
-const passesOn = (fn: string, syscall: string): boolean =>
-  argCallSyscall(fn) === syscall || argCallSyscall(fn.replace(/^__(libc_)?/, "")) === syscall;
-
 export interface ArgModes {
-  /** The mode of each site (by index in the code analysis' sites); null: a site inside a pass-on function, left out. */
-  modeOf: (i: number) => string | null | undefined;
+  /**
+   * The modes of each site (by index in the code analysis' sites): the name of each value its deciding argument takes
+   * where it is decided (several when the site's function passes on a parameter that its callers set differently),
+   * "unknown" for a path where it is not a constant; null: a site inside a pass-on function, left out.
+   */
+  modesOf: (i: number) => readonly string[] | null | undefined;
   /** Per imported function that makes one such syscall: the values its calls in the program pass. */
   importValues: ReadonlyMap<string, { syscall: string; values: ReadonlySet<string> }>;
 }
 
+/** The names of the values a site's leaves give it, "unknown" included when a leaf is not a constant. */
+export function leafModes(syscall: string, leaves: readonly ArgLeaf[]): string[] {
+  const out = new Set<string>();
+  for (const l of leaves) {
+    for (const v of l.values) out.add(argValueName(syscall, v) as string);
+    if (l.unknown) out.add(UNKNOWN);
+  }
+  // No caller's value takes the paths to the site (each is excluded by a branch on the way): nothing is known of
+  // the values that do, if any; rated by the row.
+  if (out.size === 0) out.add(UNKNOWN);
+  return [...out].sort();
+}
+
 export function argumentModes(sites: readonly SiteFact[], table: SyscallTable): ArgModes {
-  const modes: (string | null | undefined)[] = [];
+  const modes: (readonly string[] | null | undefined)[] = [];
   const calledAt = new Map<string, number>(); // syscall → calls made from outside the pass-on functions
   const importValues = new Map<string, { syscall: string; values: Set<string> }>();
   sites.forEach((s, i) => {
@@ -31,23 +45,23 @@ export function argumentModes(sites: readonly SiteFact[], table: SyscallTable): 
       modes[i] = null;
       return;
     }
-    const mode = s.arg !== undefined ? (argValueName(name, s.arg) as string) : UNKNOWN;
-    modes[i] = mode;
+    const m = s.arg !== undefined ? [argValueName(name, s.arg) as string] : s.argLeaves !== undefined ? leafModes(name, s.argLeaves) : [UNKNOWN];
+    modes[i] = m;
     calledAt.set(name, (calledAt.get(name) ?? 0) + 1);
     if (s.callee !== undefined && passesOn(s.callee, name)) {
       const key = s.callee;
       let e = importValues.get(key);
       if (e === undefined) importValues.set(key, (e = { syscall: name, values: new Set() }));
-      e.values.add(mode);
+      for (const mode of m) e.values.add(mode);
     }
   });
   // With no call made from outside (the function is reached only through a pointer), its own sites say "unknown".
   sites.forEach((s, i) => {
     if (modes[i] !== null) return;
     const name = table.byNr.get(s.nr) as string;
-    if ((calledAt.get(name) ?? 0) === 0) modes[i] = UNKNOWN;
+    if ((calledAt.get(name) ?? 0) === 0) modes[i] = [UNKNOWN];
   });
-  return { modeOf: (i) => modes[i], importValues };
+  return { modesOf: (i) => modes[i], importValues };
 }
 
 /** Splits the import and library ways into each imported function by the values the program's calls pass. */

@@ -265,13 +265,9 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     }
     // Socket's domain, mmap's kind of mapping...: the value at the call is the mode; a site inside libc's socket()
     // itself stands for the calls of it, which carry the value.
-    const argMode = argModes.modeOf(si);
-    if (argMode === null) continue;
+    const argModesHere = argModes.modesOf(si);
+    if (argModesHere === null) continue;
     const confidence: Confidence = s.how === "copied" || s.how === "hoisted" ? "medium" : "high";
-    const ref: { name: string; mode?: string } = { name };
-    if (argMode !== undefined) ref.mode = argMode;
-    // clone's flags decide what it creates: without CLONE_THREAD it is a new process.
-    if (name === "clone" && s.arg0 !== undefined) ref.mode = cloneMode(s.arg0);
     const via: Via = { kind: "site", function: s.function, address: hex(s.addr), how: s.how, source: "code" };
     if (name === "clone" && s.arg0 !== undefined) via.flags = cloneFlags(s.arg0);
     // In a statically linked libc the site sits in the libc function itself: the curated map's qualifiers apply.
@@ -279,7 +275,14 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
     if (tolerated.has(name)) via.tolerated = true;
     else if (inMap?.conditional.has(name) === true || s.conditional === true) via.conditional = true;
     else if (s.rarePath === true) via.rarePath = true;
-    out.add(ref, via, confidence);
+    // One way in per value the site's argument takes (its function's callers may pass several).
+    for (const argMode of argModesHere ?? [undefined]) {
+      const ref: { name: string; mode?: string } = { name };
+      if (argMode !== undefined) ref.mode = argMode;
+      // clone's flags decide what it creates: without CLONE_THREAD it is a new process.
+      if (name === "clone" && s.arg0 !== undefined) ref.mode = cloneMode(s.arg0);
+      out.add(ref, via, confidence);
+    }
   }
 
   // clone(fn, stack, flags, …) imported from libc: when every call of it in the program's own code passes known flags,

@@ -29,6 +29,46 @@ export interface SyscallSite {
    * names) when it is a known constant at the site; absent when it is not known or the syscall has no such argument.
    */
   arg?: number;
+  /**
+   * When the deciding argument was looked for and not found: its register (x86-64: 0 rax ... 15 r15, as ValueOp
+   * numbers them), so that a slower analysis of the whole function can follow it (src/analyze/arg-values.ts).
+   */
+  argReg?: number;
+}
+
+/**
+ * One instruction as the value analysis sees it (x86-64): what it does to the integer registers (0 rax, 1 rcx, 2 rdx,
+ * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15) and to the stack, and where control goes. Anything not described
+ * exactly is a "clobber" of the registers it writes, so a value it might change is never trusted.
+ */
+export interface ValueOp {
+  addr: number;
+  /** Address of the next instruction. */
+  next: number;
+  /** next: falls through; call/jump/branch (conditional): direct, to target; icall/ijump: indirect; return; stop (hlt, ud2, invalid). */
+  flow: "next" | "call" | "icall" | "jump" | "ijump" | "branch" | "return" | "stop";
+  target?: number;
+  /**
+   * const: dst = value; copy: dst = src; load: dst = [base + disp] (size bytes; base -1: an absolute or RIP-relative
+   * address, disp is then the address); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
+   * rsp += value; or/and/add: dst op= value; clobber: every register in `writes` (a bit mask) is unknown.
+   */
+  op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "clobber";
+  dst?: number;
+  src?: number;
+  value?: number;
+  base?: number;
+  disp?: number;
+  size?: number;
+  /** Registers written (bit mask), for clobber; also set for the other ops' destinations. */
+  writes: number;
+  /** The instruction writes memory somewhere other than a plain store (rep movs, xchg with memory...). */
+  writesMemory?: boolean;
+  /** cmp reg, imm or test reg, reg (imm 0): what the flags then say about a register. */
+  cmpReg?: number;
+  cmpValue?: number;
+  /** For a conditional branch on equality: taken when equal ("e") or not equal ("ne"). */
+  cond?: "e" | "ne";
 }
 
 export interface CodeScan {

@@ -4,7 +4,7 @@
    the same codes read as plain numbers from the decoder's wasm memory or cached in number constants, on purpose */
 
 import { createRequire } from "node:module";
-import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
+import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite, ValueOp } from "./types.js";
 import { lowerBound } from "../util/sorted.js";
 import { BYTES_PER_EDGE, ByteList, NumList } from "./scan-builder.js";
 
@@ -275,7 +275,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     want: number,
     argReg: number,
     decide?: (nr: number) => number | undefined,
-  ): { nr: number | null; how: Resolution; arg0?: number; arg?: number } => {
+  ): { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } => {
     const regs = simulate(bytes, base, runStart, end);
     if (regs === undefined) return { nr: null, how: "unresolved" };
     const valueOf = (r: number): { v: number; how: Resolution } | undefined => {
@@ -288,12 +288,13 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     const w = valueOf(want);
     if (w === undefined) return { nr: null, how: "unresolved" };
     const a0 = regs[argReg] as Val;
-    const out: { nr: number | null; how: Resolution; arg0?: number; arg?: number } =
+    const out: { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } =
       a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
     const reg = decide?.(w.v);
     if (reg !== undefined) {
       const a = valueOf(reg);
       if (a !== undefined) out.arg = a.v;
+      else out.argReg = reg;
     }
     return out;
   };
@@ -456,7 +457,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       pos: number,
       argReg = RDI,
       decide?: (nr: number) => number | undefined,
-    ): { nr: number | null; how: Resolution; arg0?: number; arg?: number } => {
+    ): { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } => {
       const f = lowerBound(starts, vaddr + pos);
       let fs = f >= 0 ? (starts[f] as number) - vaddr : 0;
       if (fs < 0 || fs > pos) fs = 0;
@@ -465,12 +466,14 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       return r;
     };
     /** A call of a function with a fixed syscall whose deciding argument is in a named register ("arg:41:rdi"). */
-    const argWrapperSite = (reg: string, pos: number, addr: number, target?: number): SyscallSite => {
-      const [, nr, name] = reg.split(":");
+    const argWrapperSite = (kind: string, pos: number, addr: number, target?: number): SyscallSite => {
+      const [, nr, name] = kind.split(":");
       const site: SyscallSite = { addr, kind: "wrapper", nr: Number(nr), how: "immediate" };
       if (target !== undefined) site.wrapper = target;
-      const r = resolveAt(REG_BY_NAME[name as string] ?? RDI, pos);
+      const reg = REG_BY_NAME[name as string] ?? RDI;
+      const r = resolveAt(reg, pos);
       if (r.nr !== null) site.arg = r.nr;
+      else site.argReg = reg;
       return site;
     };
     // A plain instruction costs one decode and a table lookup; everything else only where it matters.
@@ -532,6 +535,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         const site: SyscallSite = { addr, kind, nr: r.nr, how: r.how };
         if (r.arg0 !== undefined) site.arg0 = r.arg0;
         if (r.arg !== undefined) site.arg = r.arg;
+        if (r.argReg !== undefined) site.argReg = r.argReg;
         out.sites.push(site);
         // The kernel clobbers rcx and r11 only; the run goes on.
       } else if (fc === CALL || fc === JUMP || fc === JCC) {
@@ -558,6 +562,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
           const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how, wrapper: target };
           if (r.arg0 !== undefined) site.arg0 = r.arg0;
           if (r.arg !== undefined) site.arg = r.arg;
+          if (r.argReg !== undefined) site.argReg = r.argReg;
           out.sites.push(site);
         }
         if (fc !== JCC) runStart = next;
@@ -584,6 +589,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
               const site: SyscallSite = { addr, kind: "wrapper", nr: r.nr, how: r.how };
               if (r.arg0 !== undefined) site.arg0 = r.arg0;
               if (r.arg !== undefined) site.arg = r.arg;
+              if (r.argReg !== undefined) site.argReg = r.argReg;
               out.sites.push(site);
             }
           } else out.indirect.push(addr);
@@ -606,5 +612,164 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   out.addressFrom = addressFrom.done();
   out.dataRef = dataRef.done();
   out.dataFrom = dataFrom.done();
+  return out;
+}
+
+/**
+ * The instructions of [start, end) of one region as ValueOps (src/disasm/types.ts), for the value analysis of a whole
+ * function (src/analyze/arg-values.ts). Slower than the sweep (iced's getters), and used only on the few functions
+ * whose argument sites the sweep's straight-line runs left unknown.
+ */
+export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, end: number): ValueOp[] {
+  const I = load();
+  const { Code, FlowControl, Register, OpKind, RegisterExt, Mnemonic } = I;
+  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
+    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
+  const gpr = (r: number): number | undefined => {
+    if (r === Register.None) return undefined;
+    const i = full.indexOf(RegisterExt.fullRegister(r));
+    return i < 0 ? undefined : i;
+  };
+  const size = (r: number): number => RegisterExt.size(r);
+  const out: ValueOp[] = [];
+  const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
+  d.ip = BigInt(vaddr + start);
+  const x = new I.Instruction();
+  const info = new I.InstructionInfoFactory();
+  try {
+    while (d.canDecode) {
+      d.decodeOut(x);
+      const addr = Number(x.ip);
+      const next = addr + x.length;
+      const code = x.code;
+      if (code === Code.INVALID) {
+        out.push({ addr, next, flow: "stop", op: "clobber", writes: 0xffff });
+        continue;
+      }
+      const fc = x.flowControl;
+      let flow: ValueOp["flow"] = "next";
+      if (fc === FlowControl.Call) flow = "call";
+      else if (fc === FlowControl.IndirectCall) flow = "icall";
+      else if (fc === FlowControl.UnconditionalBranch) flow = "jump";
+      else if (fc === FlowControl.IndirectBranch) flow = "ijump";
+      else if (fc === FlowControl.ConditionalBranch) flow = "branch";
+      else if (fc === FlowControl.Return) flow = "return";
+      else if (fc === FlowControl.Interrupt || fc === FlowControl.Exception || x.mnemonic === Mnemonic.Hlt || x.mnemonic === Mnemonic.Ud2) flow = "stop";
+      const op: ValueOp = { addr, next, flow, op: "clobber", writes: 0 };
+      if (flow === "call" || flow === "jump" || flow === "branch") op.target = Number(x.nearBranchTarget);
+      const r0 = x.op0Kind === OpKind.Register ? x.op0Register : Register.None;
+      const dst = gpr(r0);
+      const mem = (): { base: number; disp: number } | undefined => {
+        if (x.memoryIndex !== Register.None) return undefined;
+        if (x.memoryBase === Register.RIP || x.memoryBase === Register.None) return { base: -1, disp: Number(x.memoryDisplacementU64) };
+        const b = gpr(x.memoryBase);
+        if (b === undefined || size(x.memoryBase) !== 8) return undefined;
+        const disp = Number(BigInt.asIntN(64, x.memoryDisplacementU64));
+        return { base: b, disp };
+      };
+      const wide = dst !== undefined && (size(r0) === 4 || size(r0) === 8);
+      let described = false;
+      if (flow === "next") {
+        if (wide && (code === Code.Mov_r32_imm32 || code === Code.Mov_rm32_imm32)) {
+          Object.assign(op, { op: "const", dst, value: x.immediate32 >>> 0 });
+          described = true;
+        } else if (wide && (code === Code.Mov_r64_imm64 || code === Code.Mov_rm64_imm32)) {
+          const v = Number(BigInt.asIntN(64, code === Code.Mov_r64_imm64 ? x.immediate64 : x.immediate32to64));
+          if (v >= 0 && v < 0x100000000) Object.assign(op, { op: "const", dst, value: v });
+          described = v >= 0 && v < 0x100000000;
+        } else if (wide && (x.mnemonic === Mnemonic.Xor || x.mnemonic === Mnemonic.Sub) && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst) {
+          Object.assign(op, { op: "const", dst, value: 0 });
+          described = true;
+        } else if (wide && (x.mnemonic === Mnemonic.Mov || x.mnemonic === Mnemonic.Movsxd) && x.op1Kind === OpKind.Register && size(x.op1Register) >= 4) {
+          const src = gpr(x.op1Register);
+          if (src !== undefined) {
+            Object.assign(op, { op: "copy", dst, src });
+            described = true;
+          }
+        } else if (wide && (x.mnemonic === Mnemonic.Mov || x.mnemonic === Mnemonic.Movsxd || x.mnemonic === Mnemonic.Movzx) && x.op1Kind === OpKind.Memory) {
+          const m = mem();
+          const bytesRead = x.mnemonic === Mnemonic.Movzx ? (x.memorySize === I.MemorySize.UInt8 ? 1 : 2) : x.mnemonic === Mnemonic.Movsxd ? 4 : size(r0);
+          if (m !== undefined && (x.mnemonic !== Mnemonic.Movzx || bytesRead === 2 || bytesRead === 1)) {
+            Object.assign(op, { op: "load", dst, base: m.base, disp: m.disp, size: bytesRead });
+            described = true;
+          }
+        } else if (x.mnemonic === Mnemonic.Mov && x.op0Kind === OpKind.Memory) {
+          const m = mem();
+          const bytesWritten = x.op1Kind === OpKind.Register ? size(x.op1Register) : code === Code.Mov_rm64_imm32 ? 8 : code === Code.Mov_rm32_imm32 ? 4 : 0;
+          if (m !== undefined && (bytesWritten === 4 || bytesWritten === 8)) {
+            if (x.op1Kind === OpKind.Register) {
+              const src = gpr(x.op1Register);
+              if (src !== undefined) Object.assign(op, { op: "store", base: m.base, disp: m.disp, size: bytesWritten, src });
+              described = src !== undefined;
+            } else {
+              const v = Number(BigInt.asIntN(64, code === Code.Mov_rm64_imm32 ? x.immediate32to64 : BigInt(x.immediate32 >>> 0)));
+              if (v >= 0 && v < 0x100000000) {
+                Object.assign(op, { op: "store", base: m.base, disp: m.disp, size: bytesWritten, value: v });
+                described = true;
+              }
+            }
+          }
+          if (!described) {
+            // A store the analysis cannot place: it may write any memory.
+            Object.assign(op, { op: "clobber", writesMemory: true });
+            described = true;
+          }
+        } else if (code === Code.Push_r64 && dst !== undefined) {
+          Object.assign(op, { op: "push", src: dst });
+          described = true;
+        } else if (code === Code.Pop_r64 && dst !== undefined) {
+          Object.assign(op, { op: "pop", dst });
+          described = true;
+        } else if (dst === 4 && size(r0) === 8 && (x.mnemonic === Mnemonic.Sub || x.mnemonic === Mnemonic.Add) && x.op1Kind !== OpKind.Register && x.op1Kind !== OpKind.Memory) {
+          const imm = Number(BigInt.asIntN(64, x.immediate(1)));
+          Object.assign(op, { op: "sp-add", value: x.mnemonic === Mnemonic.Sub ? -imm : imm });
+          described = Number.isFinite(imm);
+        } else if (wide && dst !== 4 && (x.mnemonic === Mnemonic.Or || x.mnemonic === Mnemonic.And || x.mnemonic === Mnemonic.Add) &&
+          x.op1Kind !== OpKind.Register && x.op1Kind !== OpKind.Memory) {
+          const imm = Number(BigInt.asUintN(32, x.immediate(1)));
+          Object.assign(op, { op: x.mnemonic === Mnemonic.Or ? "or" : x.mnemonic === Mnemonic.And ? "and" : "add", dst, value: imm });
+          described = true;
+        } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
+          // The address of a stack slot escapes: calls and stores through pointers may change the slots from now on.
+          Object.assign(op, { op: "lea-stack", dst });
+          described = true;
+        }
+      }
+      if (flow === "branch") {
+        if (x.conditionCode === I.ConditionCode.e) op.cond = "e";
+        else if (x.conditionCode === I.ConditionCode.ne) op.cond = "ne";
+      } else if (flow === "next" && op.op === "clobber" && x.op0Kind === OpKind.Register && dst !== undefined && wide) {
+        if (x.mnemonic === Mnemonic.Cmp && x.op1Kind !== OpKind.Register && x.op1Kind !== OpKind.Memory) {
+          op.cmpReg = dst;
+          op.cmpValue = Number(BigInt.asUintN(32, x.immediate(1)));
+        } else if (x.mnemonic === Mnemonic.Test && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst) {
+          op.cmpReg = dst;
+          op.cmpValue = 0;
+        }
+      }
+      if (op.op === "clobber") {
+        const inf = info.info(x);
+        for (const u of inf.usedRegisters() as { register: number; access: number; free(): void }[]) {
+          const a = u.access;
+          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
+            const g = gpr(u.register);
+            if (g !== undefined) op.writes |= 1 << g;
+          }
+          u.free();
+        }
+        for (const m of inf.usedMemory() as { access: number; free(): void }[]) {
+          const a = m.access;
+          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) op.writesMemory = true;
+          m.free();
+        }
+        inf.free();
+      } else if (op.dst !== undefined) op.writes = 1 << op.dst;
+      out.push(op);
+    }
+  } finally {
+    d.free();
+    x.free();
+    info.free();
+  }
   return out;
 }

@@ -5,7 +5,7 @@
 // table of outcomes is written to .cache/argument-agreement.md.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,11 @@ const CASES: readonly Case[] = [
   { n: 9, what: "ioctl(FIONBIO)", syscall: "ioctl", value: same("FIONBIO"), run: ["gcc"] },
   { n: 10, what: "prctl(PR_SET_NAME)", syscall: "prctl", value: same("PR_SET_NAME"), run: ["gcc"] },
   { n: 11, what: "prctl(PR_SET_SECCOMP)", syscall: "prctl", value: same("PR_SET_SECCOMP"), run: ["gcc"] },
+  { n: 12, what: "fcntl(F_SETLEASE)", syscall: "fcntl", value: same("F_SETLEASE"), run: ["gcc"] },
+  { n: 13, what: "fcntl(F_GETFL)", syscall: "fcntl", value: same("F_GETFL"), run: ["gcc"] },
+  { n: 14, what: "madvise(MADV_FREE)", syscall: "madvise", value: same("MADV_FREE"), run: ["gcc"] },
+  { n: 15, what: "madvise(MADV_DONTNEED)", syscall: "madvise", value: same("MADV_DONTNEED"), run: ["gcc"] },
+  { n: 16, what: "madvise(MADV_WILLNEED)", syscall: "madvise", value: same("MADV_WILLNEED"), run: ["gcc"] },
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), "unifit-args-test-"));
@@ -55,10 +60,10 @@ function build(c: Case, b: Build): string {
 
 let tries = 0;
 /** `unifit try` without a baseline (the verdict is compared with what the filter did, not with Linux). */
-function tryRun(target: string, program: string): Promise<TryReport> {
+function tryRun(target: string, program: string, args: readonly string[] = []): Promise<TryReport> {
   const file = join(tmp, `try-${tries++}.json`);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, "try", "--target", target, "--no-baseline", "--report", file, "--", program], {
+    const p = spawn(process.execPath, [CLI, "try", "--target", target, "--no-baseline", "--report", file, "--", program, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "ignore"],
       env: { ...process.env, NO_COLOR: "1" },
@@ -123,6 +128,20 @@ describe("argument rules in explain and in the try filter", () => {
     assert.deepEqual(j.targets.find((t) => t.target === "osv")?.args?.map((a) => a.value), ["AF_INET", "AF_NETLINK", "other"]);
   });
 
+  it("prints the per-value table of madvise and fcntl as it does for socket", () => {
+    for (const [sc, checks] of [
+      // MADV_FREE and F_SETLEASE fall under "other" where no target lists them.
+      ["madvise", [["other", "gvisor", "enosys EINVAL"], ["other", "nanos", "stub"], ["MADV_REMOVE", "gvisor", "enosys"], ["MADV_DONTNEED", "osv", "full"]]],
+      ["fcntl", [["other", "gvisor", "enosys EINVAL"], ["F_SETLK", "unikraft", "stub"], ["F_OFD_SETLK", "gvisor", "full"], ["F_GETFL", "unikraft", "full"]]],
+    ] as const) {
+      const r = runCli(["explain", sc]);
+      assert.equal(r.code, 0, r.stderr);
+      const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+      const head = line("by");
+      for (const [value, target, want] of checks) assert.equal(line(value)[head.indexOf(target)], want, `${sc} ${value} on ${target}`);
+    }
+  });
+
   it("compiles the rules into masked comparisons per value and one supervised 'other' per row", () => {
     const db = loadDatabase();
     const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
@@ -157,6 +176,8 @@ describe("argument rules in C sources", () => {
     assert.deepEqual(modes(cases, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file", "MAP_SHARED|MAP_ANONYMOUS"]);
     assert.deepEqual(modes(cases, "ioctl"), ["FIONBIO"]);
     assert.deepEqual(modes(cases, "prctl"), ["PR_SET_NAME", "PR_SET_SECCOMP"]);
+    assert.deepEqual(modes(cases, "fcntl"), ["F_GETFL", "F_SETLEASE"]);
+    assert.deepEqual(modes(cases, "madvise"), ["MADV_DONTNEED", "MADV_FREE", "MADV_WILLNEED"]);
     const calls = files.find((f) => f.path === extra);
     assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
     assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
@@ -261,5 +282,46 @@ describe("argument rules: scan and unifit try agree per value", () => {
     assert.match(table, /\| socket\(AF_PACKET\) \| gcc \| socket AF_PACKET \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
     assert.match(table, /\| socket\(AF_NETLINK\) \| gcc \| socket AF_NETLINK \| full \/ runs \| full \/ runs \| full \/ runs \| enosys \/ refused \|/);
     assert.match(table, /\| prctl\(PR_SET_SECCOMP\) \| gcc \| prctl PR_SET_SECCOMP \| stub \/ stubbed \| enosys \/ refused \| partial \/ runs \| stub \/ stubbed \|/);
+    // fcntl and madvise per value: gVisor refuses leases and MADV_FREE (EINVAL), Nanos ignores MADV_FREE, OSv refuses it.
+    assert.match(table, /\| fcntl\(F_SETLEASE\) \| gcc \| fcntl F_SETLEASE \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
+    assert.match(table, /\| madvise\(MADV_FREE\) \| gcc \| madvise MADV_FREE \| stub \/ stubbed \| enosys \/ refused \| enosys \/ refused \| stub \/ stubbed \|/);
+    assert.match(table, /\| madvise\(MADV_DONTNEED\) \| gcc \| madvise MADV_DONTNEED \| full \/ runs \| full \/ runs \| full \/ runs \| full \/ runs \|/);
+  });
+});
+
+describe("argument values passed through the program's own functions", () => {
+  // my_socket(domain), a gnulib-style my_fcntl(fd, action, ...) and my_map(n, flags) pass their parameter on: the
+  // value of each libc call is what each caller passes (MAP_ANONYMOUS or-ed in on the way), with and without symbols.
+  const source = join(ROOT, "test", "analyze", "programs", "arg-wrappers.c");
+  const plain = compile(source);
+  const optimised = compile(source, ["-O2"]);
+  const stripped = join(tmp, "arg-wrappers-stripped");
+  execFileSync("strip", ["-o", stripped, plain]);
+
+  it("gives the libc call inside the wrapper each caller's value", () => {
+    const r = runCli(["scan", "--target", "unikraft", "-f", "json", "--fail-on", "none", plain, optimised, stripped]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport);
+    assert.equal(files.length, 3);
+    for (const f of files) {
+      const modes = (name: string): string[] => f.syscalls.find((x) => x.name === name)?.modes ?? [];
+      assert.deepEqual(modes("socket"), ["AF_INET", "AF_NETLINK"], f.path);
+      assert.deepEqual(modes("fcntl").filter((m) => m !== "F_GETFD" && m !== "F_SETFD"), ["F_DUPFD_CLOEXEC", "F_GETFL"], f.path);
+      assert.ok(modes("mmap").includes("MAP_SHARED|MAP_ANONYMOUS"), `${f.path}: ${JSON.stringify(modes("mmap"))}`);
+      const netlink = f.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
+      assert.equal(netlink?.severity, "blocker", f.path);
+      assert.ok(!modes("socket").includes(UNKNOWN), f.path);
+      // A function also called through a pointer has callers the analysis cannot see.
+      assert.deepEqual(modes("prctl").filter((m) => m.startsWith("PR_GET_D") || m === UNKNOWN), ["PR_GET_DUMPABLE", UNKNOWN], f.path);
+    }
+  });
+
+  it("agrees with unifit try: the AF_NETLINK caller is refused on unikraft, the AF_INET one runs", async () => {
+    const db = loadDatabase();
+    const netlink = await tryRun("unikraft", stripped, ["1", "2", "3", "4", "5"]);
+    assert.equal(ran(db, netlink, "unikraft", "socket", "AF_NETLINK"), "refused");
+    const inet = await tryRun("unikraft", stripped);
+    assert.equal(ran(db, inet, "unikraft", "socket", "AF_INET"), "runs");
+    assert.equal(ran(db, inet, "unikraft", "socket", "AF_NETLINK"), "runs"); // not made without the arguments
   });
 });

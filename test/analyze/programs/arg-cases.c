@@ -84,7 +84,31 @@ int main(void) {
   int r = prctl(PR_SET_SECCOMP, 2, NULL, 0, 0);
   printf("prctl PR_SET_SECCOMP: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
   return 0;
+#elif ARGCASE == 12
+  /* A lease on a file of our own: Linux grants it (or fails EAGAIN); targets without leases refuse the command. */
+  char path[] = "/tmp/unifit-arg-case-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return report("mkstemp", 0);
+  unlink(path);
+  int r = fcntl(fd, F_SETLEASE, F_RDLCK);
+  printf("fcntl F_SETLEASE: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 13
+  return report("fcntl F_GETFL", fcntl(1, F_GETFL) >= 0);
+#elif ARGCASE == 14 || ARGCASE == 15 || ARGCASE == 16
+  char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return report("mmap", 0);
+  p[0] = 1;
+#if ARGCASE == 14
+  int r = madvise(p, 4096, MADV_FREE);
+#elif ARGCASE == 15
+  int r = madvise(p, 4096, MADV_DONTNEED);
 #else
-#error "ARGCASE must be 1..11"
+  int r = madvise(p, 4096, MADV_WILLNEED);
+#endif
+  printf("madvise: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#else
+#error "ARGCASE must be 1..16"
 #endif
 }

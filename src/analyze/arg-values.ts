@@ -1,0 +1,458 @@
+// @fileoverview The deciding argument of a call site (socket's domain, fcntl's command...) that the sweep's
+// straight-line run left unknown, found by a value analysis of the whole function (x86-64): constants that reach the
+// site along every path of the function's control flow, values kept in callee-saved registers or stack slots across
+// calls, and a function's own parameters followed to each of its callers (a wrapper `my_socket(int domain)`, gnulib's
+// `rpl_fcntl(fd, action, ...)`): each caller's value is a value of the site. Nothing is guessed: a path the analysis
+// cannot follow makes the value unknown there.
+
+import { decodeValueOps } from "../disasm/x86.js";
+import type { CodeRegion, ValueOp } from "../disasm/types.js";
+import { lowerBound } from "../util/sorted.js";
+import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
+
+/** Where one of the values of a site's deciding argument is decided: the site itself, or a call of the function. */
+export interface ArgLeaf {
+  /** Address of the site, or of the call (of the function passing its parameter on) that decides the value. */
+  at: number;
+  /** The constants that reach it (one per path). */
+  values: number[];
+  /** Some path brings a value that is not a constant here. */
+  unknown: boolean;
+}
+
+export interface ValueContext {
+  regions: readonly CodeRegion[];
+  /** Function starts of the call graph, sorted. */
+  starts: ArrayLike<number>;
+  /** Direct call and jump edges (the sweep's). */
+  edgeFrom: ArrayLike<number>;
+  edgeTo: ArrayLike<number>;
+  /** Go's register ABI keeps no register across a call; the System V ABI keeps rbx, rbp, r12-r15. */
+  goAbi: boolean;
+  /**
+   * Whether code this analysis does not see may enter at an address: an exported function (other modules call it),
+   * one whose address is taken or relocated (called through a pointer), an entry point. Its parameters then take
+   * values from those callers too: unknown.
+   */
+  openEntry: (addr: number) => boolean;
+}
+
+/** How far a parameter is followed up the callers, and how many callers of one function are read. */
+const MAX_DEPTH = 4;
+const MAX_CALLERS = 64;
+/** Larger functions are not analysed (the value stays unknown). */
+const MAX_FUNCTION_BYTES = 256 * 1024;
+/** A value with more distinct constants or origins than this is unknown. */
+const MAX_SET = 8;
+
+const RSP = 4;
+/** rax, rcx, rdx, rsi, rdi, r8-r11: what a System V call may change. */
+const CALLER_SAVED = [0, 1, 2, 6, 7, 8, 9, 10, 11];
+const ALL_BUT_RSP = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/** An abstract value: the constants and entry parameters ("L:r": register r on entry at L) it may be, or unknown. */
+interface Val {
+  c: readonly number[];
+  p: readonly string[];
+  u: boolean;
+  /** A stack address: the entry rsp plus this (the value is nothing else). */
+  sp?: number;
+  /** What was done to the parameters since entry: (x & and) | or (flags added with `or`, as glibc's malloc adds
+   * MAP_PRIVATE|MAP_ANONYMOUS to its caller's extra flags). */
+  t?: Transform;
+  /** Values the parameters are known not to have here (a branch on `cmp reg, imm` / `test reg, reg` excluded them). */
+  ex?: readonly number[];
+}
+/** x → (x & and) | or, on 32 bits. */
+interface Transform {
+  and: number;
+  or: number;
+}
+const ID: Transform = { and: 0xffffffff, or: 0 };
+const apply = (t: Transform, x: number): number => ((x & t.and) | t.or) >>> 0;
+/** first `inner`, then `outer`. */
+const compose = (outer: Transform, inner: Transform): Transform => ({ and: (inner.and & outer.and) >>> 0, or: ((inner.or & outer.and) | outer.or) >>> 0 });
+const sameT = (a: Transform | undefined, b: Transform | undefined): boolean =>
+  (a ?? ID).and === (b ?? ID).and && (a ?? ID).or === (b ?? ID).or;
+const UNKNOWN: Val = { c: [], p: [], u: true };
+const konst = (v: number): Val => ({ c: [v >>> 0], p: [], u: false });
+
+function union<T>(a: readonly T[], b: readonly T[]): T[] | undefined {
+  if (b.length === 0) return a as T[];
+  const out = [...a];
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out.length > MAX_SET ? undefined : out;
+}
+
+function merge(a: Val | undefined, b: Val): Val {
+  if (a === undefined) return b;
+  if (a.sp !== undefined || b.sp !== undefined) return a.sp === b.sp ? a : UNKNOWN;
+  if (a.p.length > 0 && b.p.length > 0 && !sameT(a.t, b.t)) return UNKNOWN;
+  const c = union(a.c, b.c);
+  const p = union(a.p, b.p);
+  if (c === undefined || p === undefined) return UNKNOWN;
+  const t = a.p.length > 0 ? a.t : b.t;
+  const out: Val = t !== undefined ? { c, p, u: a.u || b.u, t } : { c, p, u: a.u || b.u };
+  // An exclusion holds after the merge only where both paths had it (a path without parameters has none to limit).
+  const ex = a.p.length === 0 ? b.ex : b.p.length === 0 ? a.ex : a.ex?.filter((x) => b.ex?.includes(x) === true);
+  if (ex !== undefined && ex.length > 0) out.ex = ex;
+  return out;
+}
+
+const same = (a: Val, b: Val): boolean =>
+  a.u === b.u && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
+
+interface State {
+  regs: Val[];
+  /** Stack slots by offset from the entry rsp. */
+  slots: Map<number, Val>;
+  /** A stack address was taken: a call or a store through a pointer may change the slots. */
+  escaped: boolean;
+}
+
+const entryState = (leader: number): State => ({
+  regs: Array.from({ length: 16 }, (_, r) => (r === RSP ? { c: [], p: [], u: false, sp: 0 } : { c: [], p: [`${leader}:${r}`], u: false })),
+  slots: new Map(),
+  escaped: false,
+});
+
+const copyState = (s: State): State => ({ regs: [...s.regs], slots: new Map(s.slots), escaped: s.escaped });
+
+function mergeState(a: State | undefined, b: State): State {
+  if (a === undefined) return copyState(b);
+  const slots = new Map<number, Val>();
+  for (const [k, v] of a.slots) {
+    const w = b.slots.get(k);
+    if (w !== undefined) slots.set(k, merge(v, w));
+  }
+  return { regs: a.regs.map((v, i) => merge(v, b.regs[i] as Val)), slots, escaped: a.escaped || b.escaped };
+}
+
+function sameState(a: State, b: State): boolean {
+  if (a.escaped !== b.escaped || a.slots.size !== b.slots.size) return false;
+  for (let i = 0; i < 16; i++) if (!same(a.regs[i] as Val, b.regs[i] as Val)) return false;
+  for (const [k, v] of a.slots) {
+    const w = b.slots.get(k);
+    if (w === undefined || !same(v, w)) return false;
+  }
+  return true;
+}
+
+function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
+  if (v.u || v.sp !== undefined || (op === "add" && v.p.length > 0)) return UNKNOWN;
+  const c = v.c.map((x) => (op === "or" ? (x | imm) >>> 0 : op === "and" ? (x & imm) >>> 0 : (x + imm) >>> 0));
+  if (v.p.length === 0) return { c, p: [], u: false };
+  const t = compose(op === "or" ? { and: 0xffffffff, or: imm >>> 0 } : { and: imm >>> 0, or: 0 }, v.t ?? ID);
+  return { c, p: v.p, u: false, t };
+}
+
+/**
+ * What a register holds on an edge where it equals `value` (equal) or differs from it: the constants narrowed, and an
+ * exclusion for the parameters' values; undefined when no value known here can take the edge.
+ */
+function narrow(v: Val, value: number, equal: boolean): Val | undefined {
+  if (v.u || v.sp !== undefined) return equal ? konst(value) : v;
+  if (equal) return v.c.includes(value) || v.p.length > 0 ? konst(value) : undefined;
+  const c = v.c.filter((x) => x !== value);
+  if (v.p.length === 0) return c.length > 0 ? { c, p: [], u: false } : undefined;
+  // Only a parameter that reaches here unchanged (no transform) can be limited by the value it is compared with.
+  const ex = v.t === undefined ? [...(v.ex ?? []), value >>> 0] : v.ex;
+  const out: Val = { ...v, c };
+  if (ex !== undefined) out.ex = ex;
+  return out;
+}
+
+/** One instruction's effect on the state (in place). */
+function step(s: State, op: ValueOp, goAbi: boolean): void {
+  const regs = s.regs;
+  const slotAt = (base: number | undefined, disp: number): number | undefined => {
+    if (base === undefined || base < 0) return undefined;
+    const b = regs[base] as Val;
+    return b.sp !== undefined ? b.sp + disp : undefined;
+  };
+  switch (op.op) {
+    case "const":
+      regs[op.dst as number] = konst(op.value as number);
+      break;
+    case "copy":
+      regs[op.dst as number] = regs[op.src as number] as Val;
+      break;
+    case "load": {
+      const k = slotAt(op.base, op.disp ?? 0);
+      let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : UNKNOWN;
+      if ((op.size ?? 4) < 4) v = arith(v, "and", op.size === 1 ? 0xff : 0xffff);
+      regs[op.dst as number] = v;
+      break;
+    }
+    case "store": {
+      const k = slotAt(op.base, op.disp ?? 0);
+      if (k !== undefined) {
+        s.slots.set(k, op.src !== undefined ? (regs[op.src] as Val) : konst(op.value as number));
+        // A qword store covers the next dword as well.
+        if (op.size === 8) s.slots.delete(k + 4);
+        else s.slots.delete(k - 4);
+      } else if (s.escaped || op.base === undefined) s.slots.clear();
+      break;
+    }
+    case "push": {
+      const sp = (regs[RSP] as Val).sp;
+      if (sp === undefined) break;
+      s.slots.set(sp - 8, regs[op.src as number] as Val);
+      regs[RSP] = { c: [], p: [], u: false, sp: sp - 8 };
+      break;
+    }
+    case "pop": {
+      const sp = (regs[RSP] as Val).sp;
+      regs[op.dst as number] = sp !== undefined ? (s.slots.get(sp) ?? UNKNOWN) : UNKNOWN;
+      if (op.dst !== RSP) regs[RSP] = sp !== undefined ? { c: [], p: [], u: false, sp: sp + 8 } : UNKNOWN;
+      break;
+    }
+    case "sp-add": {
+      const sp = (regs[RSP] as Val).sp;
+      regs[RSP] = sp !== undefined ? { c: [], p: [], u: false, sp: sp + (op.value as number) } : UNKNOWN;
+      break;
+    }
+    case "or":
+    case "and":
+    case "add":
+      regs[op.dst as number] = arith(regs[op.dst as number] as Val, op.op, op.value as number);
+      break;
+    case "lea-stack": {
+      s.escaped = true;
+      regs[op.dst as number] = UNKNOWN;
+      break;
+    }
+    default:
+      for (let r = 0; r < 16; r++) if ((op.writes & (1 << r)) !== 0) regs[r] = UNKNOWN;
+      if (op.writesMemory === true && s.escaped) s.slots.clear();
+  }
+  if (op.flow === "call" || op.flow === "icall") {
+    for (const r of goAbi ? ALL_BUT_RSP : CALLER_SAVED) regs[r] = UNKNOWN;
+    if (s.escaped || goAbi) s.slots.clear();
+  }
+}
+
+/** A function's blocks and the state on entry to each, after the fixed point. */
+interface FunctionValues {
+  ops: ValueOp[];
+  addrs: number[];
+  /** Index of the first op of each block, ascending. */
+  blockStart: number[];
+  inState: (State | undefined)[];
+}
+
+export class ArgValues {
+  private readonly functions = new Map<number, FunctionValues | null>();
+  private readonly callersMemo = new Map<number, number[]>();
+
+  constructor(private readonly ctx: ValueContext) {}
+
+  /** The leaves of register `reg`'s value at the instruction at `addr` (before it executes). */
+  leaves(reg: number, addr: number): ArgLeaf[] {
+    const out = new Map<number, ArgLeaf>();
+    this.collect(reg, addr, 0, new Set(), out, ID);
+    return [...out.values()].sort((a, b) => a.at - b.at);
+  }
+
+  /** `t`: what the code between here and the site does to the value (flags or-ed in on the way). */
+  private collect(
+    reg: number,
+    addr: number,
+    depth: number,
+    seen: Set<string>,
+    out: Map<number, ArgLeaf>,
+    t: Transform,
+    accept: (x: number) => number | undefined = (x) => apply(t, x),
+  ): void {
+    const add = (at: number, values: readonly number[], unknown: boolean): void => {
+      let l = out.get(at);
+      if (l === undefined) out.set(at, (l = { at, values: [], unknown: false }));
+      for (const x of values) {
+        const v = accept(x);
+        if (v !== undefined && !l.values.includes(v)) l.values.push(v);
+      }
+      l.values.sort((a, b) => a - b);
+      if (unknown) l.unknown = true;
+    };
+    const v = this.valueAt(reg, addr);
+    if (v === undefined || v.u || v.sp !== undefined) {
+      add(addr, v?.c ?? [], true);
+      if (v === undefined || v.sp !== undefined) return;
+    } else if (v.c.length > 0) add(addr, v.c, false);
+    for (const origin of v.p) {
+      const [l, r] = origin.split(":").map(Number) as [number, number];
+      const callers = depth < MAX_DEPTH && !seen.has(origin) ? this.callers(l) : [];
+      if (callers.length === 0 || callers.length > MAX_CALLERS || r === RSP) {
+        add(addr, [], true);
+        continue;
+      }
+      // Called from outside as well: those calls' values are not known.
+      if (this.ctx.openEntry(l)) add(addr, [], true);
+      const next = new Set(seen).add(origin);
+      const inner = compose(t, v.t ?? ID);
+      // A caller's value x reaches the site as t(v.t(x)), unless a branch on the way excluded x.
+      const vt = v.t ?? ID;
+      const ex = v.ex ?? [];
+      const acceptInner = (x: number): number | undefined => (ex.includes(x >>> 0) ? undefined : accept(apply(vt, x)));
+      for (const from of callers) this.collect(r, from, depth + 1, next, out, inner, acceptInner);
+    }
+  }
+
+  /** The direct calls and jumps into `leader` from outside its function (and calls of its own start from inside). */
+  private callers(leader: number): number[] {
+    let c = this.callersMemo.get(leader);
+    if (c !== undefined) return c;
+    const { starts, edgeFrom, edgeTo } = this.ctx;
+    const f = lowerBound(starts, leader);
+    const lo = f >= 0 ? (starts[f] as number) : -Infinity;
+    const hi = f + 1 < starts.length ? (starts[f + 1] as number) : Infinity;
+    c = [];
+    for (let i = 0; i < edgeTo.length; i++) {
+      if (edgeTo[i] !== leader) continue;
+      const from = edgeFrom[i] as number;
+      if (from < lo || from >= hi || leader === lo) c.push(from);
+    }
+    this.callersMemo.set(leader, c);
+    return c;
+  }
+
+  /** The value of `reg` just before the instruction at `addr`; undefined when its function cannot be analysed. */
+  private valueAt(reg: number, addr: number): Val | undefined {
+    const fv = this.analyse(addr);
+    if (fv === undefined) return undefined;
+    const i = lowerBound(fv.addrs, addr);
+    if (i < 0 || (fv.ops[i] as ValueOp).addr !== addr) return undefined;
+    const b = lowerBound(fv.blockStart, i);
+    const start = fv.blockStart[b] as number;
+    const inState = fv.inState[b];
+    if (inState === undefined) return undefined; // a block no path of the analysis reaches
+    const s = copyState(inState);
+    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi);
+    return s.regs[reg];
+  }
+
+  private analyse(addr: number): FunctionValues | undefined {
+    const { starts, regions } = this.ctx;
+    const f = lowerBound(starts, addr);
+    if (f < 0) return undefined;
+    const fs = starts[f] as number;
+    const cached = this.functions.get(fs);
+    if (cached !== undefined) return cached ?? undefined;
+    const region = regions.find((r) => fs >= r.vaddr && fs < r.vaddr + r.bytes.length);
+    let result: FunctionValues | null = null;
+    if (region !== undefined) {
+      const regionEnd = region.vaddr + region.bytes.length;
+      const fe = Math.min(f + 1 < starts.length ? (starts[f + 1] as number) : regionEnd, regionEnd);
+      if (fe - fs <= MAX_FUNCTION_BYTES) result = this.fixpoint(decodeValueOps(region.bytes, region.vaddr, fs - region.vaddr, fe - region.vaddr), fs, fe);
+    }
+    this.functions.set(fs, result);
+    return result ?? undefined;
+  }
+
+  private fixpoint(ops: ValueOp[], fs: number, fe: number): FunctionValues | null {
+    if (ops.length === 0) return null;
+    const indexOf = new Map<number, number>();
+    ops.forEach((o, i) => indexOf.set(o.addr, i));
+    const leaders = new Set<number>([0]);
+    const external = new Set<number>([0]);
+    ops.forEach((o, i) => {
+      if (o.target !== undefined && o.flow !== "call") {
+        const t = indexOf.get(o.target);
+        if (t !== undefined) leaders.add(t);
+      }
+      if (o.flow !== "next" && o.flow !== "call" && o.flow !== "icall" && i + 1 < ops.length) leaders.add(i + 1);
+    });
+    // Entries from other functions (a tail call into the middle, a .cold part jumping back).
+    const { edgeFrom, edgeTo } = this.ctx;
+    for (let i = 0; i < edgeTo.length; i++) {
+      const t = edgeTo[i] as number;
+      if (t <= fs || t >= fe) continue;
+      const from = edgeFrom[i] as number;
+      if (from >= fs && from < fe) continue;
+      const k = indexOf.get(t);
+      if (k !== undefined) {
+        leaders.add(k);
+        external.add(k);
+      }
+    }
+    const blockStart = [...leaders].sort((a, b) => a - b);
+    const blockOf = new Map<number, number>();
+    blockStart.forEach((s, b) => blockOf.set(s, b));
+    const n = blockStart.length;
+    const succ: number[][] = Array.from({ length: n }, () => []);
+    // Per successor edge: what an equality branch says (register, value, equal or not), when the block ends with one.
+    const refine: ({ reg: number; value: number; equal: boolean } | undefined)[][] = Array.from({ length: n }, () => []);
+    for (let b = 0; b < n; b++) {
+      const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
+      const last = ops[end - 1] as ValueOp;
+      const before = end - 2 >= (blockStart[b] as number) ? ops[end - 2] : undefined;
+      const test = last.flow === "branch" && last.cond !== undefined && before?.cmpReg !== undefined ? before : undefined;
+      if (last.target !== undefined && (last.flow === "jump" || last.flow === "branch")) {
+        const t = indexOf.get(last.target);
+        if (t !== undefined) {
+          succ[b]?.push(blockOf.get(t) as number);
+          refine[b]?.push(test !== undefined ? { reg: test.cmpReg as number, value: test.cmpValue as number, equal: last.cond === "e" } : undefined);
+        }
+      }
+      if ((last.flow === "next" || last.flow === "call" || last.flow === "icall" || last.flow === "branch") && b + 1 < n) {
+        succ[b]?.push(b + 1);
+        refine[b]?.push(test !== undefined ? { reg: test.cmpReg as number, value: test.cmpValue as number, equal: last.cond !== "e" } : undefined);
+      }
+    }
+    const inState: (State | undefined)[] = new Array<State | undefined>(n);
+    for (const k of external) {
+      const b = blockOf.get(k) as number;
+      inState[b] = entryState((ops[k] as ValueOp).addr);
+    }
+    const work = [...external].map((k) => blockOf.get(k) as number).sort((a, b) => a - b);
+    const queued = new Uint8Array(n);
+    for (const b of work) queued[b] = 1;
+    let budget = 64 * n + 1024;
+    while (work.length > 0) {
+      if (--budget < 0) return null;
+      const b = work.shift() as number;
+      queued[b] = 0;
+      const s = copyState(inState[b] as State);
+      const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
+      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi);
+      const edges = succ[b] as number[];
+      for (let e = 0; e < edges.length; e++) {
+        const t = edges[e] as number;
+        const r = refine[b]?.[e];
+        let out = s;
+        if (r !== undefined) {
+          const v = narrow(s.regs[r.reg] as Val, r.value, r.equal);
+          if (v === undefined) continue; // the edge cannot be taken with the values known here
+          out = { regs: [...s.regs], slots: s.slots, escaped: s.escaped };
+          out.regs[r.reg] = v;
+        }
+        const before = inState[t];
+        const after = mergeState(before, out);
+        if (before !== undefined && sameState(before, after)) continue;
+        inState[t] = after;
+        if (queued[t] === 0) {
+          queued[t] = 1;
+          work.push(t);
+        }
+      }
+    }
+    return { ops, addrs: ops.map((o) => o.addr), blockStart, inState };
+  }
+}
+
+/** The sites of argCallable syscalls whose deciding argument the sweep left unknown (outside the functions that only
+ * pass it on, whose calls stand for them), each given its leaves. x86-64 only: the sites carry `argReg` there. */
+export function followArguments(
+  sites: { nr: number; addr: number; function: string; argReg?: number; argLeaves?: ArgLeaf[] }[],
+  ctx: ValueContext,
+): void {
+  const byNr = new Map(Object.entries(ARG_SYSCALL_NR).map(([name, nrs]) => [nrs.x86_64, name]));
+  let values: ArgValues | undefined;
+  for (const s of sites) {
+    if (s.argReg === undefined) continue;
+    const name = byNr.get(s.nr);
+    if (name === undefined || passesArgumentOn(s.function, name)) continue;
+    values ??= new ArgValues(ctx);
+    s.argLeaves = values.leaves(s.argReg, s.addr);
+  }
+}
