@@ -353,6 +353,18 @@ export interface ImageProgram {
   kind: "elf" | "script" | "missing";
 }
 
+/** A shared object that a program of the image loads at run time (dlopen), found inside the image. */
+export interface ImagePlugin {
+  /** The program that loads it (path inside the image). */
+  program: string;
+  /** Path inside the image. */
+  path: string;
+  /** The name it is loaded by (as written in the program, or the file's name in a plugin directory). */
+  name: string;
+  /** dlopen: a name the program passes to dlopen literally; plugin-dir: a module in the program's plugin directory. */
+  via: "dlopen" | "plugin-dir";
+}
+
 /** One image (or root file system) as a whole: what runs, what it loads, one verdict per target. */
 export interface ImageReport {
   /** The scanned path; each of its files is reported as `<path>:<path inside the image>`. */
@@ -368,6 +380,8 @@ export interface ImageReport {
   programs: ImageProgram[];
   /** Libraries the ELF programs among them load, as found inside the image (paths inside it), sorted. */
   loads: string[];
+  /** Plugins the ELF programs among them load at run time, in the programs' order, then by path (also in `loads`). */
+  plugins: ImagePlugin[];
   /** ELF files in the image, all scanned. */
   elfFiles: number;
   /**

@@ -171,6 +171,35 @@ function ldSoConf(session: LibrarySession, root: LibraryRoot): string[] {
   return dirs;
 }
 
+/**
+ * musl's dynamic loader, when the program names one as its interpreter (`ld-musl-<arch>.so.1`): the interpreter's
+ * path, and the directories it searches after the rpaths. Those come from `<prefix>/etc/ld-musl-<arch>.path`, where
+ * the prefix is the interpreter's path without its last two components (so /etc/ for /lib/ld-musl-x86_64.so.1),
+ * split at colons and newlines; without that file, /lib:/usr/local/lib:/usr/lib. See musl ldso/dynlink.c
+ * (bminor/musl@86373b4) load_library, lines 1117-1161, and path_open, line 877.
+ */
+function muslLoader(interp: string | undefined, root: LibraryRoot): { interp: string; dirs: string[] } | undefined {
+  const m = interp === undefined ? null : /^(.*)\/[^/]*\/ld-musl-([^/]+)\.so\.1$/.exec(interp);
+  if (m === null || interp === undefined) return undefined;
+  const file = `${m[1] as string}/etc/ld-musl-${m[2] as string}.path`;
+  let text: string | undefined;
+  if (typeof root === "string") {
+    try {
+      text = readFileSync(join(root, file), "utf8");
+    } catch {
+      text = undefined;
+    }
+  } else text = root.readFile(file)?.toString("utf8");
+  const dirs = (text ?? "/lib:/usr/local/lib:/usr/lib").split(/[:\n]/).filter((d) => d !== "");
+  return { interp, dirs };
+}
+
+/**
+ * Names musl's loader answers with itself (libc, libpthread, librt, libm, libdl, libutil, libxnet: its `reserved`
+ * list in load_library, ldso/dynlink.c line 1072): they are all in the one libc.so.
+ */
+const muslReserved = (name: string): boolean => /^lib(c|pthread|rt|m|dl|util|xnet)\./.test(name);
+
 function isFile(session: LibrarySession, p: string): boolean {
   const isFileMemo = session.isFile;
   let known = isFileMemo.get(p);
@@ -444,16 +473,25 @@ export function loadLibraries(
   const libraries: LoadedLibrary[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const queue: { name: string; from: LibraryElf; fromPath: string }[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath }));
-  const conf = ldSoConf(session, sysroot);
+  type Wanted = { name: string; from: LibraryElf; fromPath: string; chain: string[] };
+  const musl = muslLoader(program.interp, sysroot);
+  const queue: Wanted[] = program.needed.map((name) => ({ name, from: program, fromPath: programPath, chain: [] }));
+  const conf = musl === undefined ? ldSoConf(session, sysroot) : [];
   while (queue.length > 0) {
-    const { name, from, fromPath } = queue.shift() as { name: string; from: LibraryElf; fromPath: string };
+    const { name, from, fromPath, chain } = queue.shift() as Wanted;
     if (seen.has(name)) continue;
     seen.add(name);
     const origin = posix.dirname(fromPath);
     const candidates: string[] = [];
-    if (name.includes("/")) candidates.push(name.startsWith("/") ? name : posix.join(origin, name));
-    else {
+    // musl's rpath of an object: DT_RUNPATH when it has one, else DT_RPATH, with $ORIGIN expanded (decode_dyn).
+    const ownRpath = (from.runpath.length > 0 ? from.runpath : from.rpath).map((d) => expandOrigin(d, origin));
+    if (musl !== undefined && muslReserved(name)) candidates.push(musl.interp);
+    else if (name.includes("/")) candidates.push(name.startsWith("/") ? name : posix.join(origin, name));
+    else if (musl !== undefined) {
+      // musl: the rpath of the object that needs the library, then of what needed that one, up to the program;
+      // then the path file's directories (load_library in ldso/dynlink.c); never ld.so.conf.
+      for (const d of [...ownRpath, ...chain, ...musl.dirs]) candidates.push(posix.join(d, name));
+    } else {
       // DT_RPATH is used only when there is no DT_RUNPATH (ld.so's rule); both expand $ORIGIN.
       const search = [
         ...(from.runpath.length === 0 ? from.rpath : []),
@@ -492,7 +530,7 @@ export function loadLibraries(
       continue;
     }
     libraries.push(found);
-    for (const n of found.elf.needed) queue.push({ name: n, from: found.elf, fromPath: found.path });
+    for (const n of found.elf.needed) queue.push({ name: n, from: found.elf, fromPath: found.path, chain: [...ownRpath, ...chain] });
   }
   savePathIndex(session);
   return { libraries, missing: missing.sort() };

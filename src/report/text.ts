@@ -363,6 +363,7 @@ function imageLines(c: ChalkInstance, im: ImageReport): string[] {
     out.push(`    ${p.role.padEnd(width)}  ${p.path} (${kind})${p.from !== undefined ? `  from ${p.from}` : ""}`);
   }
   if (im.loads.length > 0) out.push(`  loads ${im.loads.join(", ")}`);
+  for (const p of im.plugins) out.push(`    plugin  ${p.path}  ${p.via === "dlopen" ? `dlopen("${p.name}")` : "in its plugin directory"} by ${p.program}`);
   out.push(`  ${plural(im.elfFiles, "ELF file")}, all scanned below`);
   const nameWidth = Math.max(6, ...im.verdicts.map((v) => v.target.length));
   for (const v of im.verdicts) {

@@ -13,10 +13,12 @@ import { ImageError } from "../image/layers.js";
 import type { ImageLimits } from "../image/layers.js";
 import type { MemView } from "../image/mem-view.js";
 import { openImage } from "../image/open.js";
+import { findPlugins } from "../image/plugins.js";
+import { readElf } from "../elf/index.js";
 import type { ImageConfig } from "../image/open.js";
 import type { Input } from "../input/expand.js";
 import type { Rule } from "../rules/types.js";
-import type { FileReport, ImageProgram, ImageReport, InputError, Verdict } from "../types.js";
+import type { FileReport, ImagePlugin, ImageProgram, ImageReport, InputError, Verdict } from "../types.js";
 import { worstVerdict } from "../verdict/rate.js";
 import { fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
@@ -252,6 +254,27 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     return m;
   };
   const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
+  // What the programs load at run time (dlopen) from the image: part of what runs, so it decides the verdict too.
+  const plugins: ImagePlugin[] = [];
+  const pluginLoads = new Set<string>();
+  if (options.libraries !== false) {
+    for (const p of runs) {
+      const bytes = view.readFile(p);
+      if (bytes === undefined) continue;
+      let elf;
+      try {
+        elf = readElf(bytes);
+      } catch {
+        continue; // its own scan reports the damage
+      }
+      if (elf.machine === "other") continue;
+      const found = findPlugins(session, view, p, bytes, elf, elf.machine);
+      plugins.push(...found.plugins);
+      for (const l of found.loads) pluginLoads.add(l);
+    }
+  }
+  const real = (p: string): string => view.resolve(p) ?? p;
+  const decides = new Set([...runs, ...plugins.map((p) => real(p.path))]);
   const files: FileReport[] = [];
   const counts = new Map(surfaces.map((s) => [s.name, { compatible: 0, warnings: 0, blocked: 0, unknown: 0 }]));
   const worstAll = new Map<string, Verdict[]>(surfaces.map((s) => [s.name, []]));
@@ -277,7 +300,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
       const c = counts.get(t.target);
       if (c !== undefined) c[t.verdict]++;
       worstAll.get(t.target)?.push(t.verdict);
-      if (runs.includes(p)) worstRun.get(t.target)?.push(t.verdict);
+      if (decides.has(p)) worstRun.get(t.target)?.push(t.verdict);
     }
     if (runs.includes(p)) {
       for (const l of r.libraries) {
@@ -292,6 +315,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     else files.push(r.report ?? (JSON.parse(r.json as string) as FileReport));
   };
   for (const p of runs) scan(p);
+  for (const p of plugins) loads.add(real(p.path));
+  for (const l of pluginLoads) loads.add(real(l));
   const elfSet = new Set(elfPaths);
   for (const l of [...loads].sort()) if (elfSet.has(l)) scan(l);
   for (const p of elfPaths) scan(p);
@@ -304,6 +329,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     argv: opened.config === undefined ? [] : [...opened.config.entrypoint, ...opened.config.cmd],
     programs,
     loads: [...loads].sort(),
+    plugins,
     elfFiles: elfPaths.length,
     verdicts: surfaces.map((s) => {
       const over = (ranAny ? worstRun : worstAll).get(s.name) ?? [];
