@@ -141,6 +141,11 @@ const CASES = [
     body: `int p[2]; pipe(p); write(p[1], "x", 1); int e = epoll_create1(0); struct epoll_event ev = {EPOLLIN}, out[4]; ev.data.fd = p[0]; epoll_ctl(e, EPOLL_CTL_ADD, p[0], &ev); MARK_BEGIN(); int n = epoll_wait(e, out, 4, 0); MARK_END(); printf("%d %d\\n", n, n == 1 && out[0].data.fd == p[0]);`,
   },
   { libc: "musl", id: "mremap/realloc", syscall: "mremap", fn: "realloc", body: REALLOC_BODY },
+  {
+    // mallocng hands 8200-byte blocks out of page-spanning slots: freeing every other one gives whole pages back.
+    libc: "musl", id: "madvise/free", syscall: "madvise", fn: "free",
+    body: `char *p[32]; long s = 0; for (int i = 0; i < 32; i++) { p[i] = malloc(8200); memset(p[i], i, 8200); } MARK_BEGIN(); for (int i = 0; i < 32; i += 2) { s += p[i][100]; free(p[i]); } for (int i = 1; i < 32; i += 2) { s += p[i][100]; free(p[i]); } MARK_END(); printf("%ld\\n", s);`,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
