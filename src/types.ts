@@ -1,6 +1,7 @@
 // @fileoverview The shared model between stages (input → elf → analyze → verdict → report). Types only.
 
 import type { ElfMachine, LibcFlavour, Linkage } from "./elf/types.js";
+import type { Resolution } from "./disasm/types.js";
 
 /** Bumped whenever the JSON report changes shape; see docs/report.schema.json. */
 export const SCHEMA_VERSION = 3;
@@ -13,6 +14,13 @@ export type Level = Severity | "ok";
 export type Confidence = "high" | "medium" | "low";
 export type FailOn = "blocker" | "warning" | "none";
 export type Verdict = "compatible" | "warnings" | "blocked" | "unknown";
+
+/**
+ * Where a way in was read: "code" (a site in the program's own code), `code:<path>` (the code of a library or the
+ * loader at that path), `<libc>-map` (the curated map of that libc: "glibc-map", "musl-map"), `rule:<id>` (a rule's
+ * match in source), "call" (a libc call's argument in source), "syscall-use" (a syscall named in source).
+ */
+export type ViaSource = "code" | `code:${string}` | `${string}-map` | `rule:${string}` | "call" | "syscall-use";
 
 /** One way a file reaches a syscall. */
 export interface Via {
@@ -29,14 +37,14 @@ export interface Via {
   library?: string;
   /** For kind site: the instruction's address (hex). */
   address?: string;
-  /** For kind site: how the number was found (immediate, zeroed, copied). */
-  how?: string;
+  /** For kind site: how the number was found. */
+  how?: Resolution;
   /** For clone sites: the flags found at the site, which decide whether it makes a thread or a process. */
   flags?: string;
   /** Usage mode implied by the function, e.g. "process" for fork → clone. */
   mode?: string;
-  /** Where the function → syscall fact comes from: the curated map of this libc flavour. */
-  source: string;
+  /** Where the function → syscall fact comes from (see ViaSource). */
+  source: ViaSource;
   /** Made only on a path the caller opts into (an attribute, flag or file action). */
   conditional?: boolean;
   /** The libc carries on silently when this syscall fails here. */

@@ -4,7 +4,7 @@
 
 import { scanA64 } from "../disasm/aarch64.js";
 import { scanX86 } from "../disasm/x86.js";
-import type { CodeRegion, CodeScan, ScanOptions, SyscallSite } from "../disasm/types.js";
+import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "../disasm/types.js";
 import type { ElfFile } from "../elf/types.js";
 import type { Arch } from "../types.js";
 import { demangle } from "../util/demangle.js";
@@ -59,7 +59,7 @@ export interface SiteFact {
   addr: number;
   /** Name of the enclosing function (symbol, or sub_<addr> for a recovered one). */
   function: string;
-  how: string;
+  how: Resolution;
   kind: SyscallSite["kind"];
   arg0?: number;
   /** The argument that decides the call's support (src/db/args.ts), when it is a constant at the site. */

@@ -3,7 +3,7 @@
 
 import type { Database, LibcFunction, LibcMap } from "../db/types.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import type { Arch, Confidence, Uncertainty, Via } from "../types.js";
+import type { Arch, Confidence, Uncertainty, Via, ViaSource } from "../types.js";
 import type { SyscallCollector } from "./collector.js";
 
 export interface ImportAnalysis {
@@ -53,7 +53,7 @@ export function analyzeImports(elf: ElfFile, arch: Arch, db: Database, out: Sysc
       });
     }
   } else {
-    const source = `${map.libc}-map`;
+    const source: ViaSource = `${map.libc}-map`;
     if (elf.classification.linkage === "dynamic") {
       for (const ref of map.startup[arch]) {
         const via: Via = { kind: "startup", source };

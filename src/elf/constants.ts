@@ -95,7 +95,12 @@ export const SIZES = {
   64: { ehdr: 64, phdr: 56, shdr: 64, sym: 24, dyn: 16, word: 8 },
 } as const;
 
-export const STT_NAMES: Readonly<Record<number, string>> = {
+/** A symbol's STT_* type as text; "other" for a value unifit does not name. */
+export type SymbolKind = "notype" | "object" | "func" | "section" | "file" | "common" | "tls" | "ifunc" | "other";
+/** A symbol's STB_* binding as text; "other" for a value unifit does not name. */
+export type SymbolBinding = "local" | "global" | "weak" | "unique" | "other";
+
+export const STT_NAMES: Readonly<Record<number, SymbolKind>> = {
   0: "notype",
   1: "object",
   2: "func",
@@ -106,7 +111,7 @@ export const STT_NAMES: Readonly<Record<number, string>> = {
   10: "ifunc",
 };
 
-export const STB_NAMES: Readonly<Record<number, string>> = {
+export const STB_NAMES: Readonly<Record<number, SymbolBinding>> = {
   0: "local",
   1: "global",
   2: "weak",

@@ -1,6 +1,7 @@
 // @fileoverview Symbol tables: Elf32/64_Sym records, and the dynamic symbol count from DT_HASH or DT_GNU_HASH when there are no section headers.
 
 import { SIZES, STB_NAMES, STT_NAMES } from "./constants.js";
+import type { SymbolBinding, SymbolKind } from "./constants.js";
 import { ElfParseError } from "./errors.js";
 import type { ByteReader } from "./reader.js";
 import type { StringTable } from "./string-table.js";
@@ -11,8 +12,8 @@ export interface RawSymbol {
   name: string;
   value: number;
   size: number;
-  kind: string;
-  binding: string;
+  kind: SymbolKind;
+  binding: SymbolBinding;
   shndx: number;
 }
 

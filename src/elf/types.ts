@@ -1,4 +1,5 @@
 // @fileoverview The ELF model that src/elf produces: plain data, no syscall names, no targets.
+import type { SymbolBinding, SymbolKind } from "./constants.js";
 
 export type ElfMachine = "x86_64" | "aarch64" | "other";
 export type Linkage = "static" | "static-pie" | "dynamic";
@@ -34,10 +35,10 @@ export interface ElfSymbol {
   version?: string;
   /** For imports: the DT_NEEDED file that the version requirement names (from .gnu.version_r), when known. */
   library?: string;
-  /** STT_* as text: "func" | "object" | "tls" | "ifunc" | "notype" | "section" | "file" | "common" | "other". */
-  kind: string;
-  /** STB_* as text: "global" | "weak" | "local" | "unique" | "other". */
-  binding: string;
+  /** STT_* as text. */
+  kind: SymbolKind;
+  /** STB_* as text. */
+  binding: SymbolBinding;
   value: number;
   size: number;
   /** true when st_shndx is SHN_UNDEF (an import). */
