@@ -114,10 +114,28 @@ export interface ReachedSyscall {
   chains?: CallChain[];
 }
 
+/**
+ * Why an input could not be reported: an errno name from the file system (ENOENT, EACCES, EIO...), or one of unifit's
+ * own reasons. Machine-readable in every format (JSON `errors[].code`, SARIF notifications).
+ */
+export type InputErrorCode =
+  | `E${string}` // an errno name: ENOENT, EISDIR, EACCES, ELOOP, EIO...
+  // not analysable as given
+  | "NOT_ELF" | "BAD_ELF" | "NOT_PROGRAM" | "UNSUPPORTED_ARCH" | "NO_ELF" | "NOT_TEXT" | "NOT_FILE"
+  // the directory walk
+  | "BAD_NAME" | "BAD_LINK" | "DANGLING_LINK" | "UNSAFE_PATH" | "CHANGED" | "TOO_MANY_FILES"
+  // budgets and bounds
+  | "TOO_LARGE" | "TOO_DEEP" | "FILE_TIMEOUT" | "FILE_MEMORY" | "PARSE_TIMEOUT" | "PARSE_MEMORY"
+  // images
+  | "NOT_IMAGE" | "BAD_MANIFEST" | "MISSING_LAYER" | "MISSING_PROGRAM" | "NO_PLATFORM" | "CORRUPT"
+  // C/C++ sources
+  | "BAD_COMPILE_COMMANDS"
+  // a fault of unifit's own, reported per file
+  | "INTERNAL";
+
 export interface InputError {
   path: string;
-  /** ENOENT, EISDIR, EACCES, NOT_ELF, BAD_ELF, NOT_PROGRAM (object file, core dump), UNSUPPORTED_ARCH, TOO_LARGE, … */
-  code: string;
+  code: InputErrorCode;
   message: string;
 }
 

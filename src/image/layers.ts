@@ -10,6 +10,7 @@ import { Decompress } from "fzstd";
 import * as tar from "tar-stream";
 import { MemView, components } from "./mem-view.js";
 import type { MemNode } from "./mem-view.js";
+import type { InputErrorCode } from "../types.js";
 import { isElfMagic } from "../elf/magic.js";
 
 export interface ImageLimits {
@@ -27,7 +28,7 @@ export const DEFAULT_LIMITS: ImageLimits = { maxFileBytes: 1024 ** 3, maxImageBy
 export class ImageError extends Error {
   override name = "ImageError";
   constructor(
-    readonly code: string,
+    readonly code: InputErrorCode,
     message: string,
   ) {
     super(message);
@@ -41,7 +42,7 @@ export function asCorrupt(e: unknown, what: "layer" | "archive"): ImageError {
 
 /** Something in an image that was skipped, the rest being read (an entry climbing out of the root, a file too large). */
 export interface ImageProblem {
-  code: string;
+  code: InputErrorCode;
   message: string;
 }
 

@@ -5,7 +5,8 @@
 import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import type { Stats } from "node:fs";
 import { join } from "node:path";
-import type { InputError } from "../types.js";
+import type { InputError, InputErrorCode } from "../types.js";
+import { errnoCode } from "./errors.js";
 import { isElfMagic } from "../elf/magic.js";
 import { byPath, compareStrings } from "../util/compare.js";
 
@@ -28,9 +29,7 @@ export interface ExpandOptions {
   maxEntries?: number;
 }
 
-function errno(e: unknown): string {
-  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : "EIO";
-}
+const errno = errnoCode;
 
 function describeErrno(code: string): string {
   switch (code) {
@@ -47,7 +46,7 @@ function describeErrno(code: string): string {
 }
 
 /** First bytes of a file, or an errno code. */
-function head(path: string, n: number): Buffer | string {
+function head(path: string, n: number): Buffer | InputErrorCode {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");

@@ -4,6 +4,7 @@
 // Each file's report is cached by content (the file's, every ELF file's of the image, the analysis code's, the
 // database's and rules'); identical files are analysed once per run.
 
+import { errnoCode } from "../input/errors.js";
 import { createHash } from "node:crypto";
 import { LibrarySession } from "../analyze/libraries.js";
 import { codeKey } from "../cache/code-key.js";
@@ -188,8 +189,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     opened = await openImage(path, { ...(options.platform !== undefined ? { platform: options.platform } : {}), ...(options.limits !== undefined ? { limits: options.limits } : {}) }, options.rootfs === true);
   } catch (e) {
     if (e instanceof ImageError) return { files: [], errors: [{ path, code: e.code, message: e.message }] };
-    const code = (e as { code?: string }).code;
-    if (typeof code === "string") return { files: [], errors: [{ path, code, message: `cannot read: ${(e as Error).message}` }] };
+    if (typeof (e as { code?: unknown }).code === "string") return { files: [], errors: [{ path, code: errnoCode(e), message: `cannot read: ${(e as Error).message}` }] };
     throw e;
   }
   const view = opened.view;

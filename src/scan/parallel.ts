@@ -9,6 +9,7 @@
 // does the same with the report objects (for formats that read them). Memory then stays
 // bounded by the few files in flight, however many files the scan covers.
 
+import { errnoCode } from "../input/errors.js";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -205,7 +206,7 @@ function compileDatabaseFor(paths: readonly string[], given: string | undefined,
     return { db: loadCompileCommands(file) };
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return { error: { path: file, code: code ?? "BAD_COMPILE_COMMANDS", message: `${code !== undefined ? "cannot read" : "not a compilation database"}: ${(e as Error).message}` } };
+    return { error: { path: file, code: code !== undefined ? errnoCode(e) : "BAD_COMPILE_COMMANDS", message: `${code !== undefined ? "cannot read" : "not a compilation database"}: ${(e as Error).message}` } };
   }
 }
 

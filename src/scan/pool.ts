@@ -5,6 +5,7 @@
 
 import { Worker } from "node:worker_threads";
 import type { Input } from "../input/expand.js";
+import type { InputError } from "../types.js";
 import type { FileBudget } from "./scan.js";
 import type { WorkerResult, WorkerSetup } from "./parallel.js";
 
@@ -140,7 +141,7 @@ export class BudgetedPool {
       const input = this.inputs.get(faulted) as Input;
       const began = w.started !== undefined;
       const why = w.lost ?? "crash";
-      const error =
+      const error: Omit<InputError, "path"> =
         why === "time"
           ? { code: "FILE_TIMEOUT", message: `skipped: analysis ran past the ${(this.budget.timeoutMs ?? 0) / 1000} s time budget (--file-timeout); ${describe(input)}` }
           : why === "memory"

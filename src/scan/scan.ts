@@ -1,6 +1,7 @@
 // @fileoverview The library's main job: paths → Report. Reads inputs, runs the ELF reader and the analysis,
 // rates each file against the selected targets. Never prints, never exits; a bad file becomes an InputError.
 
+import { errnoCode } from "../input/errors.js";
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { analyzeSourceTree, type SourceSiteFact, type SourceTreeFile } from "../analyze/source-tree.js";
 import { macroDefs } from "../source/macros.js";
@@ -232,7 +233,7 @@ function scanFileRated(path: string, db: Database, surfaces: readonly Surface[],
   try {
     bytes = readReused(path);
   } catch (e) {
-    return { path, code: (e as { code?: string }).code ?? "EIO", message: `cannot read: ${(e as Error).message}` };
+    return { path, code: errnoCode(e), message: `cannot read: ${(e as Error).message}` };
   }
   return scanBytes(path, bytes, db, surfaces, options);
 }
@@ -334,7 +335,7 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
     try {
       bytes = readFileSync(path);
     } catch (e) {
-      out.set(path, { path, code: (e as { code?: string }).code ?? "EIO", message: `cannot read: ${(e as Error).message}` });
+      out.set(path, { path, code: errnoCode(e), message: `cannot read: ${(e as Error).message}` });
       continue;
     }
     // A program named like a source file is left to the ELF path.

@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { LibrarySession } from "../analyze/libraries.js";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
 import type { WorkerSetup } from "./parallel.js";
+import type { FileReport, InputError } from "../types.js";
 import { outcome } from "./parallel.js";
 import { rulesFor, scanFile, selectTargets, withRuleSettings } from "./scan.js";
 import type { FileOptions } from "./scan.js";
@@ -20,7 +21,7 @@ if (setup.ignores !== undefined) options.ignores = setup.ignores;
 parentPort?.on("message", (m: { index: number; path: string }) => {
   // The file's time budget runs from here (see pool.ts).
   parentPort?.postMessage({ started: m.index });
-  let result;
+  let result: FileReport | InputError;
   try {
     result = scanFile(m.path, db, surfaces, options);
   } catch (e) {
