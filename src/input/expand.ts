@@ -29,8 +29,6 @@ export interface ExpandOptions {
   maxEntries?: number;
 }
 
-const errno = errnoCode;
-
 function describeErrno(code: string): string {
   switch (code) {
     case "ENOENT":
@@ -54,7 +52,7 @@ function head(path: string, n: number): Buffer | InputErrorCode {
     const got = readSync(fd, buf, 0, n, 0);
     return buf.subarray(0, got);
   } catch (e) {
-    return errno(e);
+    return errnoCode(e);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -138,7 +136,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       // As bytes: a name that is not UTF-8 would come back as a string with U+FFFD in it, naming no file.
       names = readdirSync(dir, { encoding: "buffer" });
     } catch (e) {
-      const code = errno(e);
+      const code = errnoCode(e);
       errors.push({ path: dir, code, message: describeErrno(code) });
       return 0;
     }
@@ -158,7 +156,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
       try {
         st = lstatSync(p); // symbolic links are not followed inside a walk: no cycles, no duplicates
       } catch (e) {
-        const code = errno(e); // removed since the directory was read, or its directory is not searchable
+        const code = errnoCode(e); // removed since the directory was read, or its directory is not searchable
         errors.push({ path: p, code, message: describeErrno(code) });
         continue;
       }
@@ -170,7 +168,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
         try {
           statSync(p);
         } catch (e) {
-          const code = errno(e);
+          const code = errnoCode(e);
           errors.push({ path: p, code: "DANGLING_LINK", message: `a symbolic link that leads nowhere (${code})` });
         }
       } else errors.push({ path: p, code: "NOT_FILE", message: `${specialKind(st)}, not a regular file: not read` });
@@ -183,7 +181,7 @@ export function expandPaths(paths: readonly string[], options: ExpandOptions = {
     try {
       st = statSync(path);
     } catch (e) {
-      const code = errno(e);
+      const code = errnoCode(e);
       errors.push({ path, code, message: describeErrno(code) });
       continue;
     }

@@ -187,7 +187,7 @@ function readLarge(fd: number, size: number): Buffer {
   const buf = Buffer.alloc(size);
   const got = readRange(fd, buf, 0, Math.min(size, 64));
   const whole = (): Buffer => buf.subarray(0, readRange(fd, buf, 0, size));
-  if (got < 64 || buf.readUInt32BE(0) !== 0x7f454c46 || buf[4] !== 2 || buf[5] !== 1) return whole();
+  if (got < 64 || !isElfMagic(buf) || buf[4] !== 2 || buf[5] !== 1) return whole();
   const table = (off: number, entsize: number, num: number): void => {
     if (off > 0 && off + entsize * num <= size) readRange(fd, buf, off, off + entsize * num);
   };
