@@ -28,7 +28,8 @@ import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
 import { reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
 import type { FileBudget, FileOptions, InThreadOptions } from "./scan.js";
-import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS, type PoolWorker } from "./pool.js";
+import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS } from "./pool.js";
+import type { WorkerSetup } from "./worker.js";
 import { byPath } from "../util/compare.js";
 import { globRegExp } from "../verdict/suppress.js";
 import type { Ignore } from "../verdict/suppress.js";
@@ -85,18 +86,6 @@ export interface ScanOptions {
   budget?: FileBudget;
   /** Scan binaries in a worker thread even with one job, so that the budget holds for a small scan too. */
   isolate?: boolean;
-}
-
-/** What a worker is told once, at start. */
-export interface WorkerSetup {
-  targets: readonly string[];
-  sysroot: string | null | undefined;
-  dbDir: string | undefined;
-  targetFiles: readonly string[];
-  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
-  ignores?: readonly Ignore[];
-  /** Send reports serialised (streaming) rather than as objects. */
-  serialise: boolean;
 }
 
 /** One file's outcome as a worker sends it. */
@@ -213,7 +202,7 @@ function compileDatabaseFor(paths: readonly string[], given: string | undefined,
 /** Files per worker thread below which another worker does not pay for its start-up (default --jobs). */
 const FILES_PER_WORKER = 100;
 
-/** Files handed to each worker ahead of its results. */
+/** Files handed to the pool per worker ahead of their results (the next waits in its queue, not in a message). */
 const IN_FLIGHT = 2;
 
 /** How many finished files may wait for an earlier one (a large binary) before no more are handed out. */
@@ -270,127 +259,148 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
   const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
-  const elfCount = inputs.length - sources.size;
-  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
-  if (jobs === 1 && !(options.isolate === true && elfCount > 0)) {
-    scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources, pathIgnores);
-  } else {
-    const setup: WorkerSetup = {
-      targets,
-      sysroot: options.sysroot,
-      dbDir: options.dbDir,
-      targetFiles: options.targetFiles ?? [],
-      serialise: stream !== undefined || options.onFileReport !== undefined,
-    };
-    if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
-    if (options.ignores !== undefined) setup.ignores = options.ignores;
-    // Results wait here until every file before them is in, then go out in order.
-    const waiting = new Map<number, WorkerResult>();
-    let waitingBytes = 0;
-    const twins = pathIgnores ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
-    inputs.forEach((input, i) => {
-      const t = twins[i] as number;
-      if (t >= 0 && (sources.has(input.path) || sources.has((inputs[t] as Input).path))) twins[i] = -1;
-    });
-    let next = 0;
-    let emitted = 0;
-    await new Promise<void>((resolve) => {
-      const pool = new BudgetedPool(jobs, setup, budget);
-      // Twins are not sent to a worker: they wait for their first file's outcome, and are scanned after all only
-      // when it cannot be reused.
-      const retry: number[] = [];
-      const twinsOf = new Map<number, number[]>();
-      twins.forEach((t, i) => {
-        if (t < 0) return;
-        const l = twinsOf.get(t);
-        if (l === undefined) twinsOf.set(t, [i]);
-        else l.push(i);
+  const setup: WorkerSetup = {
+    targets,
+    sysroot: options.sysroot,
+    dbDir: options.dbDir,
+    targetFiles: options.targetFiles ?? [],
+    serialise: stream !== undefined || options.onFileReport !== undefined,
+  };
+  if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
+  if (options.ignores !== undefined) setup.ignores = options.ignores;
+  // The scan's worker pool, when it has files enough for more than one worker (or a budget to keep).
+  let pool: BudgetedPool | undefined;
+  const poolFor = (files: number): BudgetedPool | undefined => {
+    if (pool !== undefined) return pool;
+    const jobs = jobsFor(files, options.jobs);
+    if (jobs === 1 && !(options.isolate === true && files > 0)) return undefined;
+    return (pool = new BudgetedPool(jobs, setup, budget));
+  };
+  try {
+    const elfCount = inputs.length - sources.size;
+    const workers = poolFor(elfCount);
+    if (workers === undefined) {
+      scanInOrder(inputs, (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), stream !== undefined, options.onFile, take, sources, pathIgnores);
+    } else {
+      const twins = pathIgnores ? new Int32Array(inputs.length).fill(-1) : findTwins(inputs);
+      inputs.forEach((input, i) => {
+        const t = twins[i] as number;
+        if (t >= 0 && (sources.has(input.path) || sources.has((inputs[t] as Input).path))) twins[i] = -1;
       });
-      const skipTwins = (): void => {
-        while (next < inputs.length && (twins[next] as number) >= 0) next++;
+      await scanOnPool(workers, inputs, twins, sources, stream !== undefined, options.onFile, take);
+    }
+    const imageReports: ImageReport[] = [];
+    for (const path of images) {
+      const rules = rulesFor(db, undefined);
+      const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null, session };
+      if (options.platform !== undefined) imageOptions.platform = options.platform;
+      if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
+      if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
+      let i = 0;
+      // A report from the cache comes as its JSON text: streamed as is, parsed only when the report is kept whole.
+      imageOptions.onReport = (m) => {
+        if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
+        else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });
       };
-      /** Whether a file can be handed out now. */
-      const work = (): boolean => {
-        skipTwins();
-        return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING && waitingBytes <= MAX_WAITING_BYTES);
-      };
-      const feed = (w: PoolWorker): void => {
-        if (!work()) {
-          pool.idle(w);
-          return;
-        }
+      const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
+      errors.push(...scanned.errors);
+      if (scanned.image !== undefined) imageReports.push(scanned.image);
+    }
+    const report = reportShell(surfaces, files, tally, errors, failOn);
+    if (imageReports.length > 0) report.images = imageReports;
+    return { report, fails: tally.fails || imageReports.some((im) => im.verdicts.some((v) => failsOn(v, failOn))) };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Worker threads for this many files: --jobs, else one per FILES_PER_WORKER files up to the CPUs (at most 8). */
+function jobsFor(files: number, jobs: number | undefined): number {
+  return Math.max(1, Math.min(jobs ?? Math.min(availableParallelism(), 8, Math.floor(files / FILES_PER_WORKER)), Math.max(1, files)));
+}
+
+/**
+ * Scans the inputs on the pool: files are handed out in path order, a few ahead of the workers (the pool queues
+ * them, so a worker that finishes takes its next file at once, while this thread writes a report out), and their
+ * outcomes go out in path order as the files before them are done. Twins are not handed out: they wait for their
+ * first file's outcome, and are scanned after all only when it cannot be reused.
+ */
+function scanOnPool(
+  pool: BudgetedPool,
+  inputs: readonly Input[],
+  twins: Int32Array,
+  sources: ReadonlyMap<string, FileReport | InputError>,
+  serialise: boolean,
+  onFile: ScanOptions["onFile"],
+  take: (r: WorkerResult) => void,
+): Promise<void> {
+  // Results wait here until every file before them is in, then go out in order.
+  const waiting = new Map<number, WorkerResult>();
+  let waitingBytes = 0;
+  let next = 0;
+  let emitted = 0;
+  let running = 0;
+  const announced = new Uint8Array(inputs.length);
+  const retry: number[] = [];
+  const twinsOf = new Map<number, number[]>();
+  twins.forEach((t, i) => {
+    if (t < 0) return;
+    const l = twinsOf.get(t);
+    if (l === undefined) twinsOf.set(t, [i]);
+    else l.push(i);
+  });
+  return new Promise<void>((resolve) => {
+    if (inputs.length === 0) {
+      resolve();
+      return;
+    }
+    /** Whether a file can be handed out now. */
+    const work = (): boolean => {
+      while (next < inputs.length && (twins[next] as number) >= 0) next++;
+      return retry.length > 0 || (next < inputs.length && next - emitted <= MAX_WAITING && waitingBytes <= MAX_WAITING_BYTES);
+    };
+    const arrive = (m: WorkerResult): void => {
+      waiting.set(m.index, m);
+      waitingBytes += m.json?.length ?? 0;
+      for (const i of twinsOf.get(m.index) ?? []) {
+        const reused = asTwin(m, i, (inputs[i] as Input).path);
+        if (reused !== undefined) {
+          waiting.set(i, reused);
+          waitingBytes += reused.json?.length ?? 0;
+        } else retry.push(i);
+      }
+      twinsOf.delete(m.index);
+    };
+    const deliver = (m: WorkerResult): void => {
+      arrive(m);
+      for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
+        waiting.delete(emitted++);
+        waitingBytes -= r.json?.length ?? 0;
+        take(r);
+      }
+      if (emitted === inputs.length) resolve();
+      else feed();
+    };
+    const feed = (): void => {
+      while (running < pool.jobs * IN_FLIGHT && work()) {
         const i = retry.length > 0 ? (retry.shift() as number) : next++;
         const input = inputs[i] as Input;
-        if (!pool.retried(i)) options.onFile?.(input, i, inputs.length);
+        if (announced[i] === 0) onFile?.(input, i, inputs.length);
+        announced[i] = 1;
+        running++;
         const done = sources.get(input.path);
-        if (done !== undefined) {
-          // Analysed already: in order with the workers' results, without a round trip.
-          setImmediate(() => deliver(w, outcome(i, done, stream !== undefined)));
-          return;
-        }
-        pool.send(w, i, input);
-      };
-      const arrive = (m: WorkerResult): void => {
-        waiting.set(m.index, m);
-        waitingBytes += m.json?.length ?? 0;
-        for (const i of twinsOf.get(m.index) ?? []) {
-          const reused = asTwin(m, i, (inputs[i] as Input).path);
-          if (reused !== undefined) {
-            waiting.set(i, reused);
-            waitingBytes += reused.json?.length ?? 0;
-          }
-          else retry.push(i);
-        }
-        twinsOf.delete(m.index);
-      };
-      const deliver = (w: PoolWorker | undefined, m: WorkerResult): void => {
-          arrive(m);
-          for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
-            waiting.delete(emitted++);
-            waitingBytes -= r.json?.length ?? 0;
-            take(r);
-          }
-          if (emitted === inputs.length) {
-            pool.close();
-            resolve();
-            return;
-          }
-          if (w !== undefined && pool.alive(w)) feed(w);
-          for (let x = pool.takeIdle(work); x !== undefined; x = pool.takeIdle(work)) feed(x);
-      };
-      pool.onResult = deliver;
-      // A file over its budget (or a worker lost under it) is that file's error; the files it held are handed out again.
-      pool.onLost = (lost, again, replacement) => {
-        if (lost !== undefined) deliver(undefined, lost);
-        retry.unshift(...again);
-        for (let k = 0; k < IN_FLIGHT; k++) feed(replacement);
-      };
-      // Two files in flight per worker: while this thread takes a result in (and writes it out), the worker is
-      // already on its next file instead of waiting to be told it.
-      for (const w of pool.start()) for (let k = 0; k < IN_FLIGHT; k++) feed(w);
-    });
-  }
-  const imageReports: ImageReport[] = [];
-  for (const path of images) {
-    const rules = rulesFor(db, undefined);
-    const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null, session };
-    if (options.platform !== undefined) imageOptions.platform = options.platform;
-    if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
-    if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
-    let i = 0;
-    // A report from the cache comes as its JSON text: streamed as is, parsed only when the report is kept whole.
-    imageOptions.onReport = (m) => {
-      if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
-      else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });
+        // Analysed already (C/C++): in order with the workers' results, without a round trip.
+        const result: Promise<WorkerResult | InputError> = done !== undefined ? Promise.resolve(outcome(i, done, serialise)) : pool.run<WorkerResult>({ kind: "file", index: i, path: input.path }, input);
+        void result.then((r) => {
+          running--;
+          deliver("code" in r ? { index: i, error: r } : r);
+        });
+      }
     };
-    const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
-    errors.push(...scanned.errors);
-    if (scanned.image !== undefined) imageReports.push(scanned.image);
-  }
-  const report = reportShell(surfaces, files, tally, errors, failOn);
-  if (imageReports.length > 0) report.images = imageReports;
-  return { report, fails: tally.fails || imageReports.some((im) => im.verdicts.some((v) => failsOn(v, failOn))) };
+    feed();
+  });
 }
+
 
 
 /**

@@ -1,13 +1,15 @@
-// @fileoverview The scan's worker threads, each file under a budget: a file that runs past its time is stopped by
-// terminating its worker, one whose analysis outgrows the worker's heap (resourceLimits) ends its worker; either way
-// the file becomes one error line saying so, the other files that worker held are handed out again, and a new worker
-// takes its place. The scan goes on.
+// @fileoverview The scan's worker threads: a piscina pool (one worker per job, each file one task; the library
+// queues the tasks, replaces a worker that is terminated or dies, and stops the worker of an aborted task) and the
+// one policy it does not have, each file's budget. A file's clock starts when its worker says it began the file
+// (not while it waits in the queue or while a new worker loads the database); past --file-timeout its task is
+// aborted, which terminates that worker. A file whose analysis outgrows the worker's heap (resourceLimits) ends its
+// worker. Either way the file becomes one error line saying so and the scan goes on with a fresh worker. Tasks run
+// one per worker, so a lost worker takes only its own file with it.
 
-import { Worker } from "node:worker_threads";
-import type { Input } from "../input/expand.js";
+import { Piscina } from "piscina";
 import type { InputError } from "../types.js";
 import type { FileBudget } from "./scan.js";
-import type { WorkerResult, WorkerSetup } from "./parallel.js";
+import type { NewTask, WorkerSetup, WorkerTask } from "./worker.js";
 
 /** Defaults of --file-timeout and --file-memory. */
 export const DEFAULT_FILE_TIMEOUT_MS = 300_000;
@@ -15,142 +17,110 @@ export const DEFAULT_FILE_MEMORY_MB = 1024;
 /** Below this, a worker cannot hold the database and rules it loads before its first file. */
 export const MIN_FILE_MEMORY_MB = 64;
 
-export interface PoolWorker {
-  worker: Worker;
-  /** Files sent to it, in the order it takes them. */
-  inFlight: number[];
-  /** The file it said it began, until its result comes. */
-  started?: number;
-  timer?: NodeJS.Timeout;
-  /** Why it was stopped or ended, once it was. */
-  lost?: "time" | "memory" | "crash";
-  error?: Error;
-}
-
-/** What a worker says as it begins a file (its budget's clock starts then, not while it loads the database). */
+/** What a worker posts as it begins a task (see worker.ts). */
 export interface WorkerStarted {
   started: number;
 }
 
-function describe(input: Input): string {
-  return `${input.kind === "elf" ? "an ELF file" : "a C/C++ file"} of ${input.size} bytes`;
+/** The file a task is about, for its error line. */
+export interface TaskFile {
+  path: string;
+  kind: "elf" | "source";
+  size: number;
+}
+
+function describe(file: TaskFile): string {
+  return `${file.kind === "elf" ? "an ELF file" : "a C/C++ file"} of ${file.size} bytes`;
+}
+
+interface Pending {
+  file: TaskFile;
+  abort: AbortController;
+  began: boolean;
+  timer?: NodeJS.Timeout;
+  timedOut?: boolean;
 }
 
 export class BudgetedPool {
-  /** A file's outcome from a worker. */
-  onResult: (w: PoolWorker, m: WorkerResult) => void = () => {};
-  /** A worker was lost: the file it was on (as an error), the other files it held, and its replacement. */
-  onLost: (lost: WorkerResult | undefined, again: number[], replacement: PoolWorker) => void = () => {};
-  private readonly workers = new Set<PoolWorker>();
-  private readonly idleList: PoolWorker[] = [];
-  private readonly inputs = new Map<number, Input>();
-  private readonly again = new Set<number>();
-  private closed = false;
+  private readonly pool: Piscina<WorkerTask, unknown>;
+  private readonly pending = new Map<number, Pending>();
+  private ids = 0;
+  /** Set when a worker cannot even start (piscina then stops replacing workers): every file left is this error. */
+  private broken: Error | undefined;
 
   constructor(
-    private readonly jobs: number,
-    private readonly setup: WorkerSetup,
+    readonly jobs: number,
+    setup: WorkerSetup,
     private readonly budget: FileBudget,
-  ) {}
-
-  start(): PoolWorker[] {
-    return Array.from({ length: this.jobs }, () => this.spawn());
-  }
-
-  send(w: PoolWorker, index: number, input: Input): void {
-    w.inFlight.push(index);
-    this.inputs.set(index, input);
-    w.worker.postMessage({ index, path: input.path });
-  }
-
-  idle(w: PoolWorker): void {
-    if (this.workers.has(w)) this.idleList.push(w);
-  }
-
-  /** An idle worker when there is work for it. */
-  takeIdle(work: () => boolean): PoolWorker | undefined {
-    return this.idleList.length > 0 && work() ? this.idleList.pop() : undefined;
-  }
-
-  alive(w: PoolWorker): boolean {
-    return this.workers.has(w);
-  }
-
-  /** Whether a file is being handed out again after its worker was lost (it was announced already). */
-  retried(index: number): boolean {
-    return this.again.has(index);
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const w of this.workers) {
-      clearTimeout(w.timer);
-      void w.worker.terminate();
-    }
-    this.workers.clear();
-  }
-
-  private spawn(): PoolWorker {
-    const memory = this.budget.memoryMb;
-    const worker = new Worker(new URL("./worker.js", import.meta.url), {
-      workerData: this.setup,
+  ) {
+    const memory = budget.memoryMb;
+    this.pool = new Piscina<WorkerTask, unknown>({
+      filename: new URL("./worker.js", import.meta.url).href,
+      minThreads: jobs,
+      maxThreads: jobs,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: setup,
+      // The reports a worker sends back are its output: nothing it prints is waited on between tasks.
+      atomics: "sync",
       ...(memory !== undefined && memory > 0 ? { resourceLimits: { maxOldGenerationSizeMb: memory } } : {}),
     });
-    const w: PoolWorker = { worker, inFlight: [] };
-    this.workers.add(w);
-    worker.on("message", (m: WorkerResult | WorkerStarted) => {
-      if (w.lost !== undefined || this.closed) return;
-      if ("started" in m) {
-        w.started = m.started;
-        const ms = this.budget.timeoutMs;
-        if (ms !== undefined && ms > 0) {
-          w.timer = setTimeout(() => {
-            w.lost = "time";
-            void worker.terminate();
-          }, ms);
-        }
-        return;
-      }
-      clearTimeout(w.timer);
-      delete w.started;
-      const k = w.inFlight.indexOf(m.index);
-      if (k >= 0) w.inFlight.splice(k, 1);
-      this.onResult(w, m);
-    });
-    worker.on("error", (e) => {
-      w.error = e;
-      w.lost ??= (e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "crash";
-    });
-    worker.on("exit", () => {
-      if (this.closed) return;
-      this.lose(w);
-    });
-    return w;
+    this.pool.on("message", (m: WorkerStarted) => this.began(m.started));
+    this.pool.on("error", (e: Error) => this.fail(e));
   }
 
-  private lose(w: PoolWorker): void {
-    clearTimeout(w.timer);
-    this.workers.delete(w);
-    const at = this.idleList.indexOf(w);
-    if (at >= 0) this.idleList.splice(at, 1);
-    // The file it was on is at fault; one that died before beginning any file takes its first file with it, so that
-    // a worker that cannot start under the budget ends the scan rather than being replaced forever.
-    const faulted = w.started ?? w.inFlight[0];
-    let lost: WorkerResult | undefined;
-    if (faulted !== undefined) {
-      const input = this.inputs.get(faulted) as Input;
-      const began = w.started !== undefined;
-      const why = w.lost ?? "crash";
-      const error: Omit<InputError, "path"> =
-        why === "time"
-          ? { code: "FILE_TIMEOUT", message: `skipped: analysis ran past the ${(this.budget.timeoutMs ?? 0) / 1000} s time budget (--file-timeout); ${describe(input)}` }
-          : why === "memory"
-            ? { code: "FILE_MEMORY", message: `skipped: analysis needed more than the ${this.budget.memoryMb} MB memory budget (--file-memory)${began ? "" : " before it began"}; ${describe(input)}` }
-            : { code: "INTERNAL", message: `internal error: the worker scanning it stopped${began ? "" : " before it began"} (${w.error?.message ?? "no reason given"})` };
-      lost = { index: faulted, error: { path: input.path, ...error } };
+  /**
+   * Runs one task; resolves with what the worker returned, or with the file's error line when it ran past its
+   * budget, its worker was lost, or no worker could start. Never rejects.
+   */
+  async run<R>(task: NewTask, file: TaskFile): Promise<R | InputError> {
+    if (this.broken !== undefined) return this.lost(file, false, this.broken);
+    const id = ++this.ids;
+    const p: Pending = { file, abort: new AbortController(), began: false };
+    this.pending.set(id, p);
+    try {
+      return (await this.pool.run({ ...task, id }, { signal: p.abort.signal })) as R;
+    } catch (e) {
+      return this.lost(file, p.began, e as Error, p.timedOut === true);
+    } finally {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
     }
-    const again = w.inFlight.filter((i) => i !== faulted);
-    for (const i of again) this.again.add(i);
-    this.onLost(lost, again, this.spawn());
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    await this.pool.destroy();
+  }
+
+  /** A worker began a task: its file's clock starts. */
+  private began(id: number): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return; // its result came first
+    p.began = true;
+    const ms = this.budget.timeoutMs;
+    if (ms === undefined || ms <= 0) return;
+    p.timer = setTimeout(() => {
+      p.timedOut = true;
+      p.abort.abort();
+    }, ms);
+  }
+
+  /** No worker can start: the files in flight and every later one are errors (a pool replacing workers forever is no scan). */
+  private fail(e: Error): void {
+    this.broken ??= e;
+    for (const p of this.pending.values()) p.abort.abort(e);
+  }
+
+  private lost(file: TaskFile, began: boolean, e: Error, timedOut = false): InputError {
+    const code = (e as { code?: string }).code;
+    const before = began ? "" : " before it began";
+    if (timedOut) {
+      return { path: file.path, code: "FILE_TIMEOUT", message: `skipped: analysis ran past the ${(this.budget.timeoutMs ?? 0) / 1000} s time budget (--file-timeout); ${describe(file)}` };
+    }
+    if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+      return { path: file.path, code: "FILE_MEMORY", message: `skipped: analysis needed more than the ${this.budget.memoryMb} MB memory budget (--file-memory)${before}; ${describe(file)}` };
+    }
+    const why = this.broken ?? e;
+    return { path: file.path, code: "INTERNAL", message: `internal error: the worker scanning it stopped${before} (${why.message})` };
   }
 }

@@ -1,14 +1,34 @@
-// @fileoverview A scan worker thread: loads the database and rules once, then scans each file path it is sent and
-// posts the outcome back (the FileReport, or its JSON and verdicts when the scan streams; or an InputError).
+// @fileoverview A scan worker thread (a piscina task module, see pool.ts): loads the database and rules once, then
+// scans each file it is given and returns the outcome (the FileReport, or its JSON and verdicts when the scan
+// streams; or an InputError).
 
 import { parentPort, workerData } from "node:worker_threads";
 import { LibrarySession } from "../analyze/libraries.js";
 import { loadDatabase, withTargetFiles } from "../db/load.js";
-import type { WorkerSetup } from "./parallel.js";
-import type { FileReport, InputError } from "../types.js";
+import type { FileReport, InputError, Severity } from "../types.js";
+import type { Ignore } from "../verdict/suppress.js";
 import { outcome } from "./parallel.js";
+import type { WorkerResult } from "./parallel.js";
 import { rulesFor, scanFile, selectTargets, withRuleSettings } from "./scan.js";
 import type { FileOptions } from "./scan.js";
+
+/** What every worker is told once, at start. */
+export interface WorkerSetup {
+  targets: readonly string[];
+  sysroot: string | null | undefined;
+  dbDir: string | undefined;
+  targetFiles: readonly string[];
+  ruleSettings?: Readonly<Record<string, "off" | Severity>>;
+  ignores?: readonly Ignore[];
+  /** Send reports serialised (streaming) rather than as objects. */
+  serialise: boolean;
+}
+
+/** One task: `id` names it to the pool (its budget's clock), the rest says which file. */
+export type WorkerTask = { id: number; kind: "file"; index: number; path: string };
+
+/** A task as it is handed to the pool (which names it). */
+export type NewTask = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, "id"> : never) : never;
 
 const setup = workerData as WorkerSetup;
 const db = withTargetFiles(loadDatabase(setup.dbDir), setup.targetFiles);
@@ -18,15 +38,15 @@ const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), 
 if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
 if (setup.ignores !== undefined) options.ignores = setup.ignores;
 
-parentPort?.on("message", (m: { index: number; path: string }) => {
+export default function run(task: WorkerTask): WorkerResult {
   // The file's time budget runs from here (see pool.ts).
-  parentPort?.postMessage({ started: m.index });
+  parentPort?.postMessage({ started: task.id });
   let result: FileReport | InputError;
   try {
-    result = scanFile(m.path, db, surfaces, options);
+    result = scanFile(task.path, db, surfaces, options);
   } catch (e) {
     // An unexpected failure on one file is that file's error; the other files go on.
-    result = { path: m.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
+    result = { path: task.path, code: "INTERNAL", message: `internal error: ${(e as Error).message}` };
   }
-  parentPort?.postMessage(outcome(m.index, result, setup.serialise));
-});
+  return outcome(task.index, result, setup.serialise);
+}
