@@ -8,7 +8,7 @@ import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import * as tar from "tar-stream";
-import { MemView, components } from "./mem-view.js";
+import { MemView, SharedBytes, components } from "./mem-view.js";
 import type { MemNode } from "./mem-view.js";
 import type { InputErrorCode } from "../types.js";
 import { isElfMagic } from "../elf/magic.js";
@@ -46,10 +46,11 @@ export interface ImageProblem {
   message: string;
 }
 
-/** Counts what the layers expand to, against the limits. */
+/** Counts what the layers expand to, against the limits; holds the bytes kept from them (shared with the workers). */
 export class Budget {
   bytes = 0;
   entries = 0;
+  readonly kept = new SharedBytes();
   constructor(readonly limits: ImageLimits) {}
   take(n: number): void {
     this.bytes += n;
@@ -212,7 +213,7 @@ export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, p
           node.hash = hash.digest("hex");
           if (first !== undefined) node.head = first;
         } else if (kept === true) {
-          const data: Buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          const data = budget.kept.copy(chunks, chunks.reduce((n, c) => n + c.length, 0));
           node.data = data;
           node.hash = createHash("sha256").update(data).digest("hex");
         }

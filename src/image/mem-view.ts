@@ -44,6 +44,46 @@ function readAt(f: MemFile): Buffer | undefined {
     if (fd !== undefined) closeSync(fd);
   }
 }
+/**
+ * Kept bytes in shared memory, so that the scan's worker threads read an image's files without a copy each: files
+ * are placed one after another in chunks of CHUNK bytes (a file over a quarter of that gets a buffer of its own), so
+ * that a task names a few shared buffers, not one per file.
+ */
+export class SharedBytes {
+  private static readonly CHUNK = 16 * 1024 * 1024;
+  private current: SharedArrayBuffer | undefined;
+  private used = 0;
+
+  /** A buffer in shared memory holding the chunks' bytes (`size` in all). */
+  copy(chunks: readonly Buffer[], size: number): Buffer {
+    const out = this.alloc(size);
+    let at = 0;
+    for (const c of chunks) at += c.copy(out, at);
+    return out;
+  }
+
+  private alloc(size: number): Buffer {
+    if (size > SharedBytes.CHUNK / 4) return Buffer.from(new SharedArrayBuffer(size));
+    if (this.current === undefined || this.used + size > SharedBytes.CHUNK) {
+      this.current = new SharedArrayBuffer(SharedBytes.CHUNK);
+      this.used = 0;
+    }
+    const b = Buffer.from(this.current, this.used, size);
+    this.used += size;
+    return b;
+  }
+}
+
+/** A MemView as it is handed to a worker thread: its nodes as JSON and the shared buffers its kept bytes are in. */
+export interface SharedView {
+  id: string;
+  /** UTF-8 JSON of SharedNode[], in shared memory too: a task that carries it copies nothing. */
+  nodes: SharedArrayBuffer;
+  chunks: SharedArrayBuffer[];
+}
+type SharedFile = Omit<MemFile, "data" | "head"> & { data?: [chunk: number, offset: number, length: number]; head?: string };
+type SharedNode = [path: string, node: Exclude<MemNode, MemFile> | SharedFile];
+
 export type MemNode = MemFile | { kind: "dir"; mode: number } | { kind: "link"; target: string };
 
 /** Symbolic links followed at most while resolving one path (Linux's own limit, MAXSYMLINKS). */
@@ -68,6 +108,70 @@ export class MemView implements FileView {
   readonly id = `mem${++views}`;
   private readonly nodes = new Map<string, MemNode>([["/", { kind: "dir", mode: 0o755 }]]);
   private readonly children = new Map<string, Set<string>>([["/", new Set()]]);
+
+  private shared: SharedView | undefined;
+
+  /**
+   * The view for a worker thread (made once; a view is not changed after its image is opened). Kept bytes not yet in
+   * shared memory (a view built by hand) are copied there.
+   */
+  share(): SharedView {
+    if (this.shared !== undefined) return this.shared;
+    const chunks: SharedArrayBuffer[] = [];
+    const index = new Map<SharedArrayBuffer, number>();
+    const own = new SharedBytes();
+    const out: SharedNode[] = [];
+    for (const [path, n] of this.nodes) {
+      if (n.kind !== "file") {
+        out.push([path, n]);
+        continue;
+      }
+      const { data, head, ...rest } = n;
+      const s: SharedFile = rest;
+      if (head !== undefined) s.head = head.toString("base64");
+      if (data !== undefined) {
+        const b = data.buffer instanceof SharedArrayBuffer ? data : own.copy([data], data.length);
+        const sab = b.buffer as SharedArrayBuffer;
+        let i = index.get(sab);
+        if (i === undefined) {
+          i = chunks.length;
+          chunks.push(sab);
+          index.set(sab, i);
+        }
+        s.data = [i, b.byteOffset, b.length];
+      }
+      out.push([path, s]);
+    }
+    const json = Buffer.from(JSON.stringify(out));
+    const nodes = new SharedArrayBuffer(json.length);
+    json.copy(Buffer.from(nodes));
+    this.shared = { id: this.id, nodes, chunks };
+    return this.shared;
+  }
+
+  /** A worker's copy of a shared view: the same nodes, its kept bytes read from the same shared memory. */
+  static fromShared(s: SharedView): MemView {
+    const v = new MemView();
+    const nodes = JSON.parse(Buffer.from(s.nodes).toString("utf8")) as SharedNode[];
+    for (const [path, n] of nodes) {
+      if (n.kind !== "file") {
+        v.nodes.set(path, n);
+        if (n.kind === "dir") v.children.set(path, new Set());
+        continue;
+      }
+      const { data, head, ...rest } = n;
+      const f: MemFile = rest;
+      if (head !== undefined) f.head = Buffer.from(head, "base64");
+      if (data !== undefined) f.data = Buffer.from(s.chunks[data[0]] as SharedArrayBuffer, data[1], data[2]);
+      v.nodes.set(path, f);
+    }
+    for (const path of v.nodes.keys()) {
+      if (path === "/") continue;
+      const p = MemView.parent(path);
+      v.children.get(p)?.add(path.slice(p === "/" ? 1 : p.length + 1));
+    }
+    return v;
+  }
 
   /** The node at an exact normalised path (no link followed), e.g. "/usr/bin". */
   node(path: string): MemNode | undefined {

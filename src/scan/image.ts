@@ -24,6 +24,8 @@ import { worstVerdict } from "../verdict/rate.js";
 import { fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 import { scanBytes } from "./scan.js";
+import { fileJson } from "../report/json.js";
+import type { BudgetedPool } from "./pool.js";
 import { isElfMagic } from "../elf/magic.js";
 
 export interface ImageScanOptions {
@@ -38,6 +40,11 @@ export interface ImageScanOptions {
   onReport?: (made: MadeReport) => void;
   /** What the library analysis remembers between files (a new one for this image when absent). */
   session?: LibrarySession;
+  /**
+   * The worker pool for an image of this many ELF files, started when first asked for; undefined: analyse the files
+   * in this thread.
+   */
+  pool?: (files: number) => BudgetedPool | undefined;
 }
 
 /**
@@ -66,6 +73,78 @@ export interface ImageScan {
 
 /** Resident memory past which the library memos are dropped between files (see LibrarySession.release). */
 const MEMORY_BOUND = 256 * 1024 * 1024;
+
+/**
+ * Files started ahead of the one whose report is handed on next, per worker: enough that the workers are not idle
+ * behind a large binary, few enough that memory holds only these files' reports, whatever the image's size.
+ */
+const FILES_AHEAD_PER_JOB = 4;
+
+/** One file's report as the image scan hands it on: its JSON, its verdicts and the libraries it loads. */
+export interface ImageFileResult {
+  json: string;
+  verdicts: FileVerdicts;
+  libraries: string[];
+  /** The report is the same for the same bytes under another path (no library search from its own directory). */
+  portable: boolean;
+  /** The object, when it was made in this thread. */
+  report?: FileReport;
+}
+
+/** What analysing an image's file needs besides the file. */
+export interface ImageFileContext {
+  db: Database;
+  surfaces: readonly Surface[];
+  rules: readonly Rule[];
+  /** Read libraries from the image (false: the curated maps only). */
+  libraries: boolean;
+  session: LibrarySession;
+}
+
+/**
+ * Analyses one file of an image (in the main thread, or in a worker with the view it was handed) and stores its
+ * report in the cache under `key`; the JSON handed on is the stored text under the file's own path.
+ */
+export function analyseImageFile(view: MemView, p: string, label: string, key: string, ctx: ImageFileContext): ImageFileResult | InputError {
+  // Memory follows the files in flight: past the bound, what the session remembers of libraries is dropped (their
+  // facts stay on disk, by content).
+  if (process.memoryUsage.rss() > MEMORY_BOUND) ctx.session.release();
+  const bytes = view.readFile(p);
+  if (bytes === undefined) return { path: label, code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
+  const r = scanBytes(label, bytes, ctx.db, ctx.surfaces, { sysroot: ctx.libraries ? view : null, programPath: p, rules: ctx.rules, session: ctx.session });
+  if ("code" in r) return r;
+  const verdicts = fileVerdicts(r);
+  const libraries = (r.binary?.libraries ?? []).flatMap((l) => (l.path !== undefined ? [l.path] : []));
+  const stored = JSON.stringify({ ...r, path: "" });
+  const meta: StoredMeta = { verdicts: verdicts.targets, libraries };
+  writeCachedText("file", key, `${JSON.stringify(meta)}\n${stored}`);
+  const json = stored.startsWith(EMPTY_PATH) ? `{"path":${JSON.stringify(label)}${stored.slice(EMPTY_PATH.length)}` : fileJson(r);
+  const b = r.binary;
+  const portable = b !== undefined && ![...b.rpath, ...b.runpath].some((d) => d.includes("ORIGIN")) && !b.needed.some((n) => n.includes("/"));
+  return { json, verdicts, libraries, portable, report: r };
+}
+
+/** A report under another path (a twin's): undefined when its JSON does not start with its path. */
+function underPath(r: ImageFileResult, path: string): ImageFileResult | undefined {
+  const head = `{"path":${JSON.stringify(r.verdicts.path)}`;
+  if (!r.json.startsWith(head)) return undefined;
+  const out: ImageFileResult = { json: `{"path":${JSON.stringify(path)}${r.json.slice(head.length)}`, verdicts: { ...r.verdicts, path }, libraries: r.libraries, portable: true };
+  if (r.report !== undefined) out.report = { ...r.report, path };
+  return out;
+}
+
+/**
+ * Starts the items at most `ahead()` before the one handed on next, and hands each outcome on in the items' order:
+ * the order out does not depend on which finishes first, and no more than that many outcomes wait.
+ */
+async function inOrder<T>(items: readonly string[], start: (item: string) => Promise<T>, deliver: (item: string, r: T) => void, ahead: () => number): Promise<void> {
+  const started: Promise<T>[] = [];
+  let next = 0;
+  for (let k = 0; k < items.length; k++) {
+    while (next < items.length && next < k + Math.max(1, ahead())) started.push(start(items[next++] as string));
+    deliver(items[k] as string, await (started.shift() as Promise<T>));
+  }
+}
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const MAX_SCRIPT_DEPTH = 4;
@@ -210,16 +289,28 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
 
   const label = (p: string): string => `${path}:${p}`;
   const session = options.session ?? new LibrarySession();
+  const libraries = options.libraries !== false;
+  const local: ImageFileContext = { db, surfaces, rules, libraries, session };
+  // Files go to the worker pool when the scan has one for this many files (the pool is started at the first file
+  // not found in the cache: a warm scan starts no worker), else they are analysed here, one at a time.
+  let pool: BudgetedPool | undefined | null = null;
+  const poolFor = (): BudgetedPool | undefined => (pool === null ? (pool = options.pool?.(elfPaths.length)) : pool);
+  const analyse = async (p: string, key: string): Promise<ImageFileResult | InputError> => {
+    const workers = poolFor();
+    if (workers === undefined) return analyseImageFile(view, p, label(p), key, local);
+    // The worker reads the file (and the libraries it loads) from the view's shared memory, or from the archive
+    // on this machine where the layer is uncompressed: nothing is copied per file.
+    const task = { kind: "image" as const, path: p, label: label(p), key, libraries, view: view.share() };
+    return workers.run<ImageFileResult>(task, { path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 });
+  };
   // Reports kept for the twins still to come (same bytes, other paths), and dropped when the last has its copy.
   const twinsLeft = new Map<string, number>();
   for (const p of elfPaths) {
     const h = view.file(p)?.hash;
     if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
   }
-  const byHash = new Map<string, FileReport>();
-  type Made = MadeReport & { libraries: string[] };
-  const made = (r: FileReport): Made => ({ report: r, verdicts: fileVerdicts(r), libraries: (r.binary?.libraries ?? []).flatMap((l) => (l.path !== undefined ? [l.path] : [])) });
-  const scanOne = (p: string): Made | InputError => {
+  const byHash = new Map<string, Promise<ImageFileResult | InputError>>();
+  const scanOne = async (p: string): Promise<ImageFileResult | InputError> => {
     const f = view.file(p);
     if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
     const left = (twinsLeft.get(f.hash) ?? 1) - 1;
@@ -233,25 +324,21 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
       try {
         const meta = JSON.parse(text.slice(0, nl)) as StoredMeta;
         if (Array.isArray(meta.verdicts) && Array.isArray(meta.libraries)) {
-          return { json: `{"path":${JSON.stringify(label(p))}${text.slice(nl + 1 + EMPTY_PATH.length)}`, verdicts: { path: label(p), targets: meta.verdicts }, libraries: meta.libraries };
+          return { json: `{"path":${JSON.stringify(label(p))}${text.slice(nl + 1 + EMPTY_PATH.length)}`, verdicts: { path: label(p), targets: meta.verdicts }, libraries: meta.libraries, portable: false };
         }
       } catch {
         // a damaged entry: made again
       }
     }
     // The same bytes under another path: the same report, unless its library search starts from its own directory.
-    if (twin?.binary !== undefined && ![...twin.binary.rpath, ...twin.binary.runpath].some((d) => d.includes("ORIGIN")) && !twin.binary.needed.some((n) => n.includes("/"))) {
-      return made({ ...twin, path: label(p) });
+    if (twin !== undefined) {
+      const first = await twin;
+      const reused = "code" in first || !first.portable ? undefined : underPath(first, label(p));
+      if (reused !== undefined) return reused;
     }
-    const bytes = view.readFile(p);
-    if (bytes === undefined) return { path: label(p), code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
-    const r = scanBytes(label(p), bytes, db, surfaces, { sysroot: options.libraries === false ? null : view, programPath: p, rules, session });
-    if ("code" in r) return r;
-    if (left > 0) byHash.set(f.hash, r);
-    const m = made(r);
-    const meta: StoredMeta = { verdicts: m.verdicts.targets, libraries: m.libraries };
-    writeCachedText("file", key, `${JSON.stringify(meta)}\n${JSON.stringify({ ...r, path: "" })}`);
-    return m;
+    const made = analyse(p, key);
+    if (left > 0) byHash.set(f.hash, made);
+    return made;
   };
   const runs = programs.filter((p) => p.kind === "elf").map((p) => p.path);
   // What the programs load at run time (dlopen) from the image: part of what runs, so it decides the verdict too.
@@ -283,15 +370,12 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
   const scanned = new Set<string>();
   let done = 0;
   const total = elfPaths.length;
-  /** Scans one file and hands its report on at once (the programs first, then their libraries, then the rest). */
-  const scan = (p: string): void => {
-    if (scanned.has(p)) return;
-    scanned.add(p);
-    // Memory follows the files in flight: past the bound, what the session remembers of libraries is dropped
-    // (their facts stay on disk, by content).
-    if (process.memoryUsage.rss() > MEMORY_BOUND) session.release();
+  /** Starts one file (the progress line counts it then); its report is handed on in the list's order. */
+  const start = (p: string): Promise<ImageFileResult | InputError> => {
     options.onFile?.({ path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 }, done++, total);
-    const r = scanOne(p);
+    return scanOne(p).catch((e: unknown) => ({ path: label(p), code: "INTERNAL" as const, message: `internal error: ${(e as Error).message}` }));
+  };
+  const deliver = (p: string, r: ImageFileResult | InputError): void => {
     if ("code" in r) {
       errors.push(r);
       return;
@@ -308,18 +392,26 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
         if (real !== undefined) loads.add(real);
       }
     }
-    const out: MadeReport = { verdicts: r.verdicts };
+    const out: MadeReport = { verdicts: r.verdicts, json: r.json };
     if (r.report !== undefined) out.report = r.report;
-    if (r.json !== undefined) out.json = r.json;
     if (options.onReport !== undefined) options.onReport(out);
-    else files.push(r.report ?? (JSON.parse(r.json as string) as FileReport));
+    else files.push(r.report ?? (JSON.parse(r.json) as FileReport));
   };
-  for (const p of runs) scan(p);
+  /** Scans the files not scanned yet, in order: the programs first, then their libraries, then the rest. */
+  const scanAll = (list: readonly string[]): Promise<void> => {
+    const todo: string[] = [];
+    for (const p of list) {
+      if (scanned.has(p)) continue;
+      scanned.add(p);
+      todo.push(p);
+    }
+    return inOrder(todo, start, deliver, () => (pool === null || pool === undefined ? 1 : pool.jobs * FILES_AHEAD_PER_JOB));
+  };
+  await scanAll(runs);
   for (const p of plugins) loads.add(real(p.path));
   for (const l of pluginLoads) loads.add(real(l));
   const elfSet = new Set(elfPaths);
-  for (const l of [...loads].sort()) if (elfSet.has(l)) scan(l);
-  for (const p of elfPaths) scan(p);
+  await scanAll([...[...loads].sort().filter((l) => elfSet.has(l)), ...elfPaths]);
 
   const ranAny = runs.some((p) => scanned.has(p)) && [...worstRun.values()].some((v) => v.length > 0);
   const image: ImageReport = {

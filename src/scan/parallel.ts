@@ -268,7 +268,8 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   };
   if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
   if (options.ignores !== undefined) setup.ignores = options.ignores;
-  // The scan's worker pool, when it has files enough for more than one worker (or a budget to keep).
+  // One pool for the scan, started by the first part that needs one (the files, or an image's files) with the
+  // workers that part asks for; undefined: that part runs in this thread.
   let pool: BudgetedPool | undefined;
   const poolFor = (files: number): BudgetedPool | undefined => {
     if (pool !== undefined) return pool;
@@ -292,12 +293,13 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     const imageReports: ImageReport[] = [];
     for (const path of images) {
       const rules = rulesFor(db, undefined);
-      const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null, session };
+      const imageOptions: Parameters<typeof scanImage>[4] = { rootfs: rootfs.has(path) || sniffImage(path) === "rootfs", libraries: options.sysroot !== null, session, pool: poolFor };
       if (options.platform !== undefined) imageOptions.platform = options.platform;
       if (options.imageLimits !== undefined) imageOptions.limits = options.imageLimits;
       if (options.onFile !== undefined) imageOptions.onFile = options.onFile;
       let i = 0;
-      // A report from the cache comes as its JSON text: streamed as is, parsed only when the report is kept whole.
+      // A report comes as its JSON text (from the cache, or a worker): streamed as is, parsed only when the report
+      // is kept whole.
       imageOptions.onReport = (m) => {
         if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
         else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });

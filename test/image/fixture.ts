@@ -3,7 +3,7 @@
 // redis-tools, libssl, libsystemd, liblzf, libatomic) and the app layer (libjemalloc, the redis-server link, an
 // entrypoint script that execs it, a whiteout of redis-benchmark and an opaque /usr/share/doc).
 
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CACHE } from "../helpers/paths.js";
@@ -48,4 +48,15 @@ export function stageRedisImage(): { spec: ImageSpec; work: string } {
     work,
     spec: { layers: [base, app], entrypoint: ["docker-entrypoint.sh"], cmd: ["--port", "6379"], workingDir: "/data" },
   };
+}
+
+/**
+ * A fresh cache directory under `work` holding only the library facts of `from` (a cache a first scan filled): the
+ * image's files are analysed again (no file report is reused), while the libraries, the same bytes every time, are
+ * not analysed again.
+ */
+export function libraryFactsCache(work: string, from: string): string {
+  const dir = mkdtempSync(join(work, "cache-"));
+  for (const n of readdirSync(from)) if (n.startsWith("lib-") && n.endsWith(".json")) copyFileSync(join(from, n), join(dir, n));
+  return dir;
 }

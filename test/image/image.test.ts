@@ -5,14 +5,14 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { dockerArchive, ociLayout, rootfsOf, tarDir } from "../helpers/image.js";
 import { ROOT } from "../helpers/paths.js";
 import { runCli } from "../helpers/run-cli.js";
-import { stageRedisImage } from "./fixture.js";
+import { libraryFactsCache, stageRedisImage } from "./fixture.js";
 
 interface Report {
   files: { path: string; binary?: { libraries: { name: string; path?: string; functions: number }[] }; uncertainties: { kind: string; message: string }[] }[];
@@ -29,15 +29,8 @@ interface Report {
 let work: string;
 let libCache: string;
 
-/**
- * A fresh cache holding only the library facts of the first scan: each form's files are analysed again (no file
- * report is reused from another form), while the libraries, the same bytes in every form, are not analysed thrice.
- */
-function freshCache(): string {
-  const dir = mkdtempSync(join(work, "cache-"));
-  for (const n of readdirSync(libCache)) if (n.startsWith("lib-") && n.endsWith(".json")) copyFileSync(join(libCache, n), join(dir, n));
-  return dir;
-}
+/** Each form's files are analysed again, the libraries (the same bytes in every form) are not analysed thrice. */
+const freshCache = (): string => libraryFactsCache(work, libCache);
 
 function scan(args: string[], cache: string): { code: number; report: Report; stderr: string } {
   const r = runCli(["scan", ...args, "--target", "linux,nanos", "--format", "json"], { UNIFIT_CACHE_DIR: cache });
