@@ -334,7 +334,12 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (twin !== undefined) {
       const first = await twin;
       const reused = "code" in first || !first.portable ? undefined : underPath(first, label(p));
-      if (reused !== undefined) return reused;
+      if (reused !== undefined) {
+        // Stored under its own key too: a warm scan finds every file in the cache, and starts no worker.
+        const meta: StoredMeta = { verdicts: reused.verdicts.targets, libraries: reused.libraries };
+        writeCachedText("file", key, `${JSON.stringify(meta)}\n${EMPTY_PATH}${reused.json.slice(`{"path":${JSON.stringify(label(p))}`.length)}`);
+        return reused;
+      }
     }
     const made = analyse(p, key);
     if (left > 0) byHash.set(f.hash, made);

@@ -14,6 +14,7 @@ import { libraryFactsCache, stageRedisImage } from "./fixture.js";
 
 let work: string;
 let libCache: string;
+let firstJson: string;
 
 /** Every file of the image is analysed again, its libraries are not. */
 const freshCache = (): string => libraryFactsCache(work, libCache);
@@ -36,6 +37,7 @@ describe("image files on the worker pool", () => {
     mkdirSync(libCache);
     const first = runCli(["scan", images.docker, "--target", "linux,nanos,gvisor", "--format", "json"], { UNIFIT_CACHE_DIR: libCache });
     assert.equal(first.code, 1, first.stderr);
+    firstJson = first.stdout;
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -60,6 +62,14 @@ describe("image files on the worker pool", () => {
       assert.equal(one.code, 1, one.stderr);
       assert.equal(two.stdout, one.stdout, format);
     }
+  });
+
+  it("a warm scan analyses no file: a budget no analysis meets is never hit", () => {
+    // Every file's report (a twin's included) is in the cache the first scan filled: no worker is given a file.
+    const r = runCli(["scan", images.docker as string, "--target", "linux,nanos,gvisor", "--format", "json", "-j", "2", "--file-timeout", "0.000001"], { UNIFIT_CACHE_DIR: libCache });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout, firstJson);
   });
 
   it("an image's file past --file-timeout is one line; the image is still reported", () => {
