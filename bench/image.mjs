@@ -9,8 +9,10 @@
 //
 // Cold: `unifit scan image.tar` with a fresh cache directory holding only the parsed database and rules (as any
 // installed unifit has them after its first run), so every file and library is analysed. Warm: the same command
-// again on that cache. Both as separate processes under GNU time (wall time, peak RSS). Prints both, the ratio,
-// and appends one JSON record to bench/results/<YYYY-MM-DD>.jsonl. --runs N: warm runs (median; default 3).
+// again on that cache. Both as separate processes under GNU time (wall time, CPU time, peak RSS). Prints both, the
+// ratio, and appends one JSON record to bench/results/<YYYY-MM-DD>.jsonl. --runs N: warm runs (median; default 3).
+// --jobs N[,M...]: worker threads (`-j`), each value cold and warm with a cache of its own, in this one run (so that
+// their ratio is taken under the same load); default: unifit's own default.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -28,12 +30,16 @@ const LIBDIR = "usr/lib/x86_64-linux-gnu";
 
 const argv = process.argv.slice(2);
 let runs = 3;
+let jobsList = [undefined];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === "--runs") runs = Number(argv[++i]);
   else if (argv[i]?.startsWith("--runs=")) runs = Number(argv[i].slice(7));
-  else fail(`unknown option "${argv[i]}" (options: --runs N)`);
+  else if (argv[i] === "--jobs") jobsList = String(argv[++i]).split(",").map(Number);
+  else if (argv[i]?.startsWith("--jobs=")) jobsList = argv[i].slice(7).split(",").map(Number);
+  else fail(`unknown option "${argv[i]}" (options: --runs N, --jobs N[,M...])`);
 }
 if (!Number.isInteger(runs) || runs < 1) fail("--runs needs a positive integer");
+if (jobsList.some((j) => j !== undefined && (!Number.isInteger(j) || j < 1))) fail("--jobs needs positive integers");
 
 function fail(msg) {
   process.stderr.write(`bench/image: ${msg}\n`);
@@ -111,15 +117,16 @@ function buildImage() {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** One scan as its own process under GNU time: wall seconds, peak RSS in MB, exit code, the report's figures. */
-function scan(cache) {
+/** One scan as its own process under GNU time: wall and CPU seconds, peak RSS in MB, the report's figures. */
+function scan(cache, jobs) {
   const out = path.join(os.tmpdir(), `unifit-bench-image-${process.pid}.json`);
-  const r = spawnSync(TIME, ["-f", "%e %M", process.execPath, cli, "scan", image, "--target", "all", "--format", "json", "-o", out, "--fail-on", "none", "--quiet"], {
+  const j = jobs === undefined ? [] : ["-j", String(jobs)];
+  const r = spawnSync(TIME, ["-f", "%e %U %S %M", process.execPath, cli, "scan", image, "--target", "all", "--format", "json", "-o", out, "--fail-on", "none", "--quiet", ...j], {
     encoding: "utf8",
     env: { ...process.env, UNIFIT_CACHE_DIR: cache },
     maxBuffer: 64 * 1024 * 1024,
   });
-  const m = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr ?? "");
+  const m = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr ?? "");
   if (m === null || (r.status !== 0 && r.status !== 2)) fail(`scan failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
   // The report is hundreds of megabytes (every file, every target): only its tail (errors, summary, images) is read.
   const text = readFileSync(out, "latin1");
@@ -127,39 +134,43 @@ function scan(cache) {
   const report = JSON.parse(`{${Buffer.from(text.slice(at + 2), "latin1").toString("utf8")}`);
   const reportMB = Number((text.length / 1e6).toFixed(1));
   rmSync(out, { force: true });
-  return { seconds: Number(m[1]), rssMB: Math.round(Number(m[2]) / 1024), files: report.summary.files, errors: report.errors.length, image: report.images?.[0], reportMB };
+  const cpu = Number((Number(m[2]) + Number(m[3])).toFixed(1));
+  return { seconds: Number(m[1]), cpuSeconds: cpu, rssMB: Math.round(Number(m[4]) / 1024), files: report.summary.files, errors: report.errors.length, image: report.images?.[0], reportMB };
 }
 
 buildImage();
 const imageMB = statSync(image).size / 1e6;
 if (imageMB < 300) fail(`the image is ${imageMB.toFixed(0)} MB, under 300 MB`);
-const cache = mkdtempSync(path.join(os.tmpdir(), "unifit-bench-image-cache-"));
-try {
-  // The parsed database and rules, as any installed unifit has them after its first run.
-  spawnSync(process.execPath, [cli, "explain", "fork-then-exec"], { env: { ...process.env, UNIFIT_CACHE_DIR: cache } });
-  const cold = scan(cache);
-  const warm = [];
-  for (let i = 0; i < runs; i++) warm.push(scan(cache));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const warmSeconds = median(warm.map((w) => w.seconds));
-  const record = {
-    date: new Date().toISOString(),
-    bench: "image",
-    commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).stdout?.trim() ?? "",
-    machine: { cpus: os.availableParallelism(), node: process.version },
-    image: { MB: Number(imageMB.toFixed(1)), elfFiles: cold.image?.elfFiles, files: cold.files, errors: cold.errors, layers: cold.image?.layers, reportMB: cold.reportMB },
-    cold: { seconds: cold.seconds, peakRssMB: cold.rssMB },
-    warm: { seconds: warmSeconds, runs: warm.map((w) => w.seconds), peakRssMB: Math.max(...warm.map((w) => w.rssMB)) },
-    ratio: Number((cold.seconds / warmSeconds).toFixed(1)),
-  };
-  process.stdout.write(
-    `image ${record.image.MB} MB, ${record.image.elfFiles} ELF files (${record.image.errors} errors)\n` +
-      `  cold  ${cold.seconds.toFixed(1)} s  peak RSS ${cold.rssMB} MB\n` +
-      `  warm  ${warmSeconds.toFixed(1)} s  peak RSS ${record.warm.peakRssMB} MB  (median of ${runs})\n` +
-      `  cold / warm  ${record.ratio}x\n`,
-  );
-  mkdirSync(path.join(root, "bench", "results"), { recursive: true });
-  appendFileSync(path.join(root, "bench", "results", `${record.date.slice(0, 10)}.jsonl`), JSON.stringify(record) + "\n");
-} finally {
-  rmSync(cache, { recursive: true, force: true });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const jobs of jobsList) {
+  const cache = mkdtempSync(path.join(os.tmpdir(), "unifit-bench-image-cache-"));
+  try {
+    // The parsed database and rules, as any installed unifit has them after its first run.
+    spawnSync(process.execPath, [cli, "explain", "fork-then-exec"], { env: { ...process.env, UNIFIT_CACHE_DIR: cache } });
+    const cold = scan(cache, jobs);
+    const warm = [];
+    for (let i = 0; i < runs; i++) warm.push(scan(cache, jobs));
+    const warmSeconds = median(warm.map((w) => w.seconds));
+    const record = {
+      date: new Date().toISOString(),
+      bench: "image",
+      commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).stdout?.trim() ?? "",
+      machine: { cpus: os.availableParallelism(), node: process.version, load1: Number(os.loadavg()[0].toFixed(1)) },
+      jobs: jobs ?? "default",
+      image: { MB: Number(imageMB.toFixed(1)), elfFiles: cold.image?.elfFiles, files: cold.files, errors: cold.errors, layers: cold.image?.layers, reportMB: cold.reportMB },
+      cold: { seconds: cold.seconds, cpuSeconds: cold.cpuSeconds, peakRssMB: cold.rssMB },
+      warm: { seconds: warmSeconds, runs: warm.map((w) => w.seconds), cpuSeconds: median(warm.map((w) => w.cpuSeconds)), peakRssMB: Math.max(...warm.map((w) => w.rssMB)) },
+      ratio: Number((cold.seconds / warmSeconds).toFixed(1)),
+    };
+    process.stdout.write(
+      `image ${record.image.MB} MB, ${record.image.elfFiles} ELF files (${record.image.errors} errors), -j ${record.jobs}, load ${record.machine.load1}\n` +
+        `  cold  ${cold.seconds.toFixed(1)} s (CPU ${cold.cpuSeconds} s)  peak RSS ${cold.rssMB} MB\n` +
+        `  warm  ${warmSeconds.toFixed(1)} s (CPU ${record.warm.cpuSeconds} s)  peak RSS ${record.warm.peakRssMB} MB  (median of ${runs})\n` +
+        `  cold / warm  ${record.ratio}x\n`,
+    );
+    mkdirSync(path.join(root, "bench", "results"), { recursive: true });
+    appendFileSync(path.join(root, "bench", "results", `${record.date.slice(0, 10)}.jsonl`), JSON.stringify(record) + "\n");
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 }
