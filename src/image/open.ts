@@ -4,7 +4,7 @@
 // (blob names are checked digests, archive members are looked up by name in what was read).
 
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, pipeline } from "node:stream";
 import * as tar from "tar-stream";
@@ -12,6 +12,7 @@ import { Budget, DEFAULT_LIMITS, ImageError, applyLayer, asCorrupt, decompress, 
 import type { ImageLimits, ImageProblem, LayerEntry } from "./layers.js";
 import { MemView } from "./mem-view.js";
 import type { MemFile } from "./mem-view.js";
+import { readSmallText } from "../util/small-file.js";
 
 export type ImageKind = "docker-archive" | "oci-layout" | "rootfs";
 
@@ -133,20 +134,22 @@ function dirMembers(dir: string): Members {
   };
   return {
     text(name) {
-      try {
-        return readFileSync(safe(name), "utf8");
-      } catch (e) {
-        if (e instanceof ImageError) throw e;
-        return undefined;
-      }
+      const p = safe(name);
+      if (!existsSync(p)) return undefined;
+      // Read only as a small regular file: a FIFO would block the read, a link to /dev/zero would never end it.
+      const text = readSmallText(p, SMALL);
+      if (text === undefined) throw new ImageError("BAD_MANIFEST", `${name} is not a regular file of at most ${SMALL} bytes: not read`);
+      return text;
     },
     async layer(name, budget, problems) {
       const p = safe(name);
+      let st;
       try {
-        statSync(p);
+        st = statSync(p);
       } catch {
         throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which the image does not hold`);
       }
+      if (!st.isFile()) throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which is not a regular file: not read`);
       return readLayer(createReadStream(p), budget, problems, { file: p, offset: 0 });
     },
   };
