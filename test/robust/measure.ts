@@ -15,11 +15,16 @@ export interface Measured {
   peakMb: number;
 }
 
-export function runMeasured(args: readonly string[]): Measured {
+/**
+ * `killAfterSec`: a bound past which the CLI is killed (coreutils `timeout -s KILL`, under /usr/bin/time so that the
+ * peak is still the CLI's), so that a hang fails the test instead of stalling the suite; the code is then 137.
+ */
+export function runMeasured(args: readonly string[], killAfterSec?: number): Measured {
   const dir = mkdtempSync(join(tmpdir(), "unifit-measure-"));
   const timeFile = join(dir, "time.txt");
+  const bound = killAfterSec === undefined ? [] : ["timeout", "-s", "KILL", String(killAfterSec)];
   try {
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, process.execPath, CLI, ...args], {
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...bound, process.execPath, CLI, ...args], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
