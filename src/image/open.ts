@@ -4,7 +4,7 @@
 // (blob names are checked digests, archive members are looked up by name in what was read).
 
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, createReadStream, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, pipeline } from "node:stream";
 import * as tar from "tar-stream";
@@ -13,6 +13,8 @@ import type { ImageLimits, ImageProblem, LayerEntry } from "./layers.js";
 import { MemView } from "./mem-view.js";
 import type { MemFile } from "./mem-view.js";
 import { readSmallText } from "../util/small-file.js";
+import { errnoCode } from "../input/errors.js";
+import { escapeName, utf8Name } from "../input/expand.js";
 
 export type ImageKind = "docker-archive" | "oci-layout" | "rootfs";
 
@@ -318,21 +320,35 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
 function readRootfs(root: string, limits: ImageLimits, problems: ImageProblem[]): MemView {
   const view = new MemView();
   const budget = new Budget(limits);
+  // What cannot be read or named is one problem line each (the scan then exits 2): nothing is left out silently.
+  const cannot = (p: string, e: unknown, what: string): void => {
+    const code = errnoCode(e);
+    problems.push({ code, message: `${p}: ${what} cannot be read (${code}): not scanned` });
+  };
   const walk = (host: string, inView: string): void => {
-    let names: string[];
+    let raw: Buffer[];
     try {
-      names = readdirSync(host).sort();
-    } catch {
+      // As bytes: a name that is not UTF-8 would come back with U+FFFD in it, naming no file.
+      raw = readdirSync(host, { encoding: "buffer" });
+    } catch (e) {
+      cannot(inView, e, "the directory");
       return;
     }
-    for (const name of names) {
+    const names: string[] = [];
+    for (const b of raw) {
+      const name = utf8Name(b);
+      if (name !== undefined) names.push(name);
+      else problems.push({ code: "BAD_NAME", message: `${inView === "/" ? "" : inView}/${escapeName(b)}: the file name is not valid UTF-8: not scanned (shown with \\x escapes)` });
+    }
+    for (const name of names.sort()) {
       budget.entry();
       const h = join(host, name);
       const p = inView === "/" ? `/${name}` : `${inView}/${name}`;
       let st;
       try {
         st = lstatSync(h);
-      } catch {
+      } catch (e) {
+        cannot(p, e, "the entry");
         continue;
       }
       if (st.isDirectory()) {
@@ -347,6 +363,13 @@ function readRootfs(root: string, limits: ImageLimits, problems: ImageProblem[])
       } else if (st.isFile()) {
         if (st.size > limits.maxFileBytes) {
           problems.push({ code: "TOO_LARGE", message: `${p} is ${st.size} bytes, over the ${limits.maxFileBytes}-byte file limit: not read` });
+          view.set(p, { kind: "file", size: st.size, mode: st.mode & 0o7777 });
+          continue;
+        }
+        try {
+          accessSync(h, constants.R_OK);
+        } catch (e) {
+          cannot(p, e, "the file");
           view.set(p, { kind: "file", size: st.size, mode: st.mode & 0o7777 });
           continue;
         }
