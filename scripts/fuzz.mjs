@@ -32,7 +32,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 
 function parseArgs(argv) {
-  const o = { minutes: 1, seed: Date.now() % 1000000, iterations: Infinity, budget: 60, memoryMb: 1024, out: join(ROOT, ".cache", "fuzz"), jobs: 1, quiet: false, replay: undefined };
+  const o = { minutes: 1, seed: Date.now() % 1000000, iterations: Infinity, budget: 60, memoryMb: 1024, out: join(ROOT, ".cache", "fuzz"), jobs: 1, quiet: false, replay: undefined, dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -49,10 +49,12 @@ function parseArgs(argv) {
     else if (a === "--replay") o.replay = Number(v());
     else if (a === "-j" || a === "--jobs") o.jobs = Math.max(1, Number(v()));
     else if (a === "-q" || a === "--quiet") o.quiet = true;
+    else if (a === "--dry-run") o.dryRun = true;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(
         "usage: npm run fuzz -- [--minutes N] [--iterations K] [--seed S] [--budget SECONDS] [--memory MB] [--out DIR] [-j N] [--replay I]\n" +
           "  --replay I: make case I of the seed again (the cases before it are made and dropped) and run it alone\n" +
+          "  --dry-run: make the cases and print each one's kind and command, without running them\n" +
           "  --budget: wall time per mutant before it counts as a hang (default 60)\n" +
           "  --memory: peak RSS per mutant before it counts as too much memory (default 1024)\n",
       );
@@ -322,7 +324,7 @@ function oddJsonValue(r) {
     () => ({}),
     () => true,
     () => "x".repeat(1 << 20),
-    () => JSON.parse("[".repeat(5000) + "]".repeat(5000)),
+    () => JSON.parse("[".repeat(1000) + "]".repeat(1000)), // deeper nesting is made in the text (mutateJson)
     () => Array.from({ length: 10000 }, () => "a"),
   ])();
 }
@@ -571,9 +573,10 @@ function oddDirCase(r, read, seedFiles, caseDir, asNobody) {
 }
 
 /**
- * A root file system (or a --sysroot tree) with a dynamic program whose loader configuration or libc is odd.
+ * A root file system (or a --sysroot tree) with a dynamic program whose loader configuration or libc is odd, or
+ * (as a root file system) with an unreadable program or directory, or a program whose name is not UTF-8.
  */
-function sysrootCase(r, read, seedFiles, caseDir, other) {
+function sysrootCase(r, read, seedFiles, caseDir, other, asNobody) {
   const root = join(caseDir, "root");
   for (const d of ["etc/ld.so.conf.d", "usr/bin", "usr/lib/x86_64-linux-gnu", "lib64"]) mkdirSync(join(root, d), { recursive: true });
   symlinkSync("usr/lib", join(root, "lib"));
@@ -608,11 +611,33 @@ function sysrootCase(r, read, seedFiles, caseDir, other) {
       writeFileSync(join(root, "etc/ld.so.conf"), "include /etc/ld.so.conf\ninclude /etc/*\ninclude /etc/ld.so.conf.d/*\n" + "/usr/lib\n".repeat(10000));
     },
   };
-  const variant = r.pick(Object.keys(variants));
-  variants[variant]();
-  const mode = r.pick(["rootfs", "sysroot"]);
+  // Entries a root file system scan must name in an error line (run as nobody when this runs as root).
+  const errs = [];
+  const unreadable = {
+    unreadable: () => {
+      copyFileSync(seedFiles.libc, libc);
+      copyFileSync(seedFiles.static, join(root, "usr/bin/secret"));
+      chmodSync(join(root, "usr/bin/secret"), 0o000);
+      if (asNobody) errs.push("/usr/bin/secret");
+    },
+    locked: () => {
+      copyFileSync(seedFiles.libc, libc);
+      mkdirSync(join(root, "usr/locked"));
+      copyFileSync(seedFiles.static, join(root, "usr/locked/prog"));
+      chmodSync(join(root, "usr/locked"), 0o000);
+      if (asNobody) errs.push("/usr/locked");
+    },
+    badname: () => {
+      copyFileSync(seedFiles.libc, libc);
+      writeFileSync(Buffer.concat([Buffer.from(join(root, "usr/bin/bad-")), Buffer.from([0xff, 0x0a])]), read(seedFiles.static));
+      errs.push("/usr/bin/bad-\\xff\\x0a");
+    },
+  };
+  const variant = r.pick([...Object.keys(variants), ...Object.keys(unreadable)]);
+  (variants[variant] ?? unreadable[variant])();
+  const mode = variant in unreadable ? "rootfs" : r.pick(["rootfs", "sysroot"]);
   const args = mode === "rootfs" ? [root] : [prog, "--sysroot", root];
-  return { args, kind: `${mode}:${variant}`, good: mode === "rootfs" ? `${root}:/usr/bin/prog` : prog, errs: [] };
+  return { args, kind: `${mode}:${variant}`, good: mode === "rootfs" ? `${root}:/usr/bin/prog` : prog, errs, asNobody: errs.length > 0 && asNobody };
 }
 
 
@@ -729,6 +754,7 @@ async function main() {
   const counts = { ok: 0, crash: 0, hang: 0, memory: 0, lost: 0 };
   const byKind = new Map();
   const failures = [];
+  const harness = [];
   let peak = { rssKb: 0, name: "" };
   let slowest = { seconds: 0, name: "" };
   const deadline = Date.now() + o.minutes * 60000;
@@ -752,7 +778,7 @@ async function main() {
     const other = read(r.pick(corpus).path);
     if (kind === "image") return { ...(await imageCase(r, read, seedFiles, caseDir, other)), caseDir, i };
     if (kind === "dir") return { ...oddDirCase(r, read, seedFiles, caseDir, asNobody), caseDir, i };
-    if (kind === "sysroot") return { ...sysrootCase(r, read, seedFiles, caseDir, other), caseDir, i };
+    if (kind === "sysroot") return { ...sysrootCase(r, read, seedFiles, caseDir, other, asNobody), caseDir, i };
     let name;
     let bytes;
     let label;
@@ -774,7 +800,9 @@ async function main() {
   let made = 0;
   const next = () => {
     const i = made++;
-    const c = making.then(() => makeCase(i));
+    const c = making.then(() => makeCase(i)).catch((e) => {
+      throw Object.assign(e, { caseIndex: i });
+    });
     making = c.catch(() => undefined);
     return c;
   };
@@ -806,12 +834,32 @@ async function main() {
     if (!o.quiet && (counts.ok + counts.crash + counts.hang + counts.memory + counts.lost) % 25 === 0) process.stderr.write(`fuzz: ${made} inputs, ${JSON.stringify(counts)}\n`);
   };
 
+  if (o.dryRun) {
+    while (made < (o.iterations === Infinity ? 10 : o.iterations)) {
+      const c = await next();
+      process.stdout.write(`${c.i} ${c.kind}${c.asNobody === true ? " (as nobody)" : ""}: unifit scan ${(c.args ?? [c.path]).map(shellQuote).join(" ")}\n`);
+      removeTree(c.caseDir);
+    }
+    removeTree(scratch);
+    return;
+  }
   if (o.replay !== undefined) {
     while (made < o.replay) removeTree((await next()).caseDir);
     await runCase(await next(), true);
   } else {
     const lane = async () => {
-      while (made < o.iterations && Date.now() < deadline) await runCase(await next(), false);
+      while (made < o.iterations && Date.now() < deadline) {
+        let c;
+        try {
+          c = await next();
+        } catch (e) {
+          // A fault of the harness itself: counted and shown, and the run goes on.
+          harness.push(`case ${e.caseIndex}: ${e.stack ?? e.message}`);
+          process.stderr.write(`fuzz: harness error making case ${e.caseIndex} (--replay ${e.caseIndex}): ${e.stack ?? e.message}\n`);
+          continue;
+        }
+        await runCase(c, false);
+      }
     };
     await Promise.all(Array.from({ length: o.jobs }, lane));
   }
@@ -824,9 +872,10 @@ async function main() {
     "  by input:",
     ...[...byKind].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `    ${k}: ${v.runs} runs, ${v.failed} failed`),
     ...(failures.length > 0 ? ["  reproducers:", ...failures.map((f) => `    ${f}`)] : []),
+    ...(harness.length > 0 ? [`  harness errors (cases not made): ${harness.length}`, ...harness.map((h) => `    ${h.split("\n")[0]}`)] : []),
   ];
   process.stdout.write(lines.join("\n") + "\n");
-  process.exitCode = failures.length > 0 ? 1 : 0;
+  process.exitCode = failures.length > 0 || harness.length > 0 ? 1 : 0;
 }
 
 main().catch((e) => {
