@@ -6,7 +6,7 @@
 // many-calls.test.ts, a file name that is not UTF-8 in test/input/walk-errors.test.ts.
 
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../helpers/compile.js";
 import { ociLayout } from "../helpers/image.js";
@@ -23,8 +23,10 @@ export interface Finding {
 export interface Replay {
   /** The scan's arguments (before the good program the test adds). */
   args: string[];
-  /** The one error line the input must give, after "unifit: <path>: ". */
-  error?: RegExp;
+  /** The error lines the input must give, one each, after "unifit: <path>: " (in any order). */
+  errors?: RegExp[];
+  /** Scanned as the user nobody (when the test runs as root), for whom a mode 000 entry is unreadable. */
+  asNobody?: boolean;
   /**
    * For a file the scan must read as if it were absent: the test removes it, scans, calls `damage` to put the odd
    * file there, scans again and wants the same report and no error line.
@@ -97,7 +99,7 @@ export const CORPUS: Finding[] = [
     make(dir) {
       const image = layout(dir);
       mkfifo(join(image, "index.json"));
-      return { args: [image], error: /^index\.json is not a regular file of at most 4194304 bytes: not read$/ };
+      return { args: [image], errors: [/^index\.json is not a regular file of at most 4194304 bytes: not read$/] };
     },
   },
   {
@@ -106,7 +108,7 @@ export const CORPUS: Finding[] = [
     make(dir) {
       const image = layout(dir);
       linkTo("/dev/zero", join(image, "index.json"));
-      return { args: [image], error: /^index\.json is not a regular file of at most 4194304 bytes: not read$/ };
+      return { args: [image], errors: [/^index\.json is not a regular file of at most 4194304 bytes: not read$/] };
     },
   },
   {
@@ -115,7 +117,32 @@ export const CORPUS: Finding[] = [
     make(dir) {
       const image = layout(dir);
       mkfifo(layerBlob(image));
-      return { args: [image], error: /^the manifest names layer blobs\/sha256\/[0-9a-f]{64}, which is not a regular file: not read$/ };
+      return { args: [image], errors: [/^the manifest names layer blobs\/sha256\/[0-9a-f]{64}, which is not a regular file: not read$/] };
+    },
+  },
+  {
+    name: "root file system with an unreadable program and directory and a program whose name is not UTF-8",
+    found: "fuzz rotation 'rootfs:unreadable', 'rootfs:locked', 'rootfs:badname' (2026-12-02, as nobody): left out silently, exit 1",
+    make(dir) {
+      const root = join(dir, "root");
+      const bin = join(root, "usr", "bin");
+      for (const d of [join(root, "etc"), join(root, "lib"), bin, join(root, "usr", "locked")]) mkdirSync(d, { recursive: true });
+      const program = compile(fixture("sample", "prefork-server.c"), ["-static"]);
+      copyFileSync(program, join(bin, "server"));
+      copyFileSync(program, join(bin, "secret"));
+      chmodSync(join(bin, "secret"), 0o000);
+      copyFileSync(program, join(root, "usr", "locked", "server"));
+      chmodSync(join(root, "usr", "locked"), 0o000);
+      writeFileSync(Buffer.concat([Buffer.from(join(bin, "bad-")), Buffer.from([0xff])]), readFileSync(program));
+      return {
+        args: [root],
+        asNobody: true,
+        errors: [
+          /^\/usr\/bin\/bad-\\xff: the file name is not valid UTF-8: not scanned \(shown with \\x escapes\)$/,
+          /^\/usr\/bin\/secret: the file cannot be read \(EACCES\): not scanned$/,
+          /^\/usr\/locked: the directory cannot be read \(EACCES\): not scanned$/,
+        ],
+      };
     },
   },
 ];
