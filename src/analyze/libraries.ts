@@ -15,6 +15,7 @@ import type { Arch } from "../types.js";
 import { analyzeLibrary } from "./code.js";
 import type { ExportFacts, LibraryFacts } from "./code.js";
 import { Tarjan } from "../util/scc.js";
+import { readSmallText } from "../util/small-file.js";
 
 export interface LoadedLibrary {
   /** The DT_NEEDED name, e.g. libc.so.6. */
@@ -130,7 +131,11 @@ export type LibraryRoot = string | FileView;
 function ldSoConf(session: LibrarySession, root: LibraryRoot): string[] {
   const sysroot = typeof root === "string" ? root : `\u0000view:${root.id}`;
   const readText = (file: string): string => {
-    if (typeof root === "string") return readFileSync(join(root, file), "utf8");
+    if (typeof root === "string") {
+      const text = readSmallText(join(root, file));
+      if (text === undefined) throw new Error("not a small regular file");
+      return text;
+    }
     const b = root.readFile(file);
     if (b === undefined) throw new Error("no such file");
     return b.toString("utf8");
@@ -182,14 +187,7 @@ function muslLoader(interp: string | undefined, root: LibraryRoot): { interp: st
   const m = interp === undefined ? null : /^(.*)\/[^/]*\/ld-musl-([^/]+)\.so\.1$/.exec(interp);
   if (m === null || interp === undefined) return undefined;
   const file = `${m[1] as string}/etc/ld-musl-${m[2] as string}.path`;
-  let text: string | undefined;
-  if (typeof root === "string") {
-    try {
-      text = readFileSync(join(root, file), "utf8");
-    } catch {
-      text = undefined;
-    }
-  } else text = root.readFile(file)?.toString("utf8");
+  const text = typeof root === "string" ? readSmallText(join(root, file)) : root.readFile(file)?.toString("utf8");
   const dirs = (text ?? "/lib:/usr/local/lib:/usr/lib").split(/[:\n]/).filter((d) => d !== "");
   return { interp, dirs };
 }

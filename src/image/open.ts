@@ -4,7 +4,7 @@
 // (blob names are checked digests, archive members are looked up by name in what was read).
 
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, createReadStream, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, pipeline } from "node:stream";
 import * as tar from "tar-stream";
@@ -12,6 +12,9 @@ import { Budget, DEFAULT_LIMITS, ImageError, applyLayer, asCorrupt, decompress, 
 import type { ImageLimits, ImageProblem, LayerEntry } from "./layers.js";
 import { MemView } from "./mem-view.js";
 import type { MemFile } from "./mem-view.js";
+import { readSmallText } from "../util/small-file.js";
+import { errnoCode } from "../input/errors.js";
+import { escapeName, utf8Name } from "../input/expand.js";
 
 export type ImageKind = "docker-archive" | "oci-layout" | "rootfs";
 
@@ -133,20 +136,22 @@ function dirMembers(dir: string): Members {
   };
   return {
     text(name) {
-      try {
-        return readFileSync(safe(name), "utf8");
-      } catch (e) {
-        if (e instanceof ImageError) throw e;
-        return undefined;
-      }
+      const p = safe(name);
+      if (!existsSync(p)) return undefined;
+      // Read only as a small regular file: a FIFO would block the read, a link to /dev/zero would never end it.
+      const text = readSmallText(p, SMALL);
+      if (text === undefined) throw new ImageError("BAD_MANIFEST", `${name} is not a regular file of at most ${SMALL} bytes: not read`);
+      return text;
     },
     async layer(name, budget, problems) {
       const p = safe(name);
+      let st;
       try {
-        statSync(p);
+        st = statSync(p);
       } catch {
         throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which the image does not hold`);
       }
+      if (!st.isFile()) throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which is not a regular file: not read`);
       return readLayer(createReadStream(p), budget, problems, { file: p, offset: 0 });
     },
   };
@@ -315,21 +320,35 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
 function readRootfs(root: string, limits: ImageLimits, problems: ImageProblem[]): MemView {
   const view = new MemView();
   const budget = new Budget(limits);
+  // What cannot be read or named is one problem line each (the scan then exits 2): nothing is left out silently.
+  const cannot = (p: string, e: unknown, what: string): void => {
+    const code = errnoCode(e);
+    problems.push({ code, message: `${p}: ${what} cannot be read (${code}): not scanned` });
+  };
   const walk = (host: string, inView: string): void => {
-    let names: string[];
+    let raw: Buffer[];
     try {
-      names = readdirSync(host).sort();
-    } catch {
+      // As bytes: a name that is not UTF-8 would come back with U+FFFD in it, naming no file.
+      raw = readdirSync(host, { encoding: "buffer" });
+    } catch (e) {
+      cannot(inView, e, "the directory");
       return;
     }
-    for (const name of names) {
+    const names: string[] = [];
+    for (const b of raw) {
+      const name = utf8Name(b);
+      if (name !== undefined) names.push(name);
+      else problems.push({ code: "BAD_NAME", message: `${inView === "/" ? "" : inView}/${escapeName(b)}: the file name is not valid UTF-8: not scanned (shown with \\x escapes)` });
+    }
+    for (const name of names.sort()) {
       budget.entry();
       const h = join(host, name);
       const p = inView === "/" ? `/${name}` : `${inView}/${name}`;
       let st;
       try {
         st = lstatSync(h);
-      } catch {
+      } catch (e) {
+        cannot(p, e, "the entry");
         continue;
       }
       if (st.isDirectory()) {
@@ -344,6 +363,13 @@ function readRootfs(root: string, limits: ImageLimits, problems: ImageProblem[])
       } else if (st.isFile()) {
         if (st.size > limits.maxFileBytes) {
           problems.push({ code: "TOO_LARGE", message: `${p} is ${st.size} bytes, over the ${limits.maxFileBytes}-byte file limit: not read` });
+          view.set(p, { kind: "file", size: st.size, mode: st.mode & 0o7777 });
+          continue;
+        }
+        try {
+          accessSync(h, constants.R_OK);
+        } catch (e) {
+          cannot(p, e, "the file");
           view.set(p, { kind: "file", size: st.size, mode: st.mode & 0o7777 });
           continue;
         }

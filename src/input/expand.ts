@@ -61,7 +61,7 @@ function head(path: string, n: number): Buffer | InputErrorCode {
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A file name's text, or undefined when its bytes are not UTF-8 (the name then cannot be given to the scan). */
-function utf8Name(raw: Buffer): string | undefined {
+export function utf8Name(raw: Buffer): string | undefined {
   try {
     return UTF8.decode(raw);
   } catch {

@@ -2,11 +2,12 @@
 // budget, the scan goes on to the next file on a fresh worker, and the exit code says an input failed.
 
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { describe, it } from "node:test";
 import { compile } from "../helpers/compile.js";
 import { fixture } from "../helpers/paths.js";
 import { runCli } from "../helpers/run-cli.js";
-import { CRASH } from "./measure.js";
+import { CRASH, reportsByPath } from "./measure.js";
 
 describe("per-file budget", () => {
   const program = compile(fixture("sample", "prefork-server.c"));
@@ -22,6 +23,22 @@ describe("per-file budget", () => {
     for (const l of lines) assert.match(l, /skipped: analysis ran past the 0\.000001 s time budget \(--file-timeout\); an ELF file of \d+ bytes$/);
     const report = JSON.parse(r.stdout) as { errors: { code: string }[] };
     assert.deepEqual(report.errors.map((e) => e.code), ["FILE_TIMEOUT", "FILE_TIMEOUT"]);
+  });
+
+  it("a file past --file-memory is one line; the file after it is reported in full", () => {
+    // Node's own executable (about 100 MB, the one running this test) needs far more than a 64 MB heap to analyse;
+    // it sorts before the program, so with -j 1 the program is scanned after the worker that ran out was replaced.
+    const big = process.execPath;
+    const r = runCli(["scan", big, program, "-f", "json", "-q", "--no-cache", "-j", "1", "--file-memory", "64M"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, CRASH);
+    assert.deepEqual(r.stderr.trim().split("\n"), [`unifit: ${big}: skipped: analysis needed more than the 64 MB memory budget (--file-memory); an ELF file of ${statSync(big).size} bytes`]);
+    const report = JSON.parse(r.stdout) as { errors: { code: string }[] };
+    assert.deepEqual(report.errors.map((e) => e.code), ["FILE_MEMORY"]);
+    const alone = runCli(["scan", program, "-f", "json", "-q", "--no-cache"]);
+    const mine = reportsByPath(r.stdout).get(program);
+    assert.ok(mine !== undefined && mine.includes('"fork"'), "the program's report lists its fork");
+    assert.equal(mine, reportsByPath(alone.stdout).get(program));
   });
 
   it("within the budget the same files are reported as without it", () => {

@@ -15,11 +15,23 @@ export interface Measured {
   peakMb: number;
 }
 
-export function runMeasured(args: readonly string[]): Measured {
+export interface MeasureOptions {
+  /**
+   * A bound past which the CLI is killed (coreutils `timeout -s KILL`, under /usr/bin/time so that the peak is still
+   * the CLI's), so that a hang fails the test instead of stalling the suite; the code is then 137.
+   */
+  killAfterSec?: number;
+  /** Run as the user nobody when this runs as root (util-linux setpriv), so that a mode 000 file is unreadable. */
+  asNobody?: boolean;
+}
+
+export function runMeasured(args: readonly string[], options: MeasureOptions = {}): Measured {
   const dir = mkdtempSync(join(tmpdir(), "unifit-measure-"));
   const timeFile = join(dir, "time.txt");
+  const bound = options.killAfterSec === undefined ? [] : ["timeout", "-s", "KILL", String(options.killAfterSec)];
+  const user = options.asNobody === true && process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
   try {
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, process.execPath, CLI, ...args], {
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...user, ...bound, process.execPath, CLI, ...args], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
