@@ -26,7 +26,8 @@ import { failsOn } from "../verdict/rate.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
-import { reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
+import { reportShell, rulesFor, scanFile, scanSourceProgram, selectTargets, withRuleSettings } from "./scan.js";
+import { sourceIndex, type SourceIndex } from "./join.js";
 import type { FileBudget, FileOptions, InThreadOptions } from "./scan.js";
 import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS, type PoolWorker } from "./pool.js";
 import { byPath } from "../util/compare.js";
@@ -97,6 +98,8 @@ export interface WorkerSetup {
   ignores?: readonly Ignore[];
   /** Send reports serialised (streaming) rather than as objects. */
   serialise: boolean;
+  /** The sources scanned with the binaries (FileOptions.sources). */
+  sources?: SourceIndex;
 }
 
 /** One file's outcome as a worker sends it. */
@@ -179,9 +182,17 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
  * The C/C++ inputs, analysed here as one program before any file is handed out (a call in one file may reach a fork
  * in another): their reports by path. The scan then takes them in path order like any other file's.
  */
-function sourceReports(inputs: readonly Input[], scan: (paths: string[]) => Map<string, FileReport | InputError>): Map<string, FileReport | InputError> {
+function sourceReports(
+  inputs: readonly Input[],
+  given: readonly string[],
+  scan: (paths: string[]) => ReturnType<typeof scanSourceProgram>,
+): { reports: Map<string, FileReport | InputError>; index?: SourceIndex } {
   const paths = inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
-  return paths.length === 0 ? new Map<string, FileReport | InputError>() : scan(paths);
+  if (paths.length === 0) return { reports: new Map<string, FileReport | InputError>() };
+  const { reports, functions } = scan(paths);
+  // The binaries of the scan are placed in these sources (scan/join.ts).
+  const index = inputs.length > paths.length ? sourceIndex(given, reports, functions) : undefined;
+  return index === undefined ? { reports } : { reports, index };
 }
 
 /**
@@ -269,7 +280,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const program = sourceReports(inputs, paths, (p) => scanSourceProgram(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const sources = program.reports;
+  if (program.index !== undefined) fileOptions.sources = program.index;
   const elfCount = inputs.length - sources.size;
   const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(availableParallelism(), 8, Math.floor(elfCount / FILES_PER_WORKER)), Math.max(1, elfCount)));
   if (jobs === 1 && !(options.isolate === true && elfCount > 0)) {
@@ -284,6 +297,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     };
     if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
     if (options.ignores !== undefined) setup.ignores = options.ignores;
+    if (program.index !== undefined) setup.sources = program.index;
     // Results wait here until every file before them is in, then go out in order.
     const waiting = new Map<number, WorkerResult>();
     let waitingBytes = 0;
@@ -454,8 +468,10 @@ export function scanPaths(paths: readonly string[], options: InThreadOptions = {
   const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) all.push(compile.error);
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
-  scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
+  const program = sourceReports(inputs, paths, (p) => scanSourceProgram(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const sources = program.reports;
+  const elfOptions: FileOptions = program.index !== undefined ? { ...fileOptions, sources: program.index } : fileOptions;
+  scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, elfOptions), false, options.onFile, (r) => {
     if (r.error !== undefined) all.push(r.error);
     else if (r.report !== undefined) {
       files.push(r.report);

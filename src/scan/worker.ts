@@ -17,6 +17,7 @@ const surfaces = selectTargets(db, setup.targets);
 const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), setup.ruleSettings), session: new LibrarySession() };
 if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
 if (setup.ignores !== undefined) options.ignores = setup.ignores;
+if (setup.sources !== undefined) options.sources = setup.sources;
 
 parentPort?.on("message", (m: { index: number; path: string }) => {
   // The file's time budget runs from here (see pool.ts).
