@@ -228,8 +228,8 @@ function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
   for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
   const sl = f.binary?.sourceLines;
   if (sl !== undefined) {
-    const how = sl.debugLine ? "through its .debug_line, else by function name" : "by function name (no .debug_line)";
-    lines.push(`  ${c.dim(`source lines: ${sl.placed} of ${plural(sl.sites, "code site")} placed in the sources scanned with it, ${how}`)}`);
+    const how = sl.debugLine ? "" : " (it has no .debug_line)";
+    lines.push(`  ${c.dim(`source lines: ${sl.placed} of ${plural(sl.sites, "code site")} placed in the sources scanned with it${how}`)}`);
     for (const w of sl.warnings ?? []) lines.push(`  ${c.magenta("?")} ${w}`);
   }
   const width = Math.max(...f.targets.map((t) => t.target.length), 6);

@@ -88,8 +88,14 @@ class Lookups {
     }
   }
 
-  /** A debug path as the report names its file (see SourcePlace.file). */
-  file(debugPath: string): string {
+  /** A function as the sources name it: C++ symbols come demangled with their parameters and scopes. */
+  defsOf(symbol: string): { file: string; line: number }[] | undefined {
+    const name = symbol.replace(/\(.*$/, "");
+    return this.defs.get(name) ?? this.defs.get(name.slice(name.lastIndexOf("::") + 1));
+  }
+
+  /** A debug path as the report names its file (see SourcePlace.file); by its tail only when `related`. */
+  file(debugPath: string, related: boolean): string {
     if (isAbsolute(debugPath)) {
       const abs = normalize(debugPath);
       const known = this.byAbs.get(abs);
@@ -98,6 +104,7 @@ class Lookups {
     }
     // Built elsewhere, or a path relative to an unknown build directory: the scanned file with the longest common
     // tail of path components, when only one has it.
+    if (!related) return debugPath;
     const parts = normalize(debugPath).split("/");
     const candidates = this.byBase.get(parts[parts.length - 1] as string) ?? [];
     let best = 0;
@@ -123,6 +130,9 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
 
 const lookups = new WeakMap<SourceIndex, Lookups>();
 
+/** Functions the C runtime (crtstuff, crt1) puts in every gcc-built program; the others start with "_". */
+const CRT = new Set(["deregister_tm_clones", "register_tm_clones", "frame_dummy"]);
+
 /** Reads the line table's rows of some addresses (undefined: the binary has no .debug_line). */
 export type LineSource = (addresses: readonly number[]) => { rows: Map<number, LineRow>; warnings: string[] } | undefined;
 
@@ -131,9 +141,26 @@ export type LineSource = (addresses: readonly number[]) => { rows: Map<number, L
  * binary its `sourceLines` summary (with what of the line table could not be read). `syscalls` are the analysis's
  * reached syscalls (not capped), `finder` its call graph's search (absent when the code could not be read).
  */
-export function placeFindings(report: FileReport, syscalls: readonly ReachedSyscall[], finder: ChainFinder | undefined, lines: LineSource, index: SourceIndex): void {
+export function placeFindings(
+  report: FileReport,
+  syscalls: readonly ReachedSyscall[],
+  finder: ChainFinder | undefined,
+  lines: LineSource,
+  index: SourceIndex,
+  functions: readonly string[],
+): void {
   const look = lookups.get(index) ?? new Lookups(index);
   lookups.set(index, look);
+  // Names are evidence only when the sources are the binary's: most of its own functions are defined in them (main
+  // alone, or printf's caller, says nothing about a binary built from other sources).
+  const own = [...new Set(functions.filter((f) => !f.startsWith("_") && !CRT.has(f)))];
+  const found = own.filter((f) => look.defsOf(f) !== undefined).length;
+  const related = own.length > 0 && found * 2 >= own.length;
+  const notes: string[] = [];
+  if (!related) {
+    const why = own.length === 0 ? "the binary names none of its functions" : `${found} of the binary's ${own.length} functions are defined in the sources scanned with it`;
+    notes.push(`${why}: its code sites are placed by its .debug_line alone, not by function name`);
+  }
   const byName = new Map(syscalls.map((s) => [s.name, s]));
   // The code sites of a finding depend on its ways in only: the same on every target.
   const known = new Map<string, { sites: CodeSite[]; more: number }>();
@@ -182,14 +209,15 @@ export function placeFindings(report: FileReport, syscalls: readonly ReachedSysc
   const table = all.size > 0 ? lines([...all.keys()]) : undefined;
   let placed = 0;
   for (const [addr, site] of all) {
-    const p = place(site, table?.rows.get(addr), look);
+    const p = place(site, table?.rows.get(addr), look, related);
     if (p === undefined) continue;
     site.source = p;
     placed++;
   }
   if (report.binary !== undefined) {
     report.binary.sourceLines = { debugLine: table !== undefined, sites: all.size, placed };
-    if (table !== undefined && table.warnings.length > 0) report.binary.sourceLines.warnings = table.warnings;
+    const warnings = [...(table?.warnings ?? []), ...notes];
+    if (warnings.length > 0) report.binary.sourceLines.warnings = warnings;
   }
 }
 
@@ -204,9 +232,9 @@ function codeSites(v: Via, finder: ChainFinder | undefined): CodeSite[] {
 }
 
 /** A code site in the sources: its line-table row when it has one, else its function by name. */
-function place(site: CodeSite, row: LineRow | undefined, look: Lookups): SourcePlace | undefined {
+function place(site: CodeSite, row: LineRow | undefined, look: Lookups, related: boolean): SourcePlace | undefined {
   if (row !== undefined && row.line > 0) {
-    const file = look.file(row.file);
+    const file = look.file(row.file, related);
     const same = site.callee === undefined ? [] : (look.onLine.get(`${file}\0${row.line}`) ?? []).filter((s) => s.callee === site.callee);
     // Two calls of the same function on one line: the one at the table's column, else the first.
     const s = same.find((x) => x.column === row.column) ?? same[0];
@@ -216,10 +244,10 @@ function place(site: CodeSite, row: LineRow | undefined, look: Lookups): SourceP
     if (s !== undefined) p.sourceSite = `${s.file}:${s.line}:${s.column}`;
     return p;
   }
-  // C++ symbols are demangled with their parameters: the source knows the name without them.
-  const name = site.function.replace(/\(.*$/, "");
-  const defs = look.defs.get(name) ?? look.defs.get(name.slice(name.lastIndexOf("::") + 1));
+  if (!related) return undefined;
+  const defs = look.defsOf(site.function);
   if (defs === undefined || defs.length === 0) return undefined;
+  const name = site.function.replace(/\(.*$/, "");
   const first = defs[0] as { file: string; line: number };
   if (defs.length > 1) {
     return { file: first.file, line: first.line, how: "function-name", at: "function", ambiguous: defs.map((d) => `${d.file}:${d.line}`) };

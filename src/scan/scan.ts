@@ -41,6 +41,7 @@ import type { SourceFile } from "../source/index.js";
 import { isElfMagic } from "../elf/magic.js";
 import { inFile, linesAt, type SectionBytes } from "../elf/dwarf-line.js";
 import { placeFindings, type SourceIndex } from "./join.js";
+import { demangle } from "../util/demangle.js";
 import { byName, byPath, compareStrings } from "../util/compare.js";
 
 /** Options of the in-thread scan (scanPaths), which `unifit plan` runs with a database it has loaded already. */
@@ -324,7 +325,8 @@ export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: r
   };
   if (options.sources !== undefined) {
     const sections = sectionsOf(path, bytes);
-    placeFindings(report, a.syscalls, a.code.chains, (addresses) => linesAt(elf, sections, addresses), options.sources);
+    const functions = elf.symtab.filter((x) => x.kind === "func" && !x.undefined && x.value !== 0).map((x) => demangle(x.name));
+    placeFindings(report, a.syscalls, a.code.chains, (addresses) => linesAt(elf, sections, addresses), options.sources, functions);
   }
   return report;
 }

@@ -116,7 +116,7 @@ describe("a binary scanned with its sources", () => {
     assert.ok(calls >= 5, `${calls} sites at their call`);
     // The text report says where, and how.
     const text = runCli(["scan", nodebug, TREE, "--target", "nanos", "--no-cache"]).stdout;
-    assert.match(text, /source lines: \d+ of \d+ code sites placed in the sources scanned with it, by function name \(no \.debug_line\)/);
+    assert.match(text, /source lines: 12 of 14 code sites placed in the sources scanned with it \(it has no \.debug_line\)/);
     assert.match(text, new RegExp(`at ${TREE}/spawn\\.c:8 \\(in spawn_worker, its first line, by function name\\)`));
   });
 
@@ -152,6 +152,17 @@ describe("a binary scanned with its sources", () => {
     for (const s of byName) assert.deepEqual(s.source?.ambiguous, [`${src}/a.c:2`, `${src}/b.c:2`]);
     const byLine = [...sitesOf(scanJson([withG, src]).report.files[0] as FileReport, ["clone"]).values()].filter((s) => s.function === "start");
     assert.deepEqual(byLine.map((s) => `${s.source?.file}:${s.source?.line}`).sort(), [`${src}/a.c:3`, `${src}/b.c:3`]);
+  });
+
+  it("sources of another program: nothing is placed by function name, and the report says why", () => {
+    // The bundled sample shares only `main` with the tree.
+    const { report } = scanJson(["fixtures/sample/prefork-server", TREE]);
+    const sample = report.files.find((f) => f.path === "fixtures/sample/prefork-server") as FileReport;
+    const sl = sample.binary?.sourceLines;
+    assert.equal(sl?.debugLine, false);
+    assert.equal(sl?.placed, 0);
+    assert.ok((sl?.sites ?? 0) > 0);
+    assert.deepEqual(sl?.warnings, ["1 of the binary's 3 functions are defined in the sources scanned with it: its code sites are placed by its .debug_line alone, not by function name"]);
   });
 
   it("a .debug_line cut short is a warning: the units before the cut place their sites, the others go by function name", () => {
