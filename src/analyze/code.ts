@@ -1147,18 +1147,30 @@ function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
     return callersOf;
   };
   // Import name → its calls in reachable code, by address; built on first use.
-  let importCalls: Map<string, { addr: number; function: string }[]> | undefined;
+  // Names are made only for the imports asked about (a large C++ program calls memcpy from thousands of functions).
+  let importCalls: Map<string, { addr: number; f: number }[]> | undefined;
+  const named = new Map<string, { addr: number; function: string }[]>();
+  const demangled = new Map<string, string>();
   const callsTo = (name: string): { addr: number; function: string }[] => {
     if (importCalls === undefined) {
       importCalls = new Map();
       for (const c of callsInto(p, reachable, p.pltStub, () => true).sort((a, b) => a.addr - b.addr)) {
-        const call = { addr: c.addr, function: demangle(nameAt(graph, elf, c.f, c.addr)) };
         const l = importCalls.get(c.callee);
-        if (l === undefined) importCalls.set(c.callee, [call]);
-        else l.push(call);
+        if (l === undefined) importCalls.set(c.callee, [{ addr: c.addr, f: c.f }]);
+        else l.push({ addr: c.addr, f: c.f });
       }
     }
-    return importCalls.get(name) ?? [];
+    let out = named.get(name);
+    if (out === undefined) {
+      out = (importCalls.get(name) ?? []).map((c) => {
+        const raw = nameAt(graph, elf, c.f, c.addr);
+        let shown = demangled.get(raw);
+        if (shown === undefined) demangled.set(raw, (shown = demangle(raw)));
+        return { addr: c.addr, function: shown };
+      });
+      named.set(name, out);
+    }
+    return out;
   };
   return {
     callsTo,

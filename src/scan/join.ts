@@ -164,6 +164,7 @@ export function placeFindings(
   const byName = new Map(syscalls.map((s) => [s.name, s]));
   // The code sites of a finding depend on its ways in only: the same on every target.
   const known = new Map<string, { sites: CodeSite[]; more: number }>();
+  const callsOf = new Map<string, readonly Call[]>();
   const all = new Map<number, CodeSite>();
   const sitesOf = (t: TargetVerdict["findings"][number]): { sites: CodeSite[]; more: number } => {
     const key = `${t.syscall}\0${t.via.join("\0")}`;
@@ -177,22 +178,28 @@ export function placeFindings(
     // Within it, the site in the function the chain goes through first.
     const caller = t.chain?.[t.chain.length - 2];
     const seen = new Set<number>();
-    const found: { site: CodeSite; addr: number; rank: number }[] = [];
+    const found: { call: Call; rank: number }[] = [];
     for (const v of vias) {
-      for (const site of codeSites(v, finder)) {
-        const addr = Number.parseInt(site.address, 16);
-        if (seen.has(addr)) continue;
-        seen.add(addr);
-        found.push({ site, addr, rank: rank(v) * 2 + (site.function === caller ? 0 : 1) });
+      const key = v.kind === "site" ? `@${v.address ?? ""}` : (v.function ?? "");
+      let calls = callsOf.get(key);
+      if (calls === undefined) callsOf.set(key, (calls = codeSites(v, finder)));
+      for (const call of calls) {
+        if (seen.has(call.addr)) continue;
+        seen.add(call.addr);
+        found.push({ call, rank: rank(v) * 2 + (call.function === caller ? 0 : 1) });
       }
     }
     // Stable: ways in in label order, sites by address.
     found.sort((a, b) => a.rank - b.rank);
-    const sites = found.slice(0, MAX_FINDING_SITES).map(({ site, addr }) => {
+    const sites = found.slice(0, MAX_FINDING_SITES).map(({ call }) => {
       // One object per address: placed once, shared by every finding that lists it.
-      const shared = all.get(addr) ?? site;
-      all.set(addr, shared);
-      return shared;
+      let site = all.get(call.addr);
+      if (site === undefined) {
+        site = { address: hex(call.addr), function: call.function };
+        if (call.callee !== undefined) site.callee = call.callee;
+        all.set(call.addr, site);
+      }
+      return site;
     });
     k = { sites, more: found.length - sites.length };
     known.set(key, k);
@@ -221,12 +228,20 @@ export function placeFindings(
   }
 }
 
-/** The code sites of one way in: the program's calls of an imported function, or a syscall site. */
-function codeSites(v: Via, finder: ChainFinder | undefined): CodeSite[] {
-  if (v.kind === "site" && v.address !== undefined) return [{ address: v.address, function: v.function ?? "" }];
+/** A code site before it is kept: an address, its function, the import it calls. */
+interface Call {
+  addr: number;
+  function: string;
+  callee?: string;
+}
+
+/** The code sites of one way in: the program's calls of an imported function (the finder's own list), or a syscall
+ * site. */
+function codeSites(v: Via, finder: ChainFinder | undefined): readonly Call[] {
+  if (v.kind === "site" && v.address !== undefined) return [{ addr: Number.parseInt(v.address, 16), function: v.function ?? "" }];
   if ((v.kind === "import" || v.kind === "library") && v.function !== undefined && finder !== undefined) {
     const callee = v.function;
-    return finder.callsTo(callee).map((c) => ({ address: hex(c.addr), function: c.function, callee }));
+    return finder.callsTo(callee).map((c) => ({ addr: c.addr, function: c.function, callee }));
   }
   return [];
 }
