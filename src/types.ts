@@ -165,6 +165,10 @@ export interface BinaryInfo {
   /** DT_NEEDED libraries (transitively) found in the sysroot and read, with how many of the program's imported
    * functions bind to each; a library without a path was not found. Empty when libraries were not read. */
   libraries: { name: string; path?: string; functions: number }[];
+  /** Scanned with its sources: how its code sites were placed in them. debugLine: it has a .debug_line; sites: the
+   * code sites of its findings; placed: those given a source line; warnings: what of the line table could not be read
+   * (those sites are placed by function name). */
+  sourceLines?: { debugLine: boolean; sites: number; placed: number; warnings?: string[] };
   /** The file's own code: functions found and reachable, instructions decoded, resolved and unresolved syscall sites. */
   code: { functions: number; reachable: number; instructions: number; sites: number; unresolved: number; indirectCalls: number };
 }
@@ -215,6 +219,46 @@ export interface Finding {
   /** For a refusal every way in tolerates: what the program does instead, with its upstream evidence. */
   fallback?: string;
   hint?: string;
+  /** Scanned with its sources: the places in the binary's own code that lead here (calls of the imported functions
+   * of `via`, syscall instructions), at most 8, each with its source line when it was found. */
+  sites?: CodeSite[];
+  /** Further code sites not listed in `sites`. */
+  moreSites?: number;
+}
+
+/** A place in a binary's own code that leads to a finding. */
+export interface CodeSite {
+  /** The call or syscall instruction's address (hex). */
+  address: string;
+  /** The function holding it (symbol name, C++ demangled; sub_<address> when unnamed). */
+  function: string;
+  /** The imported function it calls; absent for a syscall instruction or a syscall wrapper's call. */
+  callee?: string;
+  /** Where it is in the sources scanned with the binary; absent when neither way finds it. */
+  source?: SourcePlace;
+}
+
+/** A binary's code site placed in the sources scanned with it. */
+export interface SourcePlace {
+  /** The source file: as the scan names it when it is one of the sources scanned or lies under a source directory
+   * given, else as the debugging information names it. */
+  file: string;
+  line: number;
+  /** 1-based, when known. */
+  column?: number;
+  /** dwarf: the binary's .debug_line; function-name: the site's enclosing function symbol matched to the source
+   * function of that name (the binary has no line table, or none for this address). */
+  how: "dwarf" | "function-name";
+  /** function-name: "call" when the line is the one call of `callee` in that source function, "function" when it is
+   * the function's first line (it has no such call, or several). */
+  at?: "call" | "function";
+  /** function-name: several source files define a (static) function of that name; each as file:line. The site is in
+   * one of them; file and line are the first. */
+  ambiguous?: string[];
+  /** function-name, at "function": the function's calls of `callee` (path:line:column), one of which is this site. */
+  calls?: string[];
+  /** The source report's call site that is the same call (path:line:column, as in that file's `sites`). */
+  sourceSite?: string;
 }
 
 export interface TargetVerdict {

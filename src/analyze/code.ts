@@ -411,12 +411,37 @@ function prepare(elf: ElfFile, bytes: Uint8Array): Prepared {
 }
 
 /**
+ * Calls and tail jumps from reachable code outside the PLT to the addresses of `target` (PLT stubs, named functions),
+ * and calls through the GOT slot of an import `slot` accepts (-fno-plt): the calling function, the callee, the
+ * instruction's address.
+ */
+function callsInto(p: Prepared, reachable: Uint8Array, target: ReadonlyMap<number, string>, slot: (name: string) => boolean): { f: number; callee: string; addr: number }[] {
+  const { scan, graph } = p;
+  const found: { f: number; callee: string; addr: number }[] = [];
+  const at = (from: number, callee: string): void => {
+    if (p.inPlt(from)) return;
+    const f = graph.index.lowerBound(from);
+    if (f >= 0 && reachable[f]) found.push({ f, callee, addr: from });
+  };
+  if (target.size > 0) {
+    for (const i of p.externalEdges) {
+      const hit = target.get(scan.edgeTo[i] as number);
+      if (hit !== undefined) at(scan.edgeFrom[i] as number, hit);
+    }
+  }
+  scan.slotFrom.forEach((from, i) => {
+    const name = p.slotNames.get(scan.slotAddr[i] as number);
+    if (name !== undefined && slot(name)) at(from, name);
+  });
+  return found;
+}
+
+/**
  * Calls (and tail jumps) from reachable functions to imports or named functions listed in `interest`, with whether
  * each sits in a loop of its function (inside the span of a backward branch).
  */
 function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<string>): CodeAnalysis["calls"] {
   const { scan, graph, elf } = p;
-  const fnOf = (addr: number): number => graph.index.lowerBound(addr);
   // The addresses that mean an interesting callee: a PLT stub of that import, or a function with that name (any of
   // its aliases, the first in symbol-table order: fork before __libc_fork).
   const target = new Map<number, string>();
@@ -430,24 +455,7 @@ function callFacts(p: Prepared, reachable: Uint8Array, interest: ReadonlySet<str
     if (interest.has(name)) target.set(addr, name);
     else target.delete(addr);
   }
-  const found: { f: number; callee: string; addr: number }[] = [];
-  if (target.size > 0) {
-    for (const i of p.externalEdges) {
-      const hit = target.get(scan.edgeTo[i] as number);
-      if (hit === undefined) continue;
-      const from = scan.edgeFrom[i] as number;
-      if (p.inPlt(from)) continue;
-      const f = fnOf(from);
-      if (f >= 0 && reachable[f]) found.push({ f, callee: hit, addr: from });
-    }
-  }
-  scan.slotFrom.forEach((from, i) => {
-    if (p.inPlt(from)) return;
-    const name = p.slotNames.get(scan.slotAddr[i] as number);
-    if (name === undefined || !interest.has(name)) return;
-    const f = fnOf(from);
-    if (f >= 0 && reachable[f]) found.push({ f, callee: name, addr: from });
-  });
+  const found = callsInto(p, reachable, target, (name) => interest.has(name));
   if (found.length === 0) return [];
   // Loops: backward jumps inside the same function, only for functions with interesting calls. Edges are in address
   // order, so each function's own edges are one range of them.
@@ -1024,6 +1032,9 @@ export interface ChainFinder {
    * name); the functions in `stop` are not entered. Undefined when none.
    */
   leadsTo(from: string, callees: ReadonlySet<string>, depth: number, stop?: ReadonlySet<string>): string | undefined;
+  /** The calls of the imported function `name` in reachable code (through its PLT stub or GOT slot), by address,
+   * each with the function holding it. */
+  callsTo(name: string): { addr: number; function: string }[];
 }
 
 /** Callers listed per import at most; the JSON report keeps a few, the text report fewer. */
@@ -1135,7 +1146,34 @@ function chainFinder(p: Prepared, reachable: Uint8Array): ChainFinder {
     }
     return callersOf;
   };
+  // Import name → its calls in reachable code, by address; built on first use.
+  // Names are made only for the imports asked about (a large C++ program calls memcpy from thousands of functions).
+  let importCalls: Map<string, { addr: number; f: number }[]> | undefined;
+  const named = new Map<string, { addr: number; function: string }[]>();
+  const demangled = new Map<string, string>();
+  const callsTo = (name: string): { addr: number; function: string }[] => {
+    if (importCalls === undefined) {
+      importCalls = new Map();
+      for (const c of callsInto(p, reachable, p.pltStub, () => true).sort((a, b) => a.addr - b.addr)) {
+        const l = importCalls.get(c.callee);
+        if (l === undefined) importCalls.set(c.callee, [{ addr: c.addr, f: c.f }]);
+        else l.push({ addr: c.addr, f: c.f });
+      }
+    }
+    let out = named.get(name);
+    if (out === undefined) {
+      out = (importCalls.get(name) ?? []).map((c) => {
+        const raw = nameAt(graph, elf, c.f, c.addr);
+        let shown = demangled.get(raw);
+        if (shown === undefined) demangled.set(raw, (shown = demangle(raw)));
+        return { addr: c.addr, function: shown };
+      });
+      named.set(name, out);
+    }
+    return out;
+  };
   return {
+    callsTo,
     toImport(name) {
       const list = importCallers().get(name);
       if (list === undefined || list.length === 0) return undefined;

@@ -1,6 +1,7 @@
-// @fileoverview The DWARF line table (.debug_line, versions 2 to 5, 32- and 64-bit DWARF): address → file:line, as
-// addr2line answers it. Every read goes through the bounds-checked ByteReader over the section's bytes; a unit that
-// cannot be read ends the table with a warning, and the units before it stay usable.
+// @fileoverview The DWARF line table (.debug_line, versions 2 to 5, 32- and 64-bit DWARF): address → file:line:column,
+// as addr2line answers it. Every read goes through the bounds-checked ByteReader over the section's bytes; a unit that
+// cannot be read ends the table with a warning, and the units before it stay usable. linesAt answers a few addresses
+// in one pass without keeping the table: memory is one sequence's rows, however large the table.
 
 import { ElfParseError } from "./errors.js";
 import { ByteReader } from "./reader.js";
@@ -11,6 +12,8 @@ export interface LineRow {
   /** The file as the table names it: directory joined with the name unless the name is absolute. */
   file: string;
   line: number;
+  /** 1-based; 0 when the table does not say. */
+  column: number;
 }
 
 export interface LineTable {
@@ -20,6 +23,8 @@ export interface LineTable {
 }
 
 const SHF_COMPRESSED = 0x800;
+/** The largest .debug_line read (a table is read only for a binary scanned with its sources). */
+export const MAX_LINE_SECTION = 256 * 1024 * 1024;
 /** A unit's program stops after this many rows: a table that loops cannot make the scan quadratic. */
 const MAX_ROWS = 4_000_000;
 
@@ -90,38 +95,101 @@ function section(elf: ElfFile, name: string): ElfSection | undefined {
   return elf.sections.find((s) => s.name === name && s.type !== 8 /* SHT_NOBITS */);
 }
 
-/** The line table of an ELF file's .debug_line, or undefined when it has none. */
-export function readLineTable(elf: ElfFile, bytes: Uint8Array): LineTable | undefined {
+/** A section's bytes, or undefined when they cannot be had (the caller may read them from the file on demand). */
+export type SectionBytes = (s: ElfSection) => Uint8Array | undefined;
+
+/** The sections of an ELF file held whole in `bytes`. */
+export const inFile = (bytes: Uint8Array): SectionBytes => (s) => (s.offset + s.size > bytes.length ? undefined : bytes.subarray(s.offset, s.offset + s.size));
+
+/**
+ * Runs every unit's line program of the file's .debug_line and hands each sequence to `visit` as it ends. Returns
+ * undefined when there is no .debug_line, else the warnings (a unit that cannot be read ends the walk).
+ */
+function walk(elf: ElfFile, bytesOf: SectionBytes, visit: (rows: LineRow[], end: number) => void, limit: number): string[] | undefined {
   const line = section(elf, ".debug_line");
   if (line === undefined) return undefined;
-  const warnings: string[] = [];
-  if ((line.flags & SHF_COMPRESSED) !== 0) return { sequences: [], warnings: [".debug_line is compressed: not read"] };
+  if ((line.flags & SHF_COMPRESSED) !== 0) return [".debug_line is compressed: not read"];
+  if (line.size > limit) return [`.debug_line is ${line.size} bytes, over the ${limit}-byte limit: not read`];
   const little = elf.endian === "little";
   const sub = (s: ElfSection | undefined): ByteReader | undefined => {
-    if (s === undefined || (s.flags & SHF_COMPRESSED) !== 0 || s.offset + s.size > bytes.length) return undefined;
-    return new ByteReader(bytes.subarray(s.offset, s.offset + s.size), little, elf.bits);
+    if (s === undefined || (s.flags & SHF_COMPRESSED) !== 0 || s.size > limit) return undefined;
+    const b = bytesOf(s);
+    return b === undefined ? undefined : new ByteReader(b, little, elf.bits);
   };
   const r = sub(line);
-  if (r === undefined) return { sequences: [], warnings: [".debug_line lies outside the file"] };
+  if (r === undefined) return [".debug_line lies outside the file"];
   const lineStr = sub(section(elf, ".debug_line_str"));
   const str = sub(section(elf, ".debug_str"));
-  const sequences: LineTable["sequences"] = [];
+  const warnings: string[] = [];
   let at = 0;
   while (at < r.length) {
     try {
-      at = readUnit(new Cursor(r, at), sequences, lineStr, str);
+      at = readUnit(new Cursor(r, at), visit, lineStr, str);
     } catch (e) {
       if (!(e instanceof ElfParseError)) throw e;
       warnings.push(`.debug_line unit at 0x${at.toString(16)}: ${e.message}; the rest of the table is not read`);
       break;
     }
   }
+  return warnings;
+}
+
+/** The line table of an ELF file's .debug_line, or undefined when it has none. */
+export function readLineTable(elf: ElfFile, bytes: Uint8Array): LineTable | undefined {
+  const sequences: LineTable["sequences"] = [];
+  const warnings = walk(elf, inFile(bytes), (rows, end) => sequences.push({ rows, end }), MAX_LINE_SECTION);
+  if (warnings === undefined) return undefined;
   sequences.sort((a, b) => (a.rows[0]?.address ?? 0) - (b.rows[0]?.address ?? 0));
   return { sequences, warnings };
 }
 
+/** The last row at or before `address` in a sequence's rows (rows at the same address: the last, as addr2line). */
+function rowAt(rows: readonly LineRow[], address: number): LineRow {
+  let a = 0;
+  let b = rows.length - 1;
+  while (a < b) {
+    const m = (a + b + 1) >> 1;
+    if ((rows[m] as LineRow).address <= address) a = m;
+    else b = m - 1;
+  }
+  return rows[a] as LineRow;
+}
+
+/**
+ * The rows of a few addresses (as lineAt answers them over the whole table), read in one pass over .debug_line that
+ * keeps one sequence at a time. Undefined when the file has no .debug_line; addresses no sequence holds are absent.
+ */
+export function linesAt(
+  elf: ElfFile,
+  bytesOf: SectionBytes,
+  addresses: readonly number[],
+  limit = MAX_LINE_SECTION,
+): { rows: Map<number, LineRow>; warnings: string[] } | undefined {
+  const wanted = [...new Set(addresses)].sort((a, b) => a - b);
+  const found = new Map<number, { row: LineRow; start: number }>();
+  const warnings = walk(elf, bytesOf, (rows, end) => {
+    const start = (rows[0] as LineRow).address;
+    // The first sequence wanted at or after start.
+    let i = 0;
+    let j = wanted.length;
+    while (i < j) {
+      const m = (i + j) >> 1;
+      if ((wanted[m] as number) < start) i = m + 1;
+      else j = m;
+    }
+    for (; i < wanted.length && (wanted[i] as number) < end; i++) {
+      const a = wanted[i] as number;
+      // Overlapping sequences (discarded code relocated to 0): the one starting lowest answers, as in lineAt.
+      const had = found.get(a);
+      if (had === undefined || start < had.start) found.set(a, { row: rowAt(rows, a), start });
+    }
+  }, limit);
+  if (warnings === undefined) return undefined;
+  return { rows: new Map([...found].map(([a, x]) => [a, x.row])), warnings };
+}
+
 /** Reads one unit at c.at, appends its sequences, and returns where the next unit starts. */
-function readUnit(c: Cursor, out: LineTable["sequences"], lineStr: ByteReader | undefined, str: ByteReader | undefined): number {
+function readUnit(c: Cursor, visit: (rows: LineRow[], end: number) => void, lineStr: ByteReader | undefined, str: ByteReader | undefined): number {
   let length = c.u32();
   let offsetSize = 4;
   if (length === 0xffffffff) {
@@ -204,20 +272,28 @@ function readUnit(c: Cursor, out: LineTable["sequences"], lineStr: ByteReader | 
       files.push({ name: s, dir });
     }
   }
+  // Names are joined once per file index (every row of a file shares the string).
+  const names: string[] = [];
   const fileName = (i: number): string => {
-    const f = files[i];
-    return f === undefined ? `<file ${i}>` : join(dirs[f.dir], f.name);
+    let n = names[i];
+    if (n === undefined) {
+      const f = files[i];
+      n = f === undefined ? `<file ${i}>` : join(dirs[f.dir], f.name);
+      if (i < 1 << 16) names[i] = n;
+    }
+    return n;
   };
 
   c.at = programStart;
   let address = 0;
   let file = 1;
   let lineNo = 1;
+  let column = 0;
   let rows: LineRow[] = [];
   let count = 0;
   const emit = (): void => {
     if (++count > MAX_ROWS) throw new ElfParseError(`more than ${MAX_ROWS} rows`, c.at);
-    rows.push({ address, file: fileName(file), line: lineNo });
+    rows.push({ address, file: fileName(file), line: lineNo, column });
   };
   while (c.at < end) {
     const op = c.u8();
@@ -236,11 +312,12 @@ function readUnit(c: Cursor, out: LineTable["sequences"], lineStr: ByteReader | 
         const sub = len > 0 ? c.u8() : 0;
         if (sub === 1) {
           // end_sequence: the address is one past the sequence
-          if (rows.length > 0) out.push({ rows, end: address });
+          if (rows.length > 0) visit(rows, address);
           rows = [];
           address = 0;
           file = 1;
           lineNo = 1;
+          column = 0;
         } else if (sub === 2) {
           address = addressSize === 8 ? c.u64() : addressSize === 4 ? c.u32() : NaN;
           if (Number.isNaN(address)) throw new ElfParseError(`address size ${addressSize}`, c.at);
@@ -256,10 +333,11 @@ function readUnit(c: Cursor, out: LineTable["sequences"], lineStr: ByteReader | 
       case 2: address += minInst * c.uleb(); break;
       case 3: lineNo += c.sleb(); break;
       case 4: file = c.uleb(); break;
+      case 5: column = c.uleb(); break;
       case 8: address += minInst * Math.floor((255 - opcodeBase) / lineRange); break;
       case 9: address += c.u16(); break;
       default:
-        // set_column, negate_stmt, basic_block, prologue_end, epilogue_begin, set_isa and unknown ones: their
+        // negate_stmt, basic_block, prologue_end, epilogue_begin, set_isa and unknown ones: their
         // operands are skipped as the header counts them.
         for (let i = 0; i < (stdLengths[op] ?? 0); i++) c.uleb();
     }
@@ -273,15 +351,7 @@ export function lineAt(table: LineTable, address: number): LineRow | undefined {
   for (const s of table.sequences) {
     const first = s.rows[0];
     if (first === undefined || address < first.address || address >= s.end) continue;
-    let a = 0;
-    let b = s.rows.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if ((s.rows[m] as LineRow).address <= address) a = m;
-      else b = m - 1;
-    }
-    // Rows at the same address: the last one is the one addr2line reports.
-    return s.rows[a];
+    return rowAt(s.rows, address);
   }
   return undefined;
 }

@@ -47,6 +47,9 @@ export interface Issue {
   function?: string;
   address?: string;
   excerpt?: string;
+  /** A binary scanned with its sources: where its code sites leading here are in them (placed ones only, first
+   * first), each with the function and address of the code site. */
+  places?: { file: string; line: number; column?: number; function: string; address: string }[];
   /** Reached only from inside libraries (syscalls of ELF files). */
   origin?: "program" | "library";
   /**
@@ -84,6 +87,10 @@ function syscallIssues(f: FileReport): Issue[] {
         };
         if (x.chain !== undefined) issue.chain = x.chain;
         if (x.origin !== undefined) issue.origin = x.origin;
+        const places = (x.sites ?? []).flatMap((s) =>
+          s.source === undefined ? [] : [{ file: s.source.file, line: s.source.line, ...(s.source.column !== undefined ? { column: s.source.column } : {}), function: s.function, address: s.address }],
+        );
+        if (places.length > 0) issue.places = places;
         byKey.set(key, issue);
       }
       const it: IssueTarget = { target: t.target, level: x.severity, status: x.status, evidence: x.evidence };

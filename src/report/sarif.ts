@@ -1,7 +1,7 @@
 // @fileoverview SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers): one run, one SARIF rule per
 // unifit rule and per syscall, one result per issue (reportIssues) with its targets in the message and in
 // properties; source matches carry a region, binary findings the file plus function and address as logical
-// locations. partialFingerprints come from unifit so that alerts keep their identity across runs. GitHub takes at most
+// locations (scanned with their sources: the first placed code site's source line, the rest related locations). partialFingerprints come from unifit so that alerts keep their identity across runs. GitHub takes at most
 // 25,000 results per run: past MAX_RESULTS the rest are dropped, and a notification says how many.
 
 import { createHash } from "node:crypto";
@@ -52,6 +52,14 @@ function ruleFor(issue: Issue, r: RuleMeta | undefined): SarifRule {
   };
 }
 
+/** A binary's code site placed in its sources, as a SARIF location (the binary's function and address logical). */
+function placeLocation(p: NonNullable<Issue["places"]>[number], chain: readonly string[] | undefined): Record<string, unknown> {
+  return {
+    physicalLocation: { artifactLocation: { uri: p.file }, region: { startLine: p.line, ...(p.column !== undefined ? { startColumn: p.column } : {}) } },
+    logicalLocations: [{ name: p.function, kind: "function", ...(chain !== undefined && chain[chain.length - 2] === p.function ? { fullyQualifiedName: chain.join(" -> ") } : {}) }],
+  };
+}
+
 function result(issue: Issue, ruleIndex: number): Record<string, unknown> {
   const physical: Record<string, unknown> = { artifactLocation: { uri: issue.path } };
   if (issue.location !== undefined) {
@@ -77,16 +85,29 @@ function result(issue: Issue, ruleIndex: number): Record<string, unknown> {
   const lines = [issue.message + "."];
   for (const t of issue.targets) lines.push(`${t.target}: ${t.level}${t.status !== undefined ? ` (${t.status})` : ""}${t.note !== undefined ? `: ${t.note}` : ""}`);
   if (issue.hint !== undefined) lines.push(`Hint: ${issue.hint}`);
+  // A binary scanned with its sources: the first code site's source line is where the result is; the binary and the
+  // other sites are related locations.
+  const places = issue.places ?? [];
+  const first = places[0];
   const r: Record<string, unknown> = {
     ruleId: issue.key,
     ruleIndex,
     level: LEVEL[issue.level],
     message: { text: lines.join("\n") },
-    locations: [location],
+    locations: [first !== undefined ? placeLocation(first, issue.chain) : location],
     partialFingerprints: { "unifit/v1": issue.fingerprint },
+    ...(first !== undefined
+      ? {
+          relatedLocations: [location, ...places.slice(1).map((p) => placeLocation(p, undefined))].map((l, id) => ({
+            id,
+            ...l,
+            message: { text: id === 0 ? `the binary ${issue.path}` : `also from ${(places[id] as { function: string }).function} (code at ${(places[id] as { address: string }).address})` },
+          })),
+        }
+      : {}),
     properties: {
       targets: issue.targets.map((t) => ({ target: t.target, level: t.level, ...(t.status !== undefined ? { status: t.status } : {}), ...(t.evidence !== undefined ? { evidence: t.evidence } : {}) })),
-      ...(issue.address !== undefined ? { address: issue.address } : {}),
+      ...(issue.address !== undefined ? { address: issue.address } : first !== undefined ? { address: first.address } : {}),
       ...(issue.origin !== undefined ? { origin: issue.origin } : {}),
     },
   };

@@ -2,7 +2,7 @@
 // status, the target's note, what in the binary leads there and a porting hint. Colour comes from options.chalk.
 
 import type { ChalkInstance } from "chalk";
-import type { CallChain, FileReport, Finding, ImageReport, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
+import type { CallChain, CodeSite, FileReport, Finding, ImageReport, Report, RuleFinding, SourceCallSite, TargetVerdict, Verdict } from "../types.js";
 import { memorySpool } from "./spool.js";
 import { whole } from "./types.js";
 import type { StreamFormatter } from "./types.js";
@@ -85,6 +85,28 @@ function fromLines(f: Finding, chains: readonly CallChain[], why: string, verbos
   return lines;
 }
 
+/** Code sites a finding's "at" line shows (--verbose: all the report has). */
+const MAX_AT = 3;
+
+/** A code site's source place: `spawn.c:10:15 (in spawn_worker)`, how it was found when not by the line table. */
+function placeText(s: CodeSite): string | undefined {
+  const p = s.source;
+  if (p === undefined) return undefined;
+  const where = `${p.file}:${p.line}${p.column !== undefined ? `:${p.column}` : ""}`;
+  if (p.how === "dwarf") return `${where} (in ${s.function})`;
+  if (p.ambiguous !== undefined) return `one of ${p.ambiguous.join(", ")} (in ${s.function}: a function of that name in ${p.ambiguous.length} files)`;
+  return `${where} (in ${s.function}${p.at === "function" ? ", its first line" : ""}, by function name)`;
+}
+
+/** The "at" line of a binary scanned with its sources: where its code sites are in them. */
+function atLine(f: Finding, verbose: boolean): string | undefined {
+  const places = (f.sites ?? []).map(placeText).filter((t) => t !== undefined);
+  if (places.length === 0) return undefined;
+  const shown = verbose ? places : places.slice(0, MAX_AT);
+  const more = places.length - shown.length + (f.moreSites ?? 0);
+  return `               at ${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+
 function findingLines(c: ChalkInstance, f: Finding, verbose: boolean, chainsOf: ChainsOf): string[] {
   const mark = f.severity === "blocker" ? c.red("✖ blocker") : f.severity === "warning" ? c.yellow("⚠ warning") : c.blue("ℹ info   ");
   const name = c.bold(f.syscall + (f.mode !== undefined ? ` (${f.mode})` : ""));
@@ -92,6 +114,8 @@ function findingLines(c: ChalkInstance, f: Finding, verbose: boolean, chainsOf: 
   const why =
     f.qualifier === undefined ? "" : f.qualifier === "tolerated" && f.fallback !== undefined ? " (the runtime carries on when it fails)" : QUALIFIER_TEXT[f.qualifier];
   lines.push(...fromLines(f, chainsOf(f), why, verbose));
+  const at = atLine(f, verbose);
+  if (at !== undefined) lines.push(at);
   if (f.fallback !== undefined) lines.push(`               falls back: ${f.fallback}`);
   if (f.hint !== undefined) lines.push(`               ${c.cyan("hint:")} ${f.hint}`);
   if (verbose) lines.push(c.dim(`               evidence: ${f.evidence}`));
@@ -202,6 +226,12 @@ function siteLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] 
 function fileLines(c: ChalkInstance, f: FileReport, verbose: boolean): string[] {
   const lines = [c.bold(f.path), `  ${c.dim(describeFile(f))}`];
   for (const u of f.uncertainties) lines.push(`  ${c.magenta("?")} ${u.message}${u.functions ? ` (${u.functions.join(", ")})` : ""}`);
+  const sl = f.binary?.sourceLines;
+  if (sl !== undefined) {
+    const how = sl.debugLine ? "" : " (it has no .debug_line)";
+    lines.push(`  ${c.dim(`source lines: ${sl.placed} of ${plural(sl.sites, "code site")} placed in the sources scanned with it${how}`)}`);
+    for (const w of sl.warnings ?? []) lines.push(`  ${c.magenta("?")} ${w}`);
+  }
   const width = Math.max(...f.targets.map((t) => t.target.length), 6);
   const chainsOf: ChainsOf = (x) =>
     f.syscalls.find((s) => s.name === x.syscall)?.chains?.filter((ch) => x.mode === undefined || ch.mode === undefined || ch.mode === x.mode) ?? [];

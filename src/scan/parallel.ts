@@ -26,7 +26,8 @@ import { failsOn } from "../verdict/rate.js";
 import type { Input } from "../input/expand.js";
 import { fileJson } from "../report/json.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
-import { reportShell, rulesFor, scanFile, scanSourceTree, selectTargets, withRuleSettings } from "./scan.js";
+import { reportShell, rulesFor, scanFile, scanSourceProgram, selectTargets, withRuleSettings } from "./scan.js";
+import { sourceIndex, type SourceIndex } from "./join.js";
 import type { FileBudget, FileOptions, InThreadOptions } from "./scan.js";
 import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS } from "./pool.js";
 import type { WorkerSetup } from "./worker.js";
@@ -168,9 +169,17 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
  * The C/C++ inputs, analysed here as one program before any file is handed out (a call in one file may reach a fork
  * in another): their reports by path. The scan then takes them in path order like any other file's.
  */
-function sourceReports(inputs: readonly Input[], scan: (paths: string[]) => Map<string, FileReport | InputError>): Map<string, FileReport | InputError> {
+function sourceReports(
+  inputs: readonly Input[],
+  given: readonly string[],
+  scan: (paths: string[]) => ReturnType<typeof scanSourceProgram>,
+): { reports: Map<string, FileReport | InputError>; index?: SourceIndex } {
   const paths = inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
-  return paths.length === 0 ? new Map<string, FileReport | InputError>() : scan(paths);
+  if (paths.length === 0) return { reports: new Map<string, FileReport | InputError>() };
+  const { reports, functions } = scan(paths);
+  // The binaries of the scan are placed in these sources (scan/join.ts).
+  const index = inputs.length > paths.length ? sourceIndex(given, reports, functions) : undefined;
+  return index === undefined ? { reports } : { reports, index };
 }
 
 /**
@@ -258,7 +267,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const program = sourceReports(inputs, paths, (p) => scanSourceProgram(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const sources = program.reports;
+  if (program.index !== undefined) fileOptions.sources = program.index;
   const setup: WorkerSetup = {
     targets,
     sysroot: options.sysroot,
@@ -268,6 +279,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   };
   if (options.ruleSettings !== undefined) setup.ruleSettings = options.ruleSettings;
   if (options.ignores !== undefined) setup.ignores = options.ignores;
+  if (program.index !== undefined) setup.sources = program.index;
   // One pool for the scan, started by the first part that needs one (the files, or an image's files) with the
   // workers that part asks for; undefined: that part runs in this thread.
   let pool: BudgetedPool | undefined;
@@ -466,8 +478,10 @@ export function scanPaths(paths: readonly string[], options: InThreadOptions = {
   const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) all.push(compile.error);
-  const sources = sourceReports(inputs, (p) => scanSourceTree(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
-  scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, fileOptions), false, options.onFile, (r) => {
+  const program = sourceReports(inputs, paths, (p) => scanSourceProgram(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const sources = program.reports;
+  const elfOptions: FileOptions = program.index !== undefined ? { ...fileOptions, sources: program.index } : fileOptions;
+  scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, elfOptions), false, options.onFile, (r) => {
     if (r.error !== undefined) all.push(r.error);
     else if (r.report !== undefined) {
       files.push(r.report);

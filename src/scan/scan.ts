@@ -39,6 +39,9 @@ import { SCHEMA_VERSION } from "../types.js";
 import type { Arch, BinaryInfo, FailOn, FileReport, InputError, Report, Severity, SourceCallSite, Via } from "../types.js";
 import type { SourceFile } from "../source/index.js";
 import { isElfMagic } from "../elf/magic.js";
+import { inFile, linesAt, type SectionBytes } from "../elf/dwarf-line.js";
+import { placeFindings, type SourceIndex } from "./join.js";
+import { demangle } from "../util/demangle.js";
 import { byName, byPath, compareStrings } from "../util/compare.js";
 
 /** Options of the in-thread scan (scanPaths), which `unifit plan` runs with a database it has loaded already. */
@@ -106,6 +109,8 @@ export interface FileOptions {
   session?: LibrarySession;
   /** Per-file budget (--file-timeout, --file-memory): here it bounds each source file's parse. */
   budget?: FileBudget;
+  /** The sources scanned with the binaries: each binary finding's code sites are placed in them (scan/join.ts). */
+  sources?: SourceIndex;
 }
 
 /** How long one file may take and how much memory it may use; a file over it is reported as such. */
@@ -165,11 +170,12 @@ function readReused(path: string): Buffer {
 /** Files larger than this are read sparsely: their debugging sections are left out. */
 export const LARGE = 64 * 1024 * 1024;
 
-/** Reads [from, to) of the file into the same place of buf; the bytes read. */
-function readRange(fd: number, buf: Buffer, from: number, to: number): number {
+/** Reads [from, to) of the file into the same place of buf (or of the file from `base` on to [from, to) of buf); the
+ * end of what was read. */
+function readRange(fd: number, buf: Buffer, from: number, to: number, base = 0): number {
   let at = from;
   while (at < to) {
-    const n = readSync(fd, buf, at, Math.min(to - at, 16 * 1024 * 1024), at);
+    const n = readSync(fd, buf, at, Math.min(to - at, 16 * 1024 * 1024), base + at);
     if (n === 0) break;
     at += n;
   }
@@ -308,7 +314,7 @@ export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: r
   // A file cut short after its loaded part: reported as far as it could be read, but never as compatible (the
   // rating's "blind" makes any verdict short of blocked unknown).
   const cut = cutBeforeSections(elf, bytes);
-  return {
+  const report: FileReport = {
     path,
     kind: "elf",
     binary,
@@ -316,6 +322,33 @@ export function scanBytes(path: string, bytes: Buffer, db: Database, surfaces: r
     syscalls: capInventory(a.syscalls),
     uncertainties: cut === undefined ? a.uncertainties : [...a.uncertainties, { kind: "degraded-elf", message: cut }],
     targets: surfaces.map((surface) => rateTarget(a.syscalls, { surface, hints: db.hints, blind: a.blind || cut !== undefined })),
+  };
+  if (options.sources !== undefined) {
+    const sections = sectionsOf(path, bytes);
+    const functions = elf.symtab.filter((x) => x.kind === "func" && !x.undefined && x.value !== 0).map((x) => demangle(x.name));
+    placeFindings(report, a.syscalls, a.code.chains, (addresses) => linesAt(elf, sections, addresses), options.sources, functions);
+  }
+  return report;
+}
+
+/**
+ * A section's bytes: from `bytes` when they hold the file whole, else (a large file, read without its debugging
+ * sections) read from the file when asked for. Only the line table of a binary scanned with its sources is asked for.
+ */
+function sectionsOf(path: string, bytes: Buffer): SectionBytes {
+  if (bytes.length <= LARGE) return inFile(bytes);
+  return (s) => {
+    if (s.offset + s.size > bytes.length) return undefined;
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, "r");
+      const buf = Buffer.alloc(s.size);
+      return buf.subarray(0, readRange(fd, buf, 0, s.size, s.offset));
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   };
 }
 
@@ -326,6 +359,23 @@ const LINUX = linuxMacros();
  * is an InputError; the others are analysed together.
  */
 export function scanSourceTree(paths: readonly string[], db: Database, surfaces: readonly Surface[], options: FileOptions = {}): Map<string, FileReport | InputError> {
+  return scanSourceProgram(paths, db, surfaces, options).reports;
+}
+
+/** A function defined in the sources, where its definition starts. */
+export interface SourceFunction {
+  name: string;
+  file: string;
+  line: number;
+}
+
+/** scanSourceTree, with the functions the files define (what a binary's code sites are matched to by name). */
+export function scanSourceProgram(
+  paths: readonly string[],
+  db: Database,
+  surfaces: readonly Surface[],
+  options: FileOptions = {},
+): { reports: Map<string, FileReport | InputError>; functions: SourceFunction[] } {
   const rules = rulesFor(db, options.rules);
   const out = new Map<string, FileReport | InputError>();
   const tree: SourceTreeFile[] = [];
@@ -360,7 +410,8 @@ export function scanSourceTree(paths: readonly string[], db: Database, surfaces:
     // Config ignores, as scanFile applies them to the files it scans alone.
     out.set(file.path, options.ignores !== undefined ? applySuppressions(report, options.ignores, []) : report);
   }
-  return out;
+  const functions = tree.flatMap(({ file }) => file.functions.map((f) => ({ name: f.name, file: file.path, line: f.location.line })));
+  return { reports: out, functions };
 }
 
 /**

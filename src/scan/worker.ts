@@ -16,6 +16,7 @@ import { outcome } from "./parallel.js";
 import type { WorkerResult } from "./parallel.js";
 import { rulesFor, scanFile, selectTargets, withRuleSettings } from "./scan.js";
 import type { FileOptions } from "./scan.js";
+import type { SourceIndex } from "./join.js";
 
 /** What every worker is told once, at start. */
 export interface WorkerSetup {
@@ -27,6 +28,8 @@ export interface WorkerSetup {
   ignores?: readonly Ignore[];
   /** Send reports serialised (streaming) rather than as objects. */
   serialise: boolean;
+  /** The sources scanned with the binaries (FileOptions.sources). */
+  sources?: SourceIndex;
 }
 
 /** One task: `id` names it to the pool (its budget's clock), the rest says which file. */
@@ -56,6 +59,7 @@ const session = new LibrarySession();
 const options: FileOptions = { rules: withRuleSettings(rulesFor(db, undefined), setup.ruleSettings), session };
 if (setup.sysroot !== undefined) options.sysroot = setup.sysroot;
 if (setup.ignores !== undefined) options.ignores = setup.ignores;
+if (setup.sources !== undefined) options.sources = setup.sources;
 // An image's files are rated with the plain rules, as in the main thread (image.ts).
 let imageRules: readonly Rule[] | undefined;
 // The view of the image being scanned, rebuilt once per worker from its shared form.

@@ -71,9 +71,14 @@ const DECLARATOR_NOISE = new Set([
   "comment",
 ]);
 
-// One pass over the text finds both rare token kinds: SYS_x / __NR_x names (lower-case x: SYS_SECCOMP and the like
-// are not syscalls) and the opening quote of a string that starts with /proc, /sys or /dev/.
-const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\//g;
+// One pass over the text finds the rare token kinds: SYS_x / __NR_x names (lower-case x: SYS_SECCOMP and the like
+// are not syscalls), the opening quote of a string that starts with /proc, /sys or /dev/, and a name (or &name, or a
+// cast of one) stored into a field or an element at run time (`x.fn = f;`, `p->handler = f;`, `arr[i] = f;`).
+const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\/|(?:(?:->|\.)\s*[A-Za-z_$][\w$]*|\])\s*=(?!=)\s*(?:\([\w$\s*]*\)\s*)?&?\s*([A-Za-z_$][\w$]*)\s*;/g;
+/** Where the stored name starts, from the end of such a hit. */
+const STORED_NAME = /[A-Za-z_$][\w$]*\s*;$/;
+/** Nodes between a stored name and its assignment: `&f`, `(handler_t)f`, `(f)`. */
+const STORED_WRAPPERS = new Set(["pointer_expression", "cast_expression", "parenthesized_expression"]);
 
 /** An initializer holds a name somewhere: a letter not inside a number (0x1F, 10UL) and not a designator (.start). */
 const INITIALIZER_NAME = /(?<![\w$.])[A-Za-z_$]/;
@@ -576,6 +581,23 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     const index = match.index;
     const hitEnd = index + match[0].length;
     popTo(index);
+    const stored = match[2];
+    if (stored !== undefined) {
+      // A function's address stored at run time counts as taken, as in an initializer: the right side of an
+      // assignment to a field or an element (not a comment, a string or a macro body).
+      const at = index + match[0].search(STORED_NAME);
+      const node = root.descendantForIndex(at, at + stored.length);
+      if (node.type !== "identifier") return;
+      let up = node.parent;
+      while (up !== null && STORED_WRAPPERS.has(up.type)) up = up.parent;
+      const left = up?.type === "assignment_expression" ? up.childForFieldName("left")?.type : undefined;
+      if (left !== "field_expression" && left !== "subscript_expression") return;
+      const { fn, conditions } = context();
+      const a: AddressFact = { name: stored, line: lines.row(at) + 1, conditions };
+      if (fn !== undefined) a.function = fn.label;
+      addresses.push(a);
+      return;
+    }
     const name = match[1];
     if (name !== undefined) {
       // SYS_x / __NR_x

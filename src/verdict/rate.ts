@@ -8,7 +8,8 @@ import type { FailOn, Finding, ReachedSyscall, Status, TargetVerdict, Verdict, V
 import { compareOptional, compareStrings } from "../util/compare.js";
 import { LEVEL_OF_STATUS, LEVEL_RANK, statusOf } from "./levels.js";
 
-function viaLabel(v: Via): string {
+/** A way in as a finding names it (Finding.via). */
+export function viaLabel(v: Via): string {
   if (v.kind === "startup") return "libc start-up";
   if (v.kind === "site") return `${v.function} (code at ${v.address}${v.flags !== undefined ? `, flags ${v.flags}` : ""})`;
   if (v.kind === "source") return `${v.function} (${v.address})`;

@@ -1,6 +1,7 @@
 // @fileoverview The .debug_line reader against addr2line (the oracle): a three-file C program (the source-calls tree
 // fixture) built with DWARF 5 and DWARF 4, at -O0 and -O2; every function start and every call instruction that
-// objdump lists is looked up both ways. A build without -g has no table.
+// objdump lists is looked up both ways, the column against llvm-addr2line's, and linesAt (one pass, no table kept)
+// against lineAt. A build without -g has no table.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -8,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, describe, it } from "node:test";
-import { lineAt, readLineTable } from "../../src/elf/dwarf-line.js";
+import { inFile, lineAt, linesAt, readLineTable } from "../../src/elf/dwarf-line.js";
 import { readElf } from "../../src/elf/index.js";
 import { fixture } from "../helpers/paths.js";
 
@@ -44,6 +45,15 @@ function oracle(bin: string, addrs: number[]): (string | undefined)[] {
   });
 }
 
+/** llvm-addr2line's column per address (its LLVM style prints file:line:column), or undefined when it has none. */
+function columns(bin: string, addrs: number[]): (number | undefined)[] {
+  const text = execFileSync("llvm-addr2line", ["--output-style=LLVM", "-e", bin, ...addrs.map((a) => `0x${a.toString(16)}`)], { encoding: "utf8" });
+  return text.split("\n\n").filter((b) => b.trim() !== "").map((b) => {
+    const m = /:\d+:(\d+)$/.exec(b.trim().split("\n")[0] as string);
+    return m === null || m[1] === "0" ? undefined : Number(m[1]);
+  });
+}
+
 describe("DWARF line table (.debug_line) against addr2line", () => {
   for (const [name, flags] of [
     ["dwarf5-O0", ["-g", "-gdwarf-5", "-O0"]],
@@ -68,6 +78,21 @@ describe("DWARF line table (.debug_line) against addr2line", () => {
       });
       // The program's own code is mapped (the rest is the C runtime's, built without -g).
       assert.ok(mapped >= 20, `${mapped} of ${addrs.length} addresses mapped`);
+      const cols = columns(bin, addrs);
+      assert.equal(cols.length, addrs.length);
+      let withColumn = 0;
+      addrs.forEach((a, i) => {
+        const row = lineAt(table, a);
+        if (row === undefined || row.line === 0) return;
+        assert.equal(row.column > 0 ? row.column : undefined, cols[i], `column at 0x${a.toString(16)}`);
+        if (row.column > 0) withColumn++;
+      });
+      assert.ok(withColumn >= 20, `${withColumn} addresses with a column`);
+      // One pass for a few addresses answers as the whole table does.
+      const some = linesAt(readElf(bytes), inFile(bytes), addrs);
+      assert.ok(some !== undefined);
+      assert.deepEqual(some.warnings, []);
+      for (const a of addrs) assert.deepEqual(some.rows.get(a), lineAt(table, a), `0x${a.toString(16)}`);
       const files = new Set(addrs.map((a) => lineAt(table, a)?.file).filter((f) => f !== undefined).map((f) => basename(f)));
       assert.deepEqual([...files].sort(), ["main.c", "ops.c", "spawn.c"]);
     });
@@ -77,5 +102,15 @@ describe("DWARF line table (.debug_line) against addr2line", () => {
     const bin = build("nodebug", ["-O2"]);
     const bytes = readFileSync(bin);
     assert.equal(readLineTable(readElf(bytes), bytes), undefined);
+    assert.equal(linesAt(readElf(bytes), inFile(bytes), [0x1000]), undefined);
+  });
+
+  it("a table over the size limit is a warning, not read", () => {
+    const bin = build("limit", ["-g", "-O0"]);
+    const bytes = readFileSync(bin);
+    const got = linesAt(readElf(bytes), inFile(bytes), addresses(bin), 16);
+    assert.ok(got !== undefined);
+    assert.equal(got.rows.size, 0);
+    assert.match(got.warnings.join("\n"), /^\.debug_line is \d+ bytes, over the 16-byte limit: not read$/);
   });
 });
