@@ -10,10 +10,12 @@
 // leaves and paren-free statements are never visited from JS, and no node object is made except for hits. The
 // enclosing function, loops and #if blocks come from a stack of [start, end) ranges kept along the walk.
 
+import { argumentsFromText } from "./arguments.js";
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
+import { grammarWords } from "./tree-sitter.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
-import { compareStrings } from "../util/compare.js";
+import { compareNumbers, compareStrings } from "../util/compare.js";
 
 export interface Extraction {
   facts: SourceFact[];
@@ -296,6 +298,23 @@ interface Scope {
 /** `grammar` names the language the tree was parsed with (type ids differ between grammars). */
 export function extractFacts(tree: Tree, text: string, file: string, grammar: string): Extraction {
   const root = tree.rootNode;
+  const hasError = root.hasError;
+  const cpp = grammar === "cpp";
+  /** Arguments are read from the text (see arguments.ts) where no ERROR node lies among them; null: from the tree. */
+  const words = grammarWords(cpp ? "cpp" : "c");
+  /** Start indexes of the tree's ERROR nodes, ascending (one native walk, only for trees that have errors). */
+  const errorStarts: number[] = hasError ? root.descendantsOfType("ERROR").map((e) => e.startIndex).sort(compareNumbers) : [];
+  /** Whether an ERROR node starts in [from, to): then only the tree tells that argument list's arguments. */
+  const errorIn = (from: number, to: number): boolean => {
+    let lo = 0;
+    let hi = errorStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((errorStarts[mid] as number) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < errorStarts.length && (errorStarts[lo] as number) < to;
+  };
   let types = typeTables.get(grammar);
   if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
   const typeAt = (c: TreeCursor): string => types.type(c);
@@ -406,7 +425,17 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     if (argsStart >= 0) {
       calleeEnd = argsStart;
       const argsEnd = cursor.endIndex;
-      if (cursor.gotoFirstChild()) {
+      // Read from the text when the list ends with its ")" (not a MISSING one) and holds no ERROR node.
+      const fromText =
+        words !== null && text.charCodeAt(argsEnd - 1) === 41 /* ) */ && !errorIn(argsStart, argsEnd)
+          ? argumentsFromText(text, argsStart, argsEnd - 1, words, cpp)
+          : undefined;
+      if (fromText !== undefined) {
+        for (const a of fromText) {
+          if (args.length === 0) firstArgStart = a.start;
+          args.push(argFact(a.type, a.start, a.end));
+        }
+      } else if (cursor.gotoFirstChild()) {
         // on "("
         while (cursor.gotoNextSibling()) {
           const t = typeAt(cursor);
@@ -802,7 +831,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   // node needs a walk of the whole tree, which costs as much as the extraction on macro-heavy code, where a third of
   // the files have some. Only when the walk met none is the tree searched (along its error paths), so that a broken
   // file always gets its warning.
-  const parseErrors = errorNodes > 0 || !root.hasError ? errorNodes : Math.max(1, countErrors(root));
+  const parseErrors = errorNodes > 0 || !hasError ? errorNodes : Math.max(1, countErrors(root));
   return { facts, functions, parseErrors, addresses };
 }
 
