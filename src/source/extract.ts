@@ -15,7 +15,7 @@ import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import { grammarWords } from "./tree-sitter.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
-import { compareNumbers, compareStrings } from "../util/compare.js";
+import { compareStrings } from "../util/compare.js";
 
 export interface Extraction {
   facts: SourceFact[];
@@ -27,6 +27,9 @@ export interface Extraction {
 }
 
 const MAX_TEXT = 200;
+
+/** How deep below the root the walk asks nodes whether they hold errors (see cleanUntil in extractFacts). */
+const CLEAN_DEPTH = 4;
 
 /** The conditions of a fact under no #if: one shared array, never written to. */
 const NO_CONDITIONS: string[] = [];
@@ -300,21 +303,15 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   const root = tree.rootNode;
   const hasError = root.hasError;
   const cpp = grammar === "cpp";
-  /** Arguments are read from the text (see arguments.ts) where no ERROR node lies among them; null: from the tree. */
+  /** Arguments are read from the text (see arguments.ts) where the tree has no error; null: from the tree. */
   const words = grammarWords(cpp ? "cpp" : "c");
-  /** Start indexes of the tree's ERROR nodes, ascending (one native walk, only for trees that have errors). */
-  const errorStarts: number[] = hasError ? root.descendantsOfType("ERROR").map((e) => e.startIndex).sort(compareNumbers) : [];
-  /** Whether an ERROR node starts in [from, to): then only the tree tells that argument list's arguments. */
-  const errorIn = (from: number, to: number): boolean => {
-    let lo = 0;
-    let hi = errorStarts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((errorStarts[mid] as number) < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < errorStarts.length && (errorStarts[lo] as number) < to;
-  };
+  /**
+   * Calls that end before this index lie in a node without errors (in a tree without any, everywhere). In a tree with
+   * errors, each node the walk enters within CLEAN_DEPTH levels of the top and outside such a node is asked (one
+   * node object each): finding the ERROR nodes themselves (descendantsOfType) walks the whole tree natively, and
+   * cost a tenth of the parse on redis.
+   */
+  let cleanUntil = hasError ? -1 : Infinity;
   let types = typeTables.get(grammar);
   if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
   const typeAt = (c: TreeCursor): string => types.type(c);
@@ -425,9 +422,9 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     if (argsStart >= 0) {
       calleeEnd = argsStart;
       const argsEnd = cursor.endIndex;
-      // Read from the text when the list ends with its ")" (not a MISSING one) and holds no ERROR node.
+      // Read from the text when the list ends with its ")" (not a MISSING one) in a part of the tree without errors.
       const fromText =
-        words !== null && text.charCodeAt(argsEnd - 1) === 41 /* ) */ && !errorIn(argsStart, argsEnd)
+        words !== null && argsEnd <= cleanUntil && text.charCodeAt(argsEnd - 1) === 41 /* ) */
           ? argumentsFromText(text, argsStart, argsEnd - 1, words, cpp)
           : undefined;
       if (fromText !== undefined) {
@@ -757,6 +754,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     // mark in a gap between children, which only error recovery could leave, costs a needless descent, no more.)
     const type = typeAt(cursor);
     const end = cursor.endIndex;
+    if (end > cleanUntil && ends.length < CLEAN_DEPTH && !cursor.currentNode.hasError) cleanUntil = end;
     flushHits(mark);
     popTo(mark);
     let descend = true;
