@@ -33,7 +33,8 @@ const STRINGS = /^(?:(?:u8|[LuU])?"(?:[^"\\\n]|\\[^\n])*"\s*)+$/;
 /** Letters, digits and characters beyond ASCII only: an identifier tree-sitter may read differently from us. */
 const WORDISH = /^[\w$\u0080-\uffff]+$/;
 
-function isSpace(c: number): boolean {
+/** C's white space: space, \n, \t, \r, \f, \v. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
 }
 
@@ -41,7 +42,8 @@ function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
-function isIdentCode(c: number): boolean {
+/** A character of an ASCII identifier (letters, digits, _ and $). */
+export function isIdentCode(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 

@@ -10,7 +10,7 @@
 // leaves and paren-free statements are never visited from JS, and no node object is made except for hits. The
 // enclosing function, loops and #if blocks come from a stack of [start, end) ranges kept along the walk.
 
-import { argumentsFromText } from "./arguments.js";
+import { argumentsFromText, isIdentCode, isSpace } from "./arguments.js";
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
 import { grammarWords } from "./tree-sitter.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
@@ -269,14 +269,6 @@ function mayOpenCall(text: string, p: number): boolean {
   while (w > 0 && isIdentCode(text.charCodeAt(w - 1))) w--;
   // Only short words can be keywords; checking the length first keeps the common case free of slicing.
   return q - w > 14 || !NOT_CALLEES.has(text.slice(w, q + 1));
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
-}
-
-function isIdentCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
 /** The last identifier of a callee text: std::system → system, obj->fork → fork, a.template f<int> → f. */
