@@ -26,6 +26,38 @@ function parserFor(language: Language): Parser {
   return parser;
 }
 
+const keywordSets = new Map<Language, ReadonlySet<string> | null>();
+
+/**
+ * Every word a grammar spells out (keywords, primitive types, NULL, TRUE, sizeof, offsetof, ...), read from the
+ * grammar's own grammar.json: a word among them may lex as something other than an identifier. Null when the file
+ * cannot be read (callers then ask the tree about every word).
+ */
+export function grammarWords(language: Language): ReadonlySet<string> | null {
+  let words = keywordSets.get(language);
+  if (words === undefined) {
+    words = null;
+    try {
+      const grammar = require(language === "c" ? "tree-sitter-c/src/grammar.json" : "tree-sitter-cpp/src/grammar.json") as { rules: unknown };
+      const found = new Set<string>();
+      const visit = (x: unknown): void => {
+        if (Array.isArray(x)) for (const y of x) visit(y);
+        else if (x !== null && typeof x === "object") {
+          const o = x as { type?: unknown; value?: unknown };
+          if (o.type === "STRING" && typeof o.value === "string" && /^[A-Za-z_$][\w$]*$/.test(o.value)) found.add(o.value);
+          for (const y of Object.values(o)) visit(y);
+        }
+      };
+      visit(grammar.rules);
+      if (found.size > 0) words = found;
+    } catch {
+      words = null;
+    }
+    keywordSets.set(language, words);
+  }
+  return words;
+}
+
 /** Characters handed to tree-sitter per input callback. */
 const CHUNK = 16384;
 
