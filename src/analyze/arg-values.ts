@@ -1,7 +1,9 @@
 // @fileoverview The deciding argument of a call site (socket's domain, fcntl's command...) that the sweep's
 // straight-line run left unknown, found by a value analysis of the whole function (x86-64 and aarch64): constants
 // that reach the site along every path of the function's control flow (jump tables' cases included), values kept in
-// callee-saved registers or stack slots across calls, and a function's own parameters followed to each of its callers (a wrapper `my_socket(int domain)`, gnulib's `rpl_fcntl(fd, action, ...)`): each caller's
+// callee-saved registers or stack slots across calls, globals of the program whose value is in the file and that no
+// writer changes to something unknown (x86-64, with symbols: globalReader), and a function's own parameters followed
+// to each of its callers (a wrapper `my_socket(int domain)`, gnulib's `rpl_fcntl(fd, action, ...)`): each caller's
 // value is a value of the site. A value the sweep did find is taken from every path instead where a jump lands
 // between the instruction that set it and the site (two branches sharing the call). Nothing is guessed: a path the
 // analysis cannot follow makes the value unknown there.
@@ -9,6 +11,7 @@
 import { decodeValueOpsA64 } from "../disasm/aarch64.js";
 import { decodeValueOps } from "../disasm/x86.js";
 import type { CodeRegion, ValueOp } from "../disasm/types.js";
+import type { ElfFile } from "../elf/types.js";
 import { lowerBound } from "../util/sorted.js";
 import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
 
@@ -39,6 +42,13 @@ export interface ValueContext {
    * values from those callers too: unknown.
    */
   openEntry: (addr: number) => boolean;
+  /** What a load from a fixed address may find (globalReader); absent: unknown. */
+  globals?: GlobalReader | undefined;
+}
+
+/** The constants a load of `size` bytes at a fixed address may read, or undefined when that is not known. */
+export interface GlobalReader {
+  valueAt(addr: number, size: number, values: ArgValues): readonly number[] | undefined;
 }
 
 /** How far a parameter is followed up the callers, and how many callers of one function are read. */
@@ -181,7 +191,7 @@ function narrow(v: Val, value: number, equal: boolean): Val | undefined {
 }
 
 /** One instruction's effect on the state (in place). */
-function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa): void {
+function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: number, size: number) => Val): void {
   const regs = s.regs;
   const RSP = isa.sp;
   const slotAt = (base: number | undefined, disp: number): number | undefined => {
@@ -198,7 +208,7 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa): void {
       break;
     case "load": {
       const k = slotAt(op.base, op.disp ?? 0);
-      let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : UNKNOWN;
+      let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : op.base === -1 && global !== undefined ? global(op.disp ?? 0, op.size ?? 4) : UNKNOWN;
       if ((op.size ?? 4) < 4) v = arith(v, "and", op.size === 1 ? 0xff : 0xffff);
       regs[op.dst as number] = v;
       break;
@@ -266,9 +276,27 @@ export class ArgValues {
   private readonly callersMemo = new Map<number, number[]>();
 
   private readonly isa: Isa;
+  private readonly global: ((addr: number, size: number) => Val) | undefined;
 
   constructor(private readonly ctx: ValueContext) {
     this.isa = ctx.arch === "aarch64" ? A64 : X86;
+    const g = ctx.globals;
+    if (g !== undefined) {
+      this.global = (addr, size) => {
+        const c = g.valueAt(addr, size, this);
+        return c === undefined || c.length > MAX_SET ? UNKNOWN : { c: c.map((x) => x >>> 0), p: [], u: false };
+      };
+    }
+  }
+
+  /** The constants register `reg` may hold at `addr` whatever the path and caller; undefined when not all known. */
+  constants(reg: number, addr: number): number[] | undefined {
+    const out = new Set<number>();
+    for (const l of this.leaves(reg, addr)) {
+      if (l.unknown) return undefined;
+      for (const v of l.values) out.add(v);
+    }
+    return [...out].sort((a, b) => a - b);
   }
 
   /** The leaves of register `reg`'s value at the instruction at `addr` (before it executes). */
@@ -356,7 +384,7 @@ export class ArgValues {
     const inState = fv.inState[b];
     if (inState === undefined) return undefined; // a block no path of the analysis reaches
     const s = copyState(inState);
-    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa);
+    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
     return s.regs[reg];
   }
 
@@ -462,7 +490,7 @@ export class ArgValues {
       queued[b] = 0;
       const s = copyState(inState[b] as State);
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
-      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa);
+      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
       const edges = succ[b] as number[];
       for (let e = 0; e < edges.length; e++) {
         const t = edges[e] as number;
@@ -547,4 +575,130 @@ function constantSetAt(ctx: ValueContext, isa: Isa, from: number, to: number, re
     if (writes) at = op.op === "const" && op.dst === reg ? op.addr : undefined;
   }
   return at;
+}
+
+/** DF_TEXTREL: the loader patches code, so an address in it need not be RIP-relative. */
+const DF_TEXTREL = 0x4;
+const ET_DYN = 3;
+
+/**
+ * Loads from a global the program's own code reads (x86-64, position-independent files with symbols): a variable
+ * whose initial value is in the file and that nothing writes (a table, a setting left at its default), or that only
+ * stores of known constants write (`family = AF_INET6` in an option parser), is the set of those values. The variable
+ * is the .symtab object around the address; it is given up (unknown) when its address is taken anywhere (a lea of any
+ * part of it: it may be written through a pointer), when the loader writes it or stores a pointer to it
+ * (relocations), when other modules may write it (exported), or when any instruction other than a plain load or a
+ * store of the same bytes refers to it. In a position-independent file every reference from code is RIP-relative
+ * (the sweep's `dataRef`) and every pointer in data has a relocation, so these are all the ways in; a file that is not
+ * (ET_EXEC, text relocations) or has no .symtab gets none.
+ */
+export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly CodeRegion[], dataRef: ArrayLike<number>, dataFrom: ArrayLike<number>): GlobalReader | undefined {
+  if (elf.fileType !== ET_DYN || (elf.dtFlags & DF_TEXTREL) !== 0 || elf.machine !== "x86_64") return undefined;
+  if (!elf.symtab.some((x) => x.kind === "object")) return undefined;
+  // Sorted once, when a load first asks.
+  type Sym = ElfFile["symtab"][number];
+  let objects: Sym[] = [];
+  let starts: number[] = [];
+  let exported: number[] = [];
+  let relocated: number[] = [];
+  let pointedTo: number[] = [];
+  let ready = false;
+  const prepare = (): void => {
+    objects = elf.symtab.filter((x) => x.kind === "object" && !x.undefined && x.size > 0 && x.value > 0).sort((a, b) => a.value - b.value || b.size - a.size);
+    starts = objects.map((o) => o.value);
+    exported = elf.exports.map((x) => x.value).sort((a, b) => a - b);
+    relocated = [...elf.relativeSlots].sort((a, b) => a - b);
+    pointedTo = [...elf.relativeTargets].sort((a, b) => a - b);
+    ready = true;
+  };
+  const anyIn = (sorted: ArrayLike<number>, lo: number, hi: number): boolean => {
+    const i = lowerBound(sorted, hi - 1);
+    return i >= 0 && (sorted[i] as number) >= lo;
+  };
+  let refOrder: Uint32Array | undefined;
+  const memo = new Map<string, readonly number[] | null>();
+  const computing = new Set<string>();
+
+  const initial = (addr: number, size: number): number | undefined => {
+    for (const seg of elf.segments) {
+      if (seg.type !== 1 || addr < seg.vaddr || addr + size > seg.vaddr + seg.memsz) continue;
+      if (addr >= seg.vaddr + seg.filesz) return 0; // .bss
+      if (addr + size > seg.vaddr + seg.filesz) return undefined;
+      const off = seg.offset + (addr - seg.vaddr);
+      if (off + size > bytes.length) return undefined;
+      let v = 0;
+      for (let k = size - 1; k >= 0; k--) v = v * 256 + (bytes[off + k] as number);
+      return v < 0x100000000 ? v : undefined;
+    }
+    return undefined;
+  };
+  const opAt = (at: number): ValueOp | undefined => {
+    const r = regions.find((x) => at >= x.vaddr && at < x.vaddr + x.bytes.length);
+    if (r === undefined) return undefined;
+    return decodeValueOps(r.bytes, r.vaddr, at - r.vaddr, Math.min(r.bytes.length, at - r.vaddr + 15))[0];
+  };
+
+  const compute = (addr: number, size: number, values: ArgValues): readonly number[] | undefined => {
+    if (!ready) prepare();
+    const i = lowerBound(starts, addr);
+    // The object holding the bytes read (among the few that start last before them).
+    let obj: Sym | undefined;
+    for (let k = i; k >= 0 && k > i - 8; k--) {
+      const o = objects[k] as Sym;
+      if (o.value <= addr && addr + size <= o.value + o.size) {
+        obj = o;
+        break;
+      }
+    }
+    if (obj === undefined) return undefined;
+    const lo = obj.value;
+    const hi = obj.value + obj.size;
+    if (anyIn(exported, lo, hi) || anyIn(pointedTo, lo, hi) || anyIn(relocated, addr, addr + size)) return undefined;
+    const first = initial(addr, size);
+    if (first === undefined) return undefined;
+    const out = new Set<number>([first]);
+    if (refOrder === undefined) {
+      refOrder = Uint32Array.from({ length: dataRef.length }, (_, k) => k);
+      refOrder.sort((a, b) => (dataRef[a] as number) - (dataRef[b] as number) || a - b);
+    }
+    const order = refOrder;
+    // The references into [lo, hi), by binary search over the sorted order.
+    let a = 0;
+    let b = order.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if ((dataRef[order[m] as number] as number) < lo) a = m + 1;
+      else b = m;
+    }
+    for (let k = a; k < order.length; k++) {
+      const ref = order[k] as number;
+      const d = dataRef[ref] as number;
+      if (d >= hi) break;
+      const op = opAt(dataFrom[ref] as number);
+      if (op === undefined || op.takesAddress === true || op.writesMemory === true) return undefined;
+      if (op.op !== "store") continue; // a load or a compare: a reader
+      const end = d + (op.size ?? 8);
+      if (end <= addr || d >= addr + size) continue; // another part of the object
+      if (d !== addr || op.size !== size) return undefined;
+      const c = op.src !== undefined ? values.constants(op.src, op.addr) : [op.value as number];
+      if (c === undefined) return undefined;
+      for (const x of c) out.add(x >>> 0);
+      if (out.size > MAX_SET) return undefined;
+    }
+    return [...out].sort((x, y) => x - y);
+  };
+
+  return {
+    valueAt(addr, size, values) {
+      const key = `${addr}:${size}`;
+      const m = memo.get(key);
+      if (m !== undefined) return m ?? undefined;
+      if (computing.has(key)) return undefined; // a writer's value depends on the variable itself
+      computing.add(key);
+      const r = compute(addr, size, values);
+      computing.delete(key);
+      memo.set(key, r ?? null);
+      return r;
+    },
+  };
 }

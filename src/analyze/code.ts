@@ -12,7 +12,7 @@ import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
 import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
-import { followArguments } from "./arg-values.js";
+import { followArguments, globalReader } from "./arg-values.js";
 import type { ArgLeaf } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 import { CLONE_NR, cloneMode } from "../util/clone.js";
@@ -566,6 +566,7 @@ export function analyzeCode(
     for (const f of p.roots) open.add(graph.starts[f] as number);
     followArguments(result.sites, {
       regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a), arch,
+      globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
     });
   }
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];

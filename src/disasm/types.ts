@@ -72,6 +72,8 @@ export interface ValueOp {
   writes: number;
   /** The instruction writes memory somewhere other than a plain store (rep movs, xchg with memory...). */
   writesMemory?: boolean;
+  /** lea of a RIP-relative or absolute address (in `disp`): the address is taken, and may be written through. */
+  takesAddress?: boolean;
   /** cmp reg, imm or test reg, reg (imm 0): what the flags then say about a register (aarch64 cbz/cbnz: on the
    * branch itself). */
   cmpReg?: number;

@@ -745,6 +745,9 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           const imm = Number(BigInt.asUintN(32, x.immediate(1)));
           Object.assign(op, { op: x.mnemonic === Mnemonic.Or ? "or" : x.mnemonic === Mnemonic.And ? "and" : "add", dst, value: imm });
           described = true;
+        } else if (x.mnemonic === Mnemonic.Lea && (x.memoryBase === Register.RIP || x.memoryBase === Register.None)) {
+          // The address of a global is taken: it may be written through (src/analyze/arg-values.ts reads this).
+          Object.assign(op, { takesAddress: true, disp: Number(x.memoryDisplacementU64) });
         } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
           // The address of a stack slot escapes: calls and stores through pointers may change the slots from now on.
           Object.assign(op, { op: "lea-stack", dst });
