@@ -53,6 +53,8 @@ export async function measureArguments(files) {
     const modes = argumentModes(code.sites, table);
     const g = elf.classification.stripped ? groups.stripped : groups.symbols;
     g.files++;
+    // What the "not stripped" share is measured over, named in the output when it is a handful of files.
+    if (g === groups.symbols && (g.names ??= []).length < 9) g.names.push(path.basename(file));
     code.sites.forEach((s, i) => {
       const name = table.byNr.get(s.nr);
       if (!SYSCALLS.includes(name)) return;
@@ -89,6 +91,8 @@ export function printArguments(res) {
     });
     console.log(`${(name === "symbols" ? "not stripped" : "stripped").padEnd(14)} ${String(g.files).padStart(6)} ${String(g.sites).padStart(7)} ${String(g.resolved).padStart(9)} ${pct(g.resolved, g.sites).padStart(7)}  ${per.join(" ")}`);
   }
+  const names = res.groups.symbols.names ?? [];
+  if (names.length > 0 && names.length === res.groups.symbols.files && names.length <= 8) console.log(`not stripped: ${names.join(", ")}`);
   for (const [name, g] of Object.entries(res.groups)) {
     if (g.followed > 0) console.log(`${name === "symbols" ? "not stripped" : "stripped"}: ${g.followed} of the resolved sites by the whole function's paths or its callers' values`);
   }

@@ -1,12 +1,17 @@
 // @fileoverview The deciding argument of a call site (socket's domain, fcntl's command...) that the sweep's
-// straight-line run left unknown, found by a value analysis of the whole function (x86-64): constants that reach the
-// site along every path of the function's control flow, values kept in callee-saved registers or stack slots across
-// calls, and a function's own parameters followed to each of its callers (a wrapper `my_socket(int domain)`, gnulib's
-// `rpl_fcntl(fd, action, ...)`): each caller's value is a value of the site. Nothing is guessed: a path the analysis
-// cannot follow makes the value unknown there.
+// straight-line run left unknown, found by a value analysis of the whole function (x86-64 and aarch64): constants
+// that reach the site along every path of the function's control flow (jump tables' cases included), values kept in
+// callee-saved registers or stack slots across calls, globals of the program whose value is in the file and that no
+// writer changes to something unknown (x86-64, with symbols: globalReader), and a function's own parameters followed
+// to each of its callers (a wrapper `my_socket(int domain)`, gnulib's `rpl_fcntl(fd, action, ...)`): each caller's
+// value is a value of the site. A value the sweep did find is taken from every path instead where a jump lands
+// between the instruction that set it and the site (two branches sharing the call). Nothing is guessed: a path the
+// analysis cannot follow makes the value unknown there.
 
+import { decodeValueOpsA64 } from "../disasm/aarch64.js";
 import { decodeValueOps } from "../disasm/x86.js";
 import type { CodeRegion, ValueOp } from "../disasm/types.js";
+import type { ElfFile } from "../elf/types.js";
 import { lowerBound } from "../util/sorted.js";
 import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
 
@@ -27,14 +32,23 @@ export interface ValueContext {
   /** Direct call and jump edges (the sweep's). */
   edgeFrom: ArrayLike<number>;
   edgeTo: ArrayLike<number>;
-  /** Go's register ABI keeps no register across a call; the System V ABI keeps rbx, rbp, r12-r15. */
+  /** Go's register ABI keeps no register across a call; the System V ABI keeps rbx, rbp, r12-r15 (AAPCS64: x19-x29). */
   goAbi: boolean;
+  /** The instruction set (default x86_64). */
+  arch?: "x86_64" | "aarch64";
   /**
    * Whether code this analysis does not see may enter at an address: an exported function (other modules call it),
    * one whose address is taken or relocated (called through a pointer), an entry point. Its parameters then take
    * values from those callers too: unknown.
    */
   openEntry: (addr: number) => boolean;
+  /** What a load from a fixed address may find (globalReader); absent: unknown. */
+  globals?: GlobalReader | undefined;
+}
+
+/** The constants a load of `size` bytes at a fixed address may read, or undefined when that is not known. */
+export interface GlobalReader {
+  valueAt(addr: number, size: number, values: ArgValues): readonly number[] | undefined;
 }
 
 /** How far a parameter is followed up the callers, and how many callers of one function are read. */
@@ -45,10 +59,22 @@ const MAX_FUNCTION_BYTES = 256 * 1024;
 /** A value with more distinct constants or origins than this is unknown. */
 const MAX_SET = 8;
 
-const RSP = 4;
-/** rax, rcx, rdx, rsi, rdi, r8-r11: what a System V call may change. */
-const CALLER_SAVED = [0, 1, 2, 6, 7, 8, 9, 10, 11];
-const ALL_BUT_RSP = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+/** What differs between the instruction sets: the registers, the stack pointer's number, what a call may change. */
+interface Isa {
+  regs: number;
+  sp: number;
+  /** What a call may change: System V rax, rcx, rdx, rsi, rdi, r8-r11; AAPCS64 x0-x18 and the link register x30. */
+  callerSaved: readonly number[];
+  /** Every register but the stack pointer (Go's register ABI keeps none across a call). */
+  allButSp: readonly number[];
+  /** Registers that pass arguments: a stack address in one of them at a call lets the stack escape (aarch64, where the
+   * frame pointer holds one; x86-64 makes every other stack address unknown at once). */
+  argRegs: readonly number[];
+  decode: (bytes: Uint8Array, vaddr: number, start: number, end: number) => ValueOp[];
+}
+const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, i) => lo + i);
+const X86: Isa = { regs: 16, sp: 4, callerSaved: [0, 1, 2, 6, 7, 8, 9, 10, 11], allButSp: [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], argRegs: [], decode: decodeValueOps };
+const A64: Isa = { regs: 32, sp: 31, callerSaved: [...range(0, 19), 30], allButSp: range(0, 31), argRegs: range(0, 8), decode: decodeValueOpsA64 };
 
 /** An abstract value: the constants and entry parameters ("L:r": register r on entry at L) it may be, or unknown. */
 interface Val {
@@ -110,8 +136,8 @@ interface State {
   escaped: boolean;
 }
 
-const entryState = (leader: number): State => ({
-  regs: Array.from({ length: 16 }, (_, r) => (r === RSP ? { c: [], p: [], u: false, sp: 0 } : { c: [], p: [`${leader}:${r}`], u: false })),
+const entryState = (leader: number, isa: Isa): State => ({
+  regs: Array.from({ length: isa.regs }, (_, r) => (r === isa.sp ? { c: [], p: [], u: false, sp: 0 } : { c: [], p: [`${leader}:${r}`], u: false })),
   slots: new Map(),
   escaped: false,
 });
@@ -130,7 +156,7 @@ function mergeState(a: State | undefined, b: State): State {
 
 function sameState(a: State, b: State): boolean {
   if (a.escaped !== b.escaped || a.slots.size !== b.slots.size) return false;
-  for (let i = 0; i < 16; i++) if (!same(a.regs[i] as Val, b.regs[i] as Val)) return false;
+  for (let i = 0; i < a.regs.length; i++) if (!same(a.regs[i] as Val, b.regs[i] as Val)) return false;
   for (const [k, v] of a.slots) {
     const w = b.slots.get(k);
     if (w === undefined || !same(v, w)) return false;
@@ -139,6 +165,8 @@ function sameState(a: State, b: State): boolean {
 }
 
 function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
+  // A stack address plus a constant is another (aarch64's frame pointer, sp set back from it).
+  if (op === "add" && v.sp !== undefined) return { c: [], p: [], u: false, sp: v.sp + (imm | 0) };
   if (v.u || v.sp !== undefined || (op === "add" && v.p.length > 0)) return UNKNOWN;
   const c = v.c.map((x) => (op === "or" ? (x | imm) >>> 0 : op === "and" ? (x & imm) >>> 0 : (x + imm) >>> 0));
   if (v.p.length === 0) return { c, p: [], u: false };
@@ -163,8 +191,9 @@ function narrow(v: Val, value: number, equal: boolean): Val | undefined {
 }
 
 /** One instruction's effect on the state (in place). */
-function step(s: State, op: ValueOp, goAbi: boolean): void {
+function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: number, size: number) => Val): void {
   const regs = s.regs;
+  const RSP = isa.sp;
   const slotAt = (base: number | undefined, disp: number): number | undefined => {
     if (base === undefined || base < 0) return undefined;
     const b = regs[base] as Val;
@@ -179,7 +208,7 @@ function step(s: State, op: ValueOp, goAbi: boolean): void {
       break;
     case "load": {
       const k = slotAt(op.base, op.disp ?? 0);
-      let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : UNKNOWN;
+      let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : op.base === -1 && global !== undefined ? global(op.disp ?? 0, op.size ?? 4) : UNKNOWN;
       if ((op.size ?? 4) < 4) v = arith(v, "and", op.size === 1 ? 0xff : 0xffff);
       regs[op.dst as number] = v;
       break;
@@ -215,7 +244,7 @@ function step(s: State, op: ValueOp, goAbi: boolean): void {
     case "or":
     case "and":
     case "add":
-      regs[op.dst as number] = arith(regs[op.dst as number] as Val, op.op, op.value as number);
+      regs[op.dst as number] = arith(regs[(op.src ?? op.dst) as number] as Val, op.op, op.value as number);
       break;
     case "lea-stack": {
       s.escaped = true;
@@ -223,11 +252,12 @@ function step(s: State, op: ValueOp, goAbi: boolean): void {
       break;
     }
     default:
-      for (let r = 0; r < 16; r++) if ((op.writes & (1 << r)) !== 0) regs[r] = UNKNOWN;
+      for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0) regs[r] = UNKNOWN;
       if (op.writesMemory === true && s.escaped) s.slots.clear();
   }
   if (op.flow === "call" || op.flow === "icall") {
-    for (const r of goAbi ? ALL_BUT_RSP : CALLER_SAVED) regs[r] = UNKNOWN;
+    if (isa.argRegs.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
+    for (const r of goAbi ? isa.allButSp : isa.callerSaved) regs[r] = UNKNOWN;
     if (s.escaped || goAbi) s.slots.clear();
   }
 }
@@ -245,7 +275,29 @@ export class ArgValues {
   private readonly functions = new Map<number, FunctionValues | null>();
   private readonly callersMemo = new Map<number, number[]>();
 
-  constructor(private readonly ctx: ValueContext) {}
+  private readonly isa: Isa;
+  private readonly global: ((addr: number, size: number) => Val) | undefined;
+
+  constructor(private readonly ctx: ValueContext) {
+    this.isa = ctx.arch === "aarch64" ? A64 : X86;
+    const g = ctx.globals;
+    if (g !== undefined) {
+      this.global = (addr, size) => {
+        const c = g.valueAt(addr, size, this);
+        return c === undefined || c.length > MAX_SET ? UNKNOWN : { c: c.map((x) => x >>> 0), p: [], u: false };
+      };
+    }
+  }
+
+  /** The constants register `reg` may hold at `addr` whatever the path and caller; undefined when not all known. */
+  constants(reg: number, addr: number): number[] | undefined {
+    const out = new Set<number>();
+    for (const l of this.leaves(reg, addr)) {
+      if (l.unknown) return undefined;
+      for (const v of l.values) out.add(v);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
 
   /** The leaves of register `reg`'s value at the instruction at `addr` (before it executes). */
   leaves(reg: number, addr: number): ArgLeaf[] {
@@ -282,7 +334,7 @@ export class ArgValues {
     for (const origin of v.p) {
       const [l, r] = origin.split(":").map(Number) as [number, number];
       const callers = depth < MAX_DEPTH && !seen.has(origin) ? this.callers(l) : [];
-      if (callers.length === 0 || callers.length > MAX_CALLERS || r === RSP) {
+      if (callers.length === 0 || callers.length > MAX_CALLERS || r === this.isa.sp) {
         add(addr, [], true);
         continue;
       }
@@ -316,18 +368,23 @@ export class ArgValues {
     return c;
   }
 
+  /** Whether the analysis sees the instruction at `addr`: its function read whole, and a path to it followed. */
+  sees(addr: number): boolean {
+    return this.valueAt(0, addr) !== undefined;
+  }
+
   /** The value of `reg` just before the instruction at `addr`; undefined when its function cannot be analysed. */
   private valueAt(reg: number, addr: number): Val | undefined {
     const fv = this.analyse(addr);
     if (fv === undefined) return undefined;
-    const i = lowerBound(fv.addrs, addr);
-    if (i < 0 || (fv.ops[i] as ValueOp).addr !== addr) return undefined;
+    const i = lowerBound(fv.addrs, addr - 1) + 1; // the instruction's first op
+    if (i >= fv.ops.length || (fv.ops[i] as ValueOp).addr !== addr) return undefined;
     const b = lowerBound(fv.blockStart, i);
     const start = fv.blockStart[b] as number;
     const inState = fv.inState[b];
     if (inState === undefined) return undefined; // a block no path of the analysis reaches
     const s = copyState(inState);
-    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi);
+    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
     return s.regs[reg];
   }
 
@@ -343,7 +400,7 @@ export class ArgValues {
     if (region !== undefined) {
       const regionEnd = region.vaddr + region.bytes.length;
       const fe = Math.min(f + 1 < starts.length ? (starts[f + 1] as number) : regionEnd, regionEnd);
-      if (fe - fs <= MAX_FUNCTION_BYTES) result = this.fixpoint(decodeValueOps(region.bytes, region.vaddr, fs - region.vaddr, fe - region.vaddr), fs, fe);
+      if (fe - fs <= MAX_FUNCTION_BYTES) result = this.fixpoint(this.isa.decode(region.bytes, region.vaddr, fs - region.vaddr, fe - region.vaddr), fs, fe);
     }
     this.functions.set(fs, result);
     return result ?? undefined;
@@ -352,7 +409,10 @@ export class ArgValues {
   private fixpoint(ops: ValueOp[], fs: number, fe: number): FunctionValues | null {
     if (ops.length === 0) return null;
     const indexOf = new Map<number, number>();
-    ops.forEach((o, i) => indexOf.set(o.addr, i));
+    // The first op of each instruction (an aarch64 instruction may be several).
+    ops.forEach((o, i) => {
+      if (!indexOf.has(o.addr)) indexOf.set(o.addr, i);
+    });
     const leaders = new Set<number>([0]);
     const external = new Set<number>([0]);
     ops.forEach((o, i) => {
@@ -386,7 +446,8 @@ export class ArgValues {
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
       const last = ops[end - 1] as ValueOp;
       const before = end - 2 >= (blockStart[b] as number) ? ops[end - 2] : undefined;
-      const test = last.flow === "branch" && last.cond !== undefined && before?.cmpReg !== undefined ? before : undefined;
+      // The compare before the branch (x86-64 cmp/test, aarch64 cmp), or the branch itself (aarch64 cbz/cbnz).
+      const test = last.flow !== "branch" || last.cond === undefined ? undefined : last.cmpReg !== undefined ? last : before?.cmpReg !== undefined ? before : undefined;
       if (last.target !== undefined && (last.flow === "jump" || last.flow === "branch")) {
         const t = indexOf.get(last.target);
         if (t !== undefined) {
@@ -402,9 +463,24 @@ export class ArgValues {
     const inState: (State | undefined)[] = new Array<State | undefined>(n);
     for (const k of external) {
       const b = blockOf.get(k) as number;
-      inState[b] = entryState((ops[k] as ValueOp).addr);
+      inState[b] = entryState((ops[k] as ValueOp).addr, this.isa);
     }
-    const work = [...external].map((k) => blockOf.get(k) as number).sort((a, b) => a - b);
+    // Blocks no direct edge or fall-through enters, in a function with indirect jumps: the targets of a jump table
+    // (a switch's cases), entered from a state this analysis does not pair with them. They start with nothing known
+    // (an edge from every indirect jump would be sound too, but joins values of unrelated paths into false constants).
+    const seeded: number[] = [];
+    if (ops.some((o) => o.flow === "ijump")) {
+      const entered = new Uint8Array(n);
+      for (const e of succ) for (const t of e) entered[t] = 1;
+      const nothing: State = { regs: Array.from({ length: this.isa.regs }, () => UNKNOWN), slots: new Map(), escaped: true };
+      for (let b = 1; b < n; b++) {
+        if (entered[b] === 0 && inState[b] === undefined) {
+          inState[b] = copyState(nothing);
+          seeded.push(b);
+        }
+      }
+    }
+    const work = [...[...external].map((k) => blockOf.get(k) as number), ...seeded].sort((a, b) => a - b);
     const queued = new Uint8Array(n);
     for (const b of work) queued[b] = 1;
     let budget = 64 * n + 1024;
@@ -414,7 +490,7 @@ export class ArgValues {
       queued[b] = 0;
       const s = copyState(inState[b] as State);
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
-      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi);
+      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
       const edges = succ[b] as number[];
       for (let e = 0; e < edges.length; e++) {
         const t = edges[e] as number;
@@ -440,19 +516,189 @@ export class ArgValues {
   }
 }
 
-/** The sites of argCallable syscalls whose deciding argument the sweep left unknown (outside the functions that only
- * pass it on, whose calls stand for them), each given its leaves. x86-64 only: the sites carry `argReg` there. */
+/**
+ * The sites of argCallable syscalls whose deciding argument the sweep left unknown (outside the functions that only
+ * pass it on, whose calls stand for them), each given its leaves. A site the sweep resolved keeps its value unless a
+ * jump lands between where the sweep's reasoning started and the site (a join of paths the straight-line run does
+ * not see, as where two branches set the argument and one jumps back into the other's tail): its leaves are then
+ * taken from every path. `argReg` and `argFrom` are left only on the sites that still need them.
+ */
 export function followArguments(
-  sites: { nr: number; addr: number; function: string; argReg?: number; argLeaves?: ArgLeaf[] }[],
+  sites: { nr: number; addr: number; function: string; arg?: number; argReg?: number; argFrom?: number; argLeaves?: ArgLeaf[] }[],
   ctx: ValueContext,
 ): void {
-  const byNr = new Map(Object.entries(ARG_SYSCALL_NR).map(([name, nrs]) => [nrs.x86_64, name]));
+  const byNr = new Map(Object.entries(ARG_SYSCALL_NR).map(([name, nrs]) => [nrs[ctx.arch ?? "x86_64"], name]));
   let values: ArgValues | undefined;
+  let targets: Float64Array | undefined;
   for (const s of sites) {
-    if (s.argReg === undefined) continue;
+    const reg = s.argReg;
+    const from = s.argFrom;
+    if (s.arg !== undefined) {
+      delete s.argReg;
+      delete s.argFrom;
+    }
+    if (reg === undefined) continue;
     const name = byNr.get(s.nr);
     if (name === undefined || passesArgumentOn(s.function, name)) continue;
+    if (s.arg !== undefined) {
+      if (from === undefined) continue;
+      targets ??= Float64Array.from(ctx.edgeTo).sort();
+      const t = lowerBound(targets, s.addr);
+      if (t < 0 || (targets[t] as number) <= from) continue; // no jump lands in (from, addr]
+      // A jump lands in the run: only one after the constant was put in the register joins another value.
+      const def = constantSetAt(ctx, isaOf(ctx), from, s.addr, reg);
+      if (def !== undefined && (targets[t] as number) <= def) continue;
+    }
     values ??= new ArgValues(ctx);
-    s.argLeaves = values.leaves(s.argReg, s.addr);
+    // Where the analysis does not see the site (a block reached only through a jump table), the sweep's value stands.
+    if (s.arg !== undefined && !values.sees(s.addr)) continue;
+    const leaves = values.leaves(reg, s.addr);
+    delete s.arg;
+    s.argReg = reg;
+    s.argLeaves = leaves;
   }
+}
+
+const isaOf = (ctx: ValueContext): Isa => (ctx.arch === "aarch64" ? A64 : X86);
+
+/**
+ * The address of the instruction that last writes `reg` in the straight line [from, to), when it writes a constant;
+ * undefined otherwise (a copy, a load: the value's reasoning then starts at `from`).
+ */
+function constantSetAt(ctx: ValueContext, isa: Isa, from: number, to: number, reg: number): number | undefined {
+  const region = ctx.regions.find((r) => from >= r.vaddr && to <= r.vaddr + r.bytes.length);
+  if (region === undefined || to - from > 4096) return undefined;
+  let at: number | undefined;
+  for (const op of isa.decode(region.bytes, region.vaddr, from - region.vaddr, to - region.vaddr)) {
+    if (op.addr >= to) break;
+    const writes = op.dst === reg || (op.writes & (1 << reg)) !== 0 || ((op.flow === "call" || op.flow === "icall") && isa.callerSaved.includes(reg));
+    if (writes) at = op.op === "const" && op.dst === reg ? op.addr : undefined;
+  }
+  return at;
+}
+
+/** DF_TEXTREL: the loader patches code, so an address in it need not be RIP-relative. */
+const DF_TEXTREL = 0x4;
+const ET_DYN = 3;
+
+/**
+ * Loads from a global the program's own code reads (x86-64, position-independent files with symbols): a variable
+ * whose initial value is in the file and that nothing writes (a table, a setting left at its default), or that only
+ * stores of known constants write (`family = AF_INET6` in an option parser), is the set of those values. The variable
+ * is the .symtab object around the address; it is given up (unknown) when its address is taken anywhere (a lea of any
+ * part of it: it may be written through a pointer), when the loader writes it or stores a pointer to it
+ * (relocations), when other modules may write it (exported), or when any instruction other than a plain load or a
+ * store of the same bytes refers to it. In a position-independent file every reference from code is RIP-relative
+ * (the sweep's `dataRef`) and every pointer in data has a relocation, so these are all the ways in; a file that is not
+ * (ET_EXEC, text relocations) or has no .symtab gets none.
+ */
+export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly CodeRegion[], dataRef: ArrayLike<number>, dataFrom: ArrayLike<number>): GlobalReader | undefined {
+  if (elf.fileType !== ET_DYN || (elf.dtFlags & DF_TEXTREL) !== 0 || elf.machine !== "x86_64") return undefined;
+  if (!elf.symtab.some((x) => x.kind === "object")) return undefined;
+  // Sorted once, when a load first asks.
+  type Sym = ElfFile["symtab"][number];
+  let objects: Sym[] = [];
+  let starts: number[] = [];
+  let exported: number[] = [];
+  let relocated: number[] = [];
+  let pointedTo: number[] = [];
+  let ready = false;
+  const prepare = (): void => {
+    objects = elf.symtab.filter((x) => x.kind === "object" && !x.undefined && x.size > 0 && x.value > 0).sort((a, b) => a.value - b.value || b.size - a.size);
+    starts = objects.map((o) => o.value);
+    exported = elf.exports.map((x) => x.value).sort((a, b) => a - b);
+    relocated = [...elf.relativeSlots].sort((a, b) => a - b);
+    pointedTo = [...elf.relativeTargets].sort((a, b) => a - b);
+    ready = true;
+  };
+  const anyIn = (sorted: ArrayLike<number>, lo: number, hi: number): boolean => {
+    const i = lowerBound(sorted, hi - 1);
+    return i >= 0 && (sorted[i] as number) >= lo;
+  };
+  let refOrder: Uint32Array | undefined;
+  const memo = new Map<string, readonly number[] | null>();
+  const computing = new Set<string>();
+
+  const initial = (addr: number, size: number): number | undefined => {
+    for (const seg of elf.segments) {
+      if (seg.type !== 1 || addr < seg.vaddr || addr + size > seg.vaddr + seg.memsz) continue;
+      if (addr >= seg.vaddr + seg.filesz) return 0; // .bss
+      if (addr + size > seg.vaddr + seg.filesz) return undefined;
+      const off = seg.offset + (addr - seg.vaddr);
+      if (off + size > bytes.length) return undefined;
+      let v = 0;
+      for (let k = size - 1; k >= 0; k--) v = v * 256 + (bytes[off + k] as number);
+      return v < 0x100000000 ? v : undefined;
+    }
+    return undefined;
+  };
+  const opAt = (at: number): ValueOp | undefined => {
+    const r = regions.find((x) => at >= x.vaddr && at < x.vaddr + x.bytes.length);
+    if (r === undefined) return undefined;
+    return decodeValueOps(r.bytes, r.vaddr, at - r.vaddr, Math.min(r.bytes.length, at - r.vaddr + 15))[0];
+  };
+
+  const compute = (addr: number, size: number, values: ArgValues): readonly number[] | undefined => {
+    if (!ready) prepare();
+    const i = lowerBound(starts, addr);
+    // The object holding the bytes read (among the few that start last before them).
+    let obj: Sym | undefined;
+    for (let k = i; k >= 0 && k > i - 8; k--) {
+      const o = objects[k] as Sym;
+      if (o.value <= addr && addr + size <= o.value + o.size) {
+        obj = o;
+        break;
+      }
+    }
+    if (obj === undefined) return undefined;
+    const lo = obj.value;
+    const hi = obj.value + obj.size;
+    if (anyIn(exported, lo, hi) || anyIn(pointedTo, lo, hi) || anyIn(relocated, addr, addr + size)) return undefined;
+    const first = initial(addr, size);
+    if (first === undefined) return undefined;
+    const out = new Set<number>([first]);
+    if (refOrder === undefined) {
+      refOrder = Uint32Array.from({ length: dataRef.length }, (_, k) => k);
+      refOrder.sort((a, b) => (dataRef[a] as number) - (dataRef[b] as number) || a - b);
+    }
+    const order = refOrder;
+    // The references into [lo, hi), by binary search over the sorted order.
+    let a = 0;
+    let b = order.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if ((dataRef[order[m] as number] as number) < lo) a = m + 1;
+      else b = m;
+    }
+    for (let k = a; k < order.length; k++) {
+      const ref = order[k] as number;
+      const d = dataRef[ref] as number;
+      if (d >= hi) break;
+      const op = opAt(dataFrom[ref] as number);
+      if (op === undefined || op.takesAddress === true || op.writesMemory === true) return undefined;
+      if (op.op !== "store") continue; // a load or a compare: a reader
+      const end = d + (op.size ?? 8);
+      if (end <= addr || d >= addr + size) continue; // another part of the object
+      if (d !== addr || op.size !== size) return undefined;
+      const c = op.src !== undefined ? values.constants(op.src, op.addr) : [op.value as number];
+      if (c === undefined) return undefined;
+      for (const x of c) out.add(x >>> 0);
+      if (out.size > MAX_SET) return undefined;
+    }
+    return [...out].sort((x, y) => x - y);
+  };
+
+  return {
+    valueAt(addr, size, values) {
+      const key = `${addr}:${size}`;
+      const m = memo.get(key);
+      if (m !== undefined) return m ?? undefined;
+      if (computing.has(key)) return undefined; // a writer's value depends on the variable itself
+      computing.add(key);
+      const r = compute(addr, size, values);
+      computing.delete(key);
+      memo.set(key, r ?? null);
+      return r;
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
 import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
-import { followArguments } from "./arg-values.js";
+import { followArguments, globalReader } from "./arg-values.js";
 import type { ArgLeaf } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 import { CLONE_NR, cloneMode } from "../util/clone.js";
@@ -64,8 +64,10 @@ export interface SiteFact {
   arg0?: number;
   /** The argument that decides the call's support (src/db/args.ts), when it is a constant at the site. */
   arg?: number;
-  /** When it is not: the register that holds it (x86-64), and where its values are decided (src/analyze/arg-values.ts). */
+  /** When it is not: the register that holds it, and where its values are decided (src/analyze/arg-values.ts). */
   argReg?: number;
+  /** Where the sweep's reasoning for `arg` starts (SyscallSite.argFrom); dropped once the site is checked. */
+  argFrom?: number;
   argLeaves?: ArgLeaf[];
   /** For a call of a wrapper: the function called (an import's name, or the named function). */
   callee?: string;
@@ -510,6 +512,7 @@ function collect(p: Prepared, reachable: Uint8Array): CodeAnalysis {
         if (s.arg0 !== undefined) fact.arg0 = s.arg0;
         if (s.arg !== undefined) fact.arg = s.arg;
         if (s.argReg !== undefined) fact.argReg = s.argReg;
+        if (s.argFrom !== undefined) fact.argFrom = s.argFrom;
         if (s.kind === "wrapper" && s.wrapper !== undefined) {
           // Which function the call enters (an import through its PLT stub, or a named function).
           const w = graph.index.indexOf(s.wrapper);
@@ -565,12 +568,13 @@ export function analyzeCode(
   const p = prepare(elf, bytes);
   const reachable = reach(p.graph, p.roots);
   const result = collect(p, reachable);
-  if (arch === "x86_64") {
+  if (arch === "x86_64" || arch === "aarch64") {
     const { scan, graph, regions } = p;
     const open = new Set<number>();
     for (const f of p.roots) open.add(graph.starts[f] as number);
     followArguments(result.sites, {
-      regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a),
+      regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a), arch,
+      globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
     });
   }
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];

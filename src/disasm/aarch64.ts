@@ -4,7 +4,7 @@
 // write the registers its class may write, so a value it might change is never trusted.
 
 import { ScanBuilder } from "./scan-builder.js";
-import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite } from "./types.js";
+import type { CodeRegion, CodeScan, Resolution, ScanOptions, SyscallSite, ValueOp } from "./types.js";
 import { CLONE_NR as CLONE_NRS } from "../util/clone.js";
 
 /** aarch64 clone: its flags are the first argument (x0) of the syscall, the third (x2) of the clone() wrapper. */
@@ -187,13 +187,21 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
       return value;
     };
     /** The value of `reg` here: a constant of this run, or the one hoisted earlier in the function. */
-    const resolve = (reg: number): { nr: number | null; how: Resolution } => {
-      if (kind[reg] === CONST) return { nr: val[reg] as number, how: HOW[how[reg] as number] as Resolution };
+    const resolve = (reg: number): { nr: number | null; how: Resolution; from?: number } => {
+      if (kind[reg] === CONST) return { nr: val[reg] as number, how: HOW[how[reg] as number] as Resolution, from: vaddr + runStart };
       if (kind[reg] === ENTRY && runStart > fnStart) {
         const v = lastConstant(fnStart, runStart, val[reg] as number);
-        if (v !== undefined) return { nr: v, how: "hoisted" };
+        if (v !== undefined) return { nr: v, how: "hoisted", from: vaddr + fnStart };
       }
       return { nr: null, how: "unresolved" };
+    };
+    /** The deciding argument in `reg`: its value and where the reasoning starts, or the register to follow. */
+    const decided = (site: SyscallSite, reg: number): void => {
+      const a = resolve(reg);
+      site.argReg = reg;
+      if (a.nr === null) return;
+      site.arg = a.nr;
+      if (a.from !== undefined) site.argFrom = a.from;
     };
     const wrapperSite = (addr: number, reg: string, wrapper?: number): void => {
       if (reg === "clone-rdx") {
@@ -209,8 +217,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         const [, nr, name] = reg.split(":");
         const site: SyscallSite = { addr, kind: "wrapper", nr: Number(nr), how: "immediate" };
         if (wrapper !== undefined) site.wrapper = wrapper;
-        const a = resolve(Number((name ?? "x0").slice(1)));
-        if (a.nr !== null) site.arg = a.nr;
+        decided(site, Number((name ?? "x0").slice(1)));
         out.sites.push(site);
         return;
       }
@@ -222,10 +229,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
       if (kind[1] === CONST) site.arg0 = val[1] as number;
       // The deciding argument i (ScanOptions.argIndex) follows the number too: x(i+1).
       const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
-      if (i !== undefined && i < 7) {
-        const a = resolve(i + 1);
-        if (a.nr !== null) site.arg = a.nr;
-      }
+      if (i !== undefined && i < 7) decided(site, i + 1);
       out.sites.push(site);
     };
 
@@ -289,10 +293,7 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
         const site: SyscallSite = { addr, kind: "svc", nr: r.nr, how: r.how };
         if (kind[0] === CONST) site.arg0 = val[0] as number;
         const i = r.nr !== null ? options.argIndex?.(r.nr) : undefined;
-        if (i !== undefined) {
-          const a = resolve(i);
-          if (a.nr !== null) site.arg = a.nr;
-        }
+        if (i !== undefined) decided(site, i);
         out.sites.push(site);
         continue;
       }
@@ -389,4 +390,159 @@ export function scanA64(regions: readonly CodeRegion[], options: ScanOptions): C
 /** BL or BLR (a call: caller-saved registers do not survive it). */
 function isCall(w: number): boolean {
   return (w & 0xfc000000) >>> 0 === 0x94000000 || ((w & 0xfe000000) >>> 0 === 0xd6000000 && ((w >>> 21) & 7) === 1);
+}
+
+/** Register numbers of the value analysis: x29 (the frame pointer) and sp. */
+const FP = 29;
+const SP = 31;
+
+/**
+ * The ops of A64 code for the value analysis (src/analyze/arg-values.ts), from `start` to `end` (offsets in `bytes`,
+ * whose first byte is at `vaddr`): branches and calls with their targets, the constant moves, register copies,
+ * immediate or/and/add/sub, loads and stores of 32 and 64 bits at the stack pointer or the frame pointer (with
+ * writeback), cmp #imm and cbz/cbnz for the branches on equality. Everything else writes the registers
+ * writtenRegisters() gives (and memory, for a store), so a value it might change is never trusted.
+ */
+export function decodeValueOpsA64(bytes: Uint8Array, vaddr: number, start: number, end: number): ValueOp[] {
+  const out: ValueOp[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const first = start + ((4 - ((vaddr + start) % 4)) % 4);
+  for (let off = first; off + 4 <= end; off += 4) {
+    const w = view.getUint32(off, true);
+    const addr = vaddr + off;
+    const next = addr + 4;
+    const ops = decodeWord(w, addr, next);
+    for (const o of ops) out.push(o);
+  }
+  return out;
+}
+
+function decodeWord(w: number, addr: number, next: number): ValueOp[] {
+  const op = (o: Omit<ValueOp, "addr" | "next" | "flow" | "writes"> & Partial<ValueOp>): ValueOp => ({ addr, next, flow: "next", writes: 0, ...o });
+  const clobber = (writesMemory = false): ValueOp[] => {
+    const o = op({ op: "clobber", writes: writtenRegisters(w) & 0x7fffffff });
+    if (writesMemory) o.writesMemory = true;
+    return [o];
+  };
+  const top = (w >>> 26) & 0x3f;
+  if (top === 0x05 || top === 0x25) return [op({ op: "clobber", flow: top === 0x25 ? "call" : "jump", target: addr + signed(w & 0x3ffffff, 26) * 4, writes: top === 0x25 ? 1 << 30 : 0 })];
+  if ((w & 0xff000010) >>> 0 === 0x54000000) {
+    // B.cond: on equality (eq 0, ne 1) after a cmp, the branch narrows the compared register
+    const o = op({ op: "clobber", flow: "branch", target: addr + signed((w >>> 5) & 0x7ffff, 19) * 4 });
+    if ((w & 0xf) === 0) o.cond = "e";
+    else if ((w & 0xf) === 1) o.cond = "ne";
+    return [o];
+  }
+  if ((w & 0x7e000000) === 0x34000000) {
+    // CBZ / CBNZ: a test of the register against zero, on the branch itself
+    const rt = w & 31;
+    const o = op({ op: "clobber", flow: "branch", target: addr + signed((w >>> 5) & 0x7ffff, 19) * 4 });
+    if (rt !== 31) Object.assign(o, { cmpReg: rt, cmpValue: 0, cond: (w & 0x01000000) === 0 ? "e" : "ne" });
+    return [o];
+  }
+  if ((w & 0x7e000000) === 0x36000000) return [op({ op: "clobber", flow: "branch", target: addr + signed((w >>> 5) & 0x3fff, 14) * 4 })];
+  if ((w & 0xfe000000) >>> 0 === 0xd6000000) {
+    const opc = (w >>> 21) & 7;
+    return [op({ op: "clobber", flow: opc === 0 ? "ijump" : opc === 1 ? "icall" : opc === 2 ? "return" : "stop", writes: opc === 1 ? 1 << 30 : 0 })];
+  }
+  if ((w & 0xffe0001f) >>> 0 === 0xd4000001) return [op({ op: "clobber", writes: 1 })]; // SVC: x0 is the result
+  if (w >>> 16 === 0 || (w & 0xffe0001f) >>> 0 === 0xd4200000) return [op({ op: "clobber", flow: "stop", writes: 0x7fffffff })]; // UDF, BRK
+  const rd = w & 31;
+  const rn = (w >>> 5) & 31;
+  const wide = (w & 0x80000000) !== 0;
+  // ADD/SUB/ADDS/SUBS (immediate)
+  if ((w & 0x1f800000) === 0x11000000) {
+    const imm = ((w >>> 10) & 0xfff) * ((w & 0x400000) !== 0 ? 4096 : 1);
+    const sub = (w & 0x40000000) !== 0;
+    const setsFlags = (w & 0x20000000) !== 0;
+    if (setsFlags) {
+      // cmp rn, #imm is subs zr, rn, #imm
+      if (sub && rd === 31 && rn !== 31) return [op({ op: "clobber", cmpReg: rn, cmpValue: imm })];
+      return clobber();
+    }
+    const value = sub ? -imm : imm;
+    if (rd === SP && rn === SP) return [op({ op: "sp-add", value })];
+    if (rd === SP) return [op({ op: "add", dst: SP, src: rn, value: value >>> 0 })]; // mov sp, x29: still a stack address
+    // The frame pointer set from sp stays a stack address; any other register given a stack address lets it escape.
+    if (rn === SP && rd !== FP) return [op({ op: "lea-stack", dst: rd, writes: 1 << rd })];
+    if (!wide && rn === SP) return clobber();
+    return [op({ op: "add", dst: rd, src: rn, value: value >>> 0, writes: 1 << rd })];
+  }
+  // MOVZ, MOVN, ORR rd, zr, #bitmask: a constant; MOVK: the low halves replaced
+  if (rd !== 31) {
+    if ((w & 0x7f800000) >>> 0 === 0x72800000) {
+      const hw = (w >>> 21) & 3;
+      const imm16 = (w >>> 5) & 0xffff;
+      if (hw > 1) return imm16 === 0 ? [op({ op: "or", dst: rd, value: 0, writes: 1 << rd })] : clobber();
+      const shift = 16 * hw;
+      return [op({ op: "and", dst: rd, value: ~(0xffff << shift) >>> 0, writes: 1 << rd }), op({ op: "or", dst: rd, value: (imm16 << shift) >>> 0, writes: 1 << rd })];
+    }
+    const c = constantMove(w, undefined);
+    if (c !== undefined) return Number.isNaN(c) || c >= TWO32 ? clobber() : [op({ op: "const", dst: rd, value: c, writes: 1 << rd })];
+    if ((w & 0x7fe0ffe0) === 0x2a0003e0) {
+      const rm = (w >>> 16) & 31;
+      return [rm === 31 ? op({ op: "const", dst: rd, value: 0, writes: 1 << rd }) : op({ op: "copy", dst: rd, src: rm, writes: 1 << rd })];
+    }
+    // ORR / AND (immediate) of another register: a flag or-ed in, a mask
+    if ((w & 0x7f800000) === 0x32000000 || (w & 0x7f800000) === 0x12000000) {
+      const v = bitmaskImmediate((w >>> 22) & 1, (w >>> 16) & 0x3f, (w >>> 10) & 0x3f, wide);
+      const orr = (w & 0x7f800000) === 0x32000000;
+      if (v !== undefined && rn !== 31 && (!orr || v < BigInt(TWO32))) return [op({ op: orr ? "or" : "and", dst: rd, src: rn, value: Number(v & 0xffffffffn), writes: 1 << rd })];
+      return clobber();
+    }
+  }
+  // Loads and stores of one register, unsigned offset (LDR/STR 32/64, LDRB/LDRH) or unscaled (LDUR/STUR)
+  const ls = loadStore(w);
+  if (ls !== undefined) {
+    const { load, size, disp, rt, wb } = ls;
+    const mem: ValueOp[] = [];
+    if (load) {
+      if (rt === 31) mem.push(op({ op: "clobber" }));
+      else mem.push(op({ op: "load", dst: rt, base: rn, disp: wb === "post" ? 0 : disp, size, writes: 1 << rt }));
+    } else mem.push(rt === 31 ? op({ op: "store", base: rn, disp: wb === "post" ? 0 : disp, size, value: 0 }) : op({ op: "store", base: rn, disp: wb === "post" ? 0 : disp, size, src: rt }));
+    if (wb === undefined) return mem;
+    if (rn !== SP) return clobber(!load);
+    return wb === "pre" ? [op({ op: "sp-add", value: disp }), ...mem.map((m) => ({ ...m, disp: 0 }))] : [...mem, op({ op: "sp-add", value: disp })];
+  }
+  // STP / LDP of 32- or 64-bit registers: offset, pre- or post-index
+  if ((w & 0x3e000000) === 0x28000000 && ((w >>> 30) === 0 || (w >>> 30) === 2) && (w & 0x04000000) === 0) {
+    const mode = (w >>> 23) & 3; // 1 post, 2 offset, 3 pre
+    if (mode === 0) return clobber(true);
+    const load = (w & 0x400000) !== 0;
+    const size = (w >>> 30) === 2 ? 8 : 4;
+    const disp = signed((w >>> 15) & 0x7f, 7) * size;
+    const rt = w & 31;
+    const rt2 = (w >>> 10) & 31;
+    const at = mode === 2 ? disp : 0;
+    const one = (r: number, d: number): ValueOp =>
+      load ? (r === 31 ? op({ op: "clobber" }) : op({ op: "load", dst: r, base: rn, disp: d, size, writes: 1 << r })) : r === 31 ? op({ op: "store", base: rn, disp: d, size, value: 0 }) : op({ op: "store", base: rn, disp: d, size, src: r });
+    const pair = [one(rt, at), one(rt2, at + size)];
+    if (load && rt === rt2) return clobber();
+    if (mode === 2) return pair;
+    if (rn !== SP) return clobber(!load);
+    return mode === 3 ? [op({ op: "sp-add", value: disp }), ...pair] : [...pair, op({ op: "sp-add", value: disp })];
+  }
+  const op1 = (w >>> 25) & 0xf;
+  // Any other load or store: a store may write any memory.
+  if ((op1 & 0b0101) === 0b0100) return clobber(true);
+  return clobber();
+}
+
+/** LDR/STR (32/64), LDRB/LDRH: unsigned offset, unscaled, pre- or post-index. */
+function loadStore(w: number): { load: boolean; size: number; disp: number; rt: number; wb?: "pre" | "post" } | undefined {
+  const size = 1 << (w >>> 30);
+  const opc = (w >>> 22) & 3;
+  if ((w & 0x3f000000) !== 0x39000000 && (w & 0x3f200000) !== 0x38000000) return undefined;
+  if ((w & 0x04000000) !== 0) return undefined; // SIMD registers
+  // opc 00 store, 01 load (zero-extending); the signed loads are not described.
+  if (opc > 1) return undefined;
+  const load = opc === 1;
+  if (!load && size < 4) return undefined;
+  if (load && size < 4 && size !== 1 && size !== 2) return undefined;
+  const rt = w & 31;
+  if ((w & 0x3f000000) === 0x39000000) return { load, size, disp: ((w >>> 10) & 0xfff) * size, rt };
+  const kind = (w >>> 10) & 3; // 0 unscaled, 1 post, 3 pre (2: unprivileged)
+  if (kind === 2) return undefined;
+  const disp = signed((w >>> 12) & 0x1ff, 9);
+  return kind === 0 ? { load, size, disp, rt } : { load, size, disp, rt, wb: kind === 1 ? "post" : "pre" };
 }

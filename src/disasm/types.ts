@@ -30,16 +30,23 @@ export interface SyscallSite {
    */
   arg?: number;
   /**
-   * When the deciding argument was looked for and not found: its register (x86-64: 0 rax ... 15 r15, as ValueOp
-   * numbers them), so that a slower analysis of the whole function can follow it (src/analyze/arg-values.ts).
+   * When the deciding argument was looked for: its register (x86-64: 0 rax ... 15 r15; aarch64: 0-30
+   * x0-x30, as ValueOp numbers them), so that a slower analysis of the whole function can follow it (src/analyze/arg-values.ts).
    */
   argReg?: number;
+  /**
+   * With `arg`: where the straight-line reasoning that found it starts (the run's first instruction, or the function's
+   * start for a hoisted value). A jump into (argFrom, addr] joins other paths the sweep did not see.
+   */
+  argFrom?: number;
 }
 
 /**
- * One instruction as the value analysis sees it (x86-64): what it does to the integer registers (0 rax, 1 rcx, 2 rdx,
- * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15) and to the stack, and where control goes. Anything not described
- * exactly is a "clobber" of the registers it writes, so a value it might change is never trusted.
+ * One instruction as the value analysis sees it: what it does to the integer registers (x86-64: 0 rax, 1 rcx, 2 rdx,
+ * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15; aarch64: 0-30 x0-x30, 31 sp) and to the stack, and where control
+ * goes. Anything not described exactly is a "clobber" of the registers it writes, so a value it might change is never
+ * trusted. An aarch64 instruction that does several things (stp with writeback, movk) is several ops at one address,
+ * the last of them carrying its flow.
  */
 export interface ValueOp {
   addr: number;
@@ -51,7 +58,8 @@ export interface ValueOp {
   /**
    * const: dst = value; copy: dst = src; load: dst = [base + disp] (size bytes; base -1: an absolute or RIP-relative
    * address, disp is then the address); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
-   * rsp += value; or/and/add: dst op= value; clobber: every register in `writes` (a bit mask) is unknown.
+   * rsp += value; or/and/add: dst = (src, or dst when absent) op value (add keeps a stack address one); clobber:
+   * every register in `writes` (a bit mask) is unknown.
    */
   op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "clobber";
   dst?: number;
@@ -64,7 +72,10 @@ export interface ValueOp {
   writes: number;
   /** The instruction writes memory somewhere other than a plain store (rep movs, xchg with memory...). */
   writesMemory?: boolean;
-  /** cmp reg, imm or test reg, reg (imm 0): what the flags then say about a register. */
+  /** lea of a RIP-relative or absolute address (in `disp`): the address is taken, and may be written through. */
+  takesAddress?: boolean;
+  /** cmp reg, imm or test reg, reg (imm 0): what the flags then say about a register (aarch64 cbz/cbnz: on the
+   * branch itself). */
   cmpReg?: number;
   cmpValue?: number;
   /** For a conditional branch on equality: taken when equal ("e") or not equal ("ne"). */

@@ -275,7 +275,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     want: number,
     argReg: number,
     decide?: (nr: number) => number | undefined,
-  ): { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } => {
+  ): { nr: number | null; how: Resolution; from?: number; arg0?: number; arg?: number; argReg?: number; argFrom?: number } => {
     const regs = simulate(bytes, base, runStart, end);
     if (regs === undefined) return { nr: null, how: "unresolved" };
     const valueOf = (r: number): { v: number; how: Resolution } | undefined => {
@@ -287,14 +287,19 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
     };
     const w = valueOf(want);
     if (w === undefined) return { nr: null, how: "unresolved" };
+    // Where the reasoning behind a value starts: the run, or the function's start for a hoisted one.
+    const from = (how: Resolution): number => base + (how === "hoisted" ? fnStart : runStart);
     const a0 = regs[argReg] as Val;
-    const out: { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } =
-      a0.k === "const" ? { nr: w.v, how: w.how, arg0: a0.v } : { nr: w.v, how: w.how };
+    const out: { nr: number | null; how: Resolution; from?: number; arg0?: number; arg?: number; argReg?: number; argFrom?: number } =
+      a0.k === "const" ? { nr: w.v, how: w.how, from: from(w.how), arg0: a0.v } : { nr: w.v, how: w.how, from: from(w.how) };
     const reg = decide?.(w.v);
     if (reg !== undefined) {
       const a = valueOf(reg);
-      if (a !== undefined) out.arg = a.v;
-      else out.argReg = reg;
+      out.argReg = reg;
+      if (a !== undefined) {
+        out.arg = a.v;
+        out.argFrom = from(a.how);
+      }
     }
     return out;
   };
@@ -457,7 +462,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       pos: number,
       argReg = RDI,
       decide?: (nr: number) => number | undefined,
-    ): { nr: number | null; how: Resolution; arg0?: number; arg?: number; argReg?: number } => {
+    ): { nr: number | null; how: Resolution; from?: number; arg0?: number; arg?: number; argReg?: number; argFrom?: number } => {
       const f = lowerBound(starts, vaddr + pos);
       let fs = f >= 0 ? (starts[f] as number) - vaddr : 0;
       if (fs < 0 || fs > pos) fs = 0;
@@ -472,8 +477,11 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       if (target !== undefined) site.wrapper = target;
       const reg = REG_BY_NAME[name as string] ?? RDI;
       const r = resolveAt(reg, pos);
-      if (r.nr !== null) site.arg = r.nr;
-      else site.argReg = reg;
+      site.argReg = reg;
+      if (r.nr !== null) {
+        site.arg = r.nr;
+        if (r.from !== undefined) site.argFrom = r.from;
+      }
       return site;
     };
     // A plain instruction costs one decode and a table lookup; everything else only where it matters.
@@ -536,6 +544,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         if (r.arg0 !== undefined) site.arg0 = r.arg0;
         if (r.arg !== undefined) site.arg = r.arg;
         if (r.argReg !== undefined) site.argReg = r.argReg;
+        if (r.argFrom !== undefined) site.argFrom = r.argFrom;
         out.sites.push(site);
         // The kernel clobbers rcx and r11 only; the run goes on.
       } else if (fc === CALL || fc === JUMP || fc === JCC) {
@@ -563,6 +572,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
           if (r.arg0 !== undefined) site.arg0 = r.arg0;
           if (r.arg !== undefined) site.arg = r.arg;
           if (r.argReg !== undefined) site.argReg = r.argReg;
+        if (r.argFrom !== undefined) site.argFrom = r.argFrom;
           out.sites.push(site);
         }
         if (fc !== JCC) runStart = next;
@@ -590,6 +600,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
               if (r.arg0 !== undefined) site.arg0 = r.arg0;
               if (r.arg !== undefined) site.arg = r.arg;
               if (r.argReg !== undefined) site.argReg = r.argReg;
+        if (r.argFrom !== undefined) site.argFrom = r.argFrom;
               out.sites.push(site);
             }
           } else out.indirect.push(addr);
@@ -648,6 +659,11 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
       }
       const fc = x.flowControl;
       let flow: ValueOp["flow"] = "next";
+      if (code === Code.Syscall) {
+        // The kernel returns to the next instruction and changes rax, rcx and r11 only.
+        out.push({ addr, next, flow, op: "clobber", writes: (1 << 0) | (1 << 1) | (1 << 11) });
+        continue;
+      }
       if (fc === FlowControl.Call) flow = "call";
       else if (fc === FlowControl.IndirectCall) flow = "icall";
       else if (fc === FlowControl.UnconditionalBranch) flow = "jump";
@@ -729,6 +745,9 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           const imm = Number(BigInt.asUintN(32, x.immediate(1)));
           Object.assign(op, { op: x.mnemonic === Mnemonic.Or ? "or" : x.mnemonic === Mnemonic.And ? "and" : "add", dst, value: imm });
           described = true;
+        } else if (x.mnemonic === Mnemonic.Lea && (x.memoryBase === Register.RIP || x.memoryBase === Register.None)) {
+          // The address of a global is taken: it may be written through (src/analyze/arg-values.ts reads this).
+          Object.assign(op, { takesAddress: true, disp: Number(x.memoryDisplacementU64) });
         } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
           // The address of a stack slot escapes: calls and stores through pointers may change the slots from now on.
           Object.assign(op, { op: "lea-stack", dst });

@@ -325,3 +325,78 @@ describe("argument values passed through the program's own functions", () => {
     assert.equal(ran(db, inet, "unikraft", "socket", "AF_NETLINK"), "runs"); // not made without the arguments
   });
 });
+
+/** The modes of `syscall`'s call sites in `fn` (the program's own code), from a file's JSON report. */
+function siteModes(f: FileReport, syscall: string, fn = "main"): string[] {
+  const sc = f.syscalls.find((x) => x.name === syscall);
+  return [...new Set((sc?.via ?? []).filter((v) => v.kind === "site" && v.function === fn).map((v) => v.mode ?? ""))].sort();
+}
+
+const scanJson = (args: readonly string[]): Map<string, FileReport> => {
+  const r = runCli(["scan", "-f", "json", "--fail-on", "none", ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  const files = r.stdout.split("\n").filter((l) => l.startsWith('{"path"')).map((l) => JSON.parse(l.replace(/,$/, "")) as FileReport);
+  return new Map(files.map((f) => [f.path, f]));
+};
+
+describe("argument values from the program's globals", () => {
+  // arg-globals.c: socket's domain from a global nothing writes, mmap's flags from one only constants are stored in,
+  // prctl's option from one whose address is handed to sscanf.
+  const source = join(ROOT, "test", "analyze", "programs", "arg-globals.c");
+  const plain = compile(source);
+  const optimised = compile(source, ["-O2"]);
+  const computed = compile(source, ["-O2", "-DKIND_FROM_ARGV"]);
+  const stripped = join(tmp, "arg-globals-stripped");
+  execFileSync("strip", ["-o", stripped, optimised]);
+
+  it("reads a global's value from the file when nothing writes it, or when every writer stores a constant", () => {
+    const files = scanJson(["--target", "unikraft", plain, optimised, computed, stripped]);
+    for (const path of [plain, optimised]) {
+      const f = files.get(path) as FileReport;
+      assert.deepEqual(siteModes(f, "socket"), ["AF_NETLINK"], path);
+      assert.deepEqual(siteModes(f, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED|MAP_ANONYMOUS"], path);
+      // Its address escapes to sscanf: any value may be there.
+      assert.deepEqual(siteModes(f, "prctl"), [UNKNOWN], path);
+      const netlink = f.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
+      assert.equal(netlink?.severity, "blocker", path);
+    }
+    // A writer that stores a computed value: the flags are not known.
+    assert.deepEqual(siteModes(files.get(computed) as FileReport, "mmap"), [UNKNOWN]);
+    // Without .symtab the variable's bounds are not known: nothing is read from it.
+    const s = files.get(stripped) as FileReport;
+    const fn = s.syscalls.find((x) => x.name === "socket")?.via.find((v) => v.kind === "site")?.function ?? "";
+    assert.deepEqual(siteModes(s, "socket", fn), [UNKNOWN]);
+  });
+
+  it("agrees with unifit try: the socket the global names is refused on unikraft", async () => {
+    const db = loadDatabase();
+    const run = await tryRun("unikraft", optimised);
+    assert.equal(ran(db, run, "unikraft", "socket", "AF_NETLINK"), "refused");
+    assert.equal(ran(db, run, "unikraft", "mmap", "MAP_PRIVATE|MAP_ANONYMOUS"), "runs");
+  });
+});
+
+describe("argument values joined from several paths (x86-64 and aarch64)", () => {
+  // arg-paths.c: socket's domain and mmap's flags are set on the two branches of main; compilers share the call's
+  // tail, so the straight-line run before the call sees one branch's value only. Every path's value must be given.
+  const source = join(ROOT, "test", "analyze", "programs", "arg-paths.c");
+  const x86 = [compile(source), compile(source, ["-O2"])];
+  const a64 = [compile(source, [], "aarch64-linux-gnu-gcc"), compile(source, ["-O2"], "aarch64-linux-gnu-gcc")];
+
+  it("gives the call each branch's value, in x86-64 and aarch64 builds", () => {
+    const files = new Map([...scanJson(["--target", "unikraft", ...x86]), ...scanJson(["--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", ...a64])]);
+    for (const path of [...x86, ...a64]) {
+      const f = files.get(path) as FileReport;
+      assert.deepEqual(siteModes(f, "socket"), ["AF_NETLINK", "AF_PACKET"], path);
+      assert.deepEqual(siteModes(f, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED|MAP_ANONYMOUS"], path);
+    }
+  });
+
+  it("agrees with unifit try: each branch's socket is made and refused on unikraft", async () => {
+    const db = loadDatabase();
+    const netlink = await tryRun("unikraft", x86[1] as string);
+    assert.equal(ran(db, netlink, "unikraft", "socket", "AF_NETLINK"), "refused");
+    const packet = await tryRun("unikraft", x86[1] as string, ["a", "b"]);
+    assert.equal(ran(db, packet, "unikraft", "socket", "AF_PACKET"), "refused");
+  });
+});
