@@ -12,6 +12,7 @@ import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
 import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
+import { followArgumentPairs } from "./arg-pairs.js";
 import { followArguments } from "./arg-values.js";
 import type { ArgLeaf } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
@@ -557,14 +558,18 @@ export function analyzeCode(
   const p = prepare(elf, bytes);
   const reachable = reach(p.graph, p.roots);
   const result = collect(p, reachable);
+  const argKinds = argCallKinds(arch);
+  const kindOf = (name: string): string | undefined => WRAPPERS.get(name) ?? argKinds.get(name);
   if (arch === "x86_64") {
     const { scan, graph, regions } = p;
     const open = new Set<number>();
     for (const f of p.roots) open.add(graph.starts[f] as number);
-    followArguments(result.sites, {
-      regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a),
-    });
-  }
+    const ctx = {
+      regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a: number) => open.has(a),
+    };
+    followArguments(result.sites, ctx);
+    followArgumentPairs(result.sites, arch, ctx, kindOf);
+  } else followArgumentPairs(result.sites, arch, undefined, kindOf);
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
   if (gates !== undefined) markGated(p, result.sites, gates);
   result.chains = chainFinder(p, reachable);
