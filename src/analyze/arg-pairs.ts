@@ -1,4 +1,5 @@
-// @fileoverview Syscalls decided by two arguments (setsockopt/getsockopt: level and option name, src/db/args.ts): the
+// @fileoverview After the decoders and the value analysis: futex ops kept only at the program's syscall() calls, and
+// syscalls decided by two arguments (setsockopt/getsockopt: level and option name, src/db/args.ts): the
 // decoders resolve one register per call, so the pair is read here, at each such site, with the whole-function value
 // analysis of src/analyze/arg-values.ts applied to both registers, and the two values are paired by where each is
 // decided (the site itself, or the same call of a function passing its parameters on). x86-64 only; elsewhere, and
@@ -48,6 +49,21 @@ function registers(s: PairSite, kindOf: (callee: string) => string | undefined):
   return first !== undefined && second !== undefined ? [first, second] : undefined;
 }
 
+/**
+ * futex ops are read where a program asks for one with syscall() (or Go's Syscall), not at the futex instructions
+ * inside a libc: those are how static glibc's mutexes and musl's locks implement what the program asked for
+ * (glibc's PI-mutex unlock is FUTEX_UNLOCK_PI, reached only for PTHREAD_PRIO_INHERIT mutexes), so they keep the
+ * row's rating as they did before futex had rules.
+ */
+function forgetLibcFutexOps(sites: PairSite[], arch: Arch): void {
+  const futex = ARG_SYSCALL_NR.futex?.[arch];
+  for (const s of sites) {
+    if (s.nr !== futex || s.kind === "wrapper") continue;
+    delete s.arg;
+    delete s.argLeaves;
+  }
+}
+
 /** Pairs two arguments' leaves: by the address that decides them, a value decided at the site itself going with every other. */
 export function pairLeaves(site: number, a: readonly ArgLeaf[], b: readonly ArgLeaf[]): ArgLeaf[] {
   const local = (ls: readonly ArgLeaf[]): ArgLeaf | undefined => ls.find((l) => l.at === site);
@@ -73,6 +89,7 @@ export function pairLeaves(site: number, a: readonly ArgLeaf[], b: readonly ArgL
  * not run (aarch64).
  */
 export function followArgumentPairs(sites: PairSite[], arch: Arch, ctx: ValueContext | undefined, kindOf: (callee: string) => string | undefined): void {
+  forgetLibcFutexOps(sites, arch);
   const pairs = new Map<number, string>();
   for (const [name, spec] of ARG_SPECS) {
     const nr = ARG_SYSCALL_NR[name]?.[arch];
