@@ -5,7 +5,7 @@ export { scan } from "./scan/parallel.js";
 export type { ScanOptions, ScanResult } from "./scan/parallel.js";
 export { defaultTargets, UsageError, VERSION } from "./scan/scan.js";
 export { loadDatabase, withTargetFiles } from "./db/load.js";
-export { ARG_SPECS, OTHER, UNKNOWN } from "./db/args.js";
+export { ARG_SPECS, OTHER, UNKNOWN, argLabel, argRuleFor, argRuleKey } from "./db/args.js";
 export type { ArgSpec } from "./db/args.js";
 export { DbError } from "./db/errors.js";
 export type { Database, Fallback, LibcMap, RuntimeName, Surface, SurfaceRow, SyscallTable } from "./db/types.js";

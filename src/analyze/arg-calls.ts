@@ -13,6 +13,13 @@ export const ARG_SYSCALL_NR: Readonly<Record<string, Readonly<Record<Arch, numbe
   fcntl: { x86_64: 72, aarch64: 25 },
   prctl: { x86_64: 157, aarch64: 167 },
   madvise: { x86_64: 28, aarch64: 233 },
+  futex: { x86_64: 202, aarch64: 98 },
+  clock_settime: { x86_64: 227, aarch64: 112 },
+  clock_gettime: { x86_64: 228, aarch64: 113 },
+  clock_getres: { x86_64: 229, aarch64: 114 },
+  clock_nanosleep: { x86_64: 230, aarch64: 115 },
+  setsockopt: { x86_64: 54, aarch64: 208 },
+  getsockopt: { x86_64: 55, aarch64: 209 },
 };
 
 /**
@@ -29,6 +36,15 @@ const C_FUNCTIONS: Readonly<Record<string, string[]>> = {
   fcntl: ["fcntl", "fcntl64", "__fcntl", "__libc_fcntl", "__libc_fcntl64", "__fcntl64_nocancel", "__fcntl64_nocancel_adjusted"],
   prctl: ["prctl", "__prctl"],
   madvise: ["madvise", "__madvise"],
+  // glibc's 64-bit-time entry points (__clock_gettime64...) are the same functions on x86_64 and aarch64. futex has
+  // no libc entry point: programs make it with syscall(), whose argument the decoders read at the call.
+  clock_gettime: ["clock_gettime", "__clock_gettime", "__clock_gettime64"],
+  clock_settime: ["clock_settime", "__clock_settime", "__clock_settime64"],
+  clock_getres: ["clock_getres", "__clock_getres", "__clock_getres64"],
+  clock_nanosleep: ["clock_nanosleep", "__clock_nanosleep", "__clock_nanosleep_time64"],
+  // The level is the decoders' register; the option name, in the next one, is read by src/analyze/arg-pairs.ts.
+  setsockopt: ["setsockopt", "__setsockopt"],
+  getsockopt: ["getsockopt", "__getsockopt"],
 };
 /** A function that only passes the argument on, with no register to read it from at its calls. */
 const PASS_ON = -1;
@@ -47,6 +63,8 @@ const GO_FUNCTIONS: Readonly<Record<string, [string, number][]>> = {
   fcntl: [["syscall.fcntl", 1], ["golang.org/x/sys/unix.fcntl", 1]],
   prctl: [["golang.org/x/sys/unix.Prctl", 0]],
   madvise: [["syscall.Madvise", 3], ["golang.org/x/sys/unix.Madvise", 3], ["golang.org/x/sys/unix.madvise", 3]],
+  setsockopt: [["syscall.setsockopt", 1], ["golang.org/x/sys/unix.setsockopt", 1]],
+  getsockopt: [["syscall.getsockopt", 1], ["golang.org/x/sys/unix.getsockopt", 1]],
 };
 const SYSV = ["rdi", "rsi", "rdx", "rcx", "r8", "r9"];
 const GO_AMD64 = ["rax", "rbx", "rcx", "rdi", "rsi", "r8", "r9", "r10", "r11"];

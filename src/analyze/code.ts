@@ -12,8 +12,9 @@ import { EMPTY, pushTo, rows, type Graph } from "./callgraph.js";
 import { sccClosure } from "./closure.js";
 import { reach } from "./reach.js";
 import { argCallKinds, argIndexFor } from "./arg-calls.js";
+import { followArgumentPairs } from "./arg-pairs.js";
 import { followArguments, globalReader } from "./arg-values.js";
-import type { ArgLeaf } from "./arg-values.js";
+import type { ArgLeaf, ValueContext } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 import { CLONE_NR, cloneMode } from "../util/clone.js";
 import { compareNumbers } from "../util/compare.js";
@@ -568,15 +569,20 @@ export function analyzeCode(
   const p = prepare(elf, bytes);
   const reachable = reach(p.graph, p.roots);
   const result = collect(p, reachable);
+  const argKinds = argCallKinds(arch);
+  const kindOf = (name: string): string | undefined => WRAPPERS.get(name) ?? argKinds.get(name);
   if (arch === "x86_64" || arch === "aarch64") {
     const { scan, graph, regions } = p;
     const open = new Set<number>();
     for (const f of p.roots) open.add(graph.starts[f] as number);
-    followArguments(result.sites, {
+    const ctx: ValueContext = {
       regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a), arch,
       globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
-    });
-  }
+    };
+    followArguments(result.sites, ctx);
+    // setsockopt's level and name are read from x86-64's argument registers only (arg-pairs.ts).
+    followArgumentPairs(result.sites, arch, arch === "x86_64" ? ctx : undefined, kindOf);
+  } else followArgumentPairs(result.sites, arch, undefined, kindOf);
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
   if (gates !== undefined) markGated(p, result.sites, gates);
   result.chains = chainFinder(p, reachable);

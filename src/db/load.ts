@@ -9,7 +9,7 @@ import { codeKey } from "../cache/code-key.js";
 import { readCachedJson, writeCachedJson } from "../cache/store.js";
 import { DbError } from "./errors.js";
 import { ERRNO } from "./errno.js";
-import { ARG_SPECS, OTHER, argValueNumber } from "./args.js";
+import { ARG_SPECS, OTHER, argFirstOther, argLabel, argValueNumber } from "./args.js";
 import { loadFallbacks } from "./fallbacks.js";
 import { packageInfo } from "../util/package-root.js";
 import type { Arch, Status } from "../types.js";
@@ -129,14 +129,7 @@ function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, w
   const note = optStr(file, raw, "note", where);
   if (note !== undefined) row.note = note;
   if (NEEDS_NOTE.has(row.status) && note === undefined) throw new DbError(file, `${where}a ${row.status} row needs a note`);
-  const repo = optStr(file, raw, "repo", where);
-  const commit = optStr(file, raw, "commit", where);
-  if ((repo === undefined) !== (commit === undefined)) throw new DbError(file, `${where}repo and commit go together`);
-  if (repo !== undefined && commit !== undefined) {
-    if (!/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, `${where}commit must be 40 hex`);
-    row.repo = repo;
-    row.commit = commit;
-  }
+  Object.assign(row, repoCommit(file, raw, where));
   const library = optStr(file, raw, "library", where);
   if (library !== undefined) row.library = library;
   if (raw.notMade !== undefined) {
@@ -165,7 +158,20 @@ function parseRow(file: string, table: SyscallTable, sc: string, raw: unknown, w
   return row;
 }
 
-/** A row's argument rules: keys from the syscall's vocabulary (src/db/args.ts) or "other", each with status and at. */
+/** A row's or an argument rule's own repository (both fields or neither; the commit as 40 hex), or nothing. */
+function repoCommit(file: string, raw: Obj, where: string): { repo: string; commit: string } | Record<string, never> {
+  const repo = optStr(file, raw, "repo", where);
+  const commit = optStr(file, raw, "commit", where);
+  if ((repo === undefined) !== (commit === undefined)) throw new DbError(file, `${where}repo and commit go together`);
+  if (repo === undefined || commit === undefined) return {};
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new DbError(file, `${where}commit must be 40 hex`);
+  return { repo, commit };
+}
+
+/**
+ * A row's argument rules: keys from the syscall's vocabulary (src/db/args.ts) or "other" (for a pair, also
+ * "FIRST/other"), each with status and at.
+ */
 function parseArgs(file: string, sc: string, raw: unknown, where: string): Record<string, ArgRule> {
   const spec = ARG_SPECS.get(sc);
   if (spec === undefined) throw new DbError(file, `${where}args: ${sc} has no argument vocabulary (src/db/args.ts: ${[...ARG_SPECS.keys()].join(", ")})`);
@@ -173,10 +179,13 @@ function parseArgs(file: string, sc: string, raw: unknown, where: string): Recor
   const out: Record<string, ArgRule> = {};
   for (const [key, v] of Object.entries(raw)) {
     const w = `${where}args ${key}: `;
-    if (key !== OTHER && argValueNumber(sc, key) === undefined) throw new DbError(file, `${w}not a ${spec.arg} value of ${sc} (src/db/args.ts)`);
+    if (key !== OTHER && argValueNumber(sc, key) === undefined && argFirstOther(sc, key) === undefined) {
+      throw new DbError(file, `${w}not a ${argLabel(spec)} value of ${sc} (src/db/args.ts)${spec.second !== undefined ? `: write ${spec.arg.toUpperCase()}/NAME, ${spec.arg.toUpperCase()}/other or other` : ""}`);
+    }
     if (!isObj(v)) throw new DbError(file, `${w}expected a mapping with status and at`);
     const rule: ArgRule = { status: status(file, v.status, w), at: str(file, v, "at", w) };
     if (!/^[^:\s]+:\d+(-\d+)?$/.test(rule.at)) throw new DbError(file, `${w}"at" must be path:line or path:start-end`);
+    Object.assign(rule, repoCommit(file, v, w));
     const note = optStr(file, v, "note", w);
     if (note !== undefined) rule.note = note;
     if (v.errno !== undefined) {
@@ -454,6 +463,11 @@ function parseDatabase(root: string): Database {
 }
 
 /** "repo@commit:path:line" for a row, falling back to the surface's upstream. */
+/** Where one argument rule of a row is visible upstream (its own repository, or the row's). */
+export function argEvidence(surface: Surface, row: SurfaceRow, rule: ArgRule): string {
+  return rowEvidence(surface, { ...row, at: rule.at, ...(rule.repo !== undefined ? { repo: rule.repo, commit: rule.commit as string } : {}) });
+}
+
 export function rowEvidence(surface: Surface, row: SurfaceRow): string {
   const up = surface.upstream;
   if (row.repo !== undefined) return `${row.repo}@${row.commit?.slice(0, 12)}:${row.at}`;

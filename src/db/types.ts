@@ -40,8 +40,11 @@ export interface SurfaceRow {
 /** What a target does with one value of a syscall's deciding argument. */
 export interface ArgRule {
   status: Status;
-  /** path:line in the row's repository where it is visible. */
+  /** path:line in the row's repository (or the rule's own `repo`) where it is visible. */
   at: string;
+  /** Only when the value is decided in another repository than the row's (Unikraft's socket options: lwIP). */
+  repo?: string;
+  commit?: string;
   /** What a refused value fails with, when not ENOSYS. */
   errno?: string;
   note?: string;

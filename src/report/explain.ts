@@ -2,8 +2,8 @@
 // calls a libc function makes (per libc map) and each target's status for them, or what one rule finds and how each
 // target rates it. Pure: data in, text or JSON-ready objects out.
 
-import { rowEvidence } from "../db/load.js";
-import { ARG_SPECS, OTHER } from "../db/args.js";
+import { argEvidence, rowEvidence } from "../db/load.js";
+import { ARG_SPECS, OTHER, argLabel, argRuleKey } from "../db/args.js";
 import type { ArgRule, Database } from "../db/types.js";
 import type { Rule } from "../rules/types.js";
 import type { Level, Status } from "../types.js";
@@ -108,7 +108,7 @@ function explainSyscall(db: Database, name: string): SyscallExplanation | undefi
         const keys = Object.keys(row.args).sort((p, q) => (p === OTHER ? 1 : q === OTHER ? -1 : compareStrings(p, q)));
         t.args = keys.map((value) => {
           const r = row.args?.[value] as ArgRule;
-          const a: NonNullable<typeof t.args>[number] = { value, status: r.status, evidence: rowEvidence(s, { ...row, at: r.at }) };
+          const a: NonNullable<typeof t.args>[number] = { value, status: r.status, evidence: argEvidence(s, row, r) };
           if (r.errno !== undefined) a.errno = r.errno;
           if (r.note !== undefined) a.note = r.note;
           return a;
@@ -119,7 +119,7 @@ function explainSyscall(db: Database, name: string): SyscallExplanation | undefi
     });
   const out: SyscallExplanation = { kind: "syscall", name, numbers, targets };
   const spec = ARG_SPECS.get(name);
-  if (spec !== undefined && targets.some((t) => t.args !== undefined)) out.arg = spec.arg;
+  if (spec !== undefined && targets.some((t) => t.args !== undefined)) out.arg = argLabel(spec);
   return out;
 }
 
@@ -149,7 +149,9 @@ function argumentTable(e: SyscallExplanation): string[] {
   const values = [...new Set(e.targets.flatMap((t) => (t.args ?? []).map((a) => a.value)))].filter((v) => v !== OTHER).sort();
   values.push(OTHER);
   const cell = (t: SyscallExplanation["targets"][number], v: string): string => {
-    const r = t.args?.find((a) => a.value === v) ?? t.args?.find((a) => a.value === OTHER);
+    // A value's own rule, else (two arguments) its level's "other", else the target's "other".
+    const keys = Object.fromEntries((t.args ?? []).map((a) => [a.value, a]));
+    const r = t.args !== undefined ? keys[v.endsWith("/other") ? v : argRuleKey(e.name, keys, v)] ?? keys[OTHER] : undefined;
     if (r === undefined) return `(${t.status})`;
     return r.errno !== undefined ? `${r.status} ${r.errno}` : r.status;
   };

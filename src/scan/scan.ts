@@ -442,13 +442,17 @@ function scanSource(
     if (rule.severity !== "blocker") via.conditional = true;
     for (const ref of rule.syscalls) out.add(ref, via, rule.confidence);
   }
+  // syscall(SYS_futex, ...) calls whose argument was read: their syscall-use fact (same line and name) is that call.
+  const rawRead = new Set<string>();
   for (const f of file.facts) {
     // socket(AF_NETLINK, ...), mmap(..., MAP_SHARED, fd, 0): the argument that decides support, as written.
     const arg = f.kind === "call" ? sourceArgument(f) : undefined;
     if (arg !== undefined) {
       out.add({ name: arg.syscall, mode: arg.mode }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "call" }, "high");
+      if (arg.raw) rawRead.add(`${arg.syscall}:${f.location.line}:${f.location.column}`);
     }
     if (f.kind !== "syscall-use" || !db.tables.x86_64.byName.has(f.name)) continue;
+    if (rawRead.has(`${f.name}:${f.location.line}:${f.location.column}`)) continue;
     out.add({ name: f.name }, { kind: "source", function: f.function ?? "file scope", address: `${path}:${f.location.line}`, source: "syscall-use" }, "high");
   }
   const sites: SourceCallSite[] = [];

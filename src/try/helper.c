@@ -6,9 +6,11 @@
  *   unifit-try-helper [--spec FILE | --plain] --result FILE --timeout MS -- PATH ARGV0 ARGS...
  *
  * The spec (written by src/try/spec.ts) has one line per trapped case: "rule ID NR WHEN ACTION ERRNO", WHEN one of
- * always, clone-thread, clone-process, pid-self, pid-other, clone3-thread, clone3-process, arg-eq, arg-other;
- * ACTION errno or stub. Argument rules add "INDEX MASK COUNT VALUE...": arg-eq traps when the masked argument equals
- * its one value, arg-other when it equals none of them (src/db/args.ts).
+ * always, clone-thread, clone-process, pid-self, pid-other, clone3-thread, clone3-process, arg-eq, arg-other,
+ * arg-pair; ACTION errno, stub or allow (arg-pair only). Argument rules add "INDEX MASK COUNT VALUE...": arg-eq traps
+ * when the masked argument equals its one value, arg-other when it equals none of them (src/db/args.ts). arg-pair
+ * rules add "INDEX MASK VALUE INDEX MASK VALUE" (VALUE "*": any): their syscall traps whatever its arguments, and
+ * the first arg-pair rule whose two values match decides (allow: the call continues).
  * Everything else is allowed and never traps.
  *
  * The helper forks. The child sets no_new_privs, loads the filter (default allow; SCMP_ACT_NOTIFY for the trapped
@@ -51,17 +53,38 @@
 #define MAX_RULES 4096
 #define GRACE_MS 2000
 
-enum when { W_ALWAYS, W_CLONE_THREAD, W_CLONE_PROCESS, W_PID_SELF, W_PID_OTHER, W_CLONE3_THREAD, W_CLONE3_PROCESS, W_ARG_EQ, W_ARG_OTHER };
-static const char *const WHEN_NAMES[] = {"always", "clone-thread", "clone-process", "pid-self", "pid-other", "clone3-thread", "clone3-process", "arg-eq", "arg-other"};
+enum when { W_ALWAYS, W_CLONE_THREAD, W_CLONE_PROCESS, W_PID_SELF, W_PID_OTHER, W_CLONE3_THREAD, W_CLONE3_PROCESS, W_ARG_EQ, W_ARG_OTHER, W_ARG_PAIR };
+static const char *const WHEN_NAMES[] = {"always", "clone-thread", "clone-process", "pid-self", "pid-other", "clone3-thread", "clone3-process", "arg-eq", "arg-other", "arg-pair"};
 #define MAX_ARG_VALUES 64
 
 struct rule {
-  int id, nr, when, stub, err;
+  int id, nr, when, stub, allow, err;
   /* Argument rules: the argument's index, its mask, and the values (arg-eq: one; arg-other: those it excludes). */
   int arg, nvalues;
   uint64_t mask, values[MAX_ARG_VALUES];
+  /* arg-pair: the second argument, its mask and value; any1/any2: the first / second value is "*". */
+  int arg2, any1, any2;
+  uint64_t mask2, value2;
   unsigned long count;
 };
+
+/* One "INDEX MASK VALUE" part of an arg-pair rule; VALUE "*" sets *any. Returns the position after it. */
+static char *pair_part(char *p, int *index, uint64_t *mask, uint64_t *value, int *any) {
+  char *end;
+  *index = (int)strtol(p, &end, 10);
+  if (end == p || *index < 0 || *index > 5) return NULL;
+  p = end;
+  *mask = strtoull(p, &end, 10);
+  if (end == p) return NULL;
+  p = end;
+  while (*p == ' ') p++;
+  if (*p == '*') {
+    *any = 1;
+    return p + 1;
+  }
+  *value = strtoull(p, &end, 10);
+  return end == p ? NULL : end;
+}
 
 /* Whether the masked argument is among the rule's values. */
 static int arg_listed(const struct rule *r, uint64_t a) {
@@ -117,7 +140,12 @@ static void read_spec(const char *file) {
         p = end;
       }
     }
+    if (r.when == W_ARG_PAIR) {
+      char *p = pair_part(line + used, &r.arg, &r.mask, &r.values[0], &r.any1);
+      if (p == NULL || pair_part(p, &r.arg2, &r.mask2, &r.value2, &r.any2) == NULL) fail("bad spec: arg-pair values");
+    }
     if (strcmp(action, "stub") == 0) r.stub = 1;
+    else if (strcmp(action, "allow") == 0 && r.when == W_ARG_PAIR) r.allow = 1;
     else if (strcmp(action, "errno") != 0) fail("bad spec: unknown ACTION");
     if (r.nr < 0 || r.err < 0 || r.err > 4095 || nrules == MAX_RULES) fail("bad spec: value out of range");
     rules[nrules++] = r;
@@ -135,7 +163,7 @@ static long now_ms(void) {
 static scmp_filter_ctx build_filter(pid_t self, int sock, const void *msg, const char *path) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == NULL) fail("seccomp_init failed");
-  int clone3_trapped = 0, rc = 0;
+  int clone3_trapped = 0, rc = 0, pair_trapped = -1;
   for (int i = 0; i < nrules && rc == 0; i++) {
     const struct rule *r = &rules[i];
     switch (r->when) {
@@ -176,6 +204,11 @@ static scmp_filter_ctx build_filter(pid_t self, int sock, const void *msg, const
       /* "Not any of these" is one comparison per value, which a single filter rule cannot AND on one argument:
          trap the call and let the supervisor compare (a listed value that is allowed continues). */
       rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, r->nr, 0);
+      break;
+    case W_ARG_PAIR:
+      /* The rules of one syscall are consecutive: trap it once, the supervisor tries them in order. */
+      if (pair_trapped != r->nr) rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, r->nr, 0);
+      pair_trapped = r->nr;
       break;
     }
   }
@@ -237,6 +270,9 @@ static void answer(int nfd, const struct seccomp_notif *req, struct seccomp_noti
     case W_PID_OTHER: match = (int32_t)a0 != self; break;
     case W_ARG_EQ: match = arg_listed(r, req->data.args[r->arg]); break;
     case W_ARG_OTHER: match = !arg_listed(r, req->data.args[r->arg]); break;
+    case W_ARG_PAIR:
+      match = (r->any1 || (req->data.args[r->arg] & r->mask) == r->values[0]) && (r->any2 || (req->data.args[r->arg2] & r->mask2) == r->value2);
+      break;
     case W_CLONE3_THREAD:
     case W_CLONE3_PROCESS:
       if (c3 == -2) c3 = clone3_flags(nfd, req);
@@ -256,7 +292,8 @@ static void answer(int nfd, const struct seccomp_notif *req, struct seccomp_noti
     resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* an allowed mode of a trapped call (clone3, kill self) */
   } else {
     hit->count++;
-    if (!hit->stub) resp->error = -hit->err;
+    if (hit->allow) resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    else if (!hit->stub) resp->error = -hit->err;
   }
   /* ENOENT: the caller died (or was interrupted by a signal) meanwhile; nothing to answer. */
   seccomp_notify_respond(nfd, resp);

@@ -41,6 +41,8 @@ export interface TryReport {
   /** Every trapped call the program made, by syscall and mode. */
   refused: RefusedCall[];
   clone3Unread: number;
+  /** Syscalls whose rules the filter cannot apply to calls the vDSO answers (clock_gettime of CLOCK_MONOTONIC...). */
+  unseen: { syscall: string; why: string }[];
   exit: RunExit;
   /** The plain run (no filter), or null with --no-baseline. */
   baseline: RunExit | null;
@@ -89,7 +91,8 @@ export function buildReport(spec: FilterSpec, command: readonly string[], filter
   const refused: RefusedCall[] = [];
   for (const r of spec.rules) {
     const count = filtered.counts.get(r.id) ?? 0;
-    if (count === 0) continue;
+    // An allowed pair (setsockopt SOL_SOCKET/SO_REUSEADDR where its level's other is refused) ran: nothing to report.
+    if (count === 0 || r.action === "allow") continue;
     refused.push({
       syscall: r.syscall,
       ...(r.mode !== undefined ? { mode: r.mode } : {}),
@@ -103,7 +106,7 @@ export function buildReport(spec: FilterSpec, command: readonly string[], filter
   refused.sort((a, b) => compareStrings(a.syscall, b.syscall) || compareOptional(a.mode, b.mode));
   const agreement =
     baseline === null || baseline.timedOut || filtered.exit.timedOut ? "unknown" : baseline.code === filtered.exit.code ? "same" : "different";
-  return { target: spec.target, command: [...command], refused, clone3Unread: filtered.clone3Unread, exit: filtered.exit, baseline, agreement };
+  return { target: spec.target, command: [...command], refused, clone3Unread: filtered.clone3Unread, unseen: spec.unseen, exit: filtered.exit, baseline, agreement };
 }
 
 const SIGNALS: Readonly<Record<number, string>> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM" };
@@ -127,6 +130,7 @@ export function formatSummary(report: TryReport): string {
   }
   if (report.clone3Unread > 0) out.push(`${p}: clone3 flags unreadable ${report.clone3Unread} time(s): answered ENOSYS so that libc falls back to clone`);
   if (report.exit.outlived === true) out.push(`${p}: descendants outlived the program; their later calls were not counted`);
+  for (const u of report.unseen) out.push(`${p}: not emulated: ${u.why}`);
   const verdict = `${p}: the program ${describeExit(report.exit)}`;
   if (report.baseline === null) out.push(`${verdict} (no baseline run)`);
   else if (report.agreement === "same") out.push(`${verdict}, as it does without the filter`);

@@ -1,7 +1,7 @@
 // @fileoverview A target surface → the seccomp filter spec that `unifit try` runs a program under (pure): which
 // syscalls trap, under which argument rule, and what the supervisor answers (an errno, or 0 for a stub).
 
-import { ARG_SPECS, OTHER, argValueNumber } from "../db/args.js";
+import { ARG_SPECS, OTHER, PAIR, argFirstOther, argLabel, argValueNumber } from "../db/args.js";
 import type { ArgSpec } from "../db/args.js";
 import { ERRNO } from "../db/errno.js";
 import type { Surface, SurfaceRow, SyscallTable } from "../db/types.js";
@@ -24,7 +24,11 @@ export type TrapWhen =
   // Argument rules (src/db/args.ts): the deciding argument, masked, equals `arg.values[0]` (arg-eq) or none of
   // `arg.values` (arg-other: every value the row does not list).
   | "arg-eq"
-  | "arg-other";
+  | "arg-other"
+  // Two deciding arguments (setsockopt's level and optname): the call traps whatever its arguments, and the supervisor
+  // takes the first arg-pair rule of the syscall (in spec order: named pairs, then "LEVEL/other", then "other") whose
+  // values match, `allow` ones included; a call no rule matches continues.
+  | "arg-pair";
 
 export interface TrapRule {
   /** Index in the spec; the helper reports counts by it. */
@@ -34,14 +38,16 @@ export interface TrapRule {
   /** The surface mode the rule stands for (clone:process, kill:other), when the row has modes. */
   mode?: string;
   when: TrapWhen;
-  /** errno: fail with `errno`; stub: return 0 without running. */
-  action: "errno" | "stub";
+  /** errno: fail with `errno`; stub: return 0 without running; allow (arg-pair only): let it run. */
+  action: "errno" | "stub" | "allow";
   errno: number;
   /** The errno's name (ENOSYS unless the row states another). */
   errnoName?: string;
   status: Status | "missing";
   /** For arg-eq / arg-other: which argument (0-based), under which mask, against which values. */
   arg?: { index: number; mask: number; values: number[] };
+  /** For arg-pair: each argument's value, or undefined for any value. */
+  pair?: { first: { index: number; mask: number; value?: number }; second: { index: number; mask: number; value?: number } };
 }
 
 export interface FilterSpec {
@@ -49,7 +55,16 @@ export interface FilterSpec {
   rules: TrapRule[];
   /** Syscalls the emulation lets through whatever the row says, and why (see ALWAYS_ALLOWED). */
   forced: { syscall: string; status: Status; why: string }[];
+  /** Trapped syscalls whose common calls never reach the kernel, so the filter cannot apply the target's rules to them. */
+  unseen: { syscall: string; why: string }[];
 }
+
+/**
+ * The x86-64 vDSO answers clock_gettime and clock_getres for these clocks in user space (arch/x86/entry/vdso,
+ * lib/vdso: the high-resolution and coarse clock bases): no syscall, nothing for seccomp to see.
+ */
+const VDSO_CLOCKS = "CLOCK_REALTIME, CLOCK_MONOTONIC, their _COARSE forms, CLOCK_BOOTTIME and CLOCK_TAI";
+const VDSO = new Set(["clock_gettime", "clock_getres"]);
 
 /** How each mode is recognised, per syscall with modes (the vocabulary of src/db/load.ts MODES). */
 const MODE_WHEN: Readonly<Record<string, Readonly<Record<string, TrapWhen>>>> = {
@@ -99,6 +114,10 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
       continue;
     }
     const spec = ARG_SPECS.get(name);
+    if (row.args !== undefined && spec?.second !== undefined) {
+      addPairRules(name, nr, row, spec, add);
+      continue;
+    }
     if (row.args !== undefined && spec !== undefined) {
       addArgRules(name, nr, row, spec, add);
       continue;
@@ -122,7 +141,12 @@ export function buildFilterSpec(surface: Surface, table: SyscallTable): FilterSp
     const act = actionOf(row.status, row);
     if (act.action !== "allow") add({ syscall: name, nr, when: "always", ...ruleAction(act), status: row.status });
   }
-  return { target: surface.name, rules, forced };
+  const names = [...new Set(rules.filter((r) => VDSO.has(r.syscall)).map((r) => r.syscall))];
+  const unseen = names.length === 0 ? [] : [{
+    syscall: names.join(", "),
+    why: `${names.join(" and ")} of ${VDSO_CLOCKS} are answered by the vDSO without a syscall: the filter applies ${surface.name}'s clock rules only to the other clocks (the scan rates every call)`,
+  }];
+  return { target: surface.name, rules, forced, unseen };
 }
 
 /**
@@ -145,18 +169,53 @@ function addArgRules(name: string, nr: number, row: SurfaceRow, spec: ArgSpec, a
   if (act.action !== "allow") add({ syscall: name, nr, mode: `${spec.arg} ${OTHER}`, when: "arg-other", ...ruleAction(act), status, arg: { index: spec.index, mask: spec.mask, values: listed } });
 }
 
+/**
+ * A row with rules on two arguments: every rule in the order the supervisor tries them (most specific first), allowed
+ * ones too, so that a named pair that runs is not caught by its level's "other"; nothing when every rule, and the
+ * row for pairs no rule names, lets the call run.
+ */
+function addPairRules(name: string, nr: number, row: SurfaceRow, spec: ArgSpec, add: (r: Omit<TrapRule, "id">) => void): void {
+  const second = spec.second as NonNullable<ArgSpec["second"]>;
+  const label = argLabel(spec);
+  const rules: Omit<TrapRule, "id">[] = [];
+  const ruleFor = (key: string, rule: NonNullable<SurfaceRow["args"]>[string], first?: number, value2?: number): void => {
+    const act = actionOf(rule.status, { ...row, ...(rule.errno !== undefined ? { errno: rule.errno } : {}) });
+    const pair: NonNullable<TrapRule["pair"]> = { first: { index: spec.index, mask: spec.mask }, second: { index: second.index, mask: second.mask } };
+    if (first !== undefined) pair.first.value = first;
+    if (value2 !== undefined) pair.second.value = value2;
+    const a = act.action === "allow" ? { action: "allow" as const, errno: 0 } : ruleAction(act);
+    rules.push({ syscall: name, nr, mode: `${label} ${key}`, when: "arg-pair", ...a, status: rule.status, pair });
+  };
+  const entries = Object.entries(row.args ?? {}).sort(byKey);
+  for (const [key, rule] of entries) {
+    const v = argValueNumber(name, key);
+    if (v !== undefined) ruleFor(key, rule, Math.floor(v / PAIR), v % PAIR);
+  }
+  for (const [key, rule] of entries) {
+    const first = argFirstOther(name, key);
+    if (first !== undefined) ruleFor(key, rule, first);
+  }
+  ruleFor(OTHER, row.args?.[OTHER] ?? { status: row.status, at: row.at });
+  if (rules.every((r) => r.action === "allow")) return;
+  for (const r of rules) add(r);
+}
+
 function ruleAction(a: Action): Pick<TrapRule, "action" | "errno" | "errnoName"> {
   return a.action === "errno" ? { action: "errno", errno: a.errno, errnoName: a.errnoName } : { action: "stub", errno: 0 };
 }
 
 /**
  * The spec file the C helper reads (src/try/helper.c): one "rule ID NR WHEN ACTION ERRNO" line per rule, followed
- * for argument rules by "INDEX MASK COUNT VALUE...".
+ * for argument rules by "INDEX MASK COUNT VALUE...", for arg-pair rules by "INDEX MASK VALUE INDEX MASK VALUE" (a
+ * value "*": any).
  */
 export function formatSpec(spec: FilterSpec): string {
   const lines = [`# unifit try: ${spec.target}`];
+  const part = (p: { index: number; mask: number; value?: number }): string => ` ${p.index} ${p.mask} ${p.value ?? "*"}`;
   for (const r of spec.rules) {
-    const arg = r.arg !== undefined ? ` ${r.arg.index} ${r.arg.mask} ${r.arg.values.length}${r.arg.values.map((v) => ` ${v}`).join("")}` : "";
+    const arg = r.arg !== undefined
+      ? ` ${r.arg.index} ${r.arg.mask} ${r.arg.values.length}${r.arg.values.map((v) => ` ${v}`).join("")}`
+      : r.pair !== undefined ? `${part(r.pair.first)}${part(r.pair.second)}` : "";
     lines.push(`rule ${r.id} ${r.nr} ${r.when} ${r.action} ${r.errno}${arg}`);
   }
   return lines.join("\n") + "\n";

@@ -1,8 +1,9 @@
 // @fileoverview Rates reached syscalls against one target surface: status → severity, score and verdict.
 // Pure functions; knows nothing of how the syscalls were found.
 
-import { ARG_SPECS, OTHER, UNKNOWN } from "../db/args.js";
-import { rowEvidence } from "../db/load.js";
+import { ARG_SPECS, UNKNOWN, argLabel, argRuleFor } from "../db/args.js";
+import type { ArgSpec } from "../db/args.js";
+import { argEvidence, rowEvidence } from "../db/load.js";
 import type { Hints, Surface, SurfaceRow } from "../db/types.js";
 import type { FailOn, Finding, ReachedSyscall, Status, TargetVerdict, Verdict, Via } from "../types.js";
 import { compareOptional, compareStrings } from "../util/compare.js";
@@ -179,7 +180,7 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     ? [...sc.modes, ...(sc.modes.length === 0 || sc.via.some((v) => v.mode === undefined) ? [undefined] : [])]
     : row.modes !== undefined && sc.modes.length > 0 ? sc.modes : [undefined];
   return modes.map((mode) => {
-    const rule = byArg && mode !== undefined && mode !== UNKNOWN ? (row.args?.[mode] ?? row.args?.[OTHER]) : undefined;
+    const rule = byArg && mode !== undefined && mode !== UNKNOWN ? argRuleFor(sc.name, row.args ?? {}, mode) : undefined;
     const status = rule?.status ?? statusOf(row, mode);
     let severity = LEVEL_OF_STATUS[status];
     if (severity === "ok") return { status };
@@ -204,11 +205,11 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
       nr: sc.nr,
       status,
       severity,
-      evidence: rowEvidence(ctx.surface, rule !== undefined ? { ...row, at: rule.at } : row),
+      evidence: rule !== undefined ? argEvidence(ctx.surface, row, rule) : rowEvidence(ctx.surface, row),
       via: vias.labels.slice(),
     };
     if (mode !== undefined) finding.mode = mode;
-    if (byArg) finding.argument = ARG_SPECS.get(sc.name)?.arg as string;
+    if (byArg) finding.argument = argLabel(ARG_SPECS.get(sc.name) as ArgSpec);
     const chain = chainFor(sc, mode);
     if (chain !== undefined) finding.chain = chain;
     if (qualifier !== undefined) finding.qualifier = qualifier;

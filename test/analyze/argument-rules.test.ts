@@ -1,6 +1,6 @@
 // @fileoverview Argument-level truth, end to end: small programs compiled at test time (gcc, gcc -static, musl-gcc
 // -static) and a static Go program make one call each whose support depends on an argument (socket's domain, the kind
-// of mmap, an ioctl request, a prctl option). Each is scanned, and run under `unifit try` for nanos, osv, gvisor and
+// of mmap, an ioctl request, a prctl option, setsockopt's level and option, futex's op, a clock id). Each is scanned, and run under `unifit try` for nanos, osv, gvisor and
 // unikraft; the value the scan resolves and the rating it gives must agree with what the emulated run did. The
 // table of outcomes is written to .cache/argument-agreement.md.
 
@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ARG_SPECS, OTHER, UNKNOWN, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
+import { ARG_SPECS, UNKNOWN, argLabel, argRuleKey, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
 import type { Database, FileReport, Surface, TryReport } from "../../src/index.js";
 import { compile, compileGo } from "../helpers/compile.js";
 import { CACHE, CLI, ROOT } from "../helpers/paths.js";
@@ -48,6 +48,14 @@ const CASES: readonly Case[] = [
   { n: 14, what: "madvise(MADV_FREE)", syscall: "madvise", value: same("MADV_FREE"), run: ["gcc"] },
   { n: 15, what: "madvise(MADV_DONTNEED)", syscall: "madvise", value: same("MADV_DONTNEED"), run: ["gcc"] },
   { n: 16, what: "madvise(MADV_WILLNEED)", syscall: "madvise", value: same("MADV_WILLNEED"), run: ["gcc"] },
+  // Two deciding arguments (level, option name), futex through syscall(), a clock id: issue 18 point 1's last three.
+  { n: 17, what: "setsockopt(SO_REUSEPORT)", syscall: "setsockopt", value: same("SOL_SOCKET/SO_REUSEPORT"), run: ["gcc", "musl"] },
+  { n: 18, what: "setsockopt(SO_ATTACH_FILTER)", syscall: "setsockopt", value: same("SOL_SOCKET/SO_ATTACH_FILTER"), run: ["gcc", "musl"] },
+  { n: 19, what: "setsockopt(TCP_NODELAY)", syscall: "setsockopt", value: same("IPPROTO_TCP/TCP_NODELAY"), run: ["gcc", "musl"] },
+  { n: 20, what: "futex(FUTEX_LOCK_PI)", syscall: "futex", value: same("FUTEX_LOCK_PI"), run: ["gcc", "musl"] },
+  { n: 21, what: "futex(FUTEX_WAKE_OP)", syscall: "futex", value: same("FUTEX_WAKE_OP"), run: ["gcc", "musl"] },
+  { n: 22, what: "clock_settime(CLOCK_REALTIME)", syscall: "clock_settime", value: same("CLOCK_REALTIME"), run: ["gcc", "musl"] },
+  { n: 23, what: "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)", syscall: "clock_gettime", value: same("CLOCK_PROCESS_CPUTIME_ID"), run: ["gcc", "musl"] },
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), "unifit-args-test-"));
@@ -94,12 +102,15 @@ function scanned(db: Database, report: FileReport, target: string, syscall: stri
   return f?.status ?? "full";
 }
 
-/** The label unifit try gives the value's rule on a target ("domain AF_PACKET", or "domain other"). */
+/**
+ * The label unifit try gives the value's rule on a target ("domain AF_PACKET", "domain other", "level/optname
+ * SOL_SOCKET/other").
+ */
 function tryLabel(db: Database, target: string, syscall: string, value: string): string | undefined {
   const args = db.surfaces.get(target)?.rows.get(syscall)?.args;
   const spec = ARG_SPECS.get(syscall);
   if (args === undefined || spec === undefined) return undefined;
-  return `${spec.arg} ${args[value] !== undefined ? value : OTHER}`;
+  return `${argLabel(spec)} ${argRuleKey(syscall, args, value)}`;
 }
 
 /** What the run did with the case's call: refused, stubbed, or ran (no trap of that syscall under that label). */
@@ -142,6 +153,49 @@ describe("argument rules in explain and in the try filter", () => {
     }
   });
 
+  it("prints the per-pair table of setsockopt (level/optname) and the per-op table of futex", () => {
+    const r = runCli(["explain", "setsockopt"]);
+    assert.equal(r.code, 0, r.stderr);
+    const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+    const head = line("by");
+    assert.equal(head[0], "by level/optname");
+    const cell = (v: string, t: string): string | undefined => line(v)[head.indexOf(t)];
+    // Nanos ignores options it lacks; OSv maps a fixed list to BSD; gVisor ignores SO_ATTACH_FILTER; lwIP has no SO_REUSEPORT.
+    assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => cell("SOL_SOCKET/SO_REUSEPORT", t)), ["stub", "full", "full", "enosys ENOPROTOOPT"]);
+    assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => cell("SOL_SOCKET/SO_ATTACH_FILTER", t)), ["stub", "enosys ENOPROTOOPT", "stub", "enosys ENOPROTOOPT"]);
+    assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => cell("IPPROTO_TCP/TCP_NODELAY", t)), ["full", "full", "full", "full"]);
+    assert.equal(cell("IPPROTO_IP/IP_ADD_MEMBERSHIP", "unikraft"), "enosys ENOPROTOOPT");
+    assert.equal(cell("IPPROTO_IP/MCAST_JOIN_GROUP", "gvisor"), "enosys EINVAL");
+    assert.equal(cell("SOL_SOCKET/SO_REUSEPORT", "linux"), "(full)");
+    // A rule decided in another repository cites it.
+    assert.match(r.stdout, /unikraft level\/optname=SOL_SOCKET\/other: enosys \(ENOPROTOOPT\): .* \[unikraft\/fork-lwip@159e31b68957:src\/api\/sockets\.c:3458-3462\]/);
+    const f = runCli(["explain", "futex"]);
+    const fl = (v: string): string[] => (f.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+    const fh = fl("by");
+    assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => fl("FUTEX_LOCK_PI")[fh.indexOf(t)]), ["enosys", "enosys", "full", "enosys"]);
+    assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => fl("FUTEX_WAKE_OP")[fh.indexOf(t)]), ["full", "enosys", "full", "enosys"]);
+  });
+
+  it("compiles pair rules into ordered arg-pair rules the supervisor tries, allowed pairs included", () => {
+    const db = loadDatabase();
+    const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
+    const set = spec.rules.filter((r) => r.syscall === "setsockopt");
+    assert.ok(set.every((r) => r.when === "arg-pair"));
+    const reuseport = set.findIndex((r) => r.mode === "level/optname SOL_SOCKET/SO_REUSEPORT");
+    const solOther = set.findIndex((r) => r.mode === "level/optname SOL_SOCKET/other");
+    assert.ok(reuseport >= 0 && solOther > reuseport, "a named pair comes before its level's other");
+    assert.equal(set[reuseport]?.action, "allow");
+    assert.deepEqual(set[solOther]?.pair, { first: { index: 1, mask: 0xffffffff, value: 1 }, second: { index: 2, mask: 0xffffffff } });
+    assert.equal(set.at(-1)?.mode, "level/optname other");
+    assert.equal(set.at(-1)?.errnoName, "ENOPROTOOPT");
+    const lines = formatSpec(spec).split("\n").filter((l) => / 54 arg-pair /.test(l));
+    assert.ok(lines.some((l) => / 54 arg-pair errno 92 1 4294967295 1 2 4294967295 \*$/.test(l)), lines.join("\n"));
+    // A row with no rules traps nothing (gVisor getsockopt); a target with clock rules says clock_gettime is unseen.
+    const g = buildFilterSpec(db.surfaces.get("gvisor") as Surface, db.tables.x86_64);
+    assert.equal(g.rules.filter((r) => r.syscall === "getsockopt").length, 0);
+    assert.match(g.unseen[0]?.why ?? "", /vDSO/);
+  });
+
   it("compiles the rules into masked comparisons per value and one supervised 'other' per row", () => {
     const db = loadDatabase();
     const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
@@ -165,6 +219,7 @@ describe("argument rules in C sources", () => {
       "#include <sys/socket.h>\n#include <sys/mman.h>\nint f(int fd, int dom) {\n" +
         "  int a = socket(PF_NETLINK, SOCK_RAW, 0);\n  int b = socket(dom, SOCK_STREAM, 0);\n" +
         "  void *q = mmap(0, 4096, PROT_READ, (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE), -1, 0);\n" +
+        "  setsockopt(fd, SOL_TCP, TCP_NODELAY, &a, sizeof a);\n  setsockopt(fd, SOL_TCP, dom, &a, sizeof a);\n" +
         "  return a + b + (q != 0) + fcntl(fd, 0x406);\n}\n",
     );
     const r = runCli(["scan", "--target", "unikraft", "-f", "json", "--fail-on", "none", SOURCE, extra]);
@@ -178,10 +233,17 @@ describe("argument rules in C sources", () => {
     assert.deepEqual(modes(cases, "prctl"), ["PR_SET_NAME", "PR_SET_SECCOMP"]);
     assert.deepEqual(modes(cases, "fcntl"), ["F_GETFL", "F_SETLEASE"]);
     assert.deepEqual(modes(cases, "madvise"), ["MADV_DONTNEED", "MADV_FREE", "MADV_WILLNEED"]);
+    assert.deepEqual(modes(cases, "setsockopt"), ["IPPROTO_TCP/TCP_NODELAY", "SOL_SOCKET/SO_ATTACH_FILTER", "SOL_SOCKET/SO_REUSEPORT"]);
+    // syscall(SYS_futex, &word, FUTEX_LOCK_PI, ...): the op after the number; the call is one way in, not two.
+    assert.deepEqual(modes(cases, "futex"), ["FUTEX_LOCK_PI", "FUTEX_WAKE_OP"]);
+    assert.ok(!cases?.syscalls.find((x) => x.name === "futex")?.via.some((v) => v.source === "syscall-use"));
+    assert.deepEqual(modes(cases, "clock_settime"), ["CLOCK_REALTIME"]);
+    assert.deepEqual(modes(cases, "clock_gettime"), ["CLOCK_PROCESS_CPUTIME_ID"]);
     const calls = files.find((f) => f.path === extra);
     assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
     assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
     assert.deepEqual(modes(calls, "fcntl"), ["F_DUPFD_CLOEXEC"]);
+    assert.deepEqual(modes(calls, "setsockopt"), ["IPPROTO_TCP/TCP_NODELAY", UNKNOWN]);
     const f = calls?.targets[0]?.findings.find((x) => x.syscall === "socket" && x.mode === "AF_NETLINK");
     assert.equal(f?.severity, "blocker");
     assert.deepEqual(f?.via, [`f (${extra}:4)`]);
@@ -286,6 +348,14 @@ describe("argument rules: scan and unifit try agree per value", () => {
     assert.match(table, /\| fcntl\(F_SETLEASE\) \| gcc \| fcntl F_SETLEASE \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \| enosys \/ refused \|/);
     assert.match(table, /\| madvise\(MADV_FREE\) \| gcc \| madvise MADV_FREE \| stub \/ stubbed \| enosys \/ refused \| enosys \/ refused \| stub \/ stubbed \|/);
     assert.match(table, /\| madvise\(MADV_DONTNEED\) \| gcc \| madvise MADV_DONTNEED \| full \/ runs \| full \/ runs \| full \/ runs \| full \/ runs \|/);
+    // setsockopt per (level, option), futex per op, clock ids: nanos ignores SO_REUSEPORT, lwIP refuses it; OSv and
+    // lwIP refuse SO_ATTACH_FILTER, gVisor ignores it; only gVisor has PI futexes; gVisor refuses clock_settime.
+    for (const b of ["gcc", "musl"]) {
+      assert.match(table, new RegExp(`\\| setsockopt\\(SO_REUSEPORT\\) \\| ${b} \\| setsockopt SOL_SOCKET/SO_REUSEPORT \\| stub / stubbed \\| full / runs \\| full / runs \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| setsockopt\\(SO_ATTACH_FILTER\\) \\| ${b} \\| setsockopt SOL_SOCKET/SO_ATTACH_FILTER \\| stub / stubbed \\| enosys / refused \\| stub / stubbed \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| futex\\(FUTEX_LOCK_PI\\) \\| ${b} \\| futex FUTEX_LOCK_PI \\| enosys / refused \\| enosys / refused \\| full / runs \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| clock_settime\\(CLOCK_REALTIME\\) \\| ${b} \\| clock_settime CLOCK_REALTIME \\| full / runs \\| absent / refused \\| enosys / refused \\| stub / stubbed \\|`));
+    }
   });
 });
 

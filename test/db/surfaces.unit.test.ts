@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DbError, loadDatabase } from "../../src/index.js";
+import { DbError, argRuleFor, loadDatabase } from "../../src/index.js";
 import { ROOT } from "../helpers/paths.js";
 
 const PROCESS_CALLS = [
@@ -96,6 +96,20 @@ describe("syscall-db", () => {
     const db = loadDatabase();
     const rule = db.surfaces.get("unikraft")?.rows.get("socket")?.args?.other;
     assert.deepEqual(rule, { status: "enosys", errno: "EAFNOSUPPORT", at: "lib/posix-socket/socket.c:248-253", note: "no driver for the family (AF_NETLINK, AF_PACKET...): -EAFNOSUPPORT" });
+  });
+  it("takes pair keys (LEVEL/NAME, LEVEL/other) for setsockopt, with a rule's own repository, and rejects others", () => {
+    let e = tamper("targets/nanos.yaml", (t) => t.replace('"SOL_SOCKET/SO_REUSEPORT": {', '"SOL_SOCKET/TCP_NODELAY": {'));
+    assert.match(e.message, /getsockopt: args SOL_SOCKET\/TCP_NODELAY: not a level\/optname value of getsockopt .*write LEVEL\/NAME, LEVEL\/other or other/);
+    e = tamper("targets/nanos.yaml", (t) => t.replace('"SOL_SOCKET/SO_REUSEPORT": {', '"SO_REUSEPORT": {'));
+    assert.match(e.message, /getsockopt: args SO_REUSEPORT: not a level\/optname value/);
+    e = tamper("targets/unikraft.yaml", (t) => t.replace(/(SOL_SOCKET\/other": \{ status: enosys, errno: ENOPROTOOPT, at: "[^"]*", repo: unikraft\/fork-lwip), commit: [0-9a-f]+/, "$1"));
+    assert.match(e.message, /setsockopt: args SOL_SOCKET\/other: repo and commit go together/);
+    const db = loadDatabase();
+    const args = db.surfaces.get("unikraft")?.rows.get("setsockopt")?.args ?? {};
+    assert.equal(argRuleFor("setsockopt", args, "SOL_SOCKET/SO_REUSEPORT"), args["SOL_SOCKET/other"]);
+    assert.equal(argRuleFor("setsockopt", args, "SOL_SOCKET/SO_KEEPALIVE")?.status, "full");
+    assert.equal(argRuleFor("setsockopt", args, "SOL_PACKET/optname=1"), args.other);
+    assert.equal(args["SOL_SOCKET/other"]?.repo, "unikraft/fork-lwip");
   });
   it("rejects a libc map naming a syscall unknown to the arch", () => {
     const e = tamper("libc/glibc.yaml", (t) => t.replace(/clone:process/, "klone:process"));

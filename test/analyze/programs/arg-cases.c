@@ -10,9 +10,34 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+/* musl's headers have no <linux/futex.h> or <linux/filter.h>: the UAPI numbers and the classic BPF program layout. */
+#ifndef FUTEX_LOCK_PI
+#define FUTEX_LOCK_PI 6
+#endif
+#ifndef FUTEX_WAKE_OP
+#define FUTEX_WAKE_OP 5
+#endif
+#ifndef SO_ATTACH_FILTER
+#define SO_ATTACH_FILTER 26
+#endif
+struct classic_bpf_insn {
+  uint16_t code;
+  uint8_t jt, jf;
+  uint32_t k;
+};
+struct classic_bpf_prog {
+  unsigned short len;
+  struct classic_bpf_insn *filter;
+};
 
 static int report(const char *what, int ok) {
   printf("%s: %s\n", what, ok ? "ok" : strerror(errno));
@@ -108,7 +133,47 @@ int main(void) {
 #endif
   printf("madvise: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
   return 0;
+#elif ARGCASE == 17 || ARGCASE == 18 || ARGCASE == 19
+  int s = socket(AF_INET, ARGCASE == 18 ? SOCK_DGRAM : SOCK_STREAM, 0);
+  if (s < 0) return report("socket", 0);
+  int on = 1;
+#if ARGCASE == 17
+  int r = setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+#elif ARGCASE == 18
+  /* A classic BPF program that accepts every packet (BPF_RET | BPF_K, 0xffff). */
+  struct classic_bpf_insn accept_all[] = {{0x06, 0, 0, 0xffff}};
+  struct classic_bpf_prog prog = {1, accept_all};
+  int r = setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
 #else
-#error "ARGCASE must be 1..16"
+  int r = setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+#endif
+  printf("setsockopt: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 20 || ARGCASE == 21
+  /* An unowned PI lock: Linux takes it (the word becomes our tid); WAKE_OP on an unwatched word wakes nobody. */
+  static uint32_t word, other;
+#if ARGCASE == 20
+  long r = syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL, NULL, 0);
+#else
+  long r = syscall(SYS_futex, &word, FUTEX_WAKE_OP, 1, 1, &other, 0);
+#endif
+  printf("futex: %ld (%s)\n", r, r >= 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 22
+  /* A time before the epoch: Linux checks it before anything else (do_sys_settimeofday64) and fails with EINVAL, so
+   * the clock is never changed, even as root; libc passes it on (glibc checks only tv_nsec); a target that ignores
+   * or refuses the call answers otherwise. */
+  struct timespec ts = {-1, 0};
+  int r = clock_settime(CLOCK_REALTIME, &ts);
+  printf("clock_settime: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 23
+  /* A CPU-time clock: not served by the vDSO, so the call reaches the kernel (and the filter). */
+  struct timespec ts;
+  int r = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  printf("clock_gettime CLOCK_PROCESS_CPUTIME_ID: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#else
+#error "ARGCASE must be 1..23"
 #endif
 }
