@@ -60,7 +60,7 @@ export function factsFormat(): string {
  * of heap; what it saves is about a third of the CPU time against keeping nothing (22.5 s against 32.0 s on a
  * quarter of /usr/bin), and most of that saving is kept within this bound.
  */
-export const SESSION_MAX_BYTES = 96 * 1024 * 1024;
+export const SESSION_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Estimated heap bytes per unit, for the session's accounting: per byte of a library's stored facts (its JSON text;
