@@ -160,6 +160,8 @@ export function analyzeBinary(elf: ElfFile, bytes: Uint8Array, arch: Arch, db: D
   if (options.sysroot !== undefined && elf.classification.linkage === "dynamic") {
     const inRoot = options.programPath ?? (typeof options.sysroot === "string" ? pathInSysroot(options.path, options.sysroot) : options.path);
     const session = options.session ?? new LibrarySession();
+    // What the session keeps from the files before stays within its bound: memory follows the files in flight.
+    session.trim();
     const set = loadLibraries(session, elf, inRoot, arch, options.sysroot, libcUsual(db, arch));
     const follow = makeFollower(session, set);
     const bound = new Map<string, number>();

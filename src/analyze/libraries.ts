@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { codeKey } from "../cache/code-key.js";
-import { makeOnce, readCachedJson, writeCachedJson } from "../cache/store.js";
+import { makeOnce, readCachedJson, readCachedText, writeCachedJson, writeCachedText } from "../cache/store.js";
 import { readElf } from "../elf/index.js";
 import type { ElfFile } from "../elf/types.js";
 import type { FileView } from "../input/view.js";
@@ -56,38 +56,105 @@ export function factsFormat(): string {
 }
 
 /**
+ * What a session keeps between files by default, in estimated bytes (see LibrarySession.bytes). Measured on this
+ * machine's /usr/bin (603 programs, 230 libraries, warm cache): unbounded, each worker's session grew to 400-500 MB
+ * of heap; what it saves is about a third of the CPU time against keeping nothing (22.5 s against 32.0 s on a
+ * quarter of /usr/bin), and most of that saving is kept within this bound.
+ */
+export const SESSION_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Estimated heap bytes per unit, for the session's accounting: per byte of a library's stored facts (its JSON text;
+ * the objects read from it take about 2.3 times that, measured), per map entry of a follower or result, per number
+ * of a set. Estimates, not measures: what the bound needs is that they grow as the heap does.
+ */
+const BYTES_PER_STORED_BYTE = 2.5;
+const BYTES_PER_ENTRY = 64;
+const BYTES_PER_RESULT = 256;
+
+/**
  * Everything the library analysis remembers between the programs of a scan, in one object passed in (as ESLint's
  * Linter instance is): library entries, the memos of the library search, the on-disk path index, and the functions
  * followed through libraries with the followers that share them. Whoever runs a scan makes one (a worker thread for
  * its lifetime, an image scan, a scanPaths call) and hands it to each file's analysis; results never depend on what
- * it holds (a fresh session gives the same bytes, more slowly). Each memo has its own bound; release() drops them all.
+ * it holds (a fresh session gives the same bytes, more slowly). What it holds is bounded by bytes (`maxBytes`,
+ * estimated): between files, trim() drops the followed results and the libraries used longest ago, whose facts the
+ * cache on disk serves again (or the analysis makes again without one); release() drops everything.
  */
 export class LibrarySession {
+  constructor(
+    /** Estimated bytes kept between files (see trim). */
+    readonly maxBytes: number = SESSION_MAX_BYTES,
+  ) {}
+  /** Estimated heap bytes of the library entries held (facts, exported names). */
+  factsBytes = 0;
+  /** Estimated heap bytes of the followed results and of the followers' memos. */
+  followedBytes = 0;
+  /** Estimated heap bytes held: what trim() bounds. */
+  get bytes(): number {
+    return this.factsBytes + this.followedBytes;
+  }
   #factsKey: string | undefined;
   /** The key of this analysis's library facts on disk (the stored shape and the analysis code, see factsFormat). */
   get factsKey(): string {
     return (this.#factsKey ??= factsFormat());
   }
-  /** Libraries read, by `${arch}:${content hash}:${libc map key}`. */
+  /** Libraries read, by `${arch}:${content hash}:${libc map key}`, in the order they were last used (oldest first). */
   readonly facts = new Map<string, LibraryEntry>();
+  /**
+   * The serial of each library content met in this session, kept when its entry is dropped: a library read again
+   * after trim() gets the same id, so the results followed through it stay valid.
+   */
+  readonly serialOf = new Map<string, number>();
   /** ld.so.conf directories by sysroot. */
   readonly conf = new Map<string, string[]>();
   /** Candidate paths already looked at: most programs search the same few directories. */
   readonly isFile = new Map<string, boolean>();
   /** Same path, size and mtime: the same library, without reading and hashing it again. */
-  readonly byPath = new Map<string, { size: number; mtimeMs: number; entry: LibraryEntry }>();
+  readonly byPath = new Map<string, { size: number; mtimeMs: number; key: string }>();
   /** Distinct per entry read in this session (part of each LoadedLibrary's id). */
   serials = 0;
   /** Content hashes of library files by path and file identity, as kept on disk (read on first use). */
   pathIndex: Map<string, [string, string]> | undefined;
   pathIndexChanged = false;
-  /** Results by library id and function, a few variants each (different bindings); bounded by MAX_FOLLOWED. */
+  /** Results by library id and function, a few variants each (different bindings); bounded by MAX_FOLLOWED and by bytes. */
   readonly followed = new Map<string, Followed[]>();
   followedCount = 0;
   /** The key string of each (library id, function), made once: the maps above are looked up millions of times. */
   readonly keys = new Map<string, Map<string, string>>();
   /** Followers by library set (see makeFollower); bounded by MAX_FOLLOWERS. */
   readonly followers = new Map<string, Follower>();
+  /**
+   * Results, tables of syscall numbers and import bindings by content (and order), shared by every function that
+   * has the same ones: on a quarter of /usr/bin, 25,144 results held 1,388 distinct contents.
+   */
+  readonly shared = new Map<string, unknown>();
+
+  /**
+   * Between files: when the session holds more than maxBytes, the followed results and the followers go (they are
+   * worked out again from the facts), then the libraries used longest ago until half the bound is left. Never
+   * during a file's analysis: a follower at work relies on the results it has met.
+   */
+  trim(): void {
+    if (this.bytes <= this.maxBytes) return;
+    this.dropFollowed();
+    for (const [key, entry] of this.facts) {
+      if (this.factsBytes <= this.maxBytes / 2) break;
+      this.facts.delete(key);
+      this.factsBytes -= entry.bytes;
+    }
+    // A path that names a library dropped finds it again by its content hash (the path index).
+    for (const [path, known] of this.byPath) if (!this.facts.has(known.key)) this.byPath.delete(path);
+  }
+
+  private dropFollowed(): void {
+    this.followed.clear();
+    this.followedCount = 0;
+    this.keys.clear();
+    this.followers.clear();
+    this.shared.clear();
+    this.followedBytes = 0;
+  }
 
   /**
    * Drops what this session remembers of libraries: results do not change, since the facts are kept on disk by
@@ -96,13 +163,11 @@ export class LibrarySession {
    */
   release(): void {
     this.facts.clear();
+    this.factsBytes = 0;
     this.byPath.clear();
     this.isFile.clear();
     this.conf.clear();
-    this.followed.clear();
-    this.followedCount = 0;
-    this.keys.clear();
-    this.followers.clear();
+    this.dropFollowed();
   }
 }
 
@@ -304,8 +369,10 @@ interface LibraryEntry {
   elf: LibraryElf;
   readonly facts: LibraryFacts | undefined;
   exportNames: ReadonlySet<string>;
-  /** Distinct per entry in its session. */
+  /** Distinct per library content in its session. */
   serial: number;
+  /** Estimated heap bytes (counted in LibrarySession.factsBytes). */
+  bytes: number;
 }
 
 /** What the content route needs of a library file: a name for the path index, a reader, and what is known of it. */
@@ -322,7 +389,7 @@ function loadFactsInView(session: LibrarySession, view: FileView, path: string, 
   const src: LibrarySource = { identity: "", read: () => view.readFile(path) };
   const hash = view.contentHash?.(path);
   if (hash !== undefined) src.hash = hash;
-  return loadFactsByContent(session, src, arch, usual);
+  return loadFactsByContent(session, src, arch, usual)?.entry;
 }
 
 function loadFacts(session: LibrarySession, hostPath: string, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
@@ -333,7 +400,10 @@ function loadFacts(session: LibrarySession, hostPath: string, arch: Arch, usual:
     return undefined;
   }
   const known = session.byPath.get(`${arch}:${usual.key}:${hostPath}`);
-  if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.entry;
+  if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) {
+    const entry = used(session, known.key);
+    if (entry !== undefined) return entry;
+  }
   const read = (): Buffer | undefined => {
     try {
       return readFileSync(hostPath);
@@ -341,9 +411,9 @@ function loadFacts(session: LibrarySession, hostPath: string, arch: Arch, usual:
       return undefined;
     }
   };
-  const entry = loadFactsByContent(session, { indexKey: hostPath, identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, read }, arch, usual);
-  if (entry !== undefined) session.byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, entry });
-  return entry;
+  const found = loadFactsByContent(session, { indexKey: hostPath, identity: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, read }, arch, usual);
+  if (found !== undefined) session.byPath.set(`${arch}:${usual.key}:${hostPath}`, { size: st.size, mtimeMs: st.mtimeMs, key: found.key });
+  return found?.entry;
 }
 
 /**
@@ -374,7 +444,28 @@ function savePathIndex(session: LibrarySession): void {
   writeCachedJson("paths", "index", [...session.pathIndex]);
 }
 
-function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: Arch, usual: LibcUsual): LibraryEntry | undefined {
+/** The session's entry for a library content, marked as the one used last (trim drops the others first). */
+function used(session: LibrarySession, key: string): LibraryEntry | undefined {
+  const entry = session.facts.get(key);
+  if (entry !== undefined) {
+    session.facts.delete(key);
+    session.facts.set(key, entry);
+  }
+  return entry;
+}
+
+/** The stored facts of a library, and the length of their text (what the session's accounting starts from). */
+function readStored(diskKey: string): { stored: ReturnType<typeof fromDisk>; length: number } {
+  const text = readCachedText("lib", diskKey);
+  if (text === undefined) return { stored: undefined, length: 0 };
+  try {
+    return { stored: fromDisk(JSON.parse(text) as StoredFacts), length: text.length };
+  } catch {
+    return { stored: undefined, length: 0 };
+  }
+}
+
+function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: Arch, usual: LibcUsual): { entry: LibraryEntry; key: string } | undefined {
   let bytes: Buffer | undefined;
   let hash = src.hash ?? (src.indexKey !== undefined ? indexedHash(session, src.indexKey, src.identity) : undefined);
   const readAndHash = (): boolean => {
@@ -386,21 +477,25 @@ function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: A
   };
   if (hash === undefined && !readAndHash()) return undefined;
   let key = `${arch}:${hash}:${usual.key}`;
-  const cached = session.facts.get(key);
-  if (cached !== undefined) return cached;
+  const cached = used(session, key);
+  if (cached !== undefined) return { entry: cached, key };
   // The per-export facts are kept on disk too, by content hash: a whole tree, and later runs, analyse each library once.
   let diskKey = `${session.factsKey}-${key.replaceAll(":", "-")}`;
-  let stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+  let { stored, length } = readStored(diskKey);
   if (stored === undefined && bytes === undefined) {
     // Not analysed yet: read it (and hash it again, rather than trust the index on the way to an analysis).
     if (!readAndHash()) return undefined;
     key = `${arch}:${hash}:${usual.key}`;
+    const again = used(session, key);
+    if (again !== undefined) return { entry: again, key };
     diskKey = `${session.factsKey}-${key.replaceAll(":", "-")}`;
-    stored = fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }));
+    ({ stored, length } = readStored(diskKey));
   }
+  let serial = session.serialOf.get(key);
+  if (serial === undefined) session.serialOf.set(key, (serial = ++session.serials));
   let entry: LibraryEntry;
   if (stored !== undefined) {
-    entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial: ++session.serials };
+    entry = { elf: stored.elf, facts: stored.facts, exportNames: new Set(stored.exportNames), serial, bytes: Math.round(length * BYTES_PER_STORED_BYTE) };
   } else {
     const image = bytes; // read above whenever nothing was stored
     if (image === undefined) return undefined;
@@ -412,27 +507,41 @@ function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: A
     }
     let facts: LibraryFacts | undefined | null = elf.machine === arch ? null : undefined; // null: not made yet
     const contentKey = key;
-    entry = {
+    const made: LibraryEntry = {
       elf: summary(elf),
       exportNames: new Set(elf.exports.map((e) => e.name)),
-      serial: ++session.serials,
+      serial,
+      // The names until the facts are made (each about as long as its JSON with the set's entry).
+      bytes: elf.exports.length * BYTES_PER_ENTRY,
       get facts(): LibraryFacts | undefined {
-        if (facts === null) facts = analyzeNow(src.read, arch, contentKey, diskKey, usual);
+        if (facts === null) {
+          const r = analyzeNow(src.read, arch, contentKey, diskKey, usual);
+          facts = r?.facts;
+          const bytes = Math.round((r?.length ?? 0) * BYTES_PER_STORED_BYTE);
+          // Counted while the session still holds the entry (trim may have dropped it since it was found).
+          if (session.facts.get(contentKey) === made) session.factsBytes += bytes - made.bytes;
+          made.bytes = bytes;
+        }
         return facts;
       },
     };
+    entry = made;
   }
   session.facts.set(key, entry);
-  return entry;
+  session.factsBytes += entry.bytes;
+  return { entry, key };
 }
 
 /**
  * The facts of a library asked for the first time: read again (the same content, or nothing), analysed, stored.
  * Threads and processes scanning at the same time analyse each library once: the others wait for its cache entry.
  */
-function analyzeNow(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
-  const read = (): LibraryFacts | null | undefined => fromDisk(readCachedJson<StoredFacts>("lib", diskKey, { revive: false }))?.facts;
-  return makeOnce<LibraryFacts | null>("lib", diskKey, read, () => analyzeFile(readBytes, arch, contentKey, diskKey, usual) ?? null) ?? undefined;
+function analyzeNow(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): { facts: LibraryFacts; length: number } | undefined {
+  const read = (): { facts: LibraryFacts; length: number } | undefined => {
+    const { stored, length } = readStored(diskKey);
+    return stored === undefined ? undefined : { facts: stored.facts, length };
+  };
+  return makeOnce<{ facts: LibraryFacts; length: number } | null>("lib", diskKey, read, () => analyzeFile(readBytes, arch, contentKey, diskKey, usual) ?? null) ?? undefined;
 }
 
 /**
@@ -440,7 +549,7 @@ function analyzeNow(readBytes: () => Buffer | undefined, arch: Arch, contentKey:
  * it was found saved no time here (19.7 s against 19.5 s on the corpus) and cost 60 MB: reading and parsing are
  * small next to the analysis.
  */
-function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): LibraryFacts | undefined {
+function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey: string, diskKey: string, usual: LibcUsual): { facts: LibraryFacts; length: number } | undefined {
   let bytes: Buffer | undefined;
   let elf: ElfFile;
   try {
@@ -452,8 +561,10 @@ function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey
     return undefined;
   }
   const facts = analyzeLibrary(elf, bytes, arch, elf.soname !== undefined ? usual.bySoname.get(elf.soname) : undefined);
-  if (facts !== undefined) writeCachedJson("lib", diskKey, toDisk(facts, elf));
-  return facts;
+  if (facts === undefined) return undefined;
+  const text = JSON.stringify(toDisk(facts, elf));
+  writeCachedText("lib", diskKey, text);
+  return { facts, length: text.length };
 }
 
 /**
@@ -551,20 +662,18 @@ export function bindImport(set: LibrarySet, name: string, library: string | unde
 
 export interface FollowedFunction {
   /** Syscall numbers reached through direct calls, across libraries. */
-  direct: Set<number>;
+  direct: ReadonlySet<number>;
   /** Reached only through fatal-error functions. */
-  errorPath: Set<number>;
+  errorPath: ReadonlySet<number>;
   /** Of `direct`, reached only on paths the curated libc map leaves out of the mapped libc functions on the way. */
-  rare: Set<number>;
+  rare: ReadonlySet<number>;
   /** Whether an indirect call is reachable somewhere on the way. */
   indirect: boolean;
   /**
    * Reached only through a function pointer a library stores in its data (ExportFacts.pointer), here or in a
    * library reached on the way; disjoint from `direct` and `errorPath`.
    */
-  pointer: Set<number>;
-  /** The libraries whose code was read. */
-  libraries: Set<string>;
+  pointer: ReadonlySet<number>;
 }
 
 /**
@@ -580,9 +689,9 @@ export interface FollowedFunction {
 interface Followed {
   result: FollowedFunction;
   /** What the tables referred to on the way lead to, whether or not an indirect call is reached (see solveGroup). */
-  tables: Set<number>;
-  /** The group's own imports: name → id of the library it bound to ("" when none). */
-  own: Map<string, string>;
+  tables: ReadonlySet<number>;
+  /** The group's own imports and the id of the library each bound to ("" when none): name, id, name, id, ... */
+  own: readonly string[];
   /** The results of the groups it calls into. */
   children: Followed[];
 }
@@ -594,14 +703,18 @@ const MAX_FOLLOWERS = 256;
  * The key of (library, function), one string per pair for the whole session: the maps below are looked up millions
  * of times, and a string made once is hashed once.
  */
-function nodeKey(keys: LibrarySession["keys"], libId: string, fn: string): string {
+function nodeKey(session: LibrarySession, libId: string, fn: string): string {
+  const keys = session.keys;
   let byFn = keys.get(libId);
   if (byFn === undefined) {
     if (keys.size > 10_000) keys.clear();
     keys.set(libId, (byFn = new Map<string, string>()));
   }
   let k = byFn.get(fn);
-  if (k === undefined) byFn.set(fn, (k = `${libId}\u0000${fn}`));
+  if (k === undefined) {
+    byFn.set(fn, (k = `${libId}\u0000${fn}`));
+    session.followedBytes += BYTES_PER_ENTRY + k.length;
+  }
   return k;
 }
 
@@ -625,8 +738,13 @@ export function makeFollower(session: LibrarySession, set: LibrarySet): Follower
 
 function newFollower(session: LibrarySession, set: LibrarySet): Follower {
   const followed = session.followed;
-  const nodeKeyOf = (libId: string, fn: string): string => nodeKey(session.keys, libId, fn);
-  const boundId = (name: string): string => bindImport(set, name, undefined)?.id ?? "";
+  const nodeKeyOf = (libId: string, fn: string): string => nodeKey(session, libId, fn);
+  const boundId = (name: string): string => {
+    const before = set.bound?.size ?? 0;
+    const id = bindImport(set, name, undefined)?.id ?? "";
+    if ((set.bound?.size ?? 0) !== before) session.followedBytes += BYTES_PER_ENTRY;
+    return id;
+  };
   /** Whether a result holds under this set's bindings: its own imports bind the same way, and so do its children's. */
   const valid = new Map<Followed, boolean>();
   const validate = (root: Followed): boolean => {
@@ -639,12 +757,14 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
       }
       if (top.i === -1) {
         let ok = true;
-        for (const [name, id] of top.v.own) {
-          if (boundId(name) !== id) {
+        const own = top.v.own;
+        for (let k = 0; k < own.length; k += 2) {
+          if (boundId(own[k] as string) !== own[k + 1]) {
             ok = false;
             break;
           }
         }
+        session.followedBytes += BYTES_PER_ENTRY;
         if (!ok) {
           valid.set(top.v, false);
           stack.pop();
@@ -675,6 +795,7 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
     for (const v of followed.get(key) ?? []) {
       if (validate(v)) {
         local.set(key, v);
+        session.followedBytes += BYTES_PER_ENTRY;
         return v;
       }
     }
@@ -683,6 +804,7 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
   const remember = (key: string, v: Followed): void => {
     local.set(key, v);
     valid.set(v, true);
+    session.followedBytes += BYTES_PER_RESULT;
     if (session.followedCount >= MAX_FOLLOWED) {
       followed.clear();
       session.followedCount = 0;
@@ -692,6 +814,19 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
     else list.push(v);
     session.followedCount++;
   };
+  /**
+   * One object for each content in the session (made by `make` the first time; `size`: its entries, for the
+   * accounting). Keys keep the order of the elements: what is iterated comes out in the same order as unshared.
+   */
+  const intern = <T>(key: string, make: () => T, size: number): T => {
+    let v = session.shared.get(key) as T | undefined;
+    if (v === undefined) {
+      session.shared.set(key, (v = make()));
+      session.followedBytes += BYTES_PER_ENTRY * (1 + size) + key.length;
+    }
+    return v;
+  };
+  const internSet = (tag: string, set: Set<number>): ReadonlySet<number> => intern(`${tag}${[...set].join(",")}`, () => set, set.size);
   /** pointer: the import is reached only through a function pointer the library stores in its data. */
   type Edge = { key: string; lib: LoadedLibrary; fn: string; pointer: boolean };
   type Node = { key: string; lib: LoadedLibrary; facts: ExportFacts; succ: Edge[]; deps: Map<string, string> };
@@ -732,7 +867,6 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
     const inGroup = new Set(members);
     const own = new Map<string, string>();
     const children = new Set<Followed>();
-    const libraries = new Set<string>();
     const pointer = new Set<number>();
     // usual: what is reached on usual paths only (direct minus what the libc analysis calls rare), see FollowedFunction.rare.
     type Member = { direct: Set<number>; errorPath: Set<number>; usual: Set<number>; indirect: boolean };
@@ -753,13 +887,11 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
       };
       per.set(key, m);
       addAll(pointer, mn.facts.pointer);
-      libraries.add(mn.lib.path);
       for (const [name, id] of mn.deps) own.set(name, id);
       for (const e of mn.succ) {
         if (inGroup.has(e.key)) continue;
         const r = known(e.key) as Followed;
         children.add(r);
-        for (const l of r.result.libraries) libraries.add(l);
         addAll(pointer, r.tables);
         addAll(m.errorPath, r.result.errorPath);
         if (e.pointer) {
@@ -794,7 +926,10 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
         }
       }
     }
-    const shared = { own, children: [...children], tables: pointer };
+    const pairs: string[] = [];
+    for (const [name, id] of own) pairs.push(name, id);
+    const shared = { own: intern(`o${pairs.join("\u0000")}`, () => pairs, pairs.length), children: [...children], tables: internSet("t", pointer) };
+    session.followedBytes += 8 * shared.children.length;
     for (const key of members) {
       const m = per.get(key) as Member;
       // Only a function that reaches an indirect call can call through the tables.
@@ -804,7 +939,7 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
       for (const x of p) m.errorPath.delete(x);
       const rare = new Set<number>();
       for (const x of m.direct) if (!m.usual.has(x)) rare.add(x);
-      const result: FollowedFunction = { direct: m.direct, errorPath: m.errorPath, rare, indirect: m.indirect, pointer: p, libraries };
+      const result = intern(`r${m.indirect ? 1 : 0}|${[...m.direct].join(",")}|${[...m.errorPath].join(",")}|${[...rare].join(",")}|${[...p].join(",")}`, () => ({ direct: m.direct, errorPath: m.errorPath, rare, indirect: m.indirect, pointer: p }), m.direct.size + m.errorPath.size + rare.size + p.size + 4);
       remember(key, { result, ...shared });
     }
   };
@@ -831,6 +966,8 @@ function newFollower(session: LibrarySession, set: LibrarySet): Follower {
       (w) => w >= 0 && known((byId[w] as Node).key) === undefined,
     );
     tarjan.visit(idOf(root));
+    // Every node met is solved now (its result is known): the nodes are made again only if asked for again.
+    nodes.clear();
     return known(rootKey)?.result;
   };
 }

@@ -155,12 +155,22 @@ export function rulesFor(db: Database, given: readonly Rule[] | undefined): read
  * LARGE is read sparsely instead (readLarge).
  */
 let reused = Buffer.allocUnsafe(0);
+/**
+ * The reused buffer grows up to this; a larger file gets a buffer of its own, which goes with the file. Kept at the
+ * largest file's size, it held up to 64 MB per worker for the rest of the scan (on /usr/bin, for its two largest
+ * programs), in the resident set beside the other workers' files in flight.
+ */
+const REUSED_MAX = 16 * 1024 * 1024;
 function readReused(path: string): Buffer {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
     if (size > LARGE) return readLarge(fd, size);
-    if (size > reused.length) reused = Buffer.allocUnsafe(Math.max(size, Math.min(2 * reused.length, 256 * 1024 * 1024)));
+    if (size > REUSED_MAX) {
+      const own = Buffer.allocUnsafe(size);
+      return own.subarray(0, readRange(fd, own, 0, size));
+    }
+    if (size > reused.length) reused = Buffer.allocUnsafe(Math.max(size, Math.min(2 * reused.length, REUSED_MAX)));
     return reused.subarray(0, readRange(fd, reused, 0, size));
   } finally {
     closeSync(fd);
