@@ -116,3 +116,16 @@ describe("syscall-db", () => {
     assert.match(e.message, /"klone:process" is not a x86_64 syscall/);
   });
 });
+
+describe("argument syscalls' numbers", () => {
+  it("are the numbers of syscall-db/linux for both arches", async () => {
+    // The decoders carry their own copy (they run before a database is at hand); it must not drift from the tables.
+    const { ARG_SYSCALL_NR } = await import("../../src/analyze/arg-calls.js");
+    const db = loadDatabase();
+    for (const [name, nrs] of Object.entries(ARG_SYSCALL_NR)) {
+      for (const arch of ["x86_64", "aarch64"] as const) {
+        assert.equal(nrs[arch], db.tables[arch].byName.get(name)?.nr, `${name} on ${arch}`);
+      }
+    }
+  });
+});
