@@ -2,8 +2,8 @@
 // syscalls decided by two arguments (setsockopt/getsockopt: level and option name, src/db/args.ts): the
 // decoders resolve one register per call, so the pair is read here, at each such site, with the whole-function value
 // analysis of src/analyze/arg-values.ts applied to both registers, and the two values are paired by where each is
-// decided (the site itself, or the same call of a function passing its parameters on). x86-64 only; elsewhere, and
-// wherever a value has no partner, the pair is unknown (the finding keeps the row's rating and says so).
+// decided (the site itself, or the same call of a function passing its parameters on). x86-64 and aarch64; wherever a
+// value has no partner, the pair is unknown (the finding keeps the row's rating and says so).
 
 import { ARG_SPECS, argPair } from "../db/args.js";
 import type { Arch } from "../types.js";
@@ -33,17 +33,26 @@ const NEXT: Readonly<Record<number, number>> = { [RSI]: RDX, [RDX]: RCX, [RCX]: 
 const REG: Readonly<Record<string, number>> = { rsi: RSI, rdx: RDX, rcx: RCX, rbx: RBX };
 
 /**
- * The registers of both arguments at a site: at a syscall instruction rsi and rdx; at a call of syscall(nr, ...)
- * ("rdi" wrappers) rdx and rcx; at Go's Syscall6(trap, a1, ...) rcx and rdi; at a call of an entry point listed in
- * arg-calls.ts ("arg:NR:REG") REG and the next. A call through a GOT slot names no callee: the decoder's register
- * for the first argument, when it left one, says which convention.
+ * The registers of both arguments at a site, x86-64: at a syscall instruction rsi and rdx; at a call of
+ * syscall(nr, ...) ("rdi" wrappers) rdx and rcx; at Go's Syscall6(trap, a1, ...) rcx and rdi; at a call of an entry
+ * point listed in arg-calls.ts ("arg:NR:REG") REG and the next. A call through a GOT slot names no callee: the
+ * decoder's register for the first argument, when it left one, says which convention. aarch64 (x0..x30 are 0..30):
+ * svc x1 and x2; syscall(nr, fd, level, name) and Go's Syscall6 (trap in x0) x2 and x3; an entry point's xN and the
+ * next.
  */
-function registers(s: PairSite, kindOf: (callee: string) => string | undefined): [number, number] | undefined {
-  if (s.kind === "syscall") return [RSI, RDX];
+function registers(s: PairSite, arch: Arch, kindOf: (callee: string) => string | undefined): [number, number] | undefined {
   const kind = s.callee !== undefined ? kindOf(s.callee) : undefined;
+  const m = kind !== undefined ? /^arg:\d+:(\w+)$/.exec(kind) : null;
+  if (arch === "aarch64") {
+    if (s.kind === "syscall") return [1, 2];
+    if (kind === "rdi" || kind === "go") return [2, 3];
+    const x = m !== null ? /^x(\d)$/.exec(m[1] as string) : null;
+    const first = x !== null ? Number(x[1]) : s.argReg;
+    return first !== undefined && first < 7 ? [first, first + 1] : undefined;
+  }
+  if (s.kind === "syscall") return [RSI, RDX];
   if (kind === "rdi") return [RDX, RCX];
   if (kind === "go") return [RCX, RDI];
-  const m = kind !== undefined ? /^arg:\d+:(\w+)$/.exec(kind) : null;
   const first = m !== null ? REG[m[1] as string] : s.argReg;
   const second = first !== undefined ? NEXT[first] : undefined;
   return first !== undefined && second !== undefined ? [first, second] : undefined;
@@ -103,7 +112,7 @@ export function followArgumentPairs(sites: PairSite[], arch: Arch, ctx: ValueCon
     delete s.argLeaves;
     // Sites inside libc's setsockopt() stand for its calls (src/analyze/arg-modes.ts): nothing to read there.
     if (passesArgumentOn(s.function, name)) continue;
-    const regs = ctx !== undefined ? registers(s, kindOf) : undefined;
+    const regs = ctx !== undefined ? registers(s, arch, kindOf) : undefined;
     if (regs === undefined || ctx === undefined) continue;
     values ??= new ArgValues(ctx);
     const leaves = pairLeaves(s.addr, values.leaves(regs[0], s.addr), values.leaves(regs[1], s.addr));

@@ -580,8 +580,7 @@ export function analyzeCode(
       globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
     };
     followArguments(result.sites, ctx);
-    // setsockopt's level and name are read from x86-64's argument registers only (arg-pairs.ts).
-    followArgumentPairs(result.sites, arch, arch === "x86_64" ? ctx : undefined, kindOf);
+    followArgumentPairs(result.sites, arch, ctx, kindOf);
   } else followArgumentPairs(result.sites, arch, undefined, kindOf);
   result.calls = interest.size > 0 ? callFacts(p, reachable, interest) : [];
   if (gates !== undefined) markGated(p, result.sites, gates);

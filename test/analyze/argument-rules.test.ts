@@ -287,7 +287,7 @@ describe("argument rules: scan and unifit try agree per value", () => {
   });
 
   it("resolves them in aarch64 builds too (aarch64-linux-gnu-gcc, dynamic and -static)", () => {
-    const picks = CASES.filter((c) => [3, 4, 5, 6, 9, 10].includes(c.n));
+    const picks = CASES.filter((c) => [3, 4, 5, 6, 9, 10, 17, 18, 19].includes(c.n));
     const paths = picks.flatMap((c) => [[], ["-static"]].map((f) => ({ c, path: compile(SOURCE, [`-DARGCASE=${c.n}`, "-pthread", ...f], "aarch64-linux-gnu-gcc") })));
     const r = runCli(["scan", "--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", "-f", "json", "--fail-on", "none", ...paths.map((p) => p.path)]);
     assert.equal(r.code, 0, r.stderr);
