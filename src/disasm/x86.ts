@@ -114,6 +114,11 @@ export function decoderMode(): "direct" | "getters" {
   return rawAccess(load()) === null ? "getters" : "direct";
 }
 
+/** Bytes of a region given to the sweep's decoder at once (see scanX86). */
+const SWEEP_WINDOW = 1 << 20;
+/** The longest x86 instruction, in bytes. */
+const MAX_INSTRUCTION = 15;
+
 /** A straight-line run longer than this is not re-decoded: the site stays unresolved. */
 const MAX_RUN_BYTES = 4096;
 
@@ -445,10 +450,24 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   };
   for (const region of regions) {
     const { bytes, vaddr } = region;
-    const dec = new I.Decoder(64, bytes, I.DecoderOptions.None);
-    dec.ip = BigInt(vaddr);
-    const decPtr = ptr(dec);
-    views(); // the decoder copied the bytes into wasm memory, which may have grown
+    // The decoder copies what it decodes into wasm memory, which grows to the largest copy and never shrinks: it is
+    // given one window of the region at a time (a new decoder per window), so that memory stays at SWEEP_WINDOW
+    // whatever the size of the code. A window is left while MAX_INSTRUCTION bytes remain in it (unless it ends the
+    // region), so that no instruction is cut at its edge: each decodes as it would from the whole region.
+    let dec: InstanceType<Iced["Decoder"]> | undefined;
+    let decPtr = 0;
+    /** Where the current window ends; decoding goes on in it while `position` is below `windowStop`. */
+    let windowStop = 0;
+    const openWindow = (at: number): void => {
+      dec?.free();
+      const windowEnd = Math.min(bytes.length, at + SWEEP_WINDOW);
+      const d = new I.Decoder(64, bytes.subarray(at, windowEnd), I.DecoderOptions.None);
+      d.ip = BigInt(vaddr + at);
+      dec = d;
+      decPtr = ptr(d);
+      windowStop = windowEnd === bytes.length ? windowEnd : windowEnd - MAX_INSTRUCTION;
+      views(); // the decoder copied the bytes into wasm memory, which may have grown
+    };
     // Start of the current straight-line run: after the last call, unconditional transfer or return. Conditional
     // branches fall through, so they do not end a run.
     let runStart = 0;
@@ -485,7 +504,9 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       return site;
     };
     // A plain instruction costs one decode and a table lookup; everything else only where it matters.
+    openWindow(0);
     while (position < end) {
+      if (position >= windowStop) openWindow(position);
       let c: number;
       let length: number;
       if (fast !== null) {
@@ -493,7 +514,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
         c = m16[(insPtr + CODE_AT) >>> 1] as number;
         length = m8[insPtr + LENGTH_AT] as number;
       } else {
-        dec.decodeOut(ins);
+        (dec as InstanceType<Iced["Decoder"]>).decodeOut(ins);
         c = ins.code;
         length = ins.length;
       }
@@ -609,7 +630,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
       }
     }
     out.instructions += count;
-    dec.free();
+    dec?.free();
   }
   out.resolveDecodes = decodes;
   dropPrefix();
