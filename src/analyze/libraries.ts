@@ -59,9 +59,10 @@ export function factsFormat(): string {
  * What a session keeps between files by default, in estimated bytes (see LibrarySession.bytes). Measured on this
  * machine's /usr/bin (603 programs, 230 libraries, warm cache): unbounded, each worker's session grew to 400-500 MB
  * of heap; what it saves is about a third of the CPU time against keeping nothing (22.5 s against 32.0 s on a
- * quarter of /usr/bin), and most of that saving is kept within this bound.
+ * quarter of /usr/bin), and most of that saving is kept within this bound. Whole /usr/bin, -j2: 64 MB peaked at
+ * 652-700 MB RSS, 32 MB at 601 MB for the same CPU time, 16 MB at 617 MB and 28% more CPU time.
  */
-export const SESSION_MAX_BYTES = 64 * 1024 * 1024;
+export const SESSION_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * Estimated heap bytes per unit, for the session's accounting: per byte of a library's stored facts (its JSON text;
