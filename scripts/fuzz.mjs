@@ -9,7 +9,7 @@
 //   configurations, then mutated JSON (manifest, index, config), mutated layer blobs or mutated archive bytes;
 // - directories with odd entries beside a good program (a FIFO, a character device, links to /dev/zero and
 //   /dev/urandom, an unreadable file and directory, names with a newline, non-UTF-8 bytes or 255 bytes, a path
-//   deeper than PATH_MAX, link loops), scanned as the user nobody when run as root so that "unreadable" is honest;
+//   deeper than PATH_MAX, link loops), scanned without root's override of file permissions (setpriv) so that "unreadable" is honest;
 // - root file systems and --sysroot trees whose loader configuration or libc is odd (a FIFO, /dev/zero, a loop,
 //   a directory, a link out of the tree, damaged bytes).
 // Counts crashes (an exit code other than 0/1/2, a signal, a stack trace or an internal error on stderr), hangs past
@@ -506,10 +506,10 @@ function makeEntry(e, dir) {
 
 /**
  * A directory holding a good program and odd entries. `errs` lists the entries that must each be an error line on
- * stderr (a FIFO, a device, what nobody may read, a name that is not UTF-8, a link loop); the good program must be
+ * stderr (a FIFO, a device, what cannot be read, a name that is not UTF-8, a link loop); the good program must be
  * reported. Explicit odd paths are sometimes named on the command line too.
  */
-function oddDirCase(r, read, seedFiles, caseDir, asNobody) {
+function oddDirCase(r, read, seedFiles, caseDir, unprivileged) {
   const dir = join(caseDir, "dir");
   mkdirSync(dir);
   const good = join(dir, "good");
@@ -533,13 +533,13 @@ function oddDirCase(r, read, seedFiles, caseDir, asNobody) {
     () => makeEntry({ name: "urandom", type: "symlink", target: "/dev/urandom" }, dir),
     () => {
       makeEntry({ name: "secret.c", data: Buffer.from("int main(void) { return fork(); }\n"), mode: 0o000 }, dir);
-      if (asNobody) errs.push("secret.c");
+      if (unprivileged) errs.push("secret.c");
     },
     () => {
       mkdirSync(join(dir, "locked"));
       writeFileSync(join(dir, "locked", "prog"), elf);
       chmodSync(join(dir, "locked"), 0o000);
-      if (asNobody) errs.push("locked");
+      if (unprivileged) errs.push("locked");
     },
     () => makeEntry({ name: "new\nline.c", data: Buffer.from("int main(void) { return 0; }\n") }, dir),
     () => {
@@ -569,14 +569,14 @@ function oddDirCase(r, read, seedFiles, caseDir, asNobody) {
   for (let n = 2 + r.int(6); n > 0; n--) picked.add(r.int(odd.length));
   for (const k of [...picked].sort((a, b) => a - b)) odd[k]();
   if (r.next() < 0.2) extra.push("/dev/zero");
-  return { args: [dir, ...extra], kind: "dir", good, errs, asNobody };
+  return { args: [dir, ...extra], kind: "dir", good, errs, unprivileged };
 }
 
 /**
  * A root file system (or a --sysroot tree) with a dynamic program whose loader configuration or libc is odd, or
  * (as a root file system) with an unreadable program or directory, or a program whose name is not UTF-8.
  */
-function sysrootCase(r, read, seedFiles, caseDir, other, asNobody) {
+function sysrootCase(r, read, seedFiles, caseDir, other, unprivileged) {
   const root = join(caseDir, "root");
   for (const d of ["etc/ld.so.conf.d", "usr/bin", "usr/lib/x86_64-linux-gnu", "lib64"]) mkdirSync(join(root, d), { recursive: true });
   symlinkSync("usr/lib", join(root, "lib"));
@@ -611,21 +611,21 @@ function sysrootCase(r, read, seedFiles, caseDir, other, asNobody) {
       writeFileSync(join(root, "etc/ld.so.conf"), "include /etc/ld.so.conf\ninclude /etc/*\ninclude /etc/ld.so.conf.d/*\n" + "/usr/lib\n".repeat(10000));
     },
   };
-  // Entries a root file system scan must name in an error line (run as nobody when this runs as root).
+  // Entries a root file system scan must name in an error line (run without root's DAC override when this runs as root).
   const errs = [];
   const unreadable = {
     unreadable: () => {
       copyFileSync(seedFiles.libc, libc);
       copyFileSync(seedFiles.static, join(root, "usr/bin/secret"));
       chmodSync(join(root, "usr/bin/secret"), 0o000);
-      if (asNobody) errs.push("/usr/bin/secret");
+      if (unprivileged) errs.push("/usr/bin/secret");
     },
     locked: () => {
       copyFileSync(seedFiles.libc, libc);
       mkdirSync(join(root, "usr/locked"));
       copyFileSync(seedFiles.static, join(root, "usr/locked/prog"));
       chmodSync(join(root, "usr/locked"), 0o000);
-      if (asNobody) errs.push("/usr/locked");
+      if (unprivileged) errs.push("/usr/locked");
     },
     badname: () => {
       copyFileSync(seedFiles.libc, libc);
@@ -637,24 +637,26 @@ function sysrootCase(r, read, seedFiles, caseDir, other, asNobody) {
   (variants[variant] ?? unreadable[variant])();
   const mode = variant in unreadable ? "rootfs" : r.pick(["rootfs", "sysroot"]);
   const args = mode === "rootfs" ? [root] : [prog, "--sysroot", root];
-  return { args, kind: `${mode}:${variant}`, good: mode === "rootfs" ? `${root}:/usr/bin/prog` : prog, errs, asNobody: errs.length > 0 && asNobody };
+  return { args, kind: `${mode}:${variant}`, good: mode === "rootfs" ? `${root}:/usr/bin/prog` : prog, errs, unprivileged: errs.length > 0 && unprivileged };
 }
 
 
 /** Runs `unifit scan ARGS -f json -q --no-cache` with the wall budget: exit, signal, stdout, stderr, wall time and peak RSS (KB). */
-function run(args, budgetSec, scratch, asNobody) {
+function run(args, budgetSec, scratch, unprivileged) {
   return new Promise((resolve) => {
     const timeFile = join(scratch, `time.${process.pid}.${Math.random().toString(36).slice(2)}.txt`);
     // Made here and writable by all: /usr/bin/time writes it as the user the scan runs as.
     closeSync(openSync(timeFile, "w", 0o666));
     chmodSync(timeFile, 0o666);
-    const cmd = ["-f", "%M %e", "-o", timeFile, process.execPath, CLI, "scan", ...args, "-f", "json", "-q", "--no-cache"];
+    // Unprivileged: root without its override of file permissions (setpriv drops CAP_DAC_OVERRIDE and
+    // CAP_DAC_READ_SEARCH), so that a mode 000 entry is unreadable while the CLI stays reachable.
+    const drop = unprivileged ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] : [];
+    const cmd = ["-f", "%M %e", "-o", timeFile, ...drop, process.execPath, CLI, "scan", ...args, "-f", "json", "-q", "--no-cache"];
     const started = Date.now();
     const child = spawn("/usr/bin/time", cmd, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
       detached: true,
-      ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
     });
     let stderr = "";
     const out = [];
@@ -742,7 +744,7 @@ async function main() {
   const byName = (n) => elves.find((s) => basename(s.path) === n)?.path;
   const libc = join(ROOT, ".cache", "debian", "libc6", "lib", "x86_64-linux-gnu", "libc.so.6");
   const seedFiles = { static: byName("gcc-static") ?? byName("musl-static"), dynamic: byName("gcc-dynamic"), libc: existsSync(libc) ? libc : undefined };
-  const asNobody = process.getuid?.() === 0;
+  const unprivileged = process.getuid?.() === 0;
   const rotation = ROTATION.filter((k) => {
     if (k === "image" || k === "dir") return seedFiles.static !== undefined;
     if (k === "sysroot") return seedFiles.dynamic !== undefined && seedFiles.libc !== undefined;
@@ -766,7 +768,7 @@ async function main() {
   };
   process.stderr.write(
     `fuzz: seed ${o.seed}, ${elves.length} ELF (${elves.map((e) => basename(e.path)).join(", ")}) and ${sources.length} source seeds, ` +
-      `rotation ${rotation.join(",")}, budget ${o.budget} s and ${o.memoryMb} MB per input${asNobody ? ", odd directories scanned as nobody" : ""}\n`,
+      `rotation ${rotation.join(",")}, budget ${o.budget} s and ${o.memoryMb} MB per input${unprivileged ? ", odd directories scanned without DAC override" : ""}\n`,
   );
 
   /** Case i, made on disk under its own directory; cases are made one after the other, so a seed names each case. */
@@ -777,8 +779,8 @@ async function main() {
     const kind = rotation[i % rotation.length];
     const other = read(r.pick(corpus).path);
     if (kind === "image") return { ...(await imageCase(r, read, seedFiles, caseDir, other)), caseDir, i };
-    if (kind === "dir") return { ...oddDirCase(r, read, seedFiles, caseDir, asNobody), caseDir, i };
-    if (kind === "sysroot") return { ...sysrootCase(r, read, seedFiles, caseDir, other, asNobody), caseDir, i };
+    if (kind === "dir") return { ...oddDirCase(r, read, seedFiles, caseDir, unprivileged), caseDir, i };
+    if (kind === "sysroot") return { ...sysrootCase(r, read, seedFiles, caseDir, other, unprivileged), caseDir, i };
     let name;
     let bytes;
     let label;
@@ -808,7 +810,7 @@ async function main() {
   };
 
   const runCase = async (c, keepAlways) => {
-    const res = await run(c.args ?? [c.path], o.budget, scratch, c.asNobody === true);
+    const res = await run(c.args ?? [c.path], o.budget, scratch, c.unprivileged === true);
     const [outcome, why] = classify(res, o.memoryMb, c);
     counts[outcome]++;
     const k = byKind.get(c.kind) ?? { runs: 0, failed: 0 };
@@ -824,7 +826,7 @@ async function main() {
       mkdirSync(dirname(kept), { recursive: true });
       tryRun("cp", ["-a", c.caseDir, kept]);
       const replay = `node scripts/fuzz.mjs --seed ${o.seed} --replay ${c.i}`;
-      writeFileSync(`${kept}.txt`, `${res.command}\n(as ${c.asNobody === true ? "nobody" : "this user"}; the case is kept in ${kept}; ${replay} makes it again)\n${why ?? ""}\nexit ${res.status} signal ${res.signal} ${res.seconds.toFixed(1)} s ${Math.round(res.rssKb / 1024)} MB\n${res.stderr}`);
+      writeFileSync(`${kept}.txt`, `${res.command}\n(as ${c.unprivileged === true ? "root without DAC override" : "this user"}; the case is kept in ${kept}; ${replay} makes it again)\n${why ?? ""}\nexit ${res.status} signal ${res.signal} ${res.seconds.toFixed(1)} s ${Math.round(res.rssKb / 1024)} MB\n${res.stderr}`);
       if (outcome !== "ok") {
         failures.push(`${outcome}: ${c.kind}: ${why !== undefined ? `${why}: ` : ""}${res.command} (${res.seconds.toFixed(1)} s, ${Math.round(res.rssKb / 1024)} MB, exit ${res.status ?? res.signal}); kept as ${kept}, made again by ${replay}`);
         process.stderr.write(`fuzz: ${failures[failures.length - 1]}\n`);
@@ -837,7 +839,7 @@ async function main() {
   if (o.dryRun) {
     while (made < (o.iterations === Infinity ? 10 : o.iterations)) {
       const c = await next();
-      process.stdout.write(`${c.i} ${c.kind}${c.asNobody === true ? " (as nobody)" : ""}: unifit scan ${(c.args ?? [c.path]).map(shellQuote).join(" ")}\n`);
+      process.stdout.write(`${c.i} ${c.kind}${c.unprivileged === true ? " (unprivileged)" : ""}: unifit scan ${(c.args ?? [c.path]).map(shellQuote).join(" ")}\n`);
       removeTree(c.caseDir);
     }
     removeTree(scratch);

@@ -16,7 +16,7 @@ const KILL_AFTER_SEC = 600;
 
 describe("fuzz regression corpus", () => {
   const work = mkdtempSync(join(tmpdir(), "unifit-corpus-"));
-  chmodSync(work, 0o755); // for the cases scanned as nobody
+  chmodSync(work, 0o755);
   after(() => rmSync(work, { recursive: true, force: true }));
   const good = compile(fixture("sample", "prefork-server.c"));
   const flags = ["-f", "json", "-q", "--no-cache", "-t", "nanos"];
@@ -26,7 +26,7 @@ describe("fuzz regression corpus", () => {
     it(`${finding.name} (${finding.found})`, () => {
       const replay = finding.make(join(work, String(n)));
       const args = ["scan", ...replay.args, good, ...flags];
-      const bound = { killAfterSec: KILL_AFTER_SEC, asNobody: replay.asNobody === true };
+      const bound = { killAfterSec: KILL_AFTER_SEC, unprivileged: replay.unprivileged === true };
       let sound: string | undefined;
       if (replay.absent !== undefined) {
         rmSync(replay.absent.file);

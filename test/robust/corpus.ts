@@ -25,8 +25,8 @@ export interface Replay {
   args: string[];
   /** The error lines the input must give, one each, after "unifit: <path>: " (in any order). */
   errors?: RegExp[];
-  /** Scanned as the user nobody (when the test runs as root), for whom a mode 000 entry is unreadable. */
-  asNobody?: boolean;
+  /** Scanned without root's override of file permissions (when the test runs as root), so a mode 000 entry is unreadable. */
+  unprivileged?: boolean;
   /**
    * For a file the scan must read as if it were absent: the test removes it, scans, calls `damage` to put the odd
    * file there, scans again and wants the same report and no error line.
@@ -136,7 +136,7 @@ export const CORPUS: Finding[] = [
       writeFileSync(Buffer.concat([Buffer.from(join(bin, "bad-")), Buffer.from([0xff])]), readFileSync(program));
       return {
         args: [root],
-        asNobody: true,
+        unprivileged: true,
         errors: [
           /^\/usr\/bin\/bad-\\xff: the file name is not valid UTF-8: not scanned \(shown with \\x escapes\)$/,
           /^\/usr\/bin\/secret: the file cannot be read \(EACCES\): not scanned$/,

@@ -21,15 +21,22 @@ export interface MeasureOptions {
    * the CLI's), so that a hang fails the test instead of stalling the suite; the code is then 137.
    */
   killAfterSec?: number;
-  /** Run as the user nobody when this runs as root (util-linux setpriv), so that a mode 000 file is unreadable. */
-  asNobody?: boolean;
+  /**
+   * Run without root's override of file permissions when this runs as root (util-linux setpriv drops
+   * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set), so that a mode 000 entry is unreadable; the
+   * user stays root, so the CLI itself is reachable wherever the clone is (a mktemp -d parent is mode 700).
+   */
+  unprivileged?: boolean;
 }
+
+/** The command prefix that runs a program as root without root's override of file permissions. */
+export const WITHOUT_DAC_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] as const;
 
 export function runMeasured(args: readonly string[], options: MeasureOptions = {}): Measured {
   const dir = mkdtempSync(join(tmpdir(), "unifit-measure-"));
   const timeFile = join(dir, "time.txt");
   const bound = options.killAfterSec === undefined ? [] : ["timeout", "-s", "KILL", String(options.killAfterSec)];
-  const user = options.asNobody === true && process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+  const user = options.unprivileged === true && process.getuid?.() === 0 ? [...WITHOUT_DAC_OVERRIDE] : [];
   try {
     const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...user, ...bound, process.execPath, CLI, ...args], {
       cwd: ROOT,
