@@ -11,7 +11,7 @@
 
 import { errnoCode } from "../input/errors.js";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadCompileCommands, type CompileDatabase } from "../source/compile-commands.js";
 import { availableParallelism } from "node:os";
@@ -107,6 +107,26 @@ export interface ScanResult {
   fails: boolean;
 }
 
+/** Bytes hashed at a time by fileDigest. */
+const DIGEST_CHUNK = 1024 * 1024;
+let digestBuffer: Buffer | undefined;
+
+/**
+ * A file's sha256, read through one reused 1 MiB buffer: twins are as large as the files of the scan (up to the
+ * 2 GiB limit), and reading them whole to hash them held each one in memory beside the workers' files in flight.
+ */
+function fileDigest(path: string): string {
+  const buf = (digestBuffer ??= Buffer.allocUnsafe(DIGEST_CHUNK));
+  const h = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest("hex");
+}
+
 /**
  * Identical ELF files (a binary installed under two names, the same package unpacked twice) are scanned once: for
  * each input, the index of the first input with the same size and the same bytes, or -1. Only files that share
@@ -127,7 +147,7 @@ export function findTwins(inputs: readonly Input[]): Int32Array {
     for (const i of group) {
       let digest: string;
       try {
-        digest = createHash("sha256").update(readFileSync((inputs[i] as Input).path)).digest("hex");
+        digest = fileDigest((inputs[i] as Input).path);
       } catch {
         continue; // unreadable: scanned on its own, where the error is reported
       }
