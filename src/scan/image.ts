@@ -71,9 +71,6 @@ export interface ImageScan {
   image?: ImageReport;
 }
 
-/** Resident memory past which the library memos are dropped between files (see LibrarySession.release). */
-const MEMORY_BOUND = 256 * 1024 * 1024;
-
 /**
  * Files started ahead of the one whose report is handed on next, per worker: enough that the workers are not idle
  * behind a large binary, few enough that memory holds only these files' reports, whatever the image's size.
@@ -106,9 +103,9 @@ export interface ImageFileContext {
  * report in the cache under `key`; the JSON handed on is the stored text under the file's own path.
  */
 export function analyseImageFile(view: MemView, p: string, label: string, key: string, ctx: ImageFileContext): ImageFileResult | InputError {
-  // Memory follows the files in flight: past the bound, what the session remembers of libraries is dropped (their
-  // facts stay on disk, by content).
-  if (process.memoryUsage.rss() > MEMORY_BOUND) ctx.session.release();
+  // What the session remembers of libraries stays within its own byte bound (LibrarySession.trim, between files); a
+  // bound on the whole process's resident set, as before, counted every worker and the image's bytes, and so dropped
+  // the session before every file.
   const bytes = view.readFile(p);
   if (bytes === undefined) return { path: label, code: "CHANGED", message: "the file's bytes changed while the image was scanned" };
   const r = scanBytes(label, bytes, ctx.db, ctx.surfaces, { sysroot: ctx.libraries ? view : null, programPath: p, rules: ctx.rules, session: ctx.session });
