@@ -5,10 +5,13 @@
 // directory, filled by one untimed pass over /usr/bin first (the library analyses then come from the cache, as on
 // any second run; --cold gives every case a fresh cache instead, so that each analyses its libraries too).
 //
-//   node bench/memory.mjs [--formats text,json|all] [--cold] [--dir /usr/bin] [--cli path/to/main.js]
+//   node bench/memory.mjs [--formats text,json|all] [--jobs default,1] [--cold] [--dir /usr/bin] [--cli path/to/main.js]
 //
-// Prints one line per case (format, peak RSS in MB, wall seconds, exit code) and appends one JSON record to
-// bench/results/<YYYY-MM-DD>.jsonl. No case asserts anything: the figures are read, as the other benches'.
+// --jobs: the worker threads of each directory scan (`-j`; "default" is unifit's own default, one worker per core on
+// a directory this large); each format is scanned once per value. The bound holds for every one, so both the
+// default and -j1 (everything in the main thread) are measured unless told otherwise.
+// Prints one line per case (format, -j, peak RSS in MB, wall and CPU seconds, exit code) and appends one JSON record
+// to bench/results/<YYYY-MM-DD>.jsonl. No case asserts anything: the figures are read, as the other benches'.
 
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -27,14 +30,18 @@ let formats = ["text", "json"];
 let cold = false;
 let dir = "/usr/bin";
 let cli = path.join(root, "dist/src/cli/main.js");
+/** -j values; undefined: unifit's default. */
+let jobsList = [undefined, 1];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--formats") formats = argv[++i] === "all" ? ALL : argv[i].split(",");
   else if (a === "--cold") cold = true;
   else if (a === "--dir") dir = argv[++i];
   else if (a === "--cli") cli = path.resolve(argv[++i]);
-  else fail(`unknown option "${a}" (options: --formats LIST|all, --cold, --dir DIR, --cli FILE)`);
+  else if (a === "--jobs") jobsList = String(argv[++i]).split(",").map((j) => (j === "default" ? undefined : Number(j)));
+  else fail(`unknown option "${a}" (options: --formats LIST|all, --jobs default|N[,...], --cold, --dir DIR, --cli FILE)`);
 }
+if (jobsList.some((j) => j !== undefined && (!Number.isInteger(j) || j < 1))) fail('--jobs needs "default" or positive integers');
 for (const f of formats) if (!ALL.includes(f)) fail(`unknown format "${f}"`);
 
 function fail(msg) {
@@ -56,7 +63,7 @@ function largest(d) {
 const work = mkdtempSync(path.join(os.tmpdir(), "unifit-bench-memory-"));
 const shared = path.join(work, "cache");
 
-/** One scan under GNU time: peak RSS in MB, wall seconds, exit code. */
+/** One scan under GNU time: peak RSS in MB, wall and CPU (user + system) seconds, exit code. */
 function measure(args, cache) {
   const out = path.join(work, "out");
   const r = spawnSync(TIME, ["-v", process.execPath, cli, "scan", ...args, "-o", out, "--fail-on", "none", "--quiet", "--cache", cache], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -65,7 +72,8 @@ function measure(args, cache) {
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr ?? "");
   if (kb === null || wall === null) fail(`no figures from ${TIME} -v: ${(r.stderr ?? "").slice(-500)}`);
   const secs = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-  return { peakMB: Math.round(Number(kb[1]) / 1024), secs: Math.round(secs * 10) / 10, exit: r.status };
+  const cpu = ["User", "System"].reduce((t, k) => t + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr ?? "")?.[1] ?? NaN), 0);
+  return { peakMB: Math.round(Number(kb[1]) / 1024), secs: Math.round(secs * 10) / 10, cpuS: Math.round(cpu * 10) / 10, exit: r.status };
 }
 
 const cacheFor = (name) => {
@@ -81,12 +89,16 @@ try {
     measure([dir, "--format", "json"], shared);
   }
   const cases = [];
-  for (const f of formats) cases.push({ name: `${dir} -f ${f}`, ...measure([dir, "--format", f], cacheFor(f)) });
+  for (const j of jobsList) {
+    const jobs = j === undefined ? [] : ["-j", String(j)];
+    const label = j === undefined ? "default -j" : `-j ${j}`;
+    for (const f of formats) cases.push({ name: `${dir} -f ${f}, ${label}`, jobs: j ?? null, ...measure([dir, "--format", f, ...jobs], cacheFor(`${f}-${j ?? "d"}`)) });
+  }
   const big = largest(dir);
   if (big !== undefined) cases.push({ name: `${big.path} (${Math.round(big.size / 1e6)} MB) -f text`, ...measure([big.path, "--format", "text"], cacheFor("one")) });
   const width = Math.max(...cases.map((c) => c.name.length));
   for (const c of cases) {
-    process.stdout.write(`${c.name.padEnd(width)}  peak ${String(c.peakMB).padStart(5)} MB  ${c.peakMB <= BOUND_MB ? "(under" : "(OVER"} ${BOUND_MB} MB)  ${String(c.secs).padStart(6)} s  exit ${c.exit}\n`);
+    process.stdout.write(`${c.name.padEnd(width)}  peak ${String(c.peakMB).padStart(5)} MB  ${c.peakMB <= BOUND_MB ? "(under" : "(OVER"} ${BOUND_MB} MB)  ${String(c.secs).padStart(6)} s  cpu ${String(c.cpuS).padStart(6)} s  exit ${c.exit}\n`);
   }
   const day = new Date().toISOString().slice(0, 10);
   mkdirSync(path.join(root, "bench", "results"), { recursive: true });
