@@ -153,9 +153,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   // A call binds to the file's own function of that name (static or not), else to the definitions nearest in the
   // tree (a vendored library's helper does not bind to the application's function of the same name).
   const resolved = new Map<string, number[]>();
-  const resolve = (path: string, name: string): number[] => {
-    const l = localLists.get(path)?.get(name);
-    if (l !== undefined) return l;
+  const resolveElsewhere = (path: string, name: string): number[] => {
     const all = global.get(name);
     if (all === undefined) return EMPTY;
     if (all.length === 1) return all;
@@ -172,6 +170,17 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   const calls: CallRec[] = [];
   const src: number[] = [];
   const dst: number[] = [];
+  const addCall = (from: number, fact: CallFact, name: string, to: number[], nb: NotBuilt | undefined, macro: string | undefined): void => {
+    if (to.length === 0 && (!libc.functions.has(name) || libc.pure.names.has(name))) return; // neither an edge nor a site
+    const rec: CallRec = { from, fact, name, to, nb };
+    if (macro !== undefined) rec.macro = macro;
+    calls.push(rec);
+    if (nb !== undefined || from < 0) return;
+    for (const t of to) {
+      src.push(from);
+      dst.push(t);
+    }
+  };
   // Functions whose address is passed on (signal handlers, callbacks, thread starts): an edge from the function that
   // passes it (the handler runs once it is registered), or a root when that happens outside any function.
   const taken = new Set<number>();
@@ -187,11 +196,13 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       else if (flags.defines.length + flags.undefines.length > 0) facts = linuxMacros(flags.defines, flags.undefines);
     }
     const mine = local.get(file.path) as Map<string, number>;
+    const mineLists = localLists.get(file.path) as Map<string, number[]>;
+    const bind = (name: string): number[] => mineLists.get(name) ?? resolveElsewhere(file.path, name);
     // Addresses an initializer stores (`{ .start = my_start }`, tables of handlers): taken as a passed argument is.
     for (const a of file.addresses) {
       if (fileNotBuilt !== undefined || notBuiltOnce(a.conditions, facts) !== undefined) continue;
       const from = a.function !== undefined ? mine.get(a.function) ?? -1 : -1;
-      for (const t of resolve(file.path, a.name)) {
+      for (const t of bind(a.name)) {
         if (from < 0) taken.add(t);
         else if (from !== t) {
           src.push(from);
@@ -211,7 +222,7 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       if (nb?.kind === "dead") continue;
       for (const a of fact.args) {
         if (a.kind !== "identifier" || nb !== undefined) continue;
-        for (const t of resolve(file.path, a.text)) {
+        for (const t of bind(a.text)) {
           if (from < 0) taken.add(t);
           else {
             src.push(from);
@@ -221,26 +232,14 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
         }
       }
       // A project function of that name is called; else a macro's body; else (maybe) libc.
-      let names: { name: string; macro?: string }[] = [{ name: fact.callee }];
-      if (resolve(file.path, fact.callee).length === 0) {
-        const m = fileMacros.get(fact.callee) ?? globalMacros.get(fact.callee);
-        if (m !== undefined) {
-          names = [];
-          for (const c of m.calls) {
-            const inner = resolve(file.path, c).length === 0 ? fileMacros.get(c) ?? globalMacros.get(c) : undefined;
-            for (const n of inner?.calls ?? [c]) names.push({ name: n, macro: fact.callee });
-          }
-        }
-      }
-      for (const { name, macro } of names) {
-        const to = resolve(file.path, name);
-        const rec: CallRec = { from, fact, name, to, nb };
-        if (macro !== undefined) rec.macro = macro;
-        calls.push(rec);
-        if (nb !== undefined || from < 0) continue;
-        for (const t of to) {
-          src.push(from);
-          dst.push(t);
+      const to = bind(fact.callee);
+      const m = to.length === 0 ? fileMacros.get(fact.callee) ?? globalMacros.get(fact.callee) : undefined;
+      if (m === undefined) addCall(from, fact, fact.callee, to, nb, undefined);
+      else {
+        for (const c of m.calls) {
+          const inner = bind(c).length === 0 ? fileMacros.get(c) ?? globalMacros.get(c) : undefined;
+          if (inner === undefined) addCall(from, fact, c, bind(c), nb, fact.callee);
+          else for (const name of inner.calls) addCall(from, fact, name, bind(name), nb, fact.callee);
         }
       }
     }
@@ -363,21 +362,26 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
 
   const out = new Map<string, SourceSiteFact[]>();
   for (const { file } of files) out.set(file.path, []);
+  const siteOf = (rec: CallRec, kind: SourceSiteFact["kind"], syscalls: SiteSyscall[]): SourceSiteFact => {
+    const { location } = rec.fact;
+    return {
+      path: location.file,
+      line: location.line,
+      column: location.column,
+      excerpt: rec.fact.excerpt,
+      conditions: rec.fact.conditions,
+      reachable: rec.from >= 0 && reachable[rec.from] === 1,
+      kind,
+      callee: rec.name,
+      syscalls,
+    };
+  };
   for (const rec of calls) {
     const { fact } = rec;
-    if (rec.to.length === 0 ? libc.pure.names.has(rec.name) || !libc.functions.has(rec.name) : !rec.to.some((t) => near[t] === 1)) continue;
-    const base = {
-      path: fact.location.file,
-      line: fact.location.line,
-      column: fact.location.column,
-      excerpt: fact.excerpt,
-      conditions: fact.conditions,
-      reachable: rec.from >= 0 && reachable[rec.from] === 1,
-    };
     let site: SourceSiteFact | undefined;
     if (rec.to.length === 0) {
-      if (libc.pure.names.has(rec.name) || !libc.functions.has(rec.name)) continue;
-      site = { ...base, kind: "libc", callee: rec.name, syscalls: syscallsOf(rec.name, rec.macro === undefined ? killMode(fact) : undefined) };
+      // a libc function with syscalls (addCall keeps no other call that binds to no project function)
+      site = siteOf(rec, "libc", syscallsOf(rec.name, rec.macro === undefined ? killMode(fact) : undefined));
     } else if (!rec.to.some((t) => near[t] === 1)) {
       continue;
     } else {
@@ -405,7 +409,9 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       const at = (direct.get(best.name) ?? []).filter((s) => s.node === last).map((s) => s.rec.fact.location).sort((a, b) => a.line - b.line)[0];
       const syscalls = new Map<string, SiteSyscall>();
       for (const name of reaches) for (const s of syscallsOf(name)) syscalls.set(`${s.name}:${s.mode ?? ""}`, s);
-      site = { ...base, kind: "wrapper", callee: rec.name, syscalls: [...syscalls.values()], reaches, through };
+      site = siteOf(rec, "wrapper", [...syscalls.values()]);
+      site.reaches = reaches;
+      site.through = through;
       if (at !== undefined) site.at = `${nodePath[last]}:${at.line}`;
     }
     if (rec.macro !== undefined) site.macro = rec.macro;

@@ -297,8 +297,19 @@ interface Scope {
 
 /** `grammar` names the language the tree was parsed with (type ids differ between grammars). */
 export function extractFacts(tree: Tree, text: string, file: string, grammar: string): Extraction {
+  // The root node is read here, not in the walk: the binding's node objects do not all share one hidden class, and
+  // the walk's optimized code that read `root.hasError` was thrown away when a file's root had another ("wrong map",
+  // 5 times in 6 passes over redis with --trace-deopt); each recompile of the walk costs ~650 ms of compiler thread.
   const root = tree.rootNode;
-  const hasError = root.hasError;
+  return extractFrom(root, root.hasError, root.walk(), text, file, grammar);
+}
+
+/** Whether the node under the cursor holds an error; kept out of the walk for the reason given in extractFacts. */
+function currentHasError(cursor: TreeCursor): boolean {
+  return cursor.currentNode.hasError;
+}
+
+function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, text: string, file: string, grammar: string): Extraction {
   const cpp = grammar === "cpp";
   /** Arguments are read from the text (see arguments.ts) where the tree has no error; null: from the tree. */
   const words = grammarWords(cpp ? "cpp" : "c");
@@ -313,7 +324,6 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
   if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
   const typeAt = (c: TreeCursor): string => types.type(c);
   const lines = new LineIndex(text);
-  const cursor: TreeCursor = root.walk();
   const facts: SourceFact[] = [];
   const addresses: AddressFact[] = [];
   const functions: { name: string; location: SourceLocation }[] = [];
@@ -768,7 +778,7 @@ export function extractFacts(tree: Tree, text: string, file: string, grammar: st
     // mark in a gap between children, which only error recovery could leave, costs a needless descent, no more.)
     const type = typeAt(cursor);
     const end = cursor.endIndex;
-    if (end > cleanUntil && ends.length < CLEAN_DEPTH && !cursor.currentNode.hasError) cleanUntil = end;
+    if (end > cleanUntil && ends.length < CLEAN_DEPTH && !currentHasError(cursor)) cleanUntil = end;
     flushHits(mark);
     popTo(mark);
     let descend = true;
