@@ -647,6 +647,18 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   return out;
 }
 
+/** A register's index in ValueOp numbering (its full 64-bit register: 0 rax ... 15 r15), or undefined. */
+function gprOf(I: Iced): (r: number) => number | undefined {
+  const { Register, RegisterExt } = I;
+  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
+    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
+  return (r) => {
+    if (r === Register.None) return undefined;
+    const i = full.indexOf(RegisterExt.fullRegister(r));
+    return i < 0 ? undefined : i;
+  };
+}
+
 /**
  * The instructions of [start, end) of one region as ValueOps (src/disasm/types.ts), for the value analysis of a whole
  * function (src/analyze/arg-values.ts). Slower than the sweep (iced's getters), and used only on the few functions
@@ -655,13 +667,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
 export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, end: number): ValueOp[] {
   const I = load();
   const { Code, FlowControl, Register, OpKind, RegisterExt, Mnemonic } = I;
-  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
-    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
-  const gpr = (r: number): number | undefined => {
-    if (r === Register.None) return undefined;
-    const i = full.indexOf(RegisterExt.fullRegister(r));
-    return i < 0 ? undefined : i;
-  };
+  const gpr = gprOf(I);
   const size = (r: number): number => RegisterExt.size(r);
   const out: ValueOp[] = [];
   const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
@@ -839,13 +845,7 @@ export interface AddressFlow {
 export function addressFlow(bytes: Uint8Array, vaddr: number, start: number, end: number): AddressFlow | undefined {
   const I = load();
   const { FlowControl, Register, RegisterExt, Mnemonic, OpAccess } = I;
-  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
-    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
-  const gpr = (r: number): number | undefined => {
-    if (r === Register.None) return undefined;
-    const i = full.indexOf(RegisterExt.fullRegister(r));
-    return i < 0 ? undefined : i;
-  };
+  const gpr = gprOf(I);
   const d = new I.Decoder(64, bytes.subarray(start, Math.min(end, start + 16 * 15)), I.DecoderOptions.None);
   d.ip = BigInt(vaddr + start);
   const x = new I.Instruction();
