@@ -5,7 +5,8 @@
 // syscall.Socket...) in a file's own reachable code; the sites inside those pass-on functions stand for their
 // callers and are not counted (src/analyze/arg-modes.ts). Library code a program loads is counted where the library
 // itself is in the corpus. Used by bench/run.mjs (the "arguments" section); alone:
-//   node bench/arguments.mjs [FILES...]      (default: every ELF file under /usr/bin, /usr/sbin and .cache/bench)
+//   node bench/arguments.mjs [FILES...]      (default: every ELF file under /usr/bin, /usr/sbin, .cache/bench and
+//                                             .cache/bench-servers, the servers bench/corpus.sh builds unstripped)
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -122,8 +123,9 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
       }
       return out;
     };
-    const bench = path.join(root, ".cache/bench");
-    const dirs = ["/usr/bin", "/usr/sbin", ...(existsSync(bench) ? readdirSync(bench).filter((d) => !d.endsWith(".tmp")).sort().map((d) => path.join(bench, d)) : [])];
+    // The Debian packages and the servers bench/corpus.sh builds from source, unstripped (.cache/bench-servers).
+    const under = (dir) => (existsSync(dir) ? readdirSync(dir).filter((d) => !d.endsWith(".tmp")).sort().map((d) => path.join(dir, d)) : []);
+    const dirs = ["/usr/bin", "/usr/sbin", ...under(path.join(root, ".cache/bench")), ...under(path.join(root, ".cache/bench-servers"))];
     files = dirs.flatMap((d) => walk(d, []).sort());
   }
   printArguments(await measureArguments(files));

@@ -18,7 +18,8 @@
 // analysis in-process (scanFile: extraction + rule matching + rating for every target) and the CLI
 // (`unifit scan <dirs…>`, one process). Medians, lines/s, MB/s and the overhead ratio unifit / parse-only.
 //
-// Arguments section (bench/arguments.mjs): over the same corpus, the share of socket/mmap/ioctl/fcntl/prctl call sites
+// Arguments section (bench/arguments.mjs): over the same corpus and the servers bench/corpus.sh builds unstripped
+// (.cache/bench-servers), the share of socket/mmap/ioctl/fcntl/prctl call sites
 // whose deciding argument (socket's domain, mmap's flags...) is a constant where the call is made, for files with and
 // without symbols.
 //
@@ -466,7 +467,10 @@ async function measureSource() {
 let argumentShare = null;
 if (opts.binary && opts.arguments) {
   const { measureArguments, printArguments } = await import(pathToFileURL(path.join(root, "bench/arguments.mjs")).href);
-  argumentShare = await measureArguments(corpus);
+  // Also the servers bench/corpus.sh builds from source and leaves unstripped (not part of the timed corpus).
+  const serversDir = path.join(root, ".cache/bench-servers");
+  const servers = existsSync(serversDir) && !opts.quick ? readdirSync(serversDir).filter((d) => !d.endsWith(".tmp")).sort().flatMap((d) => elfFiles(path.join(serversDir, d)).sort()) : [];
+  argumentShare = await measureArguments([...corpus, ...servers]);
   printArguments(argumentShare);
 }
 

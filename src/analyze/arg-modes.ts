@@ -24,9 +24,14 @@ export interface ArgModes {
 /** The names of the values a site's leaves give it, "unknown" included when a leaf is not a constant. */
 export function leafModes(syscall: string, leaves: readonly ArgLeaf[]): string[] {
   const out = new Set<string>();
+  const spec = ARG_SPECS.get(syscall);
   for (const l of leaves) {
     for (const v of l.values) out.add(argValueName(syscall, v) as string);
     if (l.unknown) out.add(UNKNOWN);
+    // A value known only in part is named when every bit the rules read (the spec's mask) is known: mmap's mapping
+    // type and MAP_ANONYMOUS, whatever huge-page bits are or-ed in beside them.
+    const p = l.partial;
+    if (p !== undefined) out.add(spec !== undefined && spec.second === undefined && (spec.mask & ~p.known) === 0 ? (argValueName(syscall, p.bits) as string) : UNKNOWN);
   }
   // No caller's value takes the paths to the site (each is excluded by a branch on the way): nothing is known of
   // the values that do, if any; rated by the row.

@@ -84,7 +84,7 @@ export function pairLeaves(site: number, a: readonly ArgLeaf[], b: readonly ArgL
   for (const at of ats) {
     const x = at === site ? la : (a.find((l) => l.at === at) ?? la);
     const y = at === site ? lb : (b.find((l) => l.at === at) ?? lb);
-    const leaf: ArgLeaf = { at, values: [], unknown: x === undefined || y === undefined || x.unknown || y.unknown };
+    const leaf: ArgLeaf = { at, values: [], unknown: x === undefined || y === undefined || x.unknown || y.unknown || x.partial !== undefined || y.partial !== undefined };
     for (const v of x?.values ?? []) for (const w of y?.values ?? []) leaf.values.push(argPair(v, w));
     leaf.values.sort((p, q) => p - q);
     out.push(leaf);

@@ -11,7 +11,6 @@
 import { decodeValueOpsA64 } from "../disasm/aarch64.js";
 import { decodeValueOps } from "../disasm/x86.js";
 import type { CodeRegion, ValueOp } from "../disasm/types.js";
-import type { ElfFile } from "../elf/types.js";
 import { lowerBound } from "../util/sorted.js";
 import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
 
@@ -23,7 +22,28 @@ export interface ArgLeaf {
   values: number[];
   /** Some path brings a value that is not a constant here. */
   unknown: boolean;
+  /**
+   * Some path brings a value that is not a constant but whose bits `partial.known` are known to be `partial.bits`
+   * (glibc's malloc or-ing MAP_PRIVATE|MAP_ANONYMOUS into huge-page flags whose low bits are 0): the site is decided
+   * where every bit its rule reads is among them (src/analyze/arg-modes.ts). The meet over such paths.
+   */
+  partial?: Bits;
 }
+
+/** Known bits of a 32-bit value: the bits set in `known` are those of `bits` (bits outside `known` are 0 there). */
+export interface Bits {
+  known: number;
+  bits: number;
+}
+export const constBits = (x: number): Bits => ({ known: 0xffffffff, bits: x >>> 0 });
+/** What two values have in common: the bits known in both and equal. */
+export function meetBits(a: Bits, b: Bits): Bits {
+  const known = (a.known & b.known & ~(a.bits ^ b.bits)) >>> 0;
+  return { known, bits: (a.bits & known) >>> 0 };
+}
+const orBits = (k: Bits, imm: number): Bits => ({ known: (k.known | imm) >>> 0, bits: (k.bits | imm) >>> 0 });
+const andBits = (k: Bits, imm: number): Bits => ({ known: (k.known | ~imm) >>> 0, bits: (k.bits & imm) >>> 0 });
+const sameBits = (a: Bits | undefined, b: Bits | undefined): boolean => a?.known === b?.known && a?.bits === b?.bits;
 
 export interface ValueContext {
   regions: readonly CodeRegion[];
@@ -49,6 +69,8 @@ export interface ValueContext {
 /** The constants a load of `size` bytes at a fixed address may read, or undefined when that is not known. */
 export interface GlobalReader {
   valueAt(addr: number, size: number, values: ArgValues): readonly number[] | undefined;
+  /** When valueAt does not know the constants: the bits every value read there has, or undefined. */
+  bitsAt?(addr: number, size: number, values: ArgValues): Bits | undefined;
 }
 
 /** How far a parameter is followed up the callers, and how many callers of one function are read. */
@@ -57,7 +79,7 @@ const MAX_CALLERS = 64;
 /** Larger functions are not analysed (the value stays unknown). */
 const MAX_FUNCTION_BYTES = 256 * 1024;
 /** A value with more distinct constants or origins than this is unknown. */
-const MAX_SET = 8;
+export const MAX_SET = 8;
 
 /** What differs between the instruction sets: the registers, the stack pointer's number, what a call may change. */
 interface Isa {
@@ -88,6 +110,8 @@ interface Val {
   t?: Transform;
   /** Values the parameters are known not to have here (a branch on `cmp reg, imm` / `test reg, reg` excluded them). */
   ex?: readonly number[];
+  /** With `u`: what is known of the unknown values' bits (none known when absent). */
+  k?: Bits;
 }
 /** x → (x & and) | or, on 32 bits. */
 interface Transform {
@@ -96,6 +120,9 @@ interface Transform {
 }
 const ID: Transform = { and: 0xffffffff, or: 0 };
 const apply = (t: Transform, x: number): number => ((x & t.and) | t.or) >>> 0;
+const applyBits = (t: Transform, k: Bits): Bits => orBits(andBits(k, t.and), t.or);
+/** An unknown value of which the bits `k` are known (plain unknown when none is). */
+const partly = (k: Bits | undefined): Val => (k === undefined || k.known === 0 ? UNKNOWN : { c: [], p: [], u: true, k });
 /** first `inner`, then `outer`. */
 const compose = (outer: Transform, inner: Transform): Transform => ({ and: (inner.and & outer.and) >>> 0, or: ((inner.or & outer.and) | outer.or) >>> 0 });
 const sameT = (a: Transform | undefined, b: Transform | undefined): boolean =>
@@ -114,11 +141,25 @@ function merge(a: Val | undefined, b: Val): Val {
   if (a === undefined) return b;
   if (a.sp !== undefined || b.sp !== undefined) return a.sp === b.sp ? a : UNKNOWN;
   if (a.p.length > 0 && b.p.length > 0 && !sameT(a.t, b.t)) return UNKNOWN;
-  const c = union(a.c, b.c);
+  let c = union(a.c, b.c);
   const p = union(a.p, b.p);
-  if (c === undefined || p === undefined) return UNKNOWN;
+  if (p === undefined) return UNKNOWN;
+  // The unknown parts' known bits: those both sides know alike (a side with no unknown part adds nothing).
+  let k = a.u && b.u ? (a.k !== undefined && b.k !== undefined ? meetBits(a.k, b.k) : undefined) : a.u ? a.k : b.k;
+  let u = a.u || b.u;
+  if (c === undefined) {
+    // Too many constants to list: what they have in common is still known.
+    let m: Bits | undefined = u ? k : constBits(a.c[0] as number);
+    for (const x of [...a.c, ...b.c]) if (m !== undefined) m = meetBits(m, constBits(x));
+    if (m === undefined || m.known === 0) return UNKNOWN;
+    k = m;
+    c = [];
+    u = true;
+  }
+  if (k !== undefined && k.known === 0) k = undefined;
   const t = a.p.length > 0 ? a.t : b.t;
-  const out: Val = t !== undefined ? { c, p, u: a.u || b.u, t } : { c, p, u: a.u || b.u };
+  const out: Val = t !== undefined ? { c, p, u, t } : { c, p, u };
+  if (u && k !== undefined) out.k = k;
   // An exclusion holds after the merge only where both paths had it (a path without parameters has none to limit).
   const ex = a.p.length === 0 ? b.ex : b.p.length === 0 ? a.ex : a.ex?.filter((x) => b.ex?.includes(x) === true);
   if (ex !== undefined && ex.length > 0) out.ex = ex;
@@ -126,7 +167,7 @@ function merge(a: Val | undefined, b: Val): Val {
 }
 
 const same = (a: Val, b: Val): boolean =>
-  a.u === b.u && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
+  a.u === b.u && sameBits(a.k, b.k) && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
 
 interface State {
   regs: Val[];
@@ -167,11 +208,17 @@ function sameState(a: State, b: State): boolean {
 function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
   // A stack address plus a constant is another (aarch64's frame pointer, sp set back from it).
   if (op === "add" && v.sp !== undefined) return { c: [], p: [], u: false, sp: v.sp + (imm | 0) };
-  if (v.u || v.sp !== undefined || (op === "add" && v.p.length > 0)) return UNKNOWN;
+  // An unknown value of which nothing is known stays so; of one with known bits, or/and keep what they fix or keep.
+  if ((v.u && op === "add") || v.sp !== undefined || (op === "add" && v.p.length > 0)) return UNKNOWN;
+  if (v.u && v.k === undefined) return partly(op === "or" ? orBits({ known: 0, bits: 0 }, imm) : andBits({ known: 0, bits: 0 }, imm));
   const c = v.c.map((x) => (op === "or" ? (x | imm) >>> 0 : op === "and" ? (x & imm) >>> 0 : (x + imm) >>> 0));
-  if (v.p.length === 0) return { c, p: [], u: false };
-  const t = compose(op === "or" ? { and: 0xffffffff, or: imm >>> 0 } : { and: imm >>> 0, or: 0 }, v.t ?? ID);
-  return { c, p: v.p, u: false, t };
+  const k = v.u && v.k !== undefined ? (op === "or" ? orBits(v.k, imm) : andBits(v.k, imm)) : undefined;
+  const out: Val = { c, p: [], u: v.u };
+  if (k !== undefined) out.k = k;
+  if (v.p.length === 0) return out;
+  out.p = v.p;
+  out.t = compose(op === "or" ? { and: 0xffffffff, or: imm >>> 0 } : { and: imm >>> 0, or: 0 }, v.t ?? ID);
+  return out;
 }
 
 /**
@@ -284,7 +331,8 @@ export class ArgValues {
     if (g !== undefined) {
       this.global = (addr, size) => {
         const c = g.valueAt(addr, size, this);
-        return c === undefined || c.length > MAX_SET ? UNKNOWN : { c: c.map((x) => x >>> 0), p: [], u: false };
+        if (c === undefined || c.length > MAX_SET) return partly(g.bitsAt?.(addr, size, this));
+        return { c: c.map((x) => x >>> 0), p: [], u: false };
       };
     }
   }
@@ -293,10 +341,21 @@ export class ArgValues {
   constants(reg: number, addr: number): number[] | undefined {
     const out = new Set<number>();
     for (const l of this.leaves(reg, addr)) {
-      if (l.unknown) return undefined;
+      if (l.unknown || l.partial !== undefined) return undefined;
       for (const v of l.values) out.add(v);
     }
     return [...out].sort((a, b) => a - b);
+  }
+
+  /** The bits register `reg` is known to have at `addr` whatever the path and caller; undefined when none is. */
+  bits(reg: number, addr: number): Bits | undefined {
+    let m: Bits | undefined;
+    for (const l of this.leaves(reg, addr)) {
+      if (l.unknown) return undefined;
+      for (const v of l.values) m = m === undefined ? constBits(v) : meetBits(m, constBits(v));
+      if (l.partial !== undefined) m = m === undefined ? l.partial : meetBits(m, l.partial);
+    }
+    return m === undefined || m.known === 0 ? undefined : m;
   }
 
   /** The leaves of register `reg`'s value at the instruction at `addr` (before it executes). */
@@ -316,7 +375,7 @@ export class ArgValues {
     t: Transform,
     accept: (x: number) => number | undefined = (x) => apply(t, x),
   ): void {
-    const add = (at: number, values: readonly number[], unknown: boolean): void => {
+    const add = (at: number, values: readonly number[], unknown: boolean, partial?: Bits): void => {
       let l = out.get(at);
       if (l === undefined) out.set(at, (l = { at, values: [], unknown: false }));
       for (const x of values) {
@@ -325,9 +384,13 @@ export class ArgValues {
       }
       l.values.sort((a, b) => a - b);
       if (unknown) l.unknown = true;
+      // The unknown value's known bits as they reach the site (a branch's exclusions on the way are not applied: a
+      // value they exclude is only one more the bits cover).
+      if (partial !== undefined) l.partial = l.partial === undefined ? partial : meetBits(l.partial, partial);
     };
     const v = this.valueAt(reg, addr);
-    if (v === undefined || v.u || v.sp !== undefined) {
+    if (v !== undefined && v.u && v.k !== undefined) add(addr, v.c, false, applyBits(t, v.k));
+    else if (v === undefined || v.u || v.sp !== undefined) {
       add(addr, v?.c ?? [], true);
       if (v === undefined || v.sp !== undefined) return;
     } else if (v.c.length > 0) add(addr, v.c, false);
@@ -575,130 +638,4 @@ function constantSetAt(ctx: ValueContext, isa: Isa, from: number, to: number, re
     if (writes) at = op.op === "const" && op.dst === reg ? op.addr : undefined;
   }
   return at;
-}
-
-/** DF_TEXTREL: the loader patches code, so an address in it need not be RIP-relative. */
-const DF_TEXTREL = 0x4;
-const ET_DYN = 3;
-
-/**
- * Loads from a global the program's own code reads (x86-64, position-independent files with symbols): a variable
- * whose initial value is in the file and that nothing writes (a table, a setting left at its default), or that only
- * stores of known constants write (`family = AF_INET6` in an option parser), is the set of those values. The variable
- * is the .symtab object around the address; it is given up (unknown) when its address is taken anywhere (a lea of any
- * part of it: it may be written through a pointer), when the loader writes it or stores a pointer to it
- * (relocations), when other modules may write it (exported), or when any instruction other than a plain load or a
- * store of the same bytes refers to it. In a position-independent file every reference from code is RIP-relative
- * (the sweep's `dataRef`) and every pointer in data has a relocation, so these are all the ways in; a file that is not
- * (ET_EXEC, text relocations) or has no .symtab gets none.
- */
-export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly CodeRegion[], dataRef: ArrayLike<number>, dataFrom: ArrayLike<number>): GlobalReader | undefined {
-  if (elf.fileType !== ET_DYN || (elf.dtFlags & DF_TEXTREL) !== 0 || elf.machine !== "x86_64") return undefined;
-  if (!elf.symtab.some((x) => x.kind === "object")) return undefined;
-  // Sorted once, when a load first asks.
-  type Sym = ElfFile["symtab"][number];
-  let objects: Sym[] = [];
-  let starts: number[] = [];
-  let exported: number[] = [];
-  let relocated: number[] = [];
-  let pointedTo: number[] = [];
-  let ready = false;
-  const prepare = (): void => {
-    objects = elf.symtab.filter((x) => x.kind === "object" && !x.undefined && x.size > 0 && x.value > 0).sort((a, b) => a.value - b.value || b.size - a.size);
-    starts = objects.map((o) => o.value);
-    exported = elf.exports.map((x) => x.value).sort((a, b) => a - b);
-    relocated = [...elf.relativeSlots].sort((a, b) => a - b);
-    pointedTo = [...elf.relativeTargets].sort((a, b) => a - b);
-    ready = true;
-  };
-  const anyIn = (sorted: ArrayLike<number>, lo: number, hi: number): boolean => {
-    const i = lowerBound(sorted, hi - 1);
-    return i >= 0 && (sorted[i] as number) >= lo;
-  };
-  let refOrder: Uint32Array | undefined;
-  const memo = new Map<string, readonly number[] | null>();
-  const computing = new Set<string>();
-
-  const initial = (addr: number, size: number): number | undefined => {
-    for (const seg of elf.segments) {
-      if (seg.type !== 1 || addr < seg.vaddr || addr + size > seg.vaddr + seg.memsz) continue;
-      if (addr >= seg.vaddr + seg.filesz) return 0; // .bss
-      if (addr + size > seg.vaddr + seg.filesz) return undefined;
-      const off = seg.offset + (addr - seg.vaddr);
-      if (off + size > bytes.length) return undefined;
-      let v = 0;
-      for (let k = size - 1; k >= 0; k--) v = v * 256 + (bytes[off + k] as number);
-      return v < 0x100000000 ? v : undefined;
-    }
-    return undefined;
-  };
-  const opAt = (at: number): ValueOp | undefined => {
-    const r = regions.find((x) => at >= x.vaddr && at < x.vaddr + x.bytes.length);
-    if (r === undefined) return undefined;
-    return decodeValueOps(r.bytes, r.vaddr, at - r.vaddr, Math.min(r.bytes.length, at - r.vaddr + 15))[0];
-  };
-
-  const compute = (addr: number, size: number, values: ArgValues): readonly number[] | undefined => {
-    if (!ready) prepare();
-    const i = lowerBound(starts, addr);
-    // The object holding the bytes read (among the few that start last before them).
-    let obj: Sym | undefined;
-    for (let k = i; k >= 0 && k > i - 8; k--) {
-      const o = objects[k] as Sym;
-      if (o.value <= addr && addr + size <= o.value + o.size) {
-        obj = o;
-        break;
-      }
-    }
-    if (obj === undefined) return undefined;
-    const lo = obj.value;
-    const hi = obj.value + obj.size;
-    if (anyIn(exported, lo, hi) || anyIn(pointedTo, lo, hi) || anyIn(relocated, addr, addr + size)) return undefined;
-    const first = initial(addr, size);
-    if (first === undefined) return undefined;
-    const out = new Set<number>([first]);
-    if (refOrder === undefined) {
-      refOrder = Uint32Array.from({ length: dataRef.length }, (_, k) => k);
-      refOrder.sort((a, b) => (dataRef[a] as number) - (dataRef[b] as number) || a - b);
-    }
-    const order = refOrder;
-    // The references into [lo, hi), by binary search over the sorted order.
-    let a = 0;
-    let b = order.length;
-    while (a < b) {
-      const m = (a + b) >>> 1;
-      if ((dataRef[order[m] as number] as number) < lo) a = m + 1;
-      else b = m;
-    }
-    for (let k = a; k < order.length; k++) {
-      const ref = order[k] as number;
-      const d = dataRef[ref] as number;
-      if (d >= hi) break;
-      const op = opAt(dataFrom[ref] as number);
-      if (op === undefined || op.takesAddress === true || op.writesMemory === true) return undefined;
-      if (op.op !== "store") continue; // a load or a compare: a reader
-      const end = d + (op.size ?? 8);
-      if (end <= addr || d >= addr + size) continue; // another part of the object
-      if (d !== addr || op.size !== size) return undefined;
-      const c = op.src !== undefined ? values.constants(op.src, op.addr) : [op.value as number];
-      if (c === undefined) return undefined;
-      for (const x of c) out.add(x >>> 0);
-      if (out.size > MAX_SET) return undefined;
-    }
-    return [...out].sort((x, y) => x - y);
-  };
-
-  return {
-    valueAt(addr, size, values) {
-      const key = `${addr}:${size}`;
-      const m = memo.get(key);
-      if (m !== undefined) return m ?? undefined;
-      if (computing.has(key)) return undefined; // a writer's value depends on the variable itself
-      computing.add(key);
-      const r = compute(addr, size, values);
-      computing.delete(key);
-      memo.set(key, r ?? null);
-      return r;
-    },
-  };
 }

@@ -59,7 +59,8 @@ export interface ValueOp {
    * const: dst = value; copy: dst = src; load: dst = [base + disp] (size bytes; base -1: an absolute or RIP-relative
    * address, disp is then the address); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
    * rsp += value; or/and/add: dst = (src, or dst when absent) op value (add keeps a stack address one); clobber:
-   * every register in `writes` (a bit mask) is unknown.
+   * every register in `writes` (a bit mask) is unknown (x86-64: with `writesMemory` and a RIP-relative or absolute
+   * operand, `disp` and `size` say which bytes it writes).
    */
   op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "clobber";
   dst?: number;

@@ -647,6 +647,18 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
   return out;
 }
 
+/** A register's index in ValueOp numbering (its full 64-bit register: 0 rax ... 15 r15), or undefined. */
+function gprOf(I: Iced): (r: number) => number | undefined {
+  const { Register, RegisterExt } = I;
+  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
+    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
+  return (r) => {
+    if (r === Register.None) return undefined;
+    const i = full.indexOf(RegisterExt.fullRegister(r));
+    return i < 0 ? undefined : i;
+  };
+}
+
 /**
  * The instructions of [start, end) of one region as ValueOps (src/disasm/types.ts), for the value analysis of a whole
  * function (src/analyze/arg-values.ts). Slower than the sweep (iced's getters), and used only on the few functions
@@ -655,13 +667,7 @@ export function scanX86(regions: readonly CodeRegion[], options: ScanOptions): C
 export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, end: number): ValueOp[] {
   const I = load();
   const { Code, FlowControl, Register, OpKind, RegisterExt, Mnemonic } = I;
-  const full = [Register.RAX, Register.RCX, Register.RDX, Register.RBX, Register.RSP, Register.RBP, Register.RSI, Register.RDI,
-    Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13, Register.R14, Register.R15];
-  const gpr = (r: number): number | undefined => {
-    if (r === Register.None) return undefined;
-    const i = full.indexOf(RegisterExt.fullRegister(r));
-    return i < 0 ? undefined : i;
-  };
+  const gpr = gprOf(I);
   const size = (r: number): number => RegisterExt.size(r);
   const out: ValueOp[] = [];
   const d = new I.Decoder(64, bytes.subarray(start, end), I.DecoderOptions.None);
@@ -802,6 +808,11 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) op.writesMemory = true;
           m.free();
         }
+        // A write to a RIP-relative or absolute operand (lock dec, a byte store): how many bytes from `disp` it writes.
+        if (op.writesMemory === true && x.memoryIndex === Register.None && (x.memoryBase === Register.RIP || x.memoryBase === Register.None)) {
+          const n = I.MemorySizeExt.size(x.memorySize);
+          if (n > 0) Object.assign(op, { disp: Number(x.memoryDisplacementU64), size: n });
+        }
         inf.free();
       } else if (op.dst !== undefined) op.writes = 1 << op.dst;
       out.push(op);
@@ -812,4 +823,78 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
     info.free();
   }
   return out;
+}
+
+/** Where the address a `lea reg, [rip+X]` takes goes: the registers holding it (offset from X) at the call that follows. */
+export interface AddressFlow {
+  /** The direct call's or tail jump's target. */
+  target: number;
+  call: boolean;
+  /** Register (ValueOp numbering) → offset from the lea's address, for each register that may hold it there. */
+  regs: Map<number, number>;
+}
+
+/**
+ * Follows the address a RIP-relative `lea` at `start` puts in a register through the straight line after it, up to
+ * the first direct call or jump (a tail call): registers derived from it with `lea d(reg), reg2` hold it too; any
+ * other read of such a register (a store of it, a copy, arithmetic, a memory operand based on it), a conditional or
+ * indirect branch, a partial write of such a register or more than 16 instructions, and nothing is known
+ * (undefined). At the call, the address can be nowhere else: the caller of src/analyze/arg-values.ts's globalReader
+ * then asks what the callee does with the registers that hold it.
+ */
+export function addressFlow(bytes: Uint8Array, vaddr: number, start: number, end: number): AddressFlow | undefined {
+  const I = load();
+  const { FlowControl, Register, RegisterExt, Mnemonic, OpAccess } = I;
+  const gpr = gprOf(I);
+  const d = new I.Decoder(64, bytes.subarray(start, Math.min(end, start + 16 * 15)), I.DecoderOptions.None);
+  d.ip = BigInt(vaddr + start);
+  const x = new I.Instruction();
+  const info = new I.InstructionInfoFactory();
+  const regs = new Map<number, number>();
+  try {
+    for (let n = 0; n < 17 && d.canDecode; n++) {
+      d.decodeOut(x);
+      if (x.code === I.Code.INVALID) return undefined;
+      const isLea = x.mnemonic === Mnemonic.Lea && x.op0Kind === I.OpKind.Register && RegisterExt.size(x.op0Register) === 8 && x.memoryIndex === Register.None;
+      if (n === 0) {
+        const dst = gpr(x.op0Register);
+        if (!isLea || (x.memoryBase !== Register.RIP && x.memoryBase !== Register.None) || dst === undefined) return undefined;
+        regs.set(dst, 0);
+        continue;
+      }
+      const fc = x.flowControl;
+      if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch) return { target: Number(x.nearBranchTarget), call: fc === FlowControl.Call, regs };
+      if (fc !== FlowControl.Next) return undefined;
+      const base = gpr(x.memoryBase);
+      const dst = gpr(x.op0Register);
+      if (isLea && base !== undefined && regs.has(base) && dst !== undefined) {
+        regs.set(dst, (regs.get(base) as number) + Number(BigInt.asIntN(64, x.memoryDisplacementU64)));
+        continue;
+      }
+      const inf = info.info(x);
+      let escapes = false;
+      const written: number[] = [];
+      for (const u of inf.usedRegisters() as { register: number; access: number; free(): void }[]) {
+        const g = gpr(u.register);
+        const a = u.access;
+        if (g !== undefined && regs.has(g)) {
+          if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) escapes = true;
+          // Only a write of the whole register (a 32-bit one zero-extends) removes the address from it.
+          else if (a === OpAccess.Write) {
+            if (RegisterExt.size(u.register) >= 4) written.push(g);
+            else escapes = true;
+          }
+        }
+        u.free();
+      }
+      inf.free();
+      if (escapes) return undefined;
+      for (const g of written) regs.delete(g);
+    }
+    return undefined;
+  } finally {
+    d.free();
+    x.free();
+    info.free();
+  }
 }

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ARG_SPECS, UNKNOWN, argLabel, argRuleKey, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
+import { ARG_SPECS, UNKNOWN, argLabel, argRuleFor, argRuleKey, buildFilterSpec, formatSpec, loadDatabase } from "../../src/index.js";
 import type { Database, FileReport, Surface, TryReport } from "../../src/index.js";
 import { compile, compileGo } from "../helpers/compile.js";
 import { CACHE, CLI, ROOT } from "../helpers/paths.js";
@@ -468,5 +468,59 @@ describe("argument values joined from several paths (x86-64 and aarch64)", () =>
     assert.equal(ran(db, netlink, "unikraft", "socket", "AF_NETLINK"), "refused");
     const packet = await tryRun("unikraft", x86[1] as string, ["a", "b"]);
     assert.equal(ran(db, packet, "unikraft", "socket", "AF_PACKET"), "refused");
+  });
+});
+
+describe("argument bits known in part: mmap's mapping type", () => {
+  // arg-bits.c: static glibc's malloc ors MAP_PRIVATE|MAP_ANONYMOUS into mp_.hp_flags, whose only writer
+  // (__malloc_hugepage_config, through a pointer) stores 0 or MAP_HUGETLB with the page size's shift in bits 26-31:
+  // the flags are not a constant, but the bits that decide the kind of mapping are. The program's own globals: one
+  // stored with those bits cleared (known), one stored a value from argv and one handed to sscanf (both unknown).
+  const source = join(ROOT, "test", "analyze", "programs", "arg-bits.c");
+  const mallocOnly = [compile(source, ["-O2", "-static", "-DMALLOC_ONLY"]), compile(source, ["-static", "-DMALLOC_ONLY"]), compile(source, ["-O2", "-static-pie", "-DMALLOC_ONLY"])];
+  const globals = [compile(source), compile(source, ["-O2"])];
+  const stripped = join(tmp, "arg-bits-stripped");
+  execFileSync("strip", ["-o", stripped, globals[1] as string]);
+
+  it("resolves static glibc's malloc mmap sites as MAP_PRIVATE|MAP_ANONYMOUS and rates them so", () => {
+    const db = loadDatabase();
+    const files = scanJson(["--target", TARGETS.join(","), ...mallocOnly]);
+    for (const path of mallocOnly) {
+      const f = files.get(path) as FileReport;
+      const mmap = f.syscalls.find((x) => x.name === "mmap");
+      // Every mmap site's kind of mapping is known: malloc's included (no "unknown" among the modes).
+      assert.deepEqual(mmap?.modes, ["MAP_PRIVATE file", "MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file"], path);
+      assert.ok(mmap?.via.some((v) => v.kind === "site" && v.function === "alloc_new_heap" && v.mode === "MAP_PRIVATE|MAP_ANONYMOUS"), path);
+      // Rated by the mapping type: a target's MAP_PRIVATE|MAP_ANONYMOUS rule, and no finding for an unknown value.
+      for (const t of TARGETS) {
+        const findings = f.targets.find((x) => x.target === t)?.findings.filter((x) => x.syscall === "mmap") ?? [];
+        assert.ok(!findings.some((x) => x.mode === UNKNOWN), `${path} ${t}: ${JSON.stringify(findings.map((x) => x.mode))}`);
+        const args = db.surfaces.get(t)?.rows.get("mmap")?.args;
+        const rule = args !== undefined ? argRuleFor("mmap", args, "MAP_PRIVATE|MAP_ANONYMOUS") : undefined;
+        if (rule !== undefined) assert.equal(scanned(db, f, t, "mmap", "MAP_PRIVATE|MAP_ANONYMOUS"), rule.status, `${path} ${t}`);
+      }
+    }
+  });
+
+  it("agrees with unifit try: malloc's mapping runs where the scan rates MAP_PRIVATE|MAP_ANONYMOUS so", async () => {
+    const db = loadDatabase();
+    const f = scanJson(["--target", TARGETS.join(","), mallocOnly[0] as string]).get(mallocOnly[0] as string) as FileReport;
+    for (const t of TARGETS) {
+      const run = await tryRun(t, mallocOnly[0] as string);
+      assert.equal(ran(db, run, t, "mmap", "MAP_PRIVATE|MAP_ANONYMOUS"), outcomeOf(scanned(db, f, t, "mmap", "MAP_PRIVATE|MAP_ANONYMOUS")), t);
+    }
+  });
+
+  it("resolves a global's mapping type when every writer leaves those bits known, and only then", () => {
+    const files = scanJson(["--target", "unikraft", ...globals, stripped]);
+    for (const path of globals) {
+      const f = files.get(path) as FileReport;
+      assert.deepEqual(siteModes(f, "mmap", "map_masked"), ["MAP_PRIVATE|MAP_ANONYMOUS"], path);
+      // A writer storing a value from argv, and a pointer handed to sscanf: the bits are not known.
+      assert.deepEqual(siteModes(f, "mmap", "map_any"), [UNKNOWN], path);
+      assert.deepEqual(siteModes(f, "mmap", "map_scanned"), [UNKNOWN], path);
+    }
+    // Without .symtab the variables' bounds are not known: nothing is read from them.
+    assert.deepEqual(files.get(stripped)?.syscalls.find((x) => x.name === "mmap")?.modes, [UNKNOWN]);
   });
 });
