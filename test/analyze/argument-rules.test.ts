@@ -190,9 +190,15 @@ describe("argument rules in explain and in the try filter", () => {
     assert.equal(set.at(-1)?.errnoName, "ENOPROTOOPT");
     const lines = formatSpec(spec).split("\n").filter((l) => / 54 arg-pair /.test(l));
     assert.ok(lines.some((l) => / 54 arg-pair errno 92 1 4294967295 1 2 4294967295 \*$/.test(l)), lines.join("\n"));
-    // A row with no rules traps nothing (gVisor getsockopt); a target with clock rules says clock_gettime is unseen.
+    // A row with no rules traps nothing (gVisor mremap); a target with clock rules says clock_gettime is unseen.
     const g = buildFilterSpec(db.surfaces.get("gvisor") as Surface, db.tables.x86_64);
-    assert.equal(g.rules.filter((r) => r.syscall === "getsockopt").length, 0);
+    assert.equal(g.rules.filter((r) => r.syscall === "mremap").length, 0);
+    // getsockopt's pairs as setsockopt's: gVisor answers SO_SNDBUF and refuses SO_PRIORITY under SOL_SOCKET/other.
+    const get = g.rules.filter((r) => r.syscall === "getsockopt");
+    const sndbuf = get.findIndex((r) => r.mode === "level/optname SOL_SOCKET/SO_SNDBUF");
+    const getSolOther = get.findIndex((r) => r.mode === "level/optname SOL_SOCKET/other");
+    assert.ok(sndbuf >= 0 && getSolOther > sndbuf && get[sndbuf]?.action === "allow", JSON.stringify(get.map((r) => r.mode)));
+    assert.equal(get[getSolOther]?.errnoName, "ENOPROTOOPT");
     assert.match(g.unseen[0]?.why ?? "", /vDSO/);
   });
 
