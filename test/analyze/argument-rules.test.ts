@@ -56,6 +56,11 @@ const CASES: readonly Case[] = [
   { n: 21, what: "futex(FUTEX_WAKE_OP)", syscall: "futex", value: same("FUTEX_WAKE_OP"), run: ["gcc", "musl"] },
   { n: 22, what: "clock_settime(CLOCK_REALTIME)", syscall: "clock_settime", value: same("CLOCK_REALTIME"), run: ["gcc", "musl"] },
   { n: 23, what: "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)", syscall: "clock_gettime", value: same("CLOCK_PROCESS_CPUTIME_ID"), run: ["gcc", "musl"] },
+  // Reading options back, a clock's resolution, a sleep on another clock than CLOCK_REALTIME.
+  { n: 24, what: "getsockopt(SO_SNDBUF)", syscall: "getsockopt", value: same("SOL_SOCKET/SO_SNDBUF"), run: ["gcc", "musl"] },
+  { n: 25, what: "getsockopt(SO_PRIORITY)", syscall: "getsockopt", value: same("SOL_SOCKET/SO_PRIORITY"), run: ["gcc", "musl"] },
+  { n: 26, what: "clock_getres(CLOCK_PROCESS_CPUTIME_ID)", syscall: "clock_getres", value: same("CLOCK_PROCESS_CPUTIME_ID"), run: ["gcc", "musl"] },
+  { n: 27, what: "clock_nanosleep(CLOCK_MONOTONIC)", syscall: "clock_nanosleep", value: same("CLOCK_MONOTONIC"), run: ["gcc", "musl"] },
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), "unifit-args-test-"));
@@ -176,6 +181,31 @@ describe("argument rules in explain and in the try filter", () => {
     assert.deepEqual(["nanos", "osv", "gvisor", "unikraft"].map((t) => fl("FUTEX_WAKE_OP")[fh.indexOf(t)]), ["full", "enosys", "full", "enosys"]);
   });
 
+  it("prints the per-value tables of getsockopt, mmap and the clock calls with the rules issue 18 found missing", () => {
+    const cells = (sc: string): ((value: string, targets: readonly string[]) => (string | undefined)[]) => {
+      const r = runCli(["explain", sc]);
+      assert.equal(r.code, 0, r.stderr);
+      const line = (v: string): string[] => (r.stdout.split("\n").find((l) => l.trimStart().startsWith(`${v} `)) ?? "").trim().split(/\s{2,}/);
+      const head = line("by");
+      return (value, targets) => targets.map((t) => line(value)[head.indexOf(t)]);
+    };
+    const four = ["nanos", "osv", "gvisor", "unikraft"] as const;
+    const get = cells("getsockopt");
+    assert.deepEqual(get("SOL_SOCKET/SO_SNDBUF", four), ["full", "full", "full", "enosys ENOPROTOOPT"]);
+    assert.deepEqual(get("SOL_SOCKET/SO_PRIORITY", four), ["full", "enosys EINVAL", "enosys ENOPROTOOPT", "enosys ENOPROTOOPT"]);
+    // lib-lwip keeps lwIP's TCP_KEEPALIVE at 2, Linux's TCP_MAXSEG: answered, with another meaning.
+    assert.deepEqual(get("IPPROTO_TCP/TCP_MAXSEG", four), ["full", "enosys EINVAL", "full", "stub"]);
+    const res = cells("clock_getres");
+    assert.deepEqual(res("CLOCK_TAI", four), ["enosys EINVAL", "enosys EINVAL", "enosys EINVAL", "enosys EINVAL"]);
+    assert.deepEqual(res("CLOCK_MONOTONIC_RAW", four), ["full", "full", "full", "enosys EINVAL"]);
+    assert.deepEqual(cells("clock_settime")("CLOCK_REALTIME", ["gvisor", "unikraft"]), ["enosys EPERM", "stub"]);
+    assert.deepEqual(cells("clock_nanosleep")("CLOCK_MONOTONIC", four), ["full", "enosys EOPNOTSUPP", "full", "stub"]);
+    assert.deepEqual(cells("clock_nanosleep")("CLOCK_REALTIME", ["unikraft"]), ["partial"]);
+    assert.deepEqual(cells("mmap")("MAP_SHARED_VALIDATE file", four), ["(full)", "enosys EINVAL", "enosys EINVAL", "(partial)"]);
+    const j = JSON.parse(runCli(["explain", "getsockopt", "-f", "json"]).stdout) as { targets: { target: string; args?: { value: string }[] }[] };
+    for (const t of four) assert.ok((j.targets.find((x) => x.target === t)?.args?.length ?? 0) > 10, `${t} getsockopt rules`);
+  });
+
   it("compiles pair rules into ordered arg-pair rules the supervisor tries, allowed pairs included", () => {
     const db = loadDatabase();
     const spec = buildFilterSpec(db.surfaces.get("osv") as Surface, db.tables.x86_64);
@@ -190,9 +220,15 @@ describe("argument rules in explain and in the try filter", () => {
     assert.equal(set.at(-1)?.errnoName, "ENOPROTOOPT");
     const lines = formatSpec(spec).split("\n").filter((l) => / 54 arg-pair /.test(l));
     assert.ok(lines.some((l) => / 54 arg-pair errno 92 1 4294967295 1 2 4294967295 \*$/.test(l)), lines.join("\n"));
-    // A row with no rules traps nothing (gVisor getsockopt); a target with clock rules says clock_gettime is unseen.
+    // A row with no rules traps nothing (gVisor mremap); a target with clock rules says clock_gettime is unseen.
     const g = buildFilterSpec(db.surfaces.get("gvisor") as Surface, db.tables.x86_64);
-    assert.equal(g.rules.filter((r) => r.syscall === "getsockopt").length, 0);
+    assert.equal(g.rules.filter((r) => r.syscall === "mremap").length, 0);
+    // getsockopt's pairs as setsockopt's: gVisor answers SO_SNDBUF and refuses SO_PRIORITY under SOL_SOCKET/other.
+    const get = g.rules.filter((r) => r.syscall === "getsockopt");
+    const sndbuf = get.findIndex((r) => r.mode === "level/optname SOL_SOCKET/SO_SNDBUF");
+    const getSolOther = get.findIndex((r) => r.mode === "level/optname SOL_SOCKET/other");
+    assert.ok(sndbuf >= 0 && getSolOther > sndbuf && get[sndbuf]?.action === "allow", JSON.stringify(get.map((r) => r.mode)));
+    assert.equal(get[getSolOther]?.errnoName, "ENOPROTOOPT");
     assert.match(g.unseen[0]?.why ?? "", /vDSO/);
   });
 
@@ -239,6 +275,9 @@ describe("argument rules in C sources", () => {
     assert.ok(!cases?.syscalls.find((x) => x.name === "futex")?.via.some((v) => v.source === "syscall-use"));
     assert.deepEqual(modes(cases, "clock_settime"), ["CLOCK_REALTIME"]);
     assert.deepEqual(modes(cases, "clock_gettime"), ["CLOCK_PROCESS_CPUTIME_ID"]);
+    assert.deepEqual(modes(cases, "getsockopt"), ["SOL_SOCKET/SO_PRIORITY", "SOL_SOCKET/SO_SNDBUF"]);
+    assert.deepEqual(modes(cases, "clock_getres"), ["CLOCK_PROCESS_CPUTIME_ID"]);
+    assert.deepEqual(modes(cases, "clock_nanosleep"), ["CLOCK_MONOTONIC"]);
     const calls = files.find((f) => f.path === extra);
     assert.deepEqual(modes(calls, "socket"), ["AF_NETLINK", UNKNOWN]);
     assert.deepEqual(modes(calls, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS"]);
@@ -354,7 +393,12 @@ describe("argument rules: scan and unifit try agree per value", () => {
       assert.match(table, new RegExp(`\\| setsockopt\\(SO_REUSEPORT\\) \\| ${b} \\| setsockopt SOL_SOCKET/SO_REUSEPORT \\| stub / stubbed \\| full / runs \\| full / runs \\| enosys / refused \\|`));
       assert.match(table, new RegExp(`\\| setsockopt\\(SO_ATTACH_FILTER\\) \\| ${b} \\| setsockopt SOL_SOCKET/SO_ATTACH_FILTER \\| stub / stubbed \\| enosys / refused \\| stub / stubbed \\| enosys / refused \\|`));
       assert.match(table, new RegExp(`\\| futex\\(FUTEX_LOCK_PI\\) \\| ${b} \\| futex FUTEX_LOCK_PI \\| enosys / refused \\| enosys / refused \\| full / runs \\| enosys / refused \\|`));
-      assert.match(table, new RegExp(`\\| clock_settime\\(CLOCK_REALTIME\\) \\| ${b} \\| clock_settime CLOCK_REALTIME \\| full / runs \\| absent / refused \\| enosys / refused \\| stub / stubbed \\|`));
+      assert.match(table, new RegExp(`\\| clock_settime\\(CLOCK_REALTIME\\) \\| ${b} \\| clock_settime CLOCK_REALTIME \\| full / runs \\| absent / refused \\| enosys / refused \\| stub / stubbed \\|`));      // getsockopt per (level, option): lwIP answers no SO_SNDBUF; only Nanos answers SO_PRIORITY. Unikraft has no
+      // CPU-time clocks, and its clock_nanosleep returns at once on any clock but CLOCK_REALTIME; OSv refuses it.
+      assert.match(table, new RegExp(`\\| getsockopt\\(SO_SNDBUF\\) \\| ${b} \\| getsockopt SOL_SOCKET/SO_SNDBUF \\| full / runs \\| full / runs \\| full / runs \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| getsockopt\\(SO_PRIORITY\\) \\| ${b} \\| getsockopt SOL_SOCKET/SO_PRIORITY \\| full / runs \\| enosys / refused \\| enosys / refused \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| clock_getres\\(CLOCK_PROCESS_CPUTIME_ID\\) \\| ${b} \\| clock_getres CLOCK_PROCESS_CPUTIME_ID \\| full / runs \\| full / runs \\| full / runs \\| enosys / refused \\|`));
+      assert.match(table, new RegExp(`\\| clock_nanosleep\\(CLOCK_MONOTONIC\\) \\| ${b} \\| clock_nanosleep CLOCK_MONOTONIC \\| full / runs \\| enosys / refused \\| full / runs \\| stub / stubbed \\|`));
     }
   });
 });

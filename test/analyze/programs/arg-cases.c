@@ -167,13 +167,36 @@ int main(void) {
   int r = clock_settime(CLOCK_REALTIME, &ts);
   printf("clock_settime: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
   return 0;
-#elif ARGCASE == 23
-  /* A CPU-time clock: not served by the vDSO, so the call reaches the kernel (and the filter). */
+#elif ARGCASE == 23 || ARGCASE == 26
+  /* A CPU-time clock (its time, its resolution): not served by the vDSO, so the call reaches the kernel (and the
+   * filter). */
   struct timespec ts;
+#if ARGCASE == 23
   int r = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  printf("clock_gettime CLOCK_PROCESS_CPUTIME_ID: %d (%s)\n", r, r == 0 ? "ok" : strerror(errno));
+#else
+  int r = clock_getres(CLOCK_PROCESS_CPUTIME_ID, &ts);
+#endif
+  printf("clock_get%s CLOCK_PROCESS_CPUTIME_ID: %d (%s)\n", ARGCASE == 23 ? "time" : "res", r, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 24 || ARGCASE == 25
+  /* Reading an option back: lwIP answers no SO_SNDBUF, gVisor and lwIP no SO_PRIORITY (ENOPROTOOPT). */
+  int s = socket(AF_INET, SOCK_STREAM, 0), v = 0;
+  socklen_t len = sizeof v;
+  if (s < 0) return report("socket", 0);
+#if ARGCASE == 24
+  int r = getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len);
+#else
+  int r = getsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, &len);
+#endif
+  printf("getsockopt: %d = %d (%s)\n", r, v, r == 0 ? "ok" : strerror(errno));
+  return 0;
+#elif ARGCASE == 27
+  /* A millisecond on the monotonic clock: OSv refuses the clock, Unikraft returns at once without sleeping. */
+  struct timespec ts = {0, 1000000};
+  int r = clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+  printf("clock_nanosleep CLOCK_MONOTONIC: %d (%s)\n", r, r == 0 ? "ok" : strerror(r));
   return 0;
 #else
-#error "ARGCASE must be 1..23"
+#error "ARGCASE must be 1..27"
 #endif
 }
