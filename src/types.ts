@@ -209,9 +209,10 @@ export interface Finding {
   /** The shortest call chain from an entry point to it for this syscall and mode (the first fitting entry of the
    * syscall's `chains`), e.g. ["main", "serve_background", "spawn_worker", "fork@GLIBC_2.2.5"]. */
   chain?: string[];
-  /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure) or
-   * "conditional" (only on a path the caller opts into). */
-  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "via-pointer" | "not-made";
+  /** Why the severity is lower than the status alone implies: "tolerated" (libc handles the failure),
+   * "conditional" (only on a path the caller opts into), "option-refused" (a socket option the target refuses:
+   * that one call fails and the program decides what follows), ... */
+  qualifier?: "tolerated" | "conditional" | "error-path" | "rare-path" | "via-pointer" | "not-made" | "option-refused";
   /** For blockers: "program" when the program's own code makes the call or calls the libc function that makes it on
    * its usual path; "library" when it is reached only from inside the libraries the program calls (or the libc's
    * start-up). */

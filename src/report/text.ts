@@ -57,6 +57,7 @@ const QUALIFIER_TEXT: Readonly<Record<NonNullable<Finding["qualifier"]>, string>
   "rare-path": " (only on a rare path in the library's code)",
   "via-pointer": " (only through a function pointer a library stores in its data)",
   "not-made": " (this target never lets the program make it)",
+  "option-refused": " (a refused socket option: that call fails, the program decides what follows)",
 };
 
 /** A call chain as text: `main -> serve_background -> fork@GLIBC_2.2.5` (Latin-1: see "Reports in Latin-1 text"). */

@@ -97,6 +97,9 @@ function covers(v: Via, errno: string): boolean {
   return v.fallback !== undefined && (v.fallback.errors.includes("*") || v.fallback.errors.includes(errno));
 }
 
+/** Calls decided by a socket option: a refusal of one option is rated a warning (see rate()). */
+const SOCKET_OPTION_CALLS: ReadonlySet<string> = new Set(["setsockopt", "getsockopt"]);
+
 /**
  * `errno`: what the target's refusal fails with (ENOSYS unless the row says otherwise); a way in whose runtime falls
  * back after that errno counts as tolerated.
@@ -199,6 +202,13 @@ function rate(sc: ReachedSyscall, ctx: RateContext, ranks: LabelRanks): { status
     } else if (severity === "blocker" && !vias.empty && vias.allSoft) {
       severity = "warning";
       qualifier = vias.anyConditional ? "conditional" : vias.anyPointer ? "via-pointer" : "rare-path";
+    } else if (severity === "blocker" && rule !== undefined && SOCKET_OPTION_CALLS.has(sc.name)) {
+      // A refused socket option fails that one call. Linux refuses options too (by kernel version, configuration
+      // and privilege), so programs test the result and carry on: nginx logs "getsockopt(TCP_FASTOPEN) ... failed,
+      // ignored" (src/core/ngx_connection.c:322-335, 936-946 at nginx release-1.22.1), libuv ignores a failed
+      // getsockopt(IP_MTU). What the program does then is its own code's business: a warning, not a blocker.
+      severity = "warning";
+      qualifier = "option-refused";
     }
     const finding: Finding = {
       syscall: sc.name,

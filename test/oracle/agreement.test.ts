@@ -138,8 +138,6 @@ const EXPLAINED: Readonly<Record<string, string>> = {
   "busybox pipeline@gvisor":
     "busybox's chrt, date -s/hwclock and adjtimex applets make sched_setparam, settimeofday and clock_adjtime; the pipeline uses cat, sort and head (on nanos and osv the pipeline itself needs processes, and both the scan and the run say so)",
   "node@nanos": NODE,
-  "node@gvisor":
-    "libuv (node's event loop) reads socket options with getsockopt, IP_MTU and IPV6_MTU among them, which gVisor's netstack does not answer (ENOPROTOOPT); the expression opens no socket and its stdio are not sockets",
   "node@osv": `${NODE}; on osv also link, chown, inotify (fs.watch), mlock and preadv/pwritev (fs.readv), none of which the expression uses`,
 };
 
