@@ -250,6 +250,9 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
     case "const":
       regs[op.dst as number] = konst(op.value as number);
       break;
+    case "either":
+      regs[op.dst as number] = { c: (op.values ?? []).map((x) => x >>> 0), p: [], u: false };
+      break;
     case "copy":
       regs[op.dst as number] = regs[op.src as number] as Val;
       break;

@@ -57,15 +57,18 @@ export interface ValueOp {
   target?: number;
   /**
    * const: dst = value; copy: dst = src; load: dst = [base + disp] (size bytes; base -1: an absolute or RIP-relative
-   * address, disp is then the address); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
+   * address, disp is then the address); either: dst = one of `values` (x86-64 `sbb r32, r32`: 0 or -1 by the carry
+   * flag, which no analysis here follows); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
    * rsp += value; or/and/add: dst = (src, or dst when absent) op value (add keeps a stack address one); clobber:
    * every register in `writes` (a bit mask) is unknown (x86-64: with `writesMemory` and a RIP-relative or absolute
    * operand, `disp` and `size` say which bytes it writes).
    */
-  op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "clobber";
+  op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "either" | "clobber";
   dst?: number;
   src?: number;
   value?: number;
+  /** For `either`: the values dst may take. */
+  values?: readonly number[];
   base?: number;
   disp?: number;
   size?: number;

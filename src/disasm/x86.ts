@@ -723,6 +723,11 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
         } else if (wide && (x.mnemonic === Mnemonic.Xor || x.mnemonic === Mnemonic.Sub) && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst) {
           Object.assign(op, { op: "const", dst, value: 0 });
           described = true;
+        } else if (wide && size(r0) === 4 && x.mnemonic === Mnemonic.Sbb && x.op1Kind === OpKind.Register && gpr(x.op1Register) === dst) {
+          // dst - dst - CF: 0 or -1, whatever the flags were (compilers' branch-free select: V8's OS::Allocate picks
+          // its mmap flags with `cmp; sbb ecx, ecx; and ecx, MAP_NORESERVE; add ecx, MAP_PRIVATE|MAP_ANONYMOUS`).
+          Object.assign(op, { op: "either", dst, values: [0, 0xffffffff] });
+          described = true;
         } else if (wide && (x.mnemonic === Mnemonic.Mov || x.mnemonic === Mnemonic.Movsxd) && x.op1Kind === OpKind.Register && size(x.op1Register) >= 4) {
           const src = gpr(x.op1Register);
           if (src !== undefined) {
