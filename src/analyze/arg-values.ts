@@ -302,7 +302,10 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
       break;
     }
     default:
-      for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0) regs[r] = UNKNOWN;
+      // A call returns with the stack pointer it was made with (the return address it pushes is popped again). The
+      // slots stay readable after it: a compiler reads a slot back after a call only where the callee cannot change
+      // it (its outgoing arguments are dead after the call), and a callee that got a stack address is `escaped`.
+      for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0 && !(r === RSP && (op.flow === "call" || op.flow === "icall"))) regs[r] = UNKNOWN;
       if (op.writesMemory === true && s.escaped) s.slots.clear();
   }
   if (op.flow === "call" || op.flow === "icall") {
