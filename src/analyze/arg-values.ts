@@ -13,6 +13,7 @@ import { decodeValueOps } from "../disasm/x86.js";
 import type { CodeRegion, ValueOp } from "../disasm/types.js";
 import { lowerBound } from "../util/sorted.js";
 import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
+import type { ListResult } from "./list-results.js";
 
 /** Where one of the values of a site's deciding argument is decided: the site itself, or a call of the function. */
 export interface ArgLeaf {
@@ -64,6 +65,11 @@ export interface ValueContext {
   openEntry: (addr: number) => boolean;
   /** What a load from a fixed address may find (globalReader); absent: unknown. */
   globals?: GlobalReader | undefined;
+  /**
+   * x86-64: the function of src/analyze/list-results.ts a direct call at `target` makes (getaddrinfo's PLT stub), so
+   * that the fields it fixes are read where the caller walks the list it returned; absent: none is.
+   */
+  listCall?: ((target: number) => ListResult | undefined) | undefined;
 }
 
 /** The constants a load of `size` bytes at a fixed address may read, or undefined when that is not known. */
@@ -92,11 +98,13 @@ interface Isa {
   /** Registers that pass arguments: a stack address in one of them at a call lets the stack escape (aarch64, where the
    * frame pointer holds one; x86-64 makes every other stack address unknown at once). */
   argRegs: readonly number[];
+  /** The integer parameter registers, in order (System V rdi, rsi, rdx, rcx, r8, r9; AAPCS64 x0-x7). */
+  params: readonly number[];
   decode: (bytes: Uint8Array, vaddr: number, start: number, end: number) => ValueOp[];
 }
 const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, i) => lo + i);
-const X86: Isa = { regs: 16, sp: 4, callerSaved: [0, 1, 2, 6, 7, 8, 9, 10, 11], allButSp: [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], argRegs: [], decode: decodeValueOps };
-const A64: Isa = { regs: 32, sp: 31, callerSaved: [...range(0, 19), 30], allButSp: range(0, 31), argRegs: range(0, 8), decode: decodeValueOpsA64 };
+const X86: Isa = { regs: 16, sp: 4, callerSaved: [0, 1, 2, 6, 7, 8, 9, 10, 11], allButSp: [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], argRegs: [], params: [7, 6, 2, 1, 8, 9], decode: decodeValueOps };
+const A64: Isa = { regs: 32, sp: 31, callerSaved: [...range(0, 19), 30], allButSp: range(0, 31), argRegs: range(0, 8), params: range(0, 8), decode: decodeValueOpsA64 };
 
 /** An abstract value: the constants and entry parameters ("L:r": register r on entry at L) it may be, or unknown. */
 interface Val {
@@ -112,6 +120,10 @@ interface Val {
   ex?: readonly number[];
   /** With `u`: what is known of the unknown values' bits (none known when absent). */
   k?: Bits;
+  /** With `u`: the value is this stack address (entry rsp plus this), taken by a lea (x86-64). */
+  at?: number;
+  /** A pointer to a node of the list a function of src/analyze/list-results.ts returned, or null (nothing else). */
+  list?: ListResult;
 }
 /** x → (x & and) | or, on 32 bits. */
 interface Transform {
@@ -139,6 +151,15 @@ function union<T>(a: readonly T[], b: readonly T[]): T[] | undefined {
 
 function merge(a: Val | undefined, b: Val): Val {
   if (a === undefined) return b;
+  // A list pointer joined with null (the loop's end) is still one; with anything else, unknown.
+  if (a.list !== undefined || b.list !== undefined) {
+    const isNull = (v: Val): boolean => !v.u && v.sp === undefined && v.p.length === 0 && v.c.length === 1 && v.c[0] === 0;
+    if (a.list !== undefined && (b.list === a.list || isNull(b))) return a;
+    if (b.list !== undefined && isNull(a)) return b;
+    return UNKNOWN;
+  }
+  // A stack address on one path only: what is not known of the other (a noted address is otherwise unknown).
+  if (a.at !== b.at) return merge(a.at !== undefined ? UNKNOWN : a, b.at !== undefined ? UNKNOWN : b);
   if (a.sp !== undefined || b.sp !== undefined) return a.sp === b.sp ? a : UNKNOWN;
   if (a.p.length > 0 && b.p.length > 0 && !sameT(a.t, b.t)) return UNKNOWN;
   let c = union(a.c, b.c);
@@ -167,7 +188,7 @@ function merge(a: Val | undefined, b: Val): Val {
 }
 
 const same = (a: Val, b: Val): boolean =>
-  a.u === b.u && sameBits(a.k, b.k) && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
+  a.list === b.list && a.at === b.at && a.u === b.u && sameBits(a.k, b.k) && sameT(a.t, b.t) && (a.ex ?? []).length === (b.ex ?? []).length && (a.ex ?? []).every((x) => b.ex?.includes(x) === true) && a.sp === b.sp && a.c.length === b.c.length && a.p.length === b.p.length && a.c.every((x) => b.c.includes(x)) && a.p.every((x) => b.p.includes(x));
 
 interface State {
   regs: Val[];
@@ -175,15 +196,21 @@ interface State {
   slots: Map<number, Val>;
   /** A stack address was taken: a call or a store through a pointer may change the slots. */
   escaped: boolean;
+  /** The stack slots a listed function stored a list's head in (src/analyze/list-results.ts). */
+  listSlots: readonly number[];
+  /** Something may have written a node of such a list since: its fields are no longer what the function set. */
+  listTouched: boolean;
 }
 
 const entryState = (leader: number, isa: Isa): State => ({
   regs: Array.from({ length: isa.regs }, (_, r) => (r === isa.sp ? { c: [], p: [], u: false, sp: 0 } : { c: [], p: [`${leader}:${r}`], u: false })),
   slots: new Map(),
   escaped: false,
+  listSlots: [],
+  listTouched: false,
 });
 
-const copyState = (s: State): State => ({ regs: [...s.regs], slots: new Map(s.slots), escaped: s.escaped });
+const copyState = (s: State): State => ({ regs: [...s.regs], slots: new Map(s.slots), escaped: s.escaped, listSlots: s.listSlots, listTouched: s.listTouched });
 
 function mergeState(a: State | undefined, b: State): State {
   if (a === undefined) return copyState(b);
@@ -192,11 +219,12 @@ function mergeState(a: State | undefined, b: State): State {
     const w = b.slots.get(k);
     if (w !== undefined) slots.set(k, merge(v, w));
   }
-  return { regs: a.regs.map((v, i) => merge(v, b.regs[i] as Val)), slots, escaped: a.escaped || b.escaped };
+  const listSlots = b.listSlots.every((k) => a.listSlots.includes(k)) ? a.listSlots : [...new Set([...a.listSlots, ...b.listSlots])].sort((x, y) => x - y);
+  return { regs: a.regs.map((v, i) => merge(v, b.regs[i] as Val)), slots, escaped: a.escaped || b.escaped, listSlots, listTouched: a.listTouched || b.listTouched };
 }
 
 function sameState(a: State, b: State): boolean {
-  if (a.escaped !== b.escaped || a.slots.size !== b.slots.size) return false;
+  if (a.escaped !== b.escaped || a.slots.size !== b.slots.size || a.listTouched !== b.listTouched || a.listSlots.length !== b.listSlots.length) return false;
   for (let i = 0; i < a.regs.length; i++) if (!same(a.regs[i] as Val, b.regs[i] as Val)) return false;
   for (const [k, v] of a.slots) {
     const w = b.slots.get(k);
@@ -206,6 +234,7 @@ function sameState(a: State, b: State): boolean {
 }
 
 function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
+  if (v.list !== undefined) return UNKNOWN;
   // A stack address plus a constant is another (aarch64's frame pointer, sp set back from it).
   if (op === "add" && v.sp !== undefined) return { c: [], p: [], u: false, sp: v.sp + (imm | 0) };
   // An unknown value of which nothing is known stays so; of one with known bits, or/and keep what they fix or keep.
@@ -226,7 +255,7 @@ function arith(v: Val, op: "or" | "and" | "add", imm: number): Val {
  * exclusion for the parameters' values; undefined when no value known here can take the edge.
  */
 function narrow(v: Val, value: number, equal: boolean): Val | undefined {
-  if (v.u || v.sp !== undefined) return equal ? konst(value) : v;
+  if (v.u || v.sp !== undefined || v.list !== undefined) return equal ? konst(value) : v;
   if (equal) return v.c.includes(value) || v.p.length > 0 ? konst(value) : undefined;
   const c = v.c.filter((x) => x !== value);
   if (v.p.length === 0) return c.length > 0 ? { c, p: [], u: false } : undefined;
@@ -238,8 +267,10 @@ function narrow(v: Val, value: number, equal: boolean): Val | undefined {
 }
 
 /** One instruction's effect on the state (in place). */
-function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: number, size: number) => Val): void {
+function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: number, size: number) => Val, listCall?: (target: number) => ListResult | undefined): void {
   const regs = s.regs;
+  const lists = op.flow === "call" && op.target !== undefined ? listCall?.(op.target) : undefined;
+  if (s.listSlots.length > 0 && !s.listTouched && lists === undefined && touchesList(s, op, isa)) s.listTouched = true;
   const RSP = isa.sp;
   const slotAt = (base: number | undefined, disp: number): number | undefined => {
     if (base === undefined || base < 0) return undefined;
@@ -257,6 +288,11 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
       regs[op.dst as number] = regs[op.src as number] as Val;
       break;
     case "load": {
+      const list = op.base !== undefined && op.base >= 0 ? (regs[op.base] as Val).list : undefined;
+      if (list !== undefined) {
+        regs[op.dst as number] = listField(list, op.disp ?? 0, op.size ?? 4, s.listTouched);
+        break;
+      }
       const k = slotAt(op.base, op.disp ?? 0);
       let v = k !== undefined ? (s.slots.get(k) ?? UNKNOWN) : op.base === -1 && global !== undefined ? global(op.disp ?? 0, op.size ?? 4) : UNKNOWN;
       if ((op.size ?? 4) < 4) v = arith(v, "and", op.size === 1 ? 0xff : 0xffff);
@@ -298,7 +334,8 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
       break;
     case "lea-stack": {
       s.escaped = true;
-      regs[op.dst as number] = UNKNOWN;
+      const at = slotAt(op.base, op.disp ?? 0);
+      regs[op.dst as number] = at !== undefined && listCall !== undefined ? { c: [], p: [], u: true, at } : UNKNOWN;
       break;
     }
     default:
@@ -308,11 +345,65 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
       for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0 && !(r === RSP && (op.flow === "call" || op.flow === "icall"))) regs[r] = UNKNOWN;
       if (op.writesMemory === true && s.escaped) s.slots.clear();
   }
+  const head = lists !== undefined ? (regs[isa.params[lists.param] as number] as Val) : undefined;
   if (op.flow === "call" || op.flow === "icall") {
     if (isa.argRegs.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
     for (const r of goAbi ? isa.allButSp : isa.callerSaved) regs[r] = UNKNOWN;
     if (s.escaped || goAbi) s.slots.clear();
   }
+  // The list's head is in the slot whose address the call was handed (a lea of the caller's local `res`).
+  const at = head?.at ?? head?.sp;
+  if (lists !== undefined && at !== undefined) {
+    s.slots.set(at, { c: [], p: [], u: false, list: lists });
+    s.slots.delete(at + 4);
+    if (!s.listSlots.includes(at)) s.listSlots = [...s.listSlots, at].sort((x, y) => x - y);
+  }
+}
+
+/** What a load of `size` bytes at `offset` in a node of `list` reads: a field's values, the next node, or unknown. */
+function listField(list: ListResult, offset: number, size: number, touched: boolean): Val {
+  if (offset === list.next && size === 8) return { c: [], p: [], u: false, list };
+  const f = touched ? undefined : list.fields.find((x) => x.offset === offset && x.size === size);
+  return f !== undefined ? { c: f.values.map((x) => x >>> 0), p: [], u: false } : UNKNOWN;
+}
+
+/**
+ * Whether `op`, once a listed function returned a list, may write one of its nodes or let other code do so: a store
+ * through a pointer that is neither a stack slot nor a global (it may be an alias), a list pointer stored in a global
+ * or used to compute an address (`lea rdi, [rbx+4]`), a write to memory the analysis cannot place, or a call handed a
+ * list pointer or any stack address (the listed function's own call aside). Coarse: the fields are unknown from there
+ * on. What it does not follow is a pointer to the stack kept by a callee from before the list was made.
+ */
+function touchesList(s: State, op: ValueOp, isa: Isa): boolean {
+  const regs = s.regs;
+  const val = (r: number | undefined): Val | undefined => (r !== undefined && r >= 0 ? regs[r] : undefined);
+  const isList = (r: number | undefined): boolean => val(r)?.list !== undefined;
+  switch (op.op) {
+    case "store":
+      return op.base === -1 ? isList(op.src) : val(op.base)?.sp === undefined;
+    case "or":
+    case "and":
+    case "add":
+      return isList(op.src ?? op.dst);
+    case "lea-stack":
+      // An address of the stack this analysis cannot place may be the slot holding a list's head.
+      return val(op.base)?.sp === undefined;
+    case "clobber":
+      // Writes to a global's bytes (their place known) cannot reach the heap's nodes; a compare only reads.
+      // (A call's own write is its return address: what the callee may write is judged below.)
+      if (op.writesMemory === true && (op.disp === undefined || op.size === undefined) && op.flow !== "call" && op.flow !== "icall") return true;
+      if (op.writes !== 0) for (let r = 0; r < isa.regs; r++) if (((op.reads ?? 0) & (1 << r)) !== 0 && isList(r)) return true;
+      break;
+    default:
+  }
+  // A callee handed a stack address may reach any slot from it (a struct holding the list's head or a node pointer).
+  if (op.flow === "call" || op.flow === "icall") {
+    for (const r of isa.params) {
+      const v = val(r);
+      if (v?.list !== undefined || v?.sp !== undefined || v?.at !== undefined) return true;
+    }
+  }
+  return false;
 }
 
 /** A function's blocks and the state on entry to each, after the fixed point. */
@@ -396,9 +487,9 @@ export class ArgValues {
     };
     const v = this.valueAt(reg, addr);
     if (v !== undefined && v.u && v.k !== undefined) add(addr, v.c, false, applyBits(t, v.k));
-    else if (v === undefined || v.u || v.sp !== undefined) {
+    else if (v === undefined || v.u || v.sp !== undefined || v.list !== undefined) {
       add(addr, v?.c ?? [], true);
-      if (v === undefined || v.sp !== undefined) return;
+      if (v === undefined || v.sp !== undefined || v.list !== undefined) return;
     } else if (v.c.length > 0) add(addr, v.c, false);
     for (const origin of v.p) {
       const [l, r] = origin.split(":").map(Number) as [number, number];
@@ -453,7 +544,7 @@ export class ArgValues {
     const inState = fv.inState[b];
     if (inState === undefined) return undefined; // a block no path of the analysis reaches
     const s = copyState(inState);
-    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
+    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global, this.ctx.listCall);
     return s.regs[reg];
   }
 
@@ -541,7 +632,7 @@ export class ArgValues {
     if (ops.some((o) => o.flow === "ijump")) {
       const entered = new Uint8Array(n);
       for (const e of succ) for (const t of e) entered[t] = 1;
-      const nothing: State = { regs: Array.from({ length: this.isa.regs }, () => UNKNOWN), slots: new Map(), escaped: true };
+      const nothing: State = { regs: Array.from({ length: this.isa.regs }, () => UNKNOWN), slots: new Map(), escaped: true, listSlots: [], listTouched: true };
       for (let b = 1; b < n; b++) {
         if (entered[b] === 0 && inState[b] === undefined) {
           inState[b] = copyState(nothing);
@@ -559,7 +650,7 @@ export class ArgValues {
       queued[b] = 0;
       const s = copyState(inState[b] as State);
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
-      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global);
+      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global, this.ctx.listCall);
       const edges = succ[b] as number[];
       for (let e = 0; e < edges.length; e++) {
         const t = edges[e] as number;
@@ -568,7 +659,7 @@ export class ArgValues {
         if (r !== undefined) {
           const v = narrow(s.regs[r.reg] as Val, r.value, r.equal);
           if (v === undefined) continue; // the edge cannot be taken with the values known here
-          out = { regs: [...s.regs], slots: s.slots, escaped: s.escaped };
+          out = { ...s, regs: [...s.regs] };
           out.regs[r.reg] = v;
         }
         const before = inState[t];

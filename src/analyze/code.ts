@@ -15,6 +15,8 @@ import { argCallKinds, argIndexFor } from "./arg-calls.js";
 import { followArgumentPairs } from "./arg-pairs.js";
 import { globalReader } from "./arg-globals.js";
 import { followArguments } from "./arg-values.js";
+import { LIST_RESULTS } from "./list-results.js";
+import type { ListResult } from "./list-results.js";
 import type { ArgLeaf, ValueContext } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 import { CLONE_NR, cloneMode } from "../util/clone.js";
@@ -579,6 +581,7 @@ export function analyzeCode(
     const ctx: ValueContext = {
       regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a), arch,
       globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
+      listCall: listCalls(p.pltStub, arch, elf.goFuncs.length > 0),
     };
     followArguments(result.sites, ctx);
     followArgumentPairs(result.sites, arch, ctx, kindOf);
@@ -587,6 +590,20 @@ export function analyzeCode(
   if (gates !== undefined) markGated(p, result.sites, gates);
   result.chains = chainFinder(p, reachable);
   return result;
+}
+
+/**
+ * The calls of an imported function of src/analyze/list-results.ts (getaddrinfo), by their PLT stub: x86-64 System V
+ * code only (the value analysis reads its parameters in rdi..r9); undefined when the program imports none.
+ */
+function listCalls(pltStub: ReadonlyMap<number, string>, arch: Arch, goAbi: boolean): ((target: number) => ListResult | undefined) | undefined {
+  if (arch !== "x86_64" || goAbi) return undefined;
+  const byStub = new Map<number, ListResult>();
+  for (const [addr, name] of pltStub) {
+    const r = LIST_RESULTS.get(name);
+    if (r !== undefined) byStub.set(addr, r);
+  }
+  return byStub.size > 0 ? (target) => byStub.get(target) : undefined;
 }
 
 /** See analyzeCode. */

@@ -74,6 +74,8 @@ export interface ValueOp {
   size?: number;
   /** Registers written (bit mask), for clobber; also set for the other ops' destinations. */
   writes: number;
+  /** x86-64, for clobber: the registers the instruction reads (bit mask), memory operands' base and index included. */
+  reads?: number;
   /** The instruction writes memory somewhere other than a plain store (rep movs, xchg with memory...). */
   writesMemory?: boolean;
   /** lea of a RIP-relative or absolute address (in `disp`): the address is taken, and may be written through. */

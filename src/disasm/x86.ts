@@ -783,6 +783,8 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
         } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
           // The address of a stack slot escapes: calls and stores through pointers may change the slots from now on.
           Object.assign(op, { op: "lea-stack", dst });
+          // Which slot, when the address is base + displacement (read where a library function is handed it).
+          if (x.memoryIndex === Register.None) Object.assign(op, { base: gpr(x.memoryBase), disp: Number(BigInt.asIntN(64, x.memoryDisplacementU64)) });
           described = true;
         }
       }
@@ -805,6 +807,10 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
             const g = gpr(u.register);
             if (g !== undefined) op.writes |= 1 << g;
+          }
+          if (a !== I.OpAccess.None && a !== I.OpAccess.Write && a !== I.OpAccess.CondWrite) {
+            const g = gpr(u.register);
+            if (g !== undefined) op.reads = (op.reads ?? 0) | (1 << g);
           }
           u.free();
         }

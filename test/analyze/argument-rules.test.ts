@@ -490,6 +490,40 @@ describe("argument values from the program's globals", () => {
   });
 });
 
+describe("argument values from wrappers' callers and from getaddrinfo's answer", () => {
+  // arg-lists.c: mk(domain) is called with AF_INET and AF_UNIX only, mk_any(domain) also with a number read at run
+  // time; open_listed() opens a socket of each ai_family of getaddrinfo's list (AF_INET or AF_INET6 by glibc's and
+  // musl's code, src/analyze/list-results.ts); open_retagged() and open_held() let another function write ai_family
+  // first, through the node or through the local holding the list.
+  const source = join(ROOT, "test", "analyze", "programs", "arg-lists.c");
+  const plain = compile(source);
+  const optimised = compile(source, ["-O2"]);
+  const unoptimised = compile(source, ["-O0"]);
+
+  it("gives each wrapper's socket() its callers' values, and getaddrinfo's families where the list is only read", () => {
+    const files = scanJson(["--target", "unikraft", plain, optimised, unoptimised]);
+    for (const path of [plain, optimised, unoptimised]) {
+      const f = files.get(path) as FileReport;
+      assert.deepEqual(siteModes(f, "socket", "mk"), ["AF_INET", "AF_UNIX"], path);
+      assert.deepEqual(siteModes(f, "socket", "mk_any"), ["AF_INET", UNKNOWN], path);
+      assert.deepEqual(siteModes(f, "socket", "open_retagged"), [UNKNOWN], path);
+      assert.deepEqual(siteModes(f, "socket", "open_held"), [UNKNOWN], path);
+      // Rated by each value's rule: unikraft serves AF_INET, AF_INET6 and AF_UNIX (no finding); the unknown value
+      // keeps the row's warning.
+      const socket = f.targets[0]?.findings.filter((x) => x.syscall === "socket") ?? [];
+      assert.ok(!socket.some((x) => x.mode !== undefined && ["AF_INET", "AF_INET6", "AF_UNIX"].includes(x.mode)), path);
+      assert.equal(socket.find((x) => x.mode === UNKNOWN)?.severity, "warning", path);
+    }
+    for (const path of [plain, optimised]) {
+      const f = files.get(path) as FileReport;
+      assert.deepEqual(siteModes(f, "socket", "open_listed"), ["AF_INET", "AF_INET6"], path);
+      assert.deepEqual(f.syscalls.find((x) => x.name === "socket")?.modes, ["AF_INET", "AF_INET6", "AF_UNIX", UNKNOWN], path);
+    }
+    // gcc -O0 keeps the node pointer in a stack slot whose address has escaped: socket() itself may change it.
+    assert.deepEqual(siteModes(files.get(unoptimised) as FileReport, "socket", "open_listed"), [UNKNOWN]);
+  });
+});
+
 describe("argument values joined from several paths (x86-64 and aarch64)", () => {
   // arg-paths.c: socket's domain and mmap's flags are set on the two branches of main; compilers share the call's
   // tail, so the straight-line run before the call sees one branch's value only. Every path's value must be given.
