@@ -194,14 +194,37 @@ export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly 
   const constants = (addr: number, size: number, values: ArgValues): readonly number[] | undefined => {
     const w = writers(addr, size, false);
     if (w === undefined) return undefined;
-    const out = new Set<number>([w.first]);
+    const fixed = new Set<number>([w.first]);
+    const stored: { src: number; at: number }[] = [];
     for (const x of w.writes) {
-      const c = "value" in x ? [x.value] : "src" in x ? values.constants(x.src, x.at) : undefined;
-      if (c === undefined) return undefined;
-      for (const v of c) out.add(v >>> 0);
-      if (out.size > MAX_SET) return undefined;
+      if ("value" in x) fixed.add(x.value >>> 0);
+      else if ("src" in x) stored.push(x);
+      else return undefined;
     }
-    return [...out].sort((p, q) => p - q);
+    /** The initial value, the constants stored and what each stored register holds, read through `v`. */
+    const all = (v: ArgValues): number[] | undefined => {
+      const out = new Set(fixed);
+      for (const x of stored) {
+        const c = v.constants(x.src, x.at);
+        if (c === undefined) return undefined;
+        for (const k of c) out.add(k >>> 0);
+        if (out.size > MAX_SET) return undefined;
+      }
+      return [...out].sort((p, q) => p - q);
+    };
+    const direct = all(values);
+    if (direct !== undefined || stored.length === 0) return direct;
+    // A writer may store a value computed from the variable itself (lighttpd's `chunk_mmap_flags =
+    // (chunk_mmap_flags & ~MAP_SHARED) | MAP_PRIVATE`): iterate from the values nothing computes, each round reading
+    // the variable as the set found so far, up to a set that reproduces itself (every value a run can store is in it).
+    let assumed = [...fixed].sort((p, q) => p - q);
+    for (let round = 0; round < MAX_SET; round++) {
+      const next = all(values.assuming(addr, size, assumed));
+      if (next === undefined) return undefined;
+      if (next.length === assumed.length && next.every((x, i) => x === assumed[i])) return next;
+      assumed = next;
+    }
+    return undefined;
   };
 
   const bitsOf = (addr: number, size: number, values: ArgValues): Bits | undefined => {

@@ -434,6 +434,19 @@ export class ArgValues {
     }
   }
 
+  /**
+   * The same analysis, except that a load of `size` bytes at `addr` reads one of `values`: an assumption the global
+   * reader (src/analyze/arg-globals.ts) checks by what the variable's writers then store.
+   */
+  assuming(addr: number, size: number, values: readonly number[]): ArgValues {
+    const g = this.ctx.globals;
+    const globals: GlobalReader = {
+      valueAt: (a, n, v) => (a === addr && n === size ? values : g?.valueAt(a, n, v)),
+      bitsAt: (a, n, v) => (a === addr && n === size ? undefined : g?.bitsAt?.(a, n, v)),
+    };
+    return new ArgValues({ ...this.ctx, globals });
+  }
+
   /** The constants register `reg` may hold at `addr` whatever the path and caller; undefined when not all known. */
   constants(reg: number, addr: number): number[] | undefined {
     const out = new Set<number>();

@@ -460,11 +460,13 @@ describe("argument values from the program's globals", () => {
   const plain = compile(source);
   const optimised = compile(source, ["-O2"]);
   const computed = compile(source, ["-O2", "-DKIND_FROM_ARGV"]);
+  const toggled = compile(source, ["-O2", "-DKIND_TOGGLED"]);
+  const counted = compile(source, ["-O2", "-DKIND_COUNTED"]);
   const stripped = join(tmp, "arg-globals-stripped");
   execFileSync("strip", ["-o", stripped, optimised]);
 
   it("reads a global's value from the file when nothing writes it, or when every writer stores a constant", () => {
-    const files = scanJson(["--target", "unikraft", plain, optimised, computed, stripped]);
+    const files = scanJson(["--target", "unikraft", plain, optimised, computed, toggled, counted, stripped]);
     for (const path of [plain, optimised]) {
       const f = files.get(path) as FileReport;
       assert.deepEqual(siteModes(f, "socket"), ["AF_NETLINK"], path);
@@ -476,6 +478,9 @@ describe("argument values from the program's globals", () => {
     }
     // A writer that stores a computed value: the flags are not known.
     assert.deepEqual(siteModes(files.get(computed) as FileReport, "mmap"), [UNKNOWN]);
+    // One computed from the variable itself: known where some set of values reproduces itself, and only there.
+    assert.deepEqual(siteModes(files.get(toggled) as FileReport, "mmap"), ["MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED|MAP_ANONYMOUS"]);
+    assert.deepEqual(siteModes(files.get(counted) as FileReport, "mmap"), [UNKNOWN]);
     // Without .symtab the variable's bounds are not known: nothing is read from it.
     const s = files.get(stripped) as FileReport;
     const fn = s.syscalls.find((x) => x.name === "socket")?.via.find((v) => v.kind === "site")?.function ?? "";

@@ -2,7 +2,9 @@
 // file's .data) is what the socket call reads. map_kind is written only with constants (by the option parser): the
 // mmap call reads one of those or its initial value. name_option's address is handed to sscanf, which may write any
 // value there: the prctl call's option stays unknown. Built with -DKIND_FROM_ARGV, the parser stores a value it
-// computes in map_kind, and the mmap call's flags are not known.
+// computes in map_kind, and the mmap call's flags are not known. With -DKIND_TOGGLED the parser computes map_kind from
+// itself, `(map_kind & ~MAP_PRIVATE) | MAP_SHARED`, which only ever gives MAP_PRIVATE or MAP_SHARED: both are known;
+// with -DKIND_COUNTED it adds to itself on every option, `map_kind += 16`, and no set of values is closed: unknown.
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,8 +18,12 @@ int name_option = PR_SET_NAME;
 
 __attribute__((noinline)) static void parse(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
-#ifdef KIND_FROM_ARGV
+#if defined(KIND_FROM_ARGV)
     if (strncmp(argv[i], "--kind=", 7) == 0) map_kind = (int)strlen(argv[i] + 7);
+#elif defined(KIND_TOGGLED)
+    if (strcmp(argv[i], "--shared") == 0) map_kind = (map_kind & ~MAP_PRIVATE) | MAP_SHARED;
+#elif defined(KIND_COUNTED)
+    if (strcmp(argv[i], "--more") == 0) map_kind += 16;
 #else
     if (strcmp(argv[i], "--shared") == 0) map_kind = MAP_SHARED;
 #endif
