@@ -72,6 +72,8 @@ export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly 
   const memo = new Map<string, readonly number[] | null>();
   const bitsMemo = new Map<string, Bits | null>();
   const computing = new Set<string>();
+  /** The keys a computation asked for while computing them (a writer's value read from the variable itself). */
+  const cyclic = new Set<string>();
 
   const initial = (addr: number, size: number): number | undefined => {
     for (const seg of elf.segments) {
@@ -212,8 +214,11 @@ export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly 
       }
       return [...out].sort((p, q) => p - q);
     };
+    const key = `${addr}:${size}`;
+    cyclic.delete(key);
     const direct = all(values);
-    if (direct !== undefined || stored.length === 0) return direct;
+    // Iterated only where a writer's value reads the variable itself (otherwise the answer would be the same).
+    if (direct !== undefined || !cyclic.has(key)) return direct;
     // A writer may store a value computed from the variable itself (lighttpd's `chunk_mmap_flags =
     // (chunk_mmap_flags & ~MAP_SHARED) | MAP_PRIVATE`): iterate from the values nothing computes, each round reading
     // the variable as the set found so far, up to a set that reproduces itself (every value a run can store is in it).
@@ -244,7 +249,10 @@ export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly 
   const once = <T>(memoOf: Map<string, T | null>, key: string, f: () => T | undefined): T | undefined => {
     const m = memoOf.get(key);
     if (m !== undefined) return m ?? undefined;
-    if (computing.has(key)) return undefined;
+    if (computing.has(key)) {
+      cyclic.add(key);
+      return undefined;
+    }
     computing.add(key);
     const r = f();
     computing.delete(key);
