@@ -12,7 +12,7 @@
 
 import { argumentsFromText, isIdentCode, isSpace, type TextArg } from "./arguments.js";
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
-import { grammarWords } from "./tree-sitter.js";
+import { grammarWords, parseText } from "./tree-sitter.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
 import { compareStrings } from "../util/compare.js";
@@ -302,12 +302,25 @@ interface Scope {
   calls: number;
 }
 
+/**
+ * One cursor and one line index per grammar, kept for the life of the process over a tree of one declaration. V8
+ * throws away optimized code that knows an object shape when the last object of that shape is collected ("weak
+ * objects"), and shapes reached by adding properties die with their last object: the binding's cursor (it sets
+ * `cursor.tree` after making it) and the line index did at the end of each file. The walk was then recompiled after
+ * every full collection (--trace-opt: 200-700 ms of compiler thread on every pass of the bench over redis); with these
+ * kept, not once after the first pass.
+ */
+const keptShapes = new Map<string, { cursor: TreeCursor; lines: LineIndex }>();
+
 /** `grammar` names the language the tree was parsed with (type ids differ between grammars). */
 export function extractFacts(tree: Tree, text: string, file: string, grammar: string): Extraction {
   // The root node is read here, not in the walk: the binding's node objects do not all share one hidden class, and
   // the walk's optimized code that read `root.hasError` was thrown away when a file's root had another ("wrong map",
   // 5 times in 6 passes over redis with --trace-deopt); each recompile of the walk costs ~650 ms of compiler thread.
   const root = tree.rootNode;
+  if (!keptShapes.has(grammar)) {
+    keptShapes.set(grammar, { cursor: parseText(grammar === "cpp" ? "cpp" : "c", "int x;").rootNode.walk(), lines: new LineIndex("") });
+  }
   return extractFrom(root, root.hasError, root.walk(), text, file, grammar);
 }
 
