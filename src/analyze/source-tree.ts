@@ -5,7 +5,7 @@
 // Target-independent.
 
 import type { LibcMap, SyscallRef } from "../db/types.js";
-import type { CallFact, SourceFile } from "../source/index.js";
+import type { ArgFact, CallFact, SourceFact, SourceFile } from "../source/index.js";
 import type { CompileDatabase } from "../source/compile-commands.js";
 import { linuxMacros, notBuiltOnce, type MacroFacts, type NotBuilt } from "../source/conditions.js";
 import { resolve as resolvePath } from "node:path";
@@ -176,16 +176,20 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     if (macro !== undefined) rec.macro = macro;
     calls.push(rec);
     if (nb !== undefined || from < 0) return;
-    for (const t of to) {
+    for (let k = 0; k < to.length; k++) {
       src.push(from);
-      dst.push(t);
+      dst.push(to[k] as number);
     }
   };
   // Functions whose address is passed on (signal handlers, callbacks, thread starts): an edge from the function that
   // passes it (the handler runs once it is registered), or a root when that happens outside any function.
   const taken = new Set<number>();
   const takenEdges = new Set<number>();
-  for (const { file, macros } of files) {
+  // One file's calls and stored addresses. A function of its own, called per file, and indexed loops: the whole
+  // tree is analysed once per run, so a loop in the body of analyzeSourceTree ran in the interpreter until V8
+  // replaced it on the stack (recompiled several times a pass over redis), and each step of a for-of there
+  // allocated an iterator result (33 MB a pass).
+  const collectFile = ({ file, macros }: SourceTreeFile): void => {
     const fileMacros = new Map(macros.map((m) => [m.name, m]));
     // With a compilation database: its flags for this file, or the whole file is not built.
     let facts = platform;
@@ -211,7 +215,9 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
         }
       }
     }
-    for (const fact of file.facts) {
+    const fileFacts = file.facts;
+    for (let i = 0; i < fileFacts.length; i++) {
+      const fact = fileFacts[i] as SourceFact;
       if (fact.kind !== "call" || fact.callee === "" || isMember(fact)) continue;
       const from = fact.function !== undefined ? mine.get(fact.function) ?? -1 : -1;
       let nb = fileNotBuilt ?? notBuiltOnce(fact.conditions, facts);
@@ -220,9 +226,13 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
         nb = { kind: "not-compiled", because: `${nb.because} (with the flags of ${compile?.path ?? ""})` };
       }
       if (nb?.kind === "dead") continue;
-      for (const a of fact.args) {
-        if (a.kind !== "identifier" || nb !== undefined) continue;
-        for (const t of bind(a.text)) {
+      const args = fact.args;
+      for (let j = 0; j < args.length && nb === undefined; j++) {
+        const a = args[j] as ArgFact;
+        if (a.kind !== "identifier") continue;
+        const ts = bind(a.text);
+        for (let k = 0; k < ts.length; k++) {
+          const t = ts[k] as number;
           if (from < 0) taken.add(t);
           else {
             src.push(from);
@@ -243,7 +253,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
         }
       }
     }
-  }
+  };
+  for (const f of files) collectFile(f);
   const n = nodeName.length;
   const { succOff, succ } = rows(n, Int32Array.from(src), Int32Array.from(dst));
   const starts = Float64Array.from({ length: n }, (_, i) => i);
@@ -284,7 +295,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
   // Of the edges that register a function by address, those that are also calls.
   const calledEdges = new Set<number>();
   if (takenEdges.size > 0) {
-    for (const rec of calls) {
+    for (let i = 0; i < calls.length; i++) {
+      const rec = calls[i] as CallRec;
       if (rec.from < 0 || rec.nb !== undefined) continue;
       for (const t of rec.to) if (takenEdges.has(rec.from * n + t)) calledEdges.add(rec.from * n + t);
     }
@@ -303,7 +315,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
 
   // Per process-model libc function: which nodes reach a built call of it, and the next step towards the nearest.
   const direct = new Map<string, { node: number; rec: CallRec }[]>();
-  for (const rec of calls) {
+  for (let i = 0; i < calls.length; i++) {
+    const rec = calls[i] as CallRec;
     if (rec.to.length > 0 || rec.nb !== undefined || rec.from < 0 || !PROCESS_MODEL.has(rec.name) || !libc.functions.has(rec.name)) continue;
     if (rec.macro === undefined && killMode(rec.fact) === "self") continue;
     const l = direct.get(rec.name);
@@ -325,7 +338,9 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     }
     for (let q = 0; q < queue.length; q++) {
       const f = queue[q] as number;
-      for (const p of pred[f] as number[]) {
+      const ps = pred[f] as number[];
+      for (let k = 0; k < ps.length; k++) {
+        const p = ps[k] as number;
         if (dist[p] !== -1) continue;
         dist[p] = (dist[f] as number) + 1;
         next[p] = f;
@@ -335,9 +350,16 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     reachTo.set(name, { dist, next });
   }
 
+  // The same as a list, in the same (sorted) order: the loop over calls below walks it for each call of a wrapper,
+  // and iterating the Map there allocated an entry and an iterator result per step (24 MB a pass over redis).
+  const reachList = [...reachTo].map(([name, r]) => ({ name, dist: r.dist, next: r.next }));
   // Per node: whether it reaches any of them within MAX_WRAPPER_DEPTH (most calls are of functions that do not).
   const near = new Uint8Array(n);
-  for (const r of reachTo.values()) for (let f = 0; f < n; f++) if ((r.dist[f] as number) >= 0 && (r.dist[f] as number) <= MAX_WRAPPER_DEPTH) near[f] = 1;
+  for (const r of reachList) for (let f = 0; f < n; f++) if ((r.dist[f] as number) >= 0 && (r.dist[f] as number) <= MAX_WRAPPER_DEPTH) near[f] = 1;
+  const isNear = (to: readonly number[]): boolean => {
+    for (const t of to) if (near[t] === 1) return true;
+    return false;
+  };
 
   // One list per libc function and mode, shared by its call sites (and rated once per target list: verdict/sites.ts).
   const syscallLists = new Map<string, SiteSyscall[]>();
@@ -376,27 +398,28 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
       syscalls,
     };
   };
-  for (const rec of calls) {
+  // Per call, in a function of its own for the reason given at collectFile.
+  const siteFor = (rec: CallRec): void => {
     const { fact } = rec;
     let site: SourceSiteFact | undefined;
     if (rec.to.length === 0) {
       // a libc function with syscalls (addCall keeps no other call that binds to no project function)
       site = siteOf(rec, "libc", syscallsOf(rec.name, rec.macro === undefined ? killMode(fact) : undefined));
-    } else if (!rec.to.some((t) => near[t] === 1)) {
-      continue;
+    } else if (!isNear(rec.to)) {
+      return;
     } else {
       // A project function: reported when it reaches a process-model libc call (through any of its definitions).
       const reaches: string[] = [];
       let best: { name: string; node: number; dist: number } | undefined;
-      for (const [name, r] of reachTo) {
+      for (const { name, dist } of reachList) {
         for (const t of rec.to) {
-          const d = r.dist[t] as number;
+          const d = dist[t] as number;
           if (d < 0 || d > MAX_WRAPPER_DEPTH) continue;
           if (!reaches.includes(name)) reaches.push(name);
           if (best === undefined || d < best.dist) best = { name, node: t, dist: d };
         }
       }
-      if (best === undefined) continue;
+      if (best === undefined) return;
       reaches.sort();
       const through: string[] = [];
       const r = reachTo.get(best.name) as { next: Int32Array };
@@ -420,7 +443,8 @@ export function analyzeSourceTree(files: readonly SourceTreeFile[], libc: LibcMa
     const chain = chainTo(rec.from);
     if (chain !== undefined) site.chain = [...chain, rec.name];
     (out.get(site.path) ?? out.set(site.path, []).get(site.path))?.push(site);
-  }
+  };
+  for (let i = 0; i < calls.length; i++) siteFor(calls[i] as CallRec);
   for (const l of out.values()) l.sort((a, b) => a.line - b.line || a.column - b.column || compareStrings(a.callee, b.callee));
   return out;
 }

@@ -10,9 +10,9 @@
 // leaves and paren-free statements are never visited from JS, and no node object is made except for hits. The
 // enclosing function, loops and #if blocks come from a stack of [start, end) ranges kept along the walk.
 
-import { argumentsFromText, isIdentCode, isSpace } from "./arguments.js";
+import { argumentsFromText, isIdentCode, isSpace, type TextArg } from "./arguments.js";
 import { decodeInteger, decodeStringLiterals, readQuoted } from "./literals.js";
-import { grammarWords } from "./tree-sitter.js";
+import { grammarWords, parseText } from "./tree-sitter.js";
 import type { SyntaxNode, Tree, TreeCursor } from "./tree-sitter.js";
 import type { AddressFact, ArgFact, CallFact, SourceFact, SourceLocation, SyscallUseFact } from "./types.js";
 import { compareStrings } from "../util/compare.js";
@@ -33,6 +33,8 @@ const CLEAN_DEPTH = 4;
 
 /** The conditions of a fact under no #if: one shared array, never written to. */
 const NO_CONDITIONS: string[] = [];
+/** The arguments of a call without any: one shared array, never written to. */
+const NO_ARGS: ArgFact[] = [];
 
 const LOOPS = ["for_statement", "while_statement", "do_statement", "for_range_loop"];
 const CONDITIONALS = ["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef", "preproc_else"];
@@ -177,11 +179,16 @@ class LineIndex {
     };
   }
 
-  /** The source line of a row, trimmed and clipped. */
+  private textRow = -1;
+  private rowText = "";
+
+  /** The source line of a row, trimmed and clipped (the calls of one line share one string). */
   lineText(row: number): string {
+    if (row === this.textRow) return this.rowText;
     const start = this.starts[row] ?? 0;
     const next = this.starts[row + 1];
-    return clip(this.text.slice(start, next === undefined ? this.text.length : next).trim());
+    this.textRow = row;
+    return (this.rowText = clip(this.text.slice(start, next === undefined ? this.text.length : next).trim()));
   }
 }
 
@@ -295,12 +302,25 @@ interface Scope {
   calls: number;
 }
 
+/**
+ * One cursor and one line index per grammar, kept for the life of the process over a tree of one declaration. V8
+ * throws away optimized code that knows an object shape when the last object of that shape is collected ("weak
+ * objects"), and shapes reached by adding properties die with their last object: the binding's cursor (it sets
+ * `cursor.tree` after making it) and the line index did at the end of each file. The walk was then recompiled after
+ * every full collection (--trace-opt: 200-700 ms of compiler thread on every pass of the bench over redis); with these
+ * kept, not once after the first pass.
+ */
+const keptShapes = new Map<string, { cursor: TreeCursor; lines: LineIndex }>();
+
 /** `grammar` names the language the tree was parsed with (type ids differ between grammars). */
 export function extractFacts(tree: Tree, text: string, file: string, grammar: string): Extraction {
   // The root node is read here, not in the walk: the binding's node objects do not all share one hidden class, and
   // the walk's optimized code that read `root.hasError` was thrown away when a file's root had another ("wrong map",
   // 5 times in 6 passes over redis with --trace-deopt); each recompile of the walk costs ~650 ms of compiler thread.
   const root = tree.rootNode;
+  if (!keptShapes.has(grammar)) {
+    keptShapes.set(grammar, { cursor: parseText(grammar === "cpp" ? "cpp" : "c", "int x;").rootNode.walk(), lines: new LineIndex("") });
+  }
   return extractFrom(root, root.hasError, root.walk(), text, file, grammar);
 }
 
@@ -423,7 +443,9 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
         break;
       }
     }
-    const args: ArgFact[] = [];
+    // Every call's facts are kept for the whole tree's analysis: its list of arguments is made at its final size
+    // (an array grown by push keeps room for 17 elements: 9.9 MB of redis's 47 MB of facts).
+    let args: ArgFact[] = NO_ARGS;
     let firstArgStart = -1;
     let calleeEnd = end;
     if (argsStart >= 0) {
@@ -435,9 +457,9 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
           ? argumentsFromText(text, argsStart, argsEnd - 1, words, cpp)
           : undefined;
       if (fromText !== undefined) {
-        for (const a of fromText) {
-          if (args.length === 0) firstArgStart = a.start;
-          args.push(argFact(a.type, a.start, a.end));
+        if (fromText.length > 0) {
+          firstArgStart = (fromText[0] as TextArg).start;
+          args = fromText.map((a) => argFact(a.type, a.start, a.end));
         }
       } else if (cursor.gotoFirstChild()) {
         // on "("
@@ -448,7 +470,10 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
           if (t === "comment" || t.startsWith("preproc_")) continue;
           const aStart = cursor.startIndex;
           const aEnd = cursor.endIndex;
-          if (args.length === 0) firstArgStart = aStart;
+          if (args === NO_ARGS) {
+            firstArgStart = aStart;
+            args = [];
+          }
           args.push(argFact(t, aStart, aEnd));
           let p = aEnd;
           while (p < argsEnd && isSpace(text.charCodeAt(p))) p++;
@@ -458,6 +483,7 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
           } else if (next === 41 /* ) */ && p === argsEnd - 1) break;
         }
         cursor.gotoParent();
+        if (args.length > 0) args = args.slice();
       }
     }
     cursor.gotoParent(); // back on the call
@@ -470,18 +496,14 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
     const counter = fn ?? fileScope;
     const location = lines.location(file, start, end);
     const excerpt = lines.lineText(location.line - 1);
-    const call: CallFact = {
-      kind: "call",
-      callee,
-      calleeText: clip(calleeText),
-      args,
-      inLoop,
-      order: counter.calls++,
-      location,
-      excerpt,
-      conditions,
-    };
-    if (fn !== undefined) call.function = fn.label;
+    // Made whole, in one of two shapes: a property added afterwards (`call.function = ...`) costs each call an
+    // out-of-object property array, and a shape reached by that transition dies with the last fact that had it,
+    // taking the optimized code that knew it along ("weak objects").
+    const order = counter.calls++;
+    const call: CallFact =
+      fn === undefined
+        ? { kind: "call", callee, calleeText: clip(calleeText), args, inLoop, order, location, excerpt, conditions }
+        : { kind: "call", callee, calleeText: clip(calleeText), args, inLoop, order, location, excerpt, conditions, function: fn.label };
     facts.push(call);
     if (callee === "syscall" && args[0]?.kind === "identifier") {
       const m = SYSCALL_CONSTANT.exec(args[0].text);
