@@ -40,13 +40,21 @@ export function readCachedJson<T>(kind: string, key: string, options: { revive?:
 
 /** A cached entry's text as written (writeCachedText), not parsed: for entries that are passed on as text. */
 export function readCachedText(kind: string, key: string): string | undefined {
+  return readCachedBytes(kind, key)?.toString("utf8");
+}
+
+/**
+ * A cached entry's bytes (UTF-8, as writeCachedText wrote them), not decoded: an entry that is passed on to a file
+ * as it is (an image file's report) never becomes a string.
+ */
+export function readCachedBytes(kind: string, key: string): Buffer | undefined {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
   pruneAtExit();
   try {
     const file = join(cacheDir(), `${kind}-${key}.json`);
-    const text = readFileSync(file, "utf8");
+    const bytes = readFileSync(file);
     touch(file);
-    return text;
+    return bytes;
   } catch {
     return undefined;
   }
