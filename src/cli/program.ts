@@ -322,7 +322,9 @@ interface Sink {
  * message handler, where a throw would not reach the CLI.
  */
 function sinkFor(file: string | undefined, io: Io): Sink {
-  if (file === undefined) return { write: (chunk) => void io.stdout.write(chunk), close: () => undefined };
+  // Bytes are valid during the call only (a reused buffer), and a stream may hold on to what it is given (a pipe
+  // that is full): they are copied. A file is written before the call returns.
+  if (file === undefined) return { write: (chunk) => void io.stdout.write(typeof chunk === "string" ? chunk : Buffer.from(chunk)), close: () => undefined };
   let fd: number | undefined;
   let failed: string | undefined;
   return {

@@ -26,7 +26,8 @@ export interface ReportWriter {
   file(f: FileReport): void;
   /**
    * When present, a file as `fileJson` serialised it may be given here instead of `file` (a worker made the text):
-   * only a writer that needs nothing else of the file has it.
+   * only a writer that needs nothing else of the file has it. Its bytes are valid during the call only (a buffer
+   * that is reused): a writer that keeps them copies them.
    */
   fileJson?(json: FileJson): void;
   /** The rest of the report (its `files` are not read); the output is complete when it returns. */

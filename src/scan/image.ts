@@ -28,6 +28,7 @@ import { fileJson, fileJsonText } from "../report/json.js";
 import type { FileJson } from "../report/types.js";
 import type { BudgetedPool } from "./pool.js";
 import { isElfMagic } from "../elf/magic.js";
+import { RecycledBuffers } from "../util/recycled-buffers.js";
 
 export interface ImageScanOptions {
   platform?: string;
@@ -37,7 +38,10 @@ export interface ImageScanOptions {
   /** null: do not read libraries (the curated maps only). */
   libraries?: boolean;
   onFile?: (input: Input, index: number, total: number) => void;
-  /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
+  /**
+   * Called with each file's report as soon as it is made, in the report's order; the files are then not kept. Bytes
+   * in the report's `json` are valid during the call only (their buffer is reused): a callback that keeps them copies.
+   */
   onReport?: (made: MadeReport) => void;
   /** What the library analysis remembers between files (a new one for this image when absent). */
   session?: LibrarySession;
@@ -88,6 +92,8 @@ export interface ImageFileResult {
   portable: boolean;
   /** The object, when it was made in this thread. */
   report?: FileReport;
+  /** The buffer the stored report was read into: reused once the report is handed on. */
+  recycle?: Buffer;
 }
 
 /** What analysing an image's file needs besides the file. */
@@ -136,14 +142,14 @@ function underPath(r: ImageFileResult, path: string): (Omit<ImageFileResult, "js
  * A stored report under the file's path, or undefined when the entry is damaged (it is then made again). Only the
  * meta line is decoded: the report itself is passed on as the stored bytes, after the path.
  */
-function fromCache(stored: Buffer, label: string): ImageFileResult | undefined {
+function fromCache(stored: Buffer, label: string, recycle: Buffer): ImageFileResult | undefined {
   const nl = stored.indexOf(0x0a);
   if (nl <= 0 || stored.toString("latin1", nl + 1, nl + 1 + EMPTY_PATH.length) !== EMPTY_PATH) return undefined;
   try {
     const meta = JSON.parse(stored.toString("utf8", 0, nl)) as StoredMeta;
     if (!Array.isArray(meta.verdicts) || !Array.isArray(meta.libraries)) return undefined;
     const json = [`{"path":${JSON.stringify(label)}`, stored.subarray(nl + 1 + EMPTY_PATH.length)];
-    return { json, verdicts: { path: label, targets: meta.verdicts }, libraries: meta.libraries, portable: false };
+    return { json, verdicts: { path: label, targets: meta.verdicts }, libraries: meta.libraries, portable: false, recycle };
   } catch {
     return undefined;
   }
@@ -326,6 +332,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
   }
   const byHash = new Map<string, Promise<ImageFileResult | InputError>>();
+  // The stored reports are read into a few buffers used again and again: at most the files in flight hold one each.
+  const buffers = new RecycledBuffers();
   const scanOne = async (p: string): Promise<ImageFileResult | InputError> => {
     const f = view.file(p);
     if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
@@ -334,9 +342,11 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     const twin = byHash.get(f.hash);
     if (left <= 0) byHash.delete(f.hash);
     const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
-    const stored = readCachedBytes("file", key);
-    const cached = stored !== undefined ? fromCache(stored, label(p)) : undefined;
+    let into: Buffer | undefined;
+    const stored = readCachedBytes("file", key, (size) => (into = buffers.take(size)));
+    const cached = stored !== undefined && into !== undefined ? fromCache(stored, label(p), into) : undefined;
     if (cached !== undefined) return cached;
+    if (into !== undefined) buffers.give(into);
     // The same bytes under another path: the same report, unless its library search starts from its own directory.
     if (twin !== undefined) {
       const first = await twin;
@@ -408,6 +418,7 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (r.report !== undefined) out.report = r.report;
     if (options.onReport !== undefined) options.onReport(out);
     else files.push(r.report ?? (JSON.parse(fileJsonText(r.json)) as FileReport));
+    if (r.recycle !== undefined) buffers.give(r.recycle);
   };
   /** Scans the files not scanned yet, in order: the programs first, then their libraries, then the rest. */
   const scanAll = (list: readonly string[]): Promise<void> => {

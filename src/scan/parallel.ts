@@ -63,7 +63,7 @@ export interface ScanOptions {
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
   /**
-   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them).
+   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them). Bytes in it are valid during the call only (a reused buffer).
    */
   onFileJson?: (json: FileJson) => void;
   /**
