@@ -13,7 +13,7 @@ export { fallbackFor, RUNTIMES } from "./db/fallbacks.js";
 export { readElf, ElfParseError } from "./elf/index.js";
 export type { ElfFile, ElfSymbol } from "./elf/types.js";
 export { fileSpool, formatters, memorySpool, streamFormatters } from "./report/index.js";
-export type { FormatOptions, Formatter, ReportWriter, StreamFormatter, StreamOptions } from "./report/index.js";
+export type { FileJson, FormatOptions, Formatter, ReportSink, ReportWriter, StreamFormatter, StreamOptions } from "./report/index.js";
 export { listTargets, formatTargetsTable, formatTargetsCsv } from "./report/targets.js";
 export type { TargetListing } from "./report/targets.js";
 export * from "./types.js";

@@ -2,7 +2,7 @@
 // the reports of an image's files): JSON entries by kind and key, written atomically, made once when several threads
 // want the same entry, and pruned to a size bound. Every part of unifit that caches goes through here.
 
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, threadId } from "node:worker_threads";
@@ -40,15 +40,50 @@ export function readCachedJson<T>(kind: string, key: string, options: { revive?:
 
 /** A cached entry's text as written (writeCachedText), not parsed: for entries that are passed on as text. */
 export function readCachedText(kind: string, key: string): string | undefined {
+  return readCachedBytes(kind, key)?.toString("utf8");
+}
+
+/**
+ * A cached entry's bytes (UTF-8, as writeCachedText wrote them), not decoded: an entry that is passed on to a file
+ * as it is (an image file's report) never becomes a string. `alloc`: where to read them (a buffer of at least the
+ * size asked for, such as a recycled one); the bytes returned are then a view of it.
+ */
+export function readCachedBytes(kind: string, key: string, alloc?: (size: number) => Buffer): Buffer | undefined {
   if (process.env.UNIFIT_NO_CACHE !== undefined) return undefined;
   pruneAtExit();
+  const file = join(cacheDir(), `${kind}-${key}.json`);
+  if (alloc === undefined) {
+    try {
+      const bytes = readFileSync(file);
+      touch(file);
+      return bytes;
+    } catch {
+      return undefined;
+    }
+  }
+  let fd: number | undefined;
   try {
-    const file = join(cacheDir(), `${kind}-${key}.json`);
-    const text = readFileSync(file, "utf8");
-    touch(file);
-    return text;
+    fd = openSync(file, "r");
+    // An entry is replaced by a rename, never written in place: the open file's bytes are those of one whole entry.
+    const size = fstatSync(fd).size;
+    const into = alloc(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, into, at, size - at, at);
+      if (n === 0) return undefined;
+      at += n;
+    }
+    try {
+      const now = new Date();
+      futimesSync(fd, now, now);
+    } catch {
+      // a read-only cache still works
+    }
+    return into.subarray(0, size);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

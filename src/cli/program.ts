@@ -49,11 +49,11 @@ import {
   loadConfig,
 } from "../index.js";
 import type { Config } from "../index.js";
-import type { FileReport, Report, ScanOptions, StreamFormatter } from "../index.js";
+import type { FileReport, Report, ReportSink, ScanOptions, StreamFormatter } from "../index.js";
 import type { FailOn } from "../index.js";
 
 export interface Io {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
@@ -311,7 +311,7 @@ function checkWritable(file: string): void {
 
 /** Where one format's report goes. */
 interface Sink {
-  write: (chunk: string) => void;
+  write: ReportSink;
   /** Closes the file; says why when a write failed. */
   close(): string | undefined;
 }
@@ -322,7 +322,9 @@ interface Sink {
  * message handler, where a throw would not reach the CLI.
  */
 function sinkFor(file: string | undefined, io: Io): Sink {
-  if (file === undefined) return { write: (chunk) => void io.stdout.write(chunk), close: () => undefined };
+  // Bytes are valid during the call only (a reused buffer), and a stream may hold on to what it is given (a pipe
+  // that is full): they are copied. A file is written before the call returns.
+  if (file === undefined) return { write: (chunk) => void io.stdout.write(typeof chunk === "string" ? chunk : Buffer.from(chunk)), close: () => undefined };
   let fd: number | undefined;
   let failed: string | undefined;
   return {
@@ -330,7 +332,8 @@ function sinkFor(file: string | undefined, io: Io): Sink {
       if (failed !== undefined) return;
       try {
         fd ??= openSync(file, "w");
-        writeSync(fd, chunk);
+        if (typeof chunk === "string") writeSync(fd, chunk);
+        else for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
       } catch (e) {
         failed = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       }

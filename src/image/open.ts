@@ -46,6 +46,12 @@ export interface OpenOptions {
 
 /** Members of an archive up to this size are kept whole (manifests, configs, small layers). */
 const SMALL = 4 * 1024 * 1024;
+/**
+ * Bytes read from an archive or a layer at a time: each chunk passes through the decompressor and one or two tar
+ * parsers as an async iteration step of its own, so 64 KiB chunks (the default) made reading a 462 MB archive cost
+ * about twice its hashing; a few MiB in flight are nothing beside the files kept.
+ */
+const READ_CHUNK = 1024 * 1024;
 
 function isTarHeader(b: Buffer): boolean {
   return b.length >= 263 && b.toString("latin1", 257, 262) === "ustar";
@@ -152,7 +158,7 @@ function dirMembers(dir: string): Members {
         throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which the image does not hold`);
       }
       if (!st.isFile()) throw new ImageError("MISSING_LAYER", `the manifest names layer ${name}, which is not a regular file: not read`);
-      return readLayer(createReadStream(p), budget, problems, { file: p, offset: 0 });
+      return readLayer(createReadStream(p, { highWaterMark: READ_CHUNK }), budget, problems, { file: p, offset: 0 });
     },
   };
 }
@@ -168,7 +174,7 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
   const outer = new Budget({ ...limits, maxImageBytes: limits.maxImageBytes });
   let failure: Error | undefined;
   const info: { compressed?: boolean } = {};
-  pipeline(Readable.from(decompress(createReadStream(path), outer, info)), ex, (e) => {
+  pipeline(Readable.from(decompress(createReadStream(path, { highWaterMark: READ_CHUNK }), outer, info)), ex, (e) => {
     if (e) failure = e;
   });
   try {

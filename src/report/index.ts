@@ -21,6 +21,6 @@ export const streamFormatters: Readonly<Record<string, StreamFormatter>> = {
 };
 
 export const formatters: Readonly<Record<string, Formatter>> = Object.fromEntries(Object.entries(streamFormatters).map(([name, s]) => [name, whole(s)]));
-export type { FormatOptions, Formatter, ReportWriter, StreamFormatter, StreamOptions } from "./types.js";
+export type { FileJson, FormatOptions, Formatter, ReportSink, ReportWriter, StreamFormatter, StreamOptions } from "./types.js";
 export { fileSpool, memorySpool } from "./spool.js";
 export type { Spool, SpoolFactory } from "./spool.js";

@@ -5,7 +5,7 @@
 
 import type { Report } from "../types.js";
 import { whole } from "./types.js";
-import type { ReportWriter, StreamFormatter } from "./types.js";
+import type { FileJson, ReportWriter, StreamFormatter } from "./types.js";
 
 const MARK = "\u0000files\u0000";
 
@@ -19,6 +19,17 @@ function around(report: Report): [string, string] {
 /** A file's report as it sits inside the report (one line). */
 export function fileJson(file: unknown): string {
   return JSON.stringify(file);
+}
+
+/** A FileJson as one string (to parse it: a report kept whole). */
+export function fileJsonText(json: FileJson): string {
+  if (typeof json === "string") return json;
+  return json.map((p) => (typeof p === "string" ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("utf8"))).join("");
+}
+
+/** A FileJson's size, about (characters or bytes): what a report waiting to be written holds on to. */
+export function fileJsonSize(json: FileJson): number {
+  return typeof json === "string" ? json.length : json.reduce((n, p) => n + p.length, 0);
 }
 
 /**
@@ -39,7 +50,8 @@ export const jsonStream: StreamFormatter = (write) => {
     fileJson(text) {
       // Two writes, not one concatenation: joining would copy the (often megabyte-sized) line once more.
       write(count === 0 ? "[\n" : ",\n");
-      write(text);
+      if (typeof text === "string") write(text);
+      else for (const piece of text) write(piece);
       count++;
     },
     end(report) {

@@ -26,14 +26,25 @@ export interface ReportWriter {
   file(f: FileReport): void;
   /**
    * When present, a file as `fileJson` serialised it may be given here instead of `file` (a worker made the text):
-   * only a writer that needs nothing else of the file has it.
+   * only a writer that needs nothing else of the file has it. Its bytes are valid during the call only (a buffer
+   * that is reused): a writer that keeps them copies them.
    */
-  fileJson?(json: string): void;
+  fileJson?(json: FileJson): void;
   /** The rest of the report (its `files` are not read); the output is complete when it returns. */
   end(report: Report): void;
 }
 
-export type StreamFormatter = (write: (chunk: string) => void, options: StreamOptions) => ReportWriter;
+/**
+ * A file's report as the JSON report holds it (one line): a string, or pieces written one after the other. A report
+ * read back from the cache stays the UTF-8 bytes it was stored as: decoding them into a string and encoding it again
+ * would cost a warm image scan (hundreds of megabytes of reports) most of its time.
+ */
+export type FileJson = string | readonly (string | Uint8Array)[];
+
+/** Where a formatter writes: text, or bytes that are UTF-8 already (the pieces of a FileJson). */
+export type ReportSink = (chunk: string | Uint8Array) => void;
+
+export type StreamFormatter = (write: ReportSink, options: StreamOptions) => ReportWriter;
 
 export type Formatter = (report: Report, options: FormatOptions) => string;
 
@@ -41,7 +52,7 @@ export type Formatter = (report: Report, options: FormatOptions) => string;
 export function whole(stream: StreamFormatter): Formatter {
   return (report, options) => {
     const parts: string[] = [];
-    const w = stream((s) => void parts.push(s), options);
+    const w = stream((s) => void parts.push(typeof s === "string" ? s : Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString("utf8")), options);
     w.head?.(report);
     for (const f of report.files) w.file(f);
     w.end(report);

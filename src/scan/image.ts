@@ -8,7 +8,7 @@ import { errnoCode } from "../input/errors.js";
 import { createHash } from "node:crypto";
 import { LibrarySession } from "../analyze/libraries.js";
 import { codeKey } from "../cache/code-key.js";
-import { readCachedText, writeCachedText } from "../cache/store.js";
+import { readCachedBytes, writeCachedText } from "../cache/store.js";
 import type { Database, Surface } from "../db/types.js";
 import { ImageError } from "../image/layers.js";
 import type { ImageLimits } from "../image/layers.js";
@@ -24,9 +24,11 @@ import { worstVerdict } from "../verdict/rate.js";
 import { fileVerdicts } from "./summary.js";
 import type { FileVerdicts } from "./summary.js";
 import { scanBytes } from "./scan.js";
-import { fileJson } from "../report/json.js";
+import { fileJson, fileJsonText } from "../report/json.js";
+import type { FileJson } from "../report/types.js";
 import type { BudgetedPool } from "./pool.js";
 import { isElfMagic } from "../elf/magic.js";
+import { RecycledBuffers } from "../util/recycled-buffers.js";
 
 export interface ImageScanOptions {
   platform?: string;
@@ -36,7 +38,10 @@ export interface ImageScanOptions {
   /** null: do not read libraries (the curated maps only). */
   libraries?: boolean;
   onFile?: (input: Input, index: number, total: number) => void;
-  /** Called with each file's report as soon as it is made, in the report's order; the files are then not kept. */
+  /**
+   * Called with each file's report as soon as it is made, in the report's order; the files are then not kept. Bytes
+   * in the report's `json` are valid during the call only (their buffer is reused): a callback that keeps them copies.
+   */
   onReport?: (made: MadeReport) => void;
   /** What the library analysis remembers between files (a new one for this image when absent). */
   session?: LibrarySession;
@@ -53,7 +58,7 @@ export interface ImageScanOptions {
  */
 export interface MadeReport {
   report?: FileReport;
-  json?: string;
+  json?: FileJson;
   verdicts: FileVerdicts;
 }
 
@@ -79,13 +84,16 @@ const FILES_AHEAD_PER_JOB = 4;
 
 /** One file's report as the image scan hands it on: its JSON, its verdicts and the libraries it loads. */
 export interface ImageFileResult {
-  json: string;
+  /** A string when made in this run; the stored bytes, under the file's path, when found in the cache. */
+  json: FileJson;
   verdicts: FileVerdicts;
   libraries: string[];
   /** The report is the same for the same bytes under another path (no library search from its own directory). */
   portable: boolean;
   /** The object, when it was made in this thread. */
   report?: FileReport;
+  /** The buffer the stored report was read into: reused once the report is handed on. */
+  recycle?: Buffer;
 }
 
 /** What analysing an image's file needs besides the file. */
@@ -122,12 +130,29 @@ export function analyseImageFile(view: MemView, p: string, label: string, key: s
 }
 
 /** A report under another path (a twin's): undefined when its JSON does not start with its path. */
-function underPath(r: ImageFileResult, path: string): ImageFileResult | undefined {
+function underPath(r: ImageFileResult, path: string): (Omit<ImageFileResult, "json"> & { json: string }) | undefined {
   const head = `{"path":${JSON.stringify(r.verdicts.path)}`;
-  if (!r.json.startsWith(head)) return undefined;
-  const out: ImageFileResult = { json: `{"path":${JSON.stringify(path)}${r.json.slice(head.length)}`, verdicts: { ...r.verdicts, path }, libraries: r.libraries, portable: true };
+  if (typeof r.json !== "string" || !r.json.startsWith(head)) return undefined;
+  const out: Omit<ImageFileResult, "json"> & { json: string } = { json: `{"path":${JSON.stringify(path)}${r.json.slice(head.length)}`, verdicts: { ...r.verdicts, path }, libraries: r.libraries, portable: true };
   if (r.report !== undefined) out.report = { ...r.report, path };
   return out;
+}
+
+/**
+ * A stored report under the file's path, or undefined when the entry is damaged (it is then made again). Only the
+ * meta line is decoded: the report itself is passed on as the stored bytes, after the path.
+ */
+function fromCache(stored: Buffer, label: string, recycle: Buffer): ImageFileResult | undefined {
+  const nl = stored.indexOf(0x0a);
+  if (nl <= 0 || stored.toString("latin1", nl + 1, nl + 1 + EMPTY_PATH.length) !== EMPTY_PATH) return undefined;
+  try {
+    const meta = JSON.parse(stored.toString("utf8", 0, nl)) as StoredMeta;
+    if (!Array.isArray(meta.verdicts) || !Array.isArray(meta.libraries)) return undefined;
+    const json = [`{"path":${JSON.stringify(label)}`, stored.subarray(nl + 1 + EMPTY_PATH.length)];
+    return { json, verdicts: { path: label, targets: meta.verdicts }, libraries: meta.libraries, portable: false, recycle };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -307,6 +332,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (h !== undefined) twinsLeft.set(h, (twinsLeft.get(h) ?? 0) + 1);
   }
   const byHash = new Map<string, Promise<ImageFileResult | InputError>>();
+  // The stored reports are read into a few buffers used again and again: at most the files in flight hold one each.
+  const buffers = new RecycledBuffers();
   const scanOne = async (p: string): Promise<ImageFileResult | InputError> => {
     const f = view.file(p);
     if (f === undefined || f.hash === undefined) return { path: label(p), code: "EIO", message: "no bytes kept" };
@@ -315,18 +342,11 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     const twin = byHash.get(f.hash);
     if (left <= 0) byHash.delete(f.hash);
     const key = createHash("sha256").update(`${context}\u0000${p}\u0000${f.hash}`).digest("hex").slice(0, 40);
-    const text = readCachedText("file", key);
-    const nl = text?.indexOf("\n") ?? -1;
-    if (text !== undefined && nl > 0 && text.startsWith(EMPTY_PATH, nl + 1)) {
-      try {
-        const meta = JSON.parse(text.slice(0, nl)) as StoredMeta;
-        if (Array.isArray(meta.verdicts) && Array.isArray(meta.libraries)) {
-          return { json: `{"path":${JSON.stringify(label(p))}${text.slice(nl + 1 + EMPTY_PATH.length)}`, verdicts: { path: label(p), targets: meta.verdicts }, libraries: meta.libraries, portable: false };
-        }
-      } catch {
-        // a damaged entry: made again
-      }
-    }
+    let into: Buffer | undefined;
+    const stored = readCachedBytes("file", key, (size) => (into = buffers.take(size)));
+    const cached = stored !== undefined && into !== undefined ? fromCache(stored, label(p), into) : undefined;
+    if (cached !== undefined) return cached;
+    if (into !== undefined) buffers.give(into);
     // The same bytes under another path: the same report, unless its library search starts from its own directory.
     if (twin !== undefined) {
       const first = await twin;
@@ -397,7 +417,8 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     const out: MadeReport = { verdicts: r.verdicts, json: r.json };
     if (r.report !== undefined) out.report = r.report;
     if (options.onReport !== undefined) options.onReport(out);
-    else files.push(r.report ?? (JSON.parse(r.json) as FileReport));
+    else files.push(r.report ?? (JSON.parse(fileJsonText(r.json)) as FileReport));
+    if (r.recycle !== undefined) buffers.give(r.recycle);
   };
   /** Scans the files not scanned yet, in order: the programs first, then their libraries, then the rest. */
   const scanAll = (list: readonly string[]): Promise<void> => {

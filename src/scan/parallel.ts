@@ -24,7 +24,8 @@ import { scanImage } from "./image.js";
 import type { ImageReport } from "../types.js";
 import { failsOn } from "../verdict/rate.js";
 import type { Input } from "../input/expand.js";
-import { fileJson } from "../report/json.js";
+import { fileJson, fileJsonSize, fileJsonText } from "../report/json.js";
+import type { FileJson } from "../report/types.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
 import { reportShell, rulesFor, scanFile, scanSourceProgram, selectTargets, withRuleSettings } from "./scan.js";
 import { sourceIndex, type SourceIndex } from "./join.js";
@@ -62,9 +63,9 @@ export interface ScanOptions {
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
   /**
-   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them).
+   * Stream the files out instead of keeping them: called with each file's report as `fileJson` serialises it (one line of the report), in path order. The returned report then has no files (its summary still counts them). Bytes in it are valid during the call only (a reused buffer).
    */
-  onFileJson?: (json: string) => void;
+  onFileJson?: (json: FileJson) => void;
   /**
    * Stream the files out as objects instead of keeping them (when `onFileJson` is not given): each file's report in
    * path order; the returned report then has no files (its summary still counts them).
@@ -94,7 +95,7 @@ export interface WorkerResult {
   index: number;
   error?: InputError;
   report?: FileReport;
-  json?: string;
+  json?: FileJson;
   verdicts?: FileVerdicts;
   /** The report does not depend on the file's path (see portable): a twin may reuse it. */
   portable?: boolean;
@@ -174,7 +175,7 @@ function portable(r: FileReport): boolean {
 export function asTwin(first: WorkerResult, index: number, path: string): WorkerResult | undefined {
   if (first.portable !== true) return undefined;
   if (first.report !== undefined) return { index, report: { ...first.report, path }, portable: true };
-  if (first.json === undefined || first.verdicts === undefined) return undefined;
+  if (typeof first.json !== "string" || first.verdicts === undefined) return undefined;
   const head = `{"path":${JSON.stringify(first.verdicts.path)}`;
   if (!first.json.startsWith(head)) return undefined;
   return {
@@ -270,7 +271,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     else if (r.json !== undefined && r.verdicts !== undefined) {
       // A worker's report comes as text (its size bounds what waits here); objects only for the one being written.
       if (stream !== undefined) stream(r.json);
-      else options.onFileReport?.(JSON.parse(r.json) as FileReport);
+      else options.onFileReport?.(JSON.parse(fileJsonText(r.json)) as FileReport);
       tally.add(r.verdicts);
     } else if (r.report !== undefined) {
       if (options.onFileReport !== undefined) options.onFileReport(r.report);
@@ -334,7 +335,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       // is kept whole.
       imageOptions.onReport = (m) => {
         if (stream !== undefined) take({ index: i++, json: m.json ?? fileJson(m.report), verdicts: m.verdicts });
-        else take({ index: i++, report: m.report ?? (JSON.parse(m.json as string) as FileReport) });
+        else take({ index: i++, report: m.report ?? (JSON.parse(fileJsonText(m.json as FileJson)) as FileReport) });
       };
       const scanned = await scanImage(path, db, surfaces, rules, imageOptions);
       errors.push(...scanned.errors);
@@ -395,12 +396,12 @@ function scanOnPool(
     };
     const arrive = (m: WorkerResult): void => {
       waiting.set(m.index, m);
-      waitingBytes += m.json?.length ?? 0;
+      waitingBytes += m.json !== undefined ? fileJsonSize(m.json) : 0;
       for (const i of twinsOf.get(m.index) ?? []) {
         const reused = asTwin(m, i, (inputs[i] as Input).path);
         if (reused !== undefined) {
           waiting.set(i, reused);
-          waitingBytes += reused.json?.length ?? 0;
+          waitingBytes += reused.json !== undefined ? fileJsonSize(reused.json) : 0;
         } else retry.push(i);
       }
       twinsOf.delete(m.index);
@@ -409,7 +410,7 @@ function scanOnPool(
       arrive(m);
       for (let r = waiting.get(emitted); r !== undefined; r = waiting.get(emitted)) {
         waiting.delete(emitted++);
-        waitingBytes -= r.json?.length ?? 0;
+        waitingBytes -= r.json !== undefined ? fileJsonSize(r.json) : 0;
         take(r);
       }
       if (emitted === inputs.length) resolve();

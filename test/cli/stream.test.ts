@@ -83,7 +83,7 @@ describe("scanning many files", () => {
     const verdicts = { path, targets: [] };
     const twin = asTwin({ index: 0, json, verdicts, portable: true }, 1, join(dir, "b", "fork-exec"));
     assert.ok(twin?.json !== undefined, "the serialised report is reused");
-    assert.deepEqual(JSON.parse(twin.json), { ...report, path: join(dir, "b", "fork-exec") });
+    assert.deepEqual(JSON.parse(twin.json as string), { ...report, path: join(dir, "b", "fork-exec") });
   });
 
   it("stops quietly when the reader closes the pipe", () => {
