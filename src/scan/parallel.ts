@@ -357,8 +357,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
  * Worker threads for this many files: --jobs, else one per CPU but one, at most 8 and one per FILES_PER_WORKER files.
  * The CPU left over is this thread's (it reads the inputs, puts the reports in order and writes them out) and V8's
  * (its garbage collector's helper threads): on 2 cores, a second worker made a warm scan of /usr/bin no faster, took
- * 45% more CPU time (each worker solves the libraries its files share again) and 80-100 MB more memory (figures in
- * bench/README.md, "Memory").
+ * 45% more CPU time (each worker solves the libraries its files share again) and 80-100 MB more memory; a cold image
+ * scan it makes a quarter faster, for 160 MB more, past the 500 MB bound (figures in bench/README.md, "Memory" and
+ * "Container image"). -j2 gives that time back to whoever has the memory.
  */
 function jobsFor(files: number, jobs: number | undefined): number {
   return Math.max(1, Math.min(jobs ?? Math.min(availableParallelism() - 1, 8, Math.floor(files / FILES_PER_WORKER)), Math.max(1, files)));
