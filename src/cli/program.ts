@@ -384,7 +384,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(shared.db())
     .addOption(shared.targetFile())
     .option("--compile-commands <file>", "C/C++: the build's compile_commands.json (default: one at the root of a directory scanned): files it does not compile are not built, its -D/-U flags decide #if branches")
-    .option("-j, --jobs <n>", "worker threads for many files (default: the number of CPUs, one per 100 files at most)", (v: string) => {
+    .option("-j, --jobs <n>", "worker threads for 100 files or more (default: the number of CPUs less one, at least one; one per 100 files at most); fewer files, with one job, are scanned in the main thread", (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--jobs must be a positive integer");
       return n;

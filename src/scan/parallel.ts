@@ -59,7 +59,10 @@ export interface ScanOptions {
   ignores?: readonly Ignore[];
   /** Drop expanded files whose path matches one of these globs (unifit.config.json "exclude"). */
   exclude?: readonly string[];
-  /** Worker threads (default: the machine's available parallelism, at most 8 and one per 100 files). 1 scans in this thread. */
+  /**
+   * Worker threads (default: the machine's available parallelism less one, at least one, at most 8 and one per 100
+   * files). With one job, a scan of fewer than 100 files runs in this thread unless `isolate` is set.
+   */
   jobs?: number;
   onFile?: (input: Input, index: number, total: number) => void;
   /**
@@ -280,7 +283,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     }
   };
   // Each worker pays its own start-up (database, rules, decoder, every library it meets): by default one worker per
-  // FILES_PER_WORKER files at most, so that a small scan runs in this thread.
+  // FILES_PER_WORKER files at most, and a smaller scan runs in this thread.
   // The library session of the files scanned in this thread (workers make their own).
   const session = new LibrarySession();
   const budget: FileBudget = { timeoutMs: DEFAULT_FILE_TIMEOUT_MS, memoryMb: DEFAULT_FILE_MEMORY_MB, ...options.budget };
@@ -307,7 +310,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const poolFor = (files: number): BudgetedPool | undefined => {
     if (pool !== undefined) return pool;
     const jobs = jobsFor(files, options.jobs);
-    if (jobs === 1 && !(options.isolate === true && files > 0)) return undefined;
+    // A small scan runs here (a worker's start-up, loading the database and rules, would cost more than its files);
+    // a long one on workers, even one, so that each file keeps its time budget (this thread cannot stop itself).
+    if (jobs === 1 && files < FILES_PER_WORKER && !(options.isolate === true && files > 0)) return undefined;
     return (pool = new BudgetedPool(jobs, setup, budget));
   };
   try {
@@ -349,9 +354,16 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   }
 }
 
-/** Worker threads for this many files: --jobs, else one per FILES_PER_WORKER files up to the CPUs (at most 8). */
+/**
+ * Worker threads for this many files: --jobs, else one per CPU but one, at most 8 and one per FILES_PER_WORKER files.
+ * The CPU left over is this thread's (it reads the inputs, puts the reports in order and writes them out) and V8's
+ * (its garbage collector's helper threads): on 2 cores, a second worker made a warm scan of /usr/bin no faster, took
+ * 45% more CPU time (each worker solves the libraries its files share again) and 80-100 MB more memory; a cold image
+ * scan it makes a quarter faster, for 160 MB more, past the 500 MB bound (figures in bench/README.md, "Memory" and
+ * "Container image"). -j2 gives that time back to whoever has the memory.
+ */
 function jobsFor(files: number, jobs: number | undefined): number {
-  return Math.max(1, Math.min(jobs ?? Math.min(availableParallelism(), 8, Math.floor(files / FILES_PER_WORKER)), Math.max(1, files)));
+  return Math.max(1, Math.min(jobs ?? Math.min(availableParallelism() - 1, 8, Math.floor(files / FILES_PER_WORKER)), Math.max(1, files)));
 }
 
 /**
