@@ -245,6 +245,12 @@ function configOf(json: Record<string, unknown>): { config: ImageConfig; platfor
   return out;
 }
 
+/** A JSON object, or the manifest is refused: a `null`, an array or a number where an object belongs is damage. */
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImageError("BAD_MANIFEST", `${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
 /** "sha256:<hex>" → "blobs/sha256/<hex>"; anything else is refused (a digest is never a path). */
 function blobName(digest: unknown): string {
   if (typeof digest !== "string" || !/^[a-z0-9]+:[a-f0-9]{32,128}$/.test(digest)) throw new ImageError("BAD_MANIFEST", `bad digest ${JSON.stringify(digest)}`);
@@ -268,7 +274,7 @@ function pickManifest(members: Members, index: Record<string, unknown>, platform
   if (chosen === undefined) {
     throw new ImageError("NO_PLATFORM", `no manifest for ${platform} (the index has ${[...new Set(candidates.map((m) => plat(m) ?? "unnamed"))].sort().join(", ")}; see --platform)`);
   }
-  const json = parseJson(members.text(blobName(chosen.digest)), `manifest ${String(chosen.digest)}`) as Record<string, unknown>;
+  const json = record(parseJson(members.text(blobName(chosen.digest)), `manifest ${String(chosen.digest)}`), `manifest ${String(chosen.digest)}`);
   if (INDEX_TYPES.has(String(chosen.mediaType ?? json.mediaType)) || Array.isArray(json.manifests)) {
     if (depth > 2) throw new ImageError("BAD_MANIFEST", "indexes nested too deep");
     return pickManifest(members, json, platform, depth + 1);
@@ -291,8 +297,8 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
   if (docker !== undefined) {
     kind = "docker-archive";
     const m = parseJson(docker, "manifest.json");
-    const first = (Array.isArray(m) ? m[0] : undefined) as Record<string, unknown> | undefined;
-    if (first === undefined) throw new ImageError("BAD_MANIFEST", "manifest.json lists no image");
+    if (!Array.isArray(m) || m.length === 0) throw new ImageError("BAD_MANIFEST", "manifest.json lists no image");
+    const first = record(m[0], "manifest.json's first image");
     layerNames = strings(first.Layers);
     if (typeof first.Config !== "string") throw new ImageError("BAD_MANIFEST", "manifest.json names no Config");
     configText = members.text(first.Config);
@@ -301,14 +307,14 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
     const index = members.text("index.json");
     if (index === undefined) throw new ImageError("NOT_IMAGE", "neither manifest.json (docker save) nor index.json (OCI layout) found");
     kind = "oci-layout";
-    const manifest = pickManifest(members, parseJson(index, "index.json") as Record<string, unknown>, options.platform ?? "linux/amd64");
-    const layers = Array.isArray(manifest.layers) ? (manifest.layers as { digest?: unknown }[]) : [];
-    layerNames = layers.map((l) => blobName(l.digest));
+    const manifest = pickManifest(members, record(parseJson(index, "index.json"), "index.json"), options.platform ?? "linux/amd64");
+    const layers: unknown[] = Array.isArray(manifest.layers) ? manifest.layers : [];
+    layerNames = layers.map((l, i) => blobName(record(l, `the manifest's layer ${i + 1}`).digest));
     const cfg = manifest.config as { digest?: unknown } | undefined;
     configText = members.text(blobName(cfg?.digest));
     if (configText === undefined) throw new ImageError("BAD_MANIFEST", `the manifest names config ${String(cfg?.digest)}, which the image does not hold`);
   }
-  const { config, platform } = configOf(parseJson(configText, "the image config") as Record<string, unknown>);
+  const { config, platform } = configOf(record(parseJson(configText, "the image config"), "the image config"));
   if (options.platform !== undefined && platform !== undefined && platform !== options.platform) {
     throw new ImageError("NO_PLATFORM", `the image is ${platform}, not ${options.platform}`);
   }

@@ -3,7 +3,8 @@
 // tree, a truncated layer, a decompression bomb, a manifest naming a missing layer.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -142,5 +143,33 @@ describe("hostile images", () => {
     const m = scan(missing);
     assert.equal(m.code, 2);
     assert.deepEqual(m.report.errors.map((e) => `${e.code} ${e.message}`), ["MISSING_LAYER the manifest names layer sha256-nope/layer.tar, which the archive does not hold"]);
+  });
+
+  // Found by `npm run fuzz` (seed 20261204, input 538): an OCI manifest whose layer entry is `null` ended in a
+  // TypeError and a stack trace; every JSON value where an object belongs is now checked.
+  it("null where a manifest's object belongs is one BAD_MANIFEST error, not a crash", () => {
+    const oci = join(work, "oci-null");
+    mkdirSync(join(oci, "blobs", "sha256"), { recursive: true });
+    const blob = (text: string): string => {
+      const hex = createHash("sha256").update(text).digest("hex");
+      writeFileSync(join(oci, "blobs", "sha256", hex), text);
+      return `sha256:${hex}`;
+    };
+    const config = blob(JSON.stringify({ architecture: "amd64", os: "linux", config: {} }));
+    const manifest = blob(JSON.stringify({ schemaVersion: 2, config: { digest: config }, layers: [null] }));
+    writeFileSync(join(oci, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+    writeFileSync(join(oci, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ digest: manifest }] }));
+    const o = scan(oci);
+    assert.equal(o.code, 2);
+    assert.deepEqual(o.report.errors.map((e) => `${e.code} ${e.message}`), ["BAD_MANIFEST the manifest's layer 1 is not a JSON object"]);
+    assert.doesNotMatch(o.stderr, /TypeError|at /);
+
+    const docker = join(work, "docker-null");
+    mkdirSync(docker);
+    writeFileSync(join(docker, "manifest.json"), "[null]");
+    const d = scan(docker);
+    assert.equal(d.code, 2);
+    assert.deepEqual(d.report.errors.map((e) => e.code), ["BAD_MANIFEST"]);
+    assert.doesNotMatch(d.stderr, /TypeError|at /);
   });
 });
