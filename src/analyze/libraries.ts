@@ -528,6 +528,10 @@ function loadFactsByContent(session: LibrarySession, src: LibrarySource, arch: A
     };
     entry = made;
   }
+  // The entry's getter shares this call's closure context, which holds the bytes read: let them go (the facts are
+  // made from a fresh read). Kept, a cold scan held each library's file beside its facts (69 libraries of one GTK
+  // program: 28 MB of buffers until the entry was trimmed).
+  bytes = undefined;
   session.facts.set(key, entry);
   session.factsBytes += entry.bytes;
   return { entry, key };
@@ -565,7 +569,11 @@ function analyzeFile(readBytes: () => Buffer | undefined, arch: Arch, contentKey
   if (facts === undefined) return undefined;
   const text = JSON.stringify(toDisk(facts, elf));
   writeCachedText("lib", diskKey, text);
-  return { facts, length: text.length };
+  // Kept in the stored form, as a later run reads it: its lists are interned (one array for every equal list), and
+  // the first run answers from what the cache will give. The 69 libraries of one GTK program: 32 MB live after a
+  // collection, against 131 MB for the facts as the analysis made them.
+  const stored = fromDisk(JSON.parse(text) as StoredFacts);
+  return { facts: stored?.facts ?? facts, length: text.length };
 }
 
 /**
