@@ -185,20 +185,26 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
         entry.resume();
         continue;
       }
-      if ((entry.header.size ?? 0) <= SMALL) {
-        const chunks: Buffer[] = [];
-        for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c);
+      // What looks like JSON (a manifest, an index, a config) and is small is kept whole; anything else is read as a
+      // layer as it goes by, whatever its size: kept whole, 300 small layers of an archive were 300 copies in memory.
+      const it = (entry as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const head = await it.next();
+      const first = head.done === true ? Buffer.alloc(0) : head.value;
+      const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+      if ((entry.header.size ?? 0) <= SMALL && looksLikeJson(first)) {
+        const chunks: Buffer[] = [first];
+        for await (const c of rest) chunks.push(c);
         small.set(name, Buffer.concat(chunks));
         continue;
       }
       try {
         const at = (entry.header as { byteOffset?: number }).byteOffset;
         const origin = info.compressed === false && typeof at === "number" ? { file: path, offset: at } : undefined;
-        large.set(name, await readLayer(entry as AsyncIterable<Buffer>, budget, problems, origin));
+        large.set(name, await readLayer(prepend(first, rest), budget, problems, origin));
       } catch (e) {
         if (!(e instanceof ImageError) || e.code === "TOO_LARGE" || e.code === "TOO_MANY_FILES") throw e;
         large.set(name, e);
-        for await (const _ of entry) void _; // the rest of a member that is not a layer
+        for await (const _ of rest) void _; // the rest of a member that is not a layer
       }
     }
   } catch (e) {
@@ -221,6 +227,20 @@ async function archiveMembers(path: string, limits: ImageLimits, budget: Budget,
       }
     },
   };
+}
+
+/** Whether a member's first bytes start a JSON object or array (after blanks). */
+function looksLikeJson(head: Buffer): boolean {
+  for (const b of head) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b || b === 0x5b;
+  }
+  return true; // empty, or blanks so far: kept (a layer is never either)
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (first.length > 0) yield first;
+  yield* rest;
 }
 
 function parseJson(text: string | undefined, what: string): Record<string, unknown> | unknown[] {
@@ -319,7 +339,20 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
     throw new ImageError("NO_PLATFORM", `the image is ${platform}, not ${options.platform}`);
   }
   const view = new MemView();
-  for (const name of layerNames) applyLayer(view, await members.layer(name, budget, problems), problems);
+  // A layer the manifest names more than once (the empty layer of a metadata-only step, or a manifest made to
+  // repeat one) is read once and its entries applied again: read each time, 1,800 mentions of one 780 KB layer
+  // held 1.4 GB of copies of its program. Kept only until its last mention.
+  const left = new Map<string, number>();
+  for (const name of layerNames) left.set(name, (left.get(name) ?? 0) + 1);
+  const again = new Map<string, LayerEntry[]>();
+  for (const name of layerNames) {
+    const entries = again.get(name) ?? (await members.layer(name, budget, problems));
+    const n = (left.get(name) as number) - 1;
+    left.set(name, n);
+    if (n > 0) again.set(name, entries);
+    else again.delete(name);
+    applyLayer(view, entries, problems);
+  }
   const out: OpenedImage = { kind, view, config, layers: layerNames.length, problems };
   if (platform !== undefined) out.platform = platform;
   return out;

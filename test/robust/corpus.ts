@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../helpers/compile.js";
-import { ociLayout } from "../helpers/image.js";
+import { dockerArchive, ociLayout } from "../helpers/image.js";
 import { debianBinary, fixture } from "../helpers/paths.js";
 
 export interface Finding {
@@ -25,6 +25,8 @@ export interface Replay {
   args: string[];
   /** The error lines the input must give, one each, after "unifit: <path>: " (in any order). */
   errors?: RegExp[];
+  /** A tighter bound on the peak than the corpus's 1 GB, in MB, where what was found grew with repetition. */
+  peakMb?: number;
   /** Scanned without root's override of file permissions (when the test runs as root), so a mode 000 entry is unreadable. */
   unprivileged?: boolean;
   /**
@@ -77,6 +79,24 @@ function layerBlob(image: string): string {
 }
 
 export const CORPUS: Finding[] = [
+  {
+    name: "docker archive whose manifest names its one layer 1,800 times",
+    found: "fuzz seed 20261205, input 46 (2026-12-03): each mention read the layer again and kept another copy of its 780 KB program, 1.4 GB in all",
+    make(dir) {
+      const layer = join(dir, "layer");
+      mkdirSync(join(layer, "bin"), { recursive: true });
+      copyFileSync(compile(fixture("sample", "prefork-server.c"), ["-static"]), join(layer, "bin", "prog"));
+      const archive = join(dir, "image.tar");
+      // Built once to learn the layer's name (its digest), then again with the manifest repeating it.
+      dockerArchive({ layers: [layer], entrypoint: ["nothing-here"] }, archive);
+      const name = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).split("\n").find((n) => n.endsWith("/layer.tar")) as string;
+      // A member that is neither JSON nor a layer, as `docker save` writes beside each layer.
+      dockerArchive({ layers: [layer], entrypoint: ["nothing-here"] }, archive, { manifestLayers: Array<string>(1800).fill(name), extra: { [name.replace("layer.tar", "VERSION")]: "1.0" } });
+      // Read once, the image peaks near 140 MB; before, 390 MB to 1.4 GB (as soon as the garbage collector let the
+      // shared buffers of the superseded copies go).
+      return { args: [archive], errors: [/^the entrypoint nothing-here, which the image does not hold$/], peakMb: 300 };
+    },
+  },
   {
     name: "--sysroot whose etc/ld.so.conf is a FIFO",
     found: "fuzz rotation 'sysroot:conf-fifo' (2026-12-02): the read of ld.so.conf blocked forever",
