@@ -4,11 +4,15 @@
 // per-file limit are not read, and names that would climb out of the root are refused.
 
 import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cacheDir } from "../cache/store.js";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import * as tar from "tar-stream";
-import { MemView, SharedBytes, components } from "./mem-view.js";
+import { MemView, components } from "./mem-view.js";
 import type { MemNode } from "./mem-view.js";
 import type { InputErrorCode } from "../types.js";
 import { isElfMagic } from "../elf/magic.js";
@@ -46,11 +50,67 @@ export interface ImageProblem {
   message: string;
 }
 
-/** Counts what the layers expand to, against the limits; holds the bytes kept from them (shared with the workers). */
+/**
+ * Where the kept files of compressed layers go: one scratch file, written as the bytes come out of the decompressor,
+ * where each file is located (MemFile.at) as a file of an uncompressed layer is located in the archive. Kept in
+ * memory instead, a gzip-layered image held every program it has: the 462 MB bench image, gzip-compressed, peaked at
+ * 811 MB cold and 583 MB warm, against 474 MB and 129 MB uncompressed. Not the image's tree: one file of bytes, in the
+ * cache directory (on disk, where /tmp may be memory) or else the temporary one, unlinked as soon as it is open and
+ * read through /proc/self/fd by this process's threads, so that nothing is left behind whatever ends the scan. Where
+ * /proc is not mounted it keeps its name until close().
+ */
+export class Spill {
+  private fd: number | undefined;
+  private name: string | undefined;
+  private dir: string | undefined;
+  private end = 0;
+
+  /** Room for `size` bytes: the path to read them by and where they start. */
+  reserve(size: number): { file: string; offset: number } {
+    if (this.fd === undefined) this.open();
+    const offset = this.end;
+    this.end += size;
+    return { file: this.name as string, offset };
+  }
+
+  /** Writes `chunk` at `offset` (within a reserved range). */
+  write(chunk: Buffer, offset: number): void {
+    let done = 0;
+    while (done < chunk.length) done += writeSync(this.fd as number, chunk, done, chunk.length - done, offset + done);
+  }
+
+  /** Closes and removes the scratch file (the files located in it can no longer be read). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    this.fd = this.name = this.dir = undefined;
+    this.end = 0;
+  }
+
+  private open(): void {
+    let base = cacheDir();
+    try {
+      mkdirSync(base, { recursive: true });
+    } catch {
+      base = tmpdir();
+    }
+    this.dir = mkdtempSync(join(base, "image-"));
+    const file = join(this.dir, "bytes");
+    this.fd = openSync(file, "wx+", 0o600);
+    const viaProc = `/proc/self/fd/${this.fd}`;
+    if (existsSync(viaProc)) {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.dir = undefined;
+      this.name = viaProc;
+    } else this.name = file;
+  }
+}
+
+/** Counts what the layers expand to, against the limits; holds the bytes kept from them (in a scratch file). */
 export class Budget {
   bytes = 0;
   entries = 0;
-  readonly kept = new SharedBytes();
+  readonly kept = new Spill();
   constructor(readonly limits: ImageLimits) {}
   take(n: number): void {
     this.bytes += n;
@@ -192,30 +252,31 @@ export async function readLayer(source: AsyncIterable<Buffer>, budget: Budget, p
           entries.push({ kind: "node", path, node: { kind: "file", size, mode } });
           continue;
         }
-        const chunks: Buffer[] = [];
         let kept: boolean | undefined;
         // tar-stream's byteOffset: where this entry's data starts in the (uncompressed) layer stream.
         const dataAt = (h as { byteOffset?: number }).byteOffset;
         const locate = origin !== undefined && info.compressed === false && typeof dataAt === "number";
         const hash = createHash("sha256");
         let first: Buffer | undefined;
+        // Located in the archive where the layer is not compressed, else written to the scratch file.
+        let at: { file: string; offset: number } | undefined;
+        let written = 0;
         for await (const c of entry as AsyncIterable<Buffer>) {
           if (kept === undefined) {
             kept = keepBytes(path, c, size);
             first = Buffer.from(c.subarray(0, 4));
+            if (kept) at = locate ? { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + dataAt } : budget.kept.reserve(size);
           }
-          if (kept && locate) hash.update(c);
-          else if (kept) chunks.push(c);
+          if (!kept) continue;
+          hash.update(c);
+          if (!locate) budget.kept.write(c, (at as { offset: number }).offset + written);
+          written += c.length;
         }
         const node: MemNode = { kind: "file", size, mode };
-        if (kept === true && locate) {
-          node.at = { file: (origin as { file: string }).file, offset: (origin as { offset: number }).offset + dataAt };
+        if (kept === true && at !== undefined) {
+          node.at = at;
           node.hash = hash.digest("hex");
           if (first !== undefined) node.head = first;
-        } else if (kept === true) {
-          const data = budget.kept.copy(chunks, chunks.reduce((n, c) => n + c.length, 0));
-          node.data = data;
-          node.hash = createHash("sha256").update(data).digest("hex");
         }
         entries.push({ kind: "node", path, node });
         continue;

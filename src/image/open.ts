@@ -36,6 +36,8 @@ export interface OpenedImage {
   layers: number;
   /** Entries skipped on the way; the rest was read. */
   problems: ImageProblem[];
+  /** Lets go of what the view reads from (the scratch file of compressed layers' files). */
+  close(): void;
 }
 
 export interface OpenOptions {
@@ -302,12 +304,24 @@ function pickManifest(members: Members, index: Record<string, unknown>, platform
   return json;
 }
 
-/** Opens an image archive or layout directory (see sniffImage), or a root file system when `rootfs`. */
+/**
+ * Opens an image archive or layout directory (see sniffImage), or a root file system when `rootfs`. The caller
+ * calls close() when done with the view: the files of compressed layers are read from a scratch file until then.
+ */
 export async function openImage(path: string, options: OpenOptions = {}, rootfs = false): Promise<OpenedImage> {
   const limits: ImageLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const problems: ImageProblem[] = [];
-  if (rootfs) return { kind: "rootfs", view: readRootfs(path, limits, problems), layers: 0, problems };
+  if (rootfs) return { kind: "rootfs", view: readRootfs(path, limits, problems), layers: 0, problems, close: () => undefined };
   const budget = new Budget(limits);
+  try {
+    return { ...(await openLayers(path, options, limits, budget, problems)), close: () => budget.kept.close() };
+  } catch (e) {
+    budget.kept.close();
+    throw e;
+  }
+}
+
+async function openLayers(path: string, options: OpenOptions, limits: ImageLimits, budget: Budget, problems: ImageProblem[]): Promise<Omit<OpenedImage, "close">> {
   const st = statSync(path);
   const members = st.isDirectory() ? dirMembers(path) : await archiveMembers(path, limits, budget, problems);
   let layerNames: string[];
@@ -353,7 +367,7 @@ export async function openImage(path: string, options: OpenOptions = {}, rootfs 
     else again.delete(name);
     applyLayer(view, entries, problems);
   }
-  const out: OpenedImage = { kind, view, config, layers: layerNames.length, problems };
+  const out: Omit<OpenedImage, "close"> = { kind, view, config, layers: layerNames.length, problems };
   if (platform !== undefined) out.platform = platform;
   return out;
 }

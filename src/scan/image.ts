@@ -14,6 +14,7 @@ import { ImageError } from "../image/layers.js";
 import type { ImageLimits } from "../image/layers.js";
 import type { MemView } from "../image/mem-view.js";
 import { openImage } from "../image/open.js";
+import type { OpenedImage } from "../image/open.js";
 import { findPlugins } from "../image/plugins.js";
 import { readElf } from "../elf/index.js";
 import type { ImageConfig } from "../image/open.js";
@@ -293,6 +294,15 @@ export async function scanImage(path: string, db: Database, surfaces: readonly S
     if (typeof (e as { code?: unknown }).code === "string") return { files: [], errors: [{ path, code: errnoCode(e), message: `cannot read: ${(e as Error).message}` }] };
     throw e;
   }
+  try {
+    return await scanOpened(path, opened, db, surfaces, rules, options);
+  } finally {
+    opened.close();
+  }
+}
+
+/** Scans an opened image: its story, its ELF files (cached, on the pool), its verdicts. */
+async function scanOpened(path: string, opened: OpenedImage, db: Database, surfaces: readonly Surface[], rules: readonly Rule[], options: ImageScanOptions): Promise<ImageScan> {
   const view = opened.view;
   const errors: InputError[] = opened.problems.map((p) => ({ path, code: p.code, message: p.message }));
   const elfPaths = view.files().filter((p) => isElfMagic(view.head(p)));

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -59,10 +59,13 @@ describe("container images", () => {
     libCache = join(work, "cache-first");
     mkdirSync(libCache);
     for (const [name, args] of Object.entries(forms)) {
-      const r = scan(args, name === "docker" ? libCache : freshCache());
+      const cache = name === "docker" ? libCache : freshCache();
+      const r = scan(args, cache);
       assert.equal(r.code, 1, `${name}: ${r.stderr}`); // nanos blocks the server
       assert.deepEqual(r.report.errors, [], name);
       reports[name] = r.report;
+      // The OCI forms' programs come out of gzip and zstd layers into a scratch file: gone once the scan is over.
+      assert.deepEqual(readdirSync(cache).filter((n) => n.startsWith("image-")), [], name);
     }
   });
   after(() => rmSync(work, { recursive: true, force: true }));
