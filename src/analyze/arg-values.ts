@@ -14,6 +14,7 @@ import type { CodeRegion, ValueOp } from "../disasm/types.js";
 import { lowerBound } from "../util/sorted.js";
 import { ARG_SYSCALL_NR, passesArgumentOn } from "./arg-calls.js";
 import type { ListResult } from "./list-results.js";
+import type { ReadOnlyCall } from "./read-only-calls.js";
 
 /** Where one of the values of a site's deciding argument is decided: the site itself, or a call of the function. */
 export interface ArgLeaf {
@@ -70,6 +71,11 @@ export interface ValueContext {
    * that the fields it fixes are read where the caller walks the list it returned; absent: none is.
    */
   listCall?: ((target: number) => ListResult | undefined) | undefined;
+  /**
+   * The function of src/analyze/read-only-calls.ts a direct call at `target` makes (setsockopt's PLT stub): it writes
+   * none of the caller's memory, so the call keeps the stack slots and the list's fields; absent: none is.
+   */
+  readOnlyCall?: ((target: number) => ReadOnlyCall | undefined) | undefined;
 }
 
 /** The constants a load of `size` bytes at a fixed address may read, or undefined when that is not known. */
@@ -267,10 +273,13 @@ function narrow(v: Val, value: number, equal: boolean): Val | undefined {
 }
 
 /** One instruction's effect on the state (in place). */
-function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: number, size: number) => Val, listCall?: (target: number) => ListResult | undefined): void {
+function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr: number, size: number) => Val): void {
   const regs = s.regs;
+  const { goAbi, listCall, readOnlyCall } = ctx;
   const lists = op.flow === "call" && op.target !== undefined ? listCall?.(op.target) : undefined;
-  if (s.listSlots.length > 0 && !s.listTouched && lists === undefined && touchesList(s, op, isa)) s.listTouched = true;
+  // A call that writes none of the caller's memory: the slots and the list's nodes stay what they were.
+  const quiet = op.flow === "call" && op.target !== undefined && readsOnly(regs, readOnlyCall?.(op.target), isa);
+  if (s.listSlots.length > 0 && !s.listTouched && lists === undefined && !quiet && touchesList(s, op, isa)) s.listTouched = true;
   const RSP = isa.sp;
   const slotAt = (base: number | undefined, disp: number): number | undefined => {
     if (base === undefined || base < 0) return undefined;
@@ -335,7 +344,8 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
     case "lea-stack": {
       s.escaped = true;
       const at = slotAt(op.base, op.disp ?? 0);
-      regs[op.dst as number] = at !== undefined && listCall !== undefined ? { c: [], p: [], u: true, at } : UNKNOWN;
+      // Noted where a call may be handed it: the list's head, a read-only function's parameter (readsOnly).
+      regs[op.dst as number] = at !== undefined && (listCall !== undefined || readOnlyCall !== undefined) ? { c: [], p: [], u: true, at } : UNKNOWN;
       break;
     }
     default:
@@ -343,13 +353,13 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
       // slots stay readable after it: a compiler reads a slot back after a call only where the callee cannot change
       // it (its outgoing arguments are dead after the call), and a callee that got a stack address is `escaped`.
       for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0 && !(r === RSP && (op.flow === "call" || op.flow === "icall"))) regs[r] = UNKNOWN;
-      if (op.writesMemory === true && s.escaped) s.slots.clear();
+      if (op.writesMemory === true && s.escaped && !quiet) s.slots.clear();
   }
   const head = lists !== undefined ? (regs[isa.params[lists.param] as number] as Val) : undefined;
   if (op.flow === "call" || op.flow === "icall") {
-    if (isa.argRegs.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
+    if (!quiet && isa.argRegs.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
     for (const r of goAbi ? isa.allButSp : isa.callerSaved) regs[r] = UNKNOWN;
-    if (s.escaped || goAbi) s.slots.clear();
+    if ((s.escaped && !quiet) || goAbi) s.slots.clear();
   }
   // The list's head is in the slot whose address the call was handed (a lea of the caller's local `res`).
   const at = head?.at ?? head?.sp;
@@ -358,6 +368,21 @@ function step(s: State, op: ValueOp, goAbi: boolean, isa: Isa, global?: (addr: n
     s.slots.delete(at + 4);
     if (!s.listSlots.includes(at)) s.listSlots = [...s.listSlots, at].sort((x, y) => x - y);
   }
+}
+
+/**
+ * Whether a call of `callee` (a function of src/analyze/read-only-calls.ts, or none) leaves the caller's memory as it
+ * was: the function only reads through its const pointer parameters and keeps none of them, so a stack address or a
+ * list pointer handed there changes nothing. One the analysis sees in any other parameter register (a number by the
+ * prototype, or past its last parameter) is a value the prototype does not account for: that call is judged as any
+ * other is.
+ */
+function readsOnly(regs: readonly Val[], callee: ReadOnlyCall | undefined, isa: Isa): boolean {
+  if (callee === undefined) return false;
+  return isa.params.every((r, i) => {
+    const v = regs[r] as Val;
+    return callee.pointers.includes(i) || (v.sp === undefined && v.at === undefined && v.list === undefined);
+  });
 }
 
 /** What a load of `size` bytes at `offset` in a node of `list` reads: a field's values, the next node, or unknown. */
@@ -557,7 +582,7 @@ export class ArgValues {
     const inState = fv.inState[b];
     if (inState === undefined) return undefined; // a block no path of the analysis reaches
     const s = copyState(inState);
-    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global, this.ctx.listCall);
+    for (let k = start; k < i; k++) step(s, fv.ops[k] as ValueOp, this.ctx, this.isa, this.global);
     return s.regs[reg];
   }
 
@@ -663,7 +688,7 @@ export class ArgValues {
       queued[b] = 0;
       const s = copyState(inState[b] as State);
       const end = b + 1 < n ? (blockStart[b + 1] as number) : ops.length;
-      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx.goAbi, this.isa, this.global, this.ctx.listCall);
+      for (let k = blockStart[b] as number; k < end; k++) step(s, ops[k] as ValueOp, this.ctx, this.isa, this.global);
       const edges = succ[b] as number[];
       for (let e = 0; e < edges.length; e++) {
         const t = edges[e] as number;

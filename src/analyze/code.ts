@@ -16,7 +16,7 @@ import { followArgumentPairs } from "./arg-pairs.js";
 import { globalReader } from "./arg-globals.js";
 import { followArguments } from "./arg-values.js";
 import { LIST_RESULTS } from "./list-results.js";
-import type { ListResult } from "./list-results.js";
+import { READ_ONLY_CALLS } from "./read-only-calls.js";
 import type { ArgLeaf, ValueContext } from "./arg-values.js";
 import { SortedIndex, indexOfSorted, lowerBound, sortUnique, sweepLowerBound, uniqueInRange } from "../util/sorted.js";
 import { CLONE_NR, cloneMode } from "../util/clone.js";
@@ -581,7 +581,9 @@ export function analyzeCode(
     const ctx: ValueContext = {
       regions, starts: graph.starts, edgeFrom: scan.edgeFrom, edgeTo: scan.edgeTo, goAbi: elf.goFuncs.length > 0, openEntry: (a) => open.has(a), arch,
       globals: globalReader(elf, bytes, regions, scan.dataRef, scan.dataFrom),
-      listCall: listCalls(p.pltStub, arch, elf.goFuncs.length > 0),
+      // x86-64 only: the list's head is found in the slot whose `lea` getaddrinfo is handed.
+      listCall: arch === "x86_64" && elf.goFuncs.length === 0 ? importCalls(elf, p.pltStub, LIST_RESULTS) : undefined,
+      readOnlyCall: elf.goFuncs.length === 0 ? importCalls(elf, p.pltStub, READ_ONLY_CALLS) : undefined,
     };
     followArguments(result.sites, ctx);
     followArgumentPairs(result.sites, arch, ctx, kindOf);
@@ -593,14 +595,17 @@ export function analyzeCode(
 }
 
 /**
- * The calls of an imported function of src/analyze/list-results.ts (getaddrinfo), by their PLT stub: x86-64 System V
- * code only (the value analysis reads its parameters in rdi..r9); undefined when the program imports none.
+ * The calls of an imported function described in `table` (src/analyze/list-results.ts, read-only-calls.ts), by their
+ * PLT stub, for System V and AAPCS64 code (the value analysis reads the parameters in rdi..r9, x0..x7; Go's register
+ * ABI is not that); undefined when the program imports none. A name the file defines itself is the program's own
+ * function (its PLT slot binds to it), which the table does not describe.
  */
-function listCalls(pltStub: ReadonlyMap<number, string>, arch: Arch, goAbi: boolean): ((target: number) => ListResult | undefined) | undefined {
-  if (arch !== "x86_64" || goAbi) return undefined;
-  const byStub = new Map<number, ListResult>();
+function importCalls<T>(elf: ElfFile, pltStub: ReadonlyMap<number, string>, table: ReadonlyMap<string, T>): ((target: number) => T | undefined) | undefined {
+  const imported = new Set(elf.imports.filter((s) => table.has(s.name)).map((s) => s.name));
+  for (const s of elf.exports) imported.delete(s.name);
+  const byStub = new Map<number, T>();
   for (const [addr, name] of pltStub) {
-    const r = LIST_RESULTS.get(name);
+    const r = imported.has(name) ? table.get(name) : undefined;
     if (r !== undefined) byStub.set(addr, r);
   }
   return byStub.size > 0 ? (target) => byStub.get(target) : undefined;

@@ -1,0 +1,31 @@
+/* A deciding argument kept in a stack slot across a library call handed the address of another local, for
+ * test/analyze/argument-rules.test.ts. Built at -O0, each local lives in a slot. kept() hands &on to setsockopt, which
+ * only reads it (src/analyze/read-only-calls.ts): the slot holding the domain still holds AF_NETLINK or AF_PACKET at
+ * socket(). lost() hands &on to getsockopt, which writes through it and may have written any slot: unknown. */
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+__attribute__((noinline, noclone)) static int kept(int fd, int raw) {
+  int domain = raw ? AF_PACKET : AF_NETLINK;
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  return socket(domain, SOCK_RAW, 0);
+}
+
+__attribute__((noinline, noclone)) static int lost(int fd, int raw) {
+  int domain = raw ? AF_PACKET : AF_NETLINK;
+  int on = 1;
+  socklen_t len = sizeof on;
+  getsockopt(fd, SOL_SOCKET, SO_TYPE, &on, &len);
+  return socket(domain, SOCK_RAW, 0);
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int a = kept(fd, argc > 1);
+  int b = lost(fd, argc > 2);
+  printf("%d %d\n", a >= 0, b >= 0);
+  return 0;
+}
