@@ -3,7 +3,7 @@
 // want the same entry, and pruned to a size bound. Every part of unifit that caches goes through here.
 
 import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, threadId } from "node:worker_threads";
 import { compareStrings } from "../util/compare.js";
@@ -11,6 +11,14 @@ import { compareStrings } from "../util/compare.js";
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {
   return process.env.UNIFIT_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "unifit");
+}
+
+/**
+ * Where a scan may put a scratch file, in order of preference: the cache directory (on disk, where the system's
+ * temporary directory may be memory) unless caching is off, then the temporary directory.
+ */
+export function scratchDirs(): string[] {
+  return process.env.UNIFIT_NO_CACHE !== undefined ? [tmpdir()] : [cacheDir(), tmpdir()];
 }
 
 const setReplacer = (_key: string, value: unknown): unknown => {

@@ -5,9 +5,9 @@
 
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cacheDir } from "../cache/store.js";
+import { scratchDirs } from "../cache/store.js";
+import { errnoCode } from "../input/errors.js";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
@@ -54,10 +54,11 @@ export interface ImageProblem {
  * Where the kept files of compressed layers go: one scratch file, written as the bytes come out of the decompressor,
  * where each file is located (MemFile.at) as a file of an uncompressed layer is located in the archive. Kept in
  * memory instead, a gzip-layered image held every program it has: the 462 MB bench image, gzip-compressed, peaked at
- * 811 MB cold and 583 MB warm, against 474 MB and 129 MB uncompressed. Not the image's tree: one file of bytes, in the
- * cache directory (on disk, where /tmp may be memory) or else the temporary one, unlinked as soon as it is open and
- * read through /proc/self/fd by this process's threads, so that nothing is left behind whatever ends the scan. Where
- * /proc is not mounted it keeps its name until close().
+ * 811 MB cold and 600 MB warm, against 474 MB and 129 MB uncompressed. Not the image's tree: one file of bytes, in
+ * the cache directory (on disk, where /tmp may be memory; the temporary directory when caching is off or the cache
+ * directory cannot take it), unlinked as soon as it is open and read through /proc/self/fd by this process's
+ * threads, so that nothing is left behind whatever ends the scan. Where /proc is not mounted it keeps its name until
+ * close().
  */
 export class Spill {
   private fd: number | undefined;
@@ -88,13 +89,19 @@ export class Spill {
   }
 
   private open(): void {
-    let base = cacheDir();
-    try {
-      mkdirSync(base, { recursive: true });
-    } catch {
-      base = tmpdir();
+    let failure: unknown;
+    for (const base of scratchDirs()) {
+      try {
+        mkdirSync(base, { recursive: true });
+        this.dir = mkdtempSync(join(base, "image-"));
+        break;
+      } catch (e) {
+        failure = e;
+      }
     }
-    this.dir = mkdtempSync(join(base, "image-"));
+    if (this.dir === undefined) {
+      throw new ImageError(errnoCode(failure), `no place for the scratch file of compressed layers' programs (${(failure as Error).message}; see UNIFIT_CACHE_DIR, TMPDIR)`);
+    }
     const file = join(this.dir, "bytes");
     this.fd = openSync(file, "wx+", 0o600);
     const viaProc = `/proc/self/fd/${this.fd}`;

@@ -3,7 +3,7 @@
 // tree, a truncated layer, a decompression bomb, a manifest naming a missing layer.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,6 +143,30 @@ describe("hostile images", () => {
     const m = scan(missing);
     assert.equal(m.code, 2);
     assert.deepEqual(m.report.errors.map((e) => `${e.code} ${e.message}`), ["MISSING_LAYER the manifest names layer sha256-nope/layer.tar, which the archive does not hold"]);
+  });
+
+  it("a compressed layer's programs go to a scratch file in the cache directory, else the temporary one; with no place, one error line", async () => {
+    const image = join(work, "scratch.tar");
+    await dockerArchive(image, [gzipSync(await packTar([{ name: "bin/busybox", data: busybox }]))], ["/bin/busybox"]);
+    const notDir = join(work, "not-a-directory");
+    writeFileSync(notDir, "");
+    const run = (env: NodeJS.ProcessEnv, ...flags: string[]): ReturnType<typeof scan> => {
+      const r = runCli(["scan", image, "--target", "linux", "--format", "json", ...flags], env);
+      return { code: r.code, stderr: r.stderr, report: JSON.parse(r.stdout) };
+    };
+    const cache = join(work, "scratch-cache");
+    const inCache = run({ UNIFIT_CACHE_DIR: cache });
+    assert.deepEqual(inCache.report.errors, []);
+    assert.deepEqual(inCache.report.files.map((f) => f.path), [`${image}:/bin/busybox`]);
+    assert.deepEqual(readdirSync(cache).filter((n) => n.startsWith("image-")), [], "nothing left in the cache");
+    // A cache directory that cannot be made: the temporary directory takes the scratch file; the same report.
+    const fallback = run({ UNIFIT_CACHE_DIR: join(notDir, "cache") });
+    assert.deepEqual(fallback.report.errors, [], fallback.stderr);
+    assert.deepEqual(fallback.report.files, inCache.report.files);
+    const none = run({ TMPDIR: join(notDir, "tmp") }, "--no-cache");
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr.trim().split("\n").length, 1, none.stderr);
+    assert.match(none.stderr, /scratch\.tar: .*no place for the scratch file of compressed layers' programs \(ENOTDIR/);
   });
 
   // Found by `npm run fuzz` (seed 20261204, input 538): an OCI manifest whose layer entry is `null` ended in a
