@@ -1,7 +1,7 @@
 // @fileoverview An image's file system, applied layer by layer in memory (never extracted to disk): whiteouts and
 // opaque directories, hard links copied inside the view, and path resolution that never leaves the view (absolute
 // links start again at the view's root, `..` stops at it, link chains are bounded). Only the bytes the scan needs
-// are kept (ELF files, scripts, the loader's configuration); every other file keeps its size alone.
+// are located (ELF files, scripts, the loader's configuration); every other file keeps its size alone.
 
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
@@ -11,14 +11,13 @@ export interface MemFile {
   kind: "file";
   size: number;
   mode: number;
-  /** Kept bytes (see keepBytes), or undefined when the file's content was not needed or is read from `at`. */
-  data?: Buffer;
   /**
    * Where the bytes sit unchanged in a file on the host (an uncompressed layer inside the archive, a root file
-   * system's file): read when asked for and checked against `hash`, so memory holds only the files in flight.
+   * system's file, the scratch file of compressed layers): read when asked for and checked against `hash`, so
+   * memory holds only the files in flight.
    */
   at?: { file: string; offset: number };
-  /** SHA-256 of the bytes, when kept or located. */
+  /** SHA-256 of the bytes, when located. */
   hash?: string;
   /** The first bytes (up to 4), when located. */
   head?: Buffer;
@@ -44,44 +43,13 @@ function readAt(f: MemFile): Buffer | undefined {
     if (fd !== undefined) closeSync(fd);
   }
 }
-/**
- * Kept bytes in shared memory, so that the scan's worker threads read an image's files without a copy each: files
- * are placed one after another in chunks of CHUNK bytes (a file over a quarter of that gets a buffer of its own), so
- * that a task names a few shared buffers, not one per file.
- */
-export class SharedBytes {
-  private static readonly CHUNK = 16 * 1024 * 1024;
-  private current: SharedArrayBuffer | undefined;
-  private used = 0;
-
-  /** A buffer in shared memory holding the chunks' bytes (`size` in all). */
-  copy(chunks: readonly Buffer[], size: number): Buffer {
-    const out = this.alloc(size);
-    let at = 0;
-    for (const c of chunks) at += c.copy(out, at);
-    return out;
-  }
-
-  private alloc(size: number): Buffer {
-    if (size > SharedBytes.CHUNK / 4) return Buffer.from(new SharedArrayBuffer(size));
-    if (this.current === undefined || this.used + size > SharedBytes.CHUNK) {
-      this.current = new SharedArrayBuffer(SharedBytes.CHUNK);
-      this.used = 0;
-    }
-    const b = Buffer.from(this.current, this.used, size);
-    this.used += size;
-    return b;
-  }
-}
-
-/** A MemView as it is handed to a worker thread: its nodes as JSON and the shared buffers its kept bytes are in. */
+/** A MemView as it is handed to a worker thread: its nodes as JSON (every file's bytes are read from where it is located). */
 export interface SharedView {
   id: string;
-  /** UTF-8 JSON of SharedNode[], in shared memory too: a task that carries it copies nothing. */
+  /** UTF-8 JSON of SharedNode[], in shared memory: a task that carries it copies nothing. */
   nodes: SharedArrayBuffer;
-  chunks: SharedArrayBuffer[];
 }
-type SharedFile = Omit<MemFile, "data" | "head"> & { data?: [chunk: number, offset: number, length: number]; head?: string };
+type SharedFile = Omit<MemFile, "head"> & { head?: string };
 type SharedNode = [path: string, node: Exclude<MemNode, MemFile> | SharedFile];
 
 export type MemNode = MemFile | { kind: "dir"; mode: number } | { kind: "link"; target: string };
@@ -111,45 +79,28 @@ export class MemView implements FileView {
 
   private shared: SharedView | undefined;
 
-  /**
-   * The view for a worker thread (made once; a view is not changed after its image is opened). Kept bytes not yet in
-   * shared memory (a view built by hand) are copied there.
-   */
+  /** The view for a worker thread (made once; a view is not changed after its image is opened). */
   share(): SharedView {
     if (this.shared !== undefined) return this.shared;
-    const chunks: SharedArrayBuffer[] = [];
-    const index = new Map<SharedArrayBuffer, number>();
-    const own = new SharedBytes();
     const out: SharedNode[] = [];
     for (const [path, n] of this.nodes) {
       if (n.kind !== "file") {
         out.push([path, n]);
         continue;
       }
-      const { data, head, ...rest } = n;
+      const { head, ...rest } = n;
       const s: SharedFile = rest;
       if (head !== undefined) s.head = head.toString("base64");
-      if (data !== undefined) {
-        const b = data.buffer instanceof SharedArrayBuffer ? data : own.copy([data], data.length);
-        const sab = b.buffer as SharedArrayBuffer;
-        let i = index.get(sab);
-        if (i === undefined) {
-          i = chunks.length;
-          chunks.push(sab);
-          index.set(sab, i);
-        }
-        s.data = [i, b.byteOffset, b.length];
-      }
       out.push([path, s]);
     }
     const json = Buffer.from(JSON.stringify(out));
     const nodes = new SharedArrayBuffer(json.length);
     json.copy(Buffer.from(nodes));
-    this.shared = { id: this.id, nodes, chunks };
+    this.shared = { id: this.id, nodes };
     return this.shared;
   }
 
-  /** A worker's copy of a shared view: the same nodes, its kept bytes read from the same shared memory. */
+  /** A worker's copy of a shared view: the same nodes. */
   static fromShared(s: SharedView): MemView {
     const v = new MemView();
     const nodes = JSON.parse(Buffer.from(s.nodes).toString("utf8")) as SharedNode[];
@@ -159,10 +110,9 @@ export class MemView implements FileView {
         if (n.kind === "dir") v.children.set(path, new Set());
         continue;
       }
-      const { data, head, ...rest } = n;
+      const { head, ...rest } = n;
       const f: MemFile = rest;
       if (head !== undefined) f.head = Buffer.from(head, "base64");
-      if (data !== undefined) f.data = Buffer.from(s.chunks[data[0]] as SharedArrayBuffer, data[1], data[2]);
       v.nodes.set(path, f);
     }
     for (const path of v.nodes.keys()) {
@@ -292,14 +242,13 @@ export class MemView implements FileView {
 
   readFile(path: string): Buffer | undefined {
     const f = this.file(path);
-    return f?.data ?? (f === undefined ? undefined : readAt(f));
+    return f === undefined ? undefined : readAt(f);
   }
 
   /** The first bytes of a file, for telling ELF files from the rest without reading them whole. */
   head(path: string): Buffer | undefined {
     const f = this.file(path);
     if (f === undefined) return undefined;
-    if (f.data !== undefined) return f.data.subarray(0, 4);
     return f.head;
   }
 

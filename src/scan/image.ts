@@ -330,8 +330,8 @@ async function scanOpened(path: string, opened: OpenedImage, db: Database, surfa
   const analyse = async (p: string, key: string): Promise<ImageFileResult | InputError> => {
     const workers = poolFor();
     if (workers === undefined) return analyseImageFile(view, p, label(p), key, local);
-    // The worker reads the file (and the libraries it loads) from the view's shared memory, or from the archive
-    // on this machine where the layer is uncompressed: nothing is copied per file.
+    // The worker reads the file (and the libraries it loads) where the view locates it: the archive where the layer
+    // is uncompressed, else the scratch file; only the view's nodes go with the task.
     const task = { kind: "image" as const, path: p, label: label(p), key, libraries, view: view.share() };
     return workers.run<ImageFileResult>(task, { path: label(p), kind: "elf", size: view.file(p)?.size ?? 0 });
   };
