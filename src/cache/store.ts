@@ -2,11 +2,12 @@
 // the reports of an image's files): JSON entries by kind and key, written atomically, made once when several threads
 // want the same entry, and pruned to a size bound. Every part of unifit that caches goes through here.
 
-import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, futimesSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, threadId } from "node:worker_threads";
 import { compareStrings } from "../util/compare.js";
+import { makeDirs } from "../util/make-dirs.js";
 
 /** Where unifit keeps derived data: $UNIFIT_CACHE_DIR, else $XDG_CACHE_HOME/unifit, else ~/.cache/unifit. */
 export function cacheDir(): string {
@@ -15,10 +16,12 @@ export function cacheDir(): string {
 
 /**
  * Where a scan may put a scratch file, in order of preference: the cache directory (on disk, where the system's
- * temporary directory may be memory) unless caching is off, then the temporary directory.
+ * temporary directory may be memory) unless caching is off, then the temporary directory. `create`: whether the
+ * directory is ours to create when missing (the cache directory is; the system's temporary directory is not).
  */
-export function scratchDirs(): string[] {
-  return process.env.UNIFIT_NO_CACHE !== undefined ? [tmpdir()] : [cacheDir(), tmpdir()];
+export function scratchDirs(): { dir: string; create: boolean }[] {
+  const tmp = { dir: tmpdir(), create: false };
+  return process.env.UNIFIT_NO_CACHE !== undefined ? [tmp] : [{ dir: cacheDir(), create: true }, tmp];
 }
 
 const setReplacer = (_key: string, value: unknown): unknown => {
@@ -114,7 +117,7 @@ export function writeCachedText(kind: string, key: string, text: string): void {
   let tmp: string | undefined;
   try {
     const dir = cacheDir();
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const file = join(dir, `${kind}-${key}.json`);
     tmp = `${file}.${process.pid}.${threadId}.tmp`;
     writeFileSync(tmp, text);
@@ -160,7 +163,7 @@ export function makeOnce<T>(kind: string, key: string, read: () => T | undefined
   for (;;) {
     let fd: number;
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       fd = openSync(lock, "wx");
     } catch (e) {
       if ((e as { code?: string }).code !== "EEXIST") return make();

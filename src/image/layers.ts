@@ -4,9 +4,10 @@
 // per-file limit are not read, and names that would climb out of the root are refused.
 
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { scratchDirs } from "../cache/store.js";
+import { makeDirs } from "../util/make-dirs.js";
 import { errnoCode } from "../input/errors.js";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -92,8 +93,8 @@ export class Spill {
     let failure: unknown;
     for (const base of scratchDirs()) {
       try {
-        mkdirSync(base, { recursive: true });
-        this.dir = mkdtempSync(join(base, "image-"));
+        if (base.create) makeDirs(base.dir);
+        this.dir = mkdtempSync(join(base.dir, "image-"));
         break;
       } catch (e) {
         failure = e;

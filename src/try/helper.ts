@@ -5,10 +5,11 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../cache/store.js";
 import { UsageError } from "../scan/scan.js";
+import { makeDirs } from "../util/make-dirs.js";
 import { packageInfo } from "../util/package-root.js";
 
 const FLAGS = ["-O2", "-Wall"];
@@ -32,7 +33,7 @@ export function ensureHelper(dir: string = cacheDir()): string {
   const out = join(dir, `try-helper-${hash}`);
   if (existsSync(out)) return out;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
     throw new UsageError(`cannot create the cache directory ${dir} for the try helper: ${(e as Error).message}`);
   }

@@ -16,6 +16,8 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, inp
     ...(input !== undefined ? { input } : {}),
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...env },
     maxBuffer: 256 * 1024 * 1024,
+    // A hung CLI fails its test (code -1) instead of stalling the whole suite.
+    timeout: 600_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -167,6 +167,15 @@ describe("hostile images", () => {
     assert.equal(none.code, 2);
     assert.equal(none.stderr.trim().split("\n").length, 1, none.stderr);
     assert.match(none.stderr, /scratch\.tar: .*no place for the scratch file of compressed layers' programs \(ENOTDIR/);
+    // Under /proc, mkdir answers ENOENT for a parent that exists, and Node's recursive mkdir retried it forever:
+    // UNIFIT_CACHE_DIR=/proc/... hung every scan, and TMPDIR=/proc/... an uncached image scan.
+    const procCache = run({ UNIFIT_CACHE_DIR: "/proc/unifit-cache" });
+    assert.deepEqual(procCache.report.errors, [], procCache.stderr);
+    assert.deepEqual(procCache.report.files, inCache.report.files);
+    const procTmp = run({ TMPDIR: "/proc/unifit-tmp" }, "--no-cache");
+    assert.equal(procTmp.code, 2);
+    assert.equal(procTmp.stderr.trim().split("\n").length, 1, procTmp.stderr);
+    assert.match(procTmp.stderr, /scratch\.tar: .*no place for the scratch file of compressed layers' programs \(ENOENT/);
   });
 
   // Found by `npm run fuzz` (seed 20261204, input 538): an OCI manifest whose layer entry is `null` ended in a
