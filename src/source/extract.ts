@@ -24,12 +24,28 @@ export interface Extraction {
   parseErrors: number;
   /** Names whose address an initializer stores (`{ .start = my_start }`, `{ on_a, &on_b }`), in text order. */
   addresses: AddressFact[];
+  /** Where the extraction stopped, at MAX_FACTS facts; absent when it read the whole tree. */
+  stoppedAt?: SourceLocation;
 }
+
+/**
+ * Most facts, functions and stored addresses taken from one file: past it the rest of the file is not read (a
+ * warning says where). Real files stay far below: at most 2,616 (redis-cli.c, 347 KB), 24,000 per MB at the
+ * densest; an 8 MiB file of "SYS_fork " made 930,000 and 1.3 GB, of `asm("syscall");` 546,000 and 1.2 GB.
+ */
+export const MAX_FACTS = 100_000;
 
 const MAX_TEXT = 200;
 
 /** How deep below the root the walk asks nodes whether they hold errors (see cleanUntil in extractFacts). */
 const CLEAN_DEPTH = 4;
+/**
+ * How many nodes of one file the walk asks so (each question makes a node object, held natively until collected).
+ * Real files need at most 1,306 (redis's server.h; 28,675 over the 1,197 files of the four bench servers); 1.5 MiB
+ * of "(}", one ERROR node with 786 K children that each hold a "(", made as many objects and 290 MB of heap. Past the
+ * bound, the remaining calls' arguments are read from the tree, as in any node with errors.
+ */
+const MAX_CLEAN_PROBES = 20_000;
 
 /** The conditions of a fact under no #if: one shared array, never written to. */
 const NO_CONDITIONS: string[] = [];
@@ -82,6 +98,8 @@ const DECLARATOR_NOISE = new Set([
 // are not syscalls), the opening quote of a string that starts with /proc, /sys or /dev/, and a name (or &name, or a
 // cast of one) stored into a field or an element at run time (`x.fn = f;`, `p->handler = f;`, `arr[i] = f;`).
 const HITS = /\b(?:SYS|__NR)_([a-z][a-z0-9_]*)\b|"\/(?:proc|sys)["/]|"\/dev\/|(?:(?:->|\.)\s*[A-Za-z_$][\w$]*|\])\s*=(?!=)\s*(?:\([\w$\s*]*\)\s*)?&?\s*([A-Za-z_$][\w$]*)\s*;/g;
+/** HITS matched at one index (the same match the global search found there: the same pattern from the same start). */
+const HIT_AT = new RegExp(HITS.source, "y");
 /** Where the stored name starts, from the end of such a hit. */
 const STORED_NAME = /[A-Za-z_$][\w$]*\s*;$/;
 /** Nodes between a stored name and its assignment: `&f`, `(handler_t)f`, `(f)`. */
@@ -336,10 +354,11 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
   /**
    * Calls that end before this index lie in a node without errors (in a tree without any, everywhere). In a tree with
    * errors, each node the walk enters within CLEAN_DEPTH levels of the top and outside such a node is asked (one
-   * node object each): finding the ERROR nodes themselves (descendantsOfType) walks the whole tree natively, and
+   * node object each, at most MAX_CLEAN_PROBES): finding the ERROR nodes themselves (descendantsOfType) walks the whole tree natively, and
    * cost a tenth of the parse on redis.
    */
   let cleanUntil = hasError ? -1 : Infinity;
+  let probes = 0;
   let types = typeTables.get(grammar);
   if (types === undefined) typeTables.set(grammar, (types = new TypeTable()));
   const typeAt = (c: TreeCursor): string => types.type(c);
@@ -627,8 +646,9 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
     return name;
   };
 
-  const onHit = (match: RegExpExecArray): void => {
-    const index = match.index;
+  const onHit = (index: number): void => {
+    HIT_AT.lastIndex = index;
+    const match = HIT_AT.exec(text) as RegExpExecArray;
     const hitEnd = index + match[0].length;
     popTo(index);
     const stored = match[2];
@@ -712,13 +732,14 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
     return MACRO_NAME.exec(text)?.[1] ?? "";
   };
 
-  // The rare tokens, found in the text; each is looked up in the tree when the walk passes its position.
-  const hits: RegExpExecArray[] = [];
+  // The rare tokens, found in the text; each is looked up in the tree when the walk passes its position. Only their
+  // start is kept (a match object each was 150 MB for 8 MiB of "SYS_fork "); onHit matches again there.
+  const hits: number[] = [];
   HITS.lastIndex = 0;
-  for (let m = HITS.exec(text); m !== null; m = HITS.exec(text)) hits.push(m);
+  for (let m = HITS.exec(text); m !== null; m = HITS.exec(text)) hits.push(m.index);
   let nextHit = 0;
   const flushHits = (before: number): void => {
-    for (let h = hits[nextHit]; h !== undefined && h.index < before; h = hits[++nextHit]) onHit(h);
+    for (let h = hits[nextHit]; h !== undefined && h < before; h = hits[++nextHit]) onHit(h);
   };
 
   // Marks: every "(" that may open an argument list, a declarator's parameters or an asm operand list (see
@@ -730,10 +751,10 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
     let h = 0;
     for (let p = text.indexOf("("); p >= 0; p = text.indexOf("(", p + 1)) {
       if (!mayOpenCall(text, p)) continue;
-      for (let hit = hits[h]; hit !== undefined && hit.index < p; hit = hits[++h]) marks.push(hit.index);
+      for (let hit = hits[h]; hit !== undefined && hit < p; hit = hits[++h]) marks.push(hit);
       marks.push(p);
     }
-    for (let hit = hits[h]; hit !== undefined; hit = hits[++h]) marks.push(hit.index);
+    for (let hit = hits[h]; hit !== undefined; hit = hits[++h]) marks.push(hit);
     // The "{" of each initializer (`= {`), merged in: where a function's address can be stored without a call.
     const braces: number[] = [];
     for (let p = text.indexOf("{"); p >= 0; p = text.indexOf("{", p + 1)) {
@@ -766,8 +787,14 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
   /** Whether each of those nodes (and the current one) may have very many children: ERROR and the root. */
   const wide: boolean[] = [];
   let currentWide = true;
+  /** Where the walk stopped at the bound on a file's facts (MAX_FACTS), or -1. */
+  let stoppedAt = -1;
   for (;;) {
     const mark = mi < markCount ? (marks[mi] as number) : Infinity;
+    if (facts.length + addresses.length + functions.length >= MAX_FACTS && mark !== Infinity) {
+      stoppedAt = mark;
+      break;
+    }
     if (mark >= currentEnd) {
       const up = ends.pop();
       if (up === undefined) break;
@@ -800,7 +827,10 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
     // mark in a gap between children, which only error recovery could leave, costs a needless descent, no more.)
     const type = typeAt(cursor);
     const end = cursor.endIndex;
-    if (end > cleanUntil && ends.length < CLEAN_DEPTH && !currentHasError(cursor)) cleanUntil = end;
+    if (end > cleanUntil && ends.length < CLEAN_DEPTH && probes < MAX_CLEAN_PROBES) {
+      probes++;
+      if (!currentHasError(cursor)) cleanUntil = end;
+    }
     flushHits(mark);
     popTo(mark);
     let descend = true;
@@ -862,7 +892,7 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
       continue;
     }
   }
-  flushHits(Infinity);
+  if (stoppedAt < 0) flushHits(Infinity);
 
   facts.sort(
     (a, b) =>
@@ -876,16 +906,32 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
   // the files have some. Only when the walk met none is the tree searched (along its error paths), so that a broken
   // file always gets its warning.
   const parseErrors = errorNodes > 0 || !hasError ? errorNodes : Math.max(1, countErrors(root));
-  return { facts, functions, parseErrors, addresses };
+  const extraction: Extraction = { facts, functions, parseErrors, addresses };
+  if (stoppedAt >= 0) extraction.stoppedAt = lines.location(file, stoppedAt, stoppedAt);
+  return extraction;
 }
 
-/** ERROR and MISSING nodes, visiting only subtrees that contain one. */
+/** Most node objects countErrors makes (each holds a native reference until collected); past it, the count so far. */
+const MAX_ERROR_PROBES = 50_000;
+
+/**
+ * ERROR and MISSING nodes, entering only subtrees that hold one. Leaves are read from the cursor; only a node with
+ * children is asked (one node object) whether it holds an error. Asking every child (`node.children`) held 1.3 GB on
+ * 1.5 MiB of ")}]", one ERROR node of 1.57 M leaves. Past MAX_ERROR_PROBES questions the count so far is the answer
+ * (at least 1: the tree has an error); it only words a warning.
+ */
 function countErrors(root: SyntaxNode): number {
+  const cursor = root.walk();
   let count = 0;
-  const pending: SyntaxNode[] = [root];
-  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    if (node.isMissing || node.type === "ERROR") count++;
-    for (const child of node.children) if (child.hasError || child.isMissing) pending.push(child);
+  let probes = 0;
+  for (;;) {
+    if (cursor.nodeType === "ERROR" || cursor.nodeIsMissing) count++;
+    if (cursor.gotoFirstChild()) {
+      cursor.gotoParent();
+      if (++probes > MAX_ERROR_PROBES) break;
+      if (cursor.currentNode.hasError && cursor.gotoFirstChild()) continue;
+    }
+    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return Math.max(count, 1);
   }
-  return count;
+  return Math.max(count, 1);
 }

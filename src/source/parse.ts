@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { extractFacts } from "./extract.js";
+import { extractFacts, MAX_FACTS } from "./extract.js";
 import { notText, SourceSkipped, tooDeep, type ParseLimits } from "./limits.js";
 import { parseText, type Language } from "./tree-sitter.js";
 import type { SourceFile } from "./types.js";
@@ -73,9 +73,12 @@ export function parseSource(path: string, bytes?: Uint8Array, limits: ParseLimit
   const deep = tooDeep(text);
   if (deep !== undefined) throw new SourceSkipped("TOO_DEEP", deep);
   const tree = parseText(language, text, limits);
-  const { facts, functions, parseErrors, addresses } = extractFacts(tree, text, path, language);
+  const { facts, functions, parseErrors, addresses, stoppedAt } = extractFacts(tree, text, path, language);
   if (parseErrors > 0) {
     warnings.push(`${parseErrors} parse error${parseErrors === 1 ? "" : "s"}; facts from the rest`);
+  }
+  if (stoppedAt !== undefined) {
+    warnings.push(`more than ${MAX_FACTS.toLocaleString("en-US")} calls and uses; read up to line ${stoppedAt.line}, column ${stoppedAt.column} only`);
   }
 
   return { path, language, facts, functions, addresses, warnings, lines: countLines(data), bytes: data.length };

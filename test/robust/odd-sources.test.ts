@@ -3,7 +3,7 @@
 // is one "skipped:" line on stderr naming it, the process stays under 1 GB, and the real file is reported as alone.
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -56,5 +56,36 @@ describe("source files that are not C, or too hard to parse", () => {
     const mine = reportsByPath(r.stdout).get(good);
     assert.ok(mine !== undefined && mine.includes('"fork"'), "the real file's report lists its fork");
     assert.equal(mine, reportsByPath(alone.stdout).get(good));
+  });
+
+  // Found by hand after `npm run fuzz` (seed 20261207) peaked at 934 MB on a mutated closers.c: files that tree-sitter
+  // parses in full, but whose facts cost far more than their parse. 1.5 MiB of ")}]" (one ERROR node of 1.57 M
+  // leaves, each asked whether it held an error) peaked at 1.41 GB; of "(}" (786 K "(" each asked while walked) at
+  // 692 MB; 8 MiB of "SYS_fork " (930 K facts, a match object and a node object each) at 1.34 GB. The three below,
+  // with a real file, in one scan: 1,041 MB before (every syntax tree kept to the end of the parses), 570 MB after.
+  it("that parse in full but are all errors or all facts are reported with a warning, well under 1 GB", () => {
+    const sub = join(dir, "dense");
+    mkdirSync(sub);
+    const good = join(sub, "good.c");
+    copyFileSync(fixture("sample", "prefork-server.c"), good);
+    const odd = {
+      "closers.c": ")}]".repeat(1 << 19),
+      "openers.c": "(}".repeat(3 << 18),
+      // Every second name is a use of SYS_fork (the first of each pair reads as a type): 131 K facts.
+      "numbers.c": "SYS_fork ".repeat(1 << 18),
+    };
+    for (const [name, text] of Object.entries(odd)) writeFileSync(join(sub, name), text);
+
+    const r = runMeasured(["scan", sub, "-f", "json", "-q", "--no-cache", "-t", "nanos"]);
+    assert.doesNotMatch(r.stderr, CRASH);
+    assert.equal(r.stderr, "", "no file is skipped");
+    assert.ok(r.peakMb < 800, `peak ${r.peakMb} MB`);
+    const report = JSON.parse(r.stdout) as { files: { path: string; source?: { warnings?: string[] } }[] };
+    const warnings = new Map(report.files.map((f) => [f.path, (f.source?.warnings ?? []).join("; ")]));
+    assert.equal(warnings.get(join(sub, "closers.c")), "1 parse error; facts from the rest");
+    assert.match(warnings.get(join(sub, "openers.c")) ?? "", /^\d+ parse errors?; facts from the rest$/);
+    assert.match(warnings.get(join(sub, "numbers.c")) ?? "", /; more than 100,000 calls and uses; read up to line 1, column \d+ only$/);
+    const alone = runMeasured(["scan", good, "-f", "json", "-q", "--no-cache", "-t", "nanos"]);
+    assert.equal(reportsByPath(r.stdout).get(good), reportsByPath(alone.stdout).get(good));
   });
 });
