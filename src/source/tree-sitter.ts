@@ -124,7 +124,8 @@ export function parseText(language: Language, text: string, limits: ParseLimits 
     // A cancelled parse keeps its state for a resume: drop it now, and count what the process kept.
     parser.reset();
     if (rss0 >= 0) retained += Math.max(0, process.memoryUsage.rss() - rss0);
-    const at = stopped?.at ?? 0;
+    // The callback's offset is in bytes of the UTF-16 text the binding hands tree-sitter: two per character.
+    const at = Math.min(text.length, Math.floor((stopped?.at ?? 0) / 2));
     const where = `at character ${at} of ${text.length}`;
     if (stopped?.why === "time") throw new SourceSkipped("PARSE_TIMEOUT", `skipped: parsing ran past the file's time budget (${where})`);
     throw new SourceSkipped("PARSE_MEMORY", `skipped: parsing needed more than ${Math.round((limits.memoryBytes ?? 0) / (1024 * 1024))} MB (stopped ${where}); text this hard to parse is not ordinary C/C++`);
