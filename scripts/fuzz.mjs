@@ -181,13 +181,25 @@ function seeds(dir) {
 }
 
 /** Odd inputs made from nothing: empty, one huge line, random bytes, deep nesting, C++ template chains, NULs. */
+/** Tokens repeated into one line: each makes tree-sitter recover from errors in its own way (a wide ERROR node of
+ * leaves, of "(" each holding a mark, of statements, ...); found by hand at 1.5 MiB, 0.45 to 1.4 GB before 15's fixes. */
+const ODD_UNITS = [")}]", "(}", "f(}", "f(@)", "@f();", "f(a)}]", "f();", "f(x)f(x)", "{f();}", ";", "x ", "SYS_fork ", '"/proc/" ', "p->f = g;", "asm(\"syscall\");", "#if x\nf();\n#else\n"];
+
+/** `n` bytes from `r`, without a JS array per byte (inputs go up to 16 MiB). */
+function randomBuffer(r, n, low = 0, span = 256) {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = low + r.int(span);
+  return b;
+}
+
 function oddInput(r) {
-  const n = 1 << (10 + r.int(11)); // 1 KiB .. 1 MiB
+  // 1 KiB .. 16 MiB: past the source parser's 8 MiB cut, and through the sizes where its memory watch stops a parse.
+  const n = 1 << (10 + r.int(15));
   const kinds = [
     () => ["empty.c", Buffer.alloc(0)],
     () => ["empty", Buffer.alloc(0)],
-    () => ["random.c", Buffer.from(Array.from({ length: n }, () => r.int(256)))],
-    () => ["random", Buffer.from(Array.from({ length: n }, () => r.int(256)))],
+    () => ["random.c", randomBuffer(r, n)],
+    () => ["random", randomBuffer(r, n)],
     () => ["parens.c", Buffer.from("(".repeat(n))],
     () => ["braces.c", Buffer.from("int f(){" + "{".repeat(n))],
     () => ["closers.c", Buffer.from(")}]".repeat(n / 3))],
@@ -196,8 +208,14 @@ function oddInput(r) {
     () => ["unary.c", Buffer.from("int x = " + "-".repeat(n) + "1;")],
     () => ["line.c", Buffer.from("int a[] = {" + "1,".repeat(n / 2) + "};\n")],
     () => ["nul.c", Buffer.alloc(n)],
-    () => ["printable.c", Buffer.from(Array.from({ length: n }, () => 32 + r.int(95)))],
+    () => ["printable.c", randomBuffer(r, n, 32, 95)],
     () => ["ifdef.c", Buffer.from("#if 1\n".repeat(n / 6))],
+    () => {
+      const unit = r.pick(ODD_UNITS);
+      // Sizes near 1.5 MiB are where these parse in full and the extraction's own memory shows.
+      const size = r.next() < 0.5 ? n : (1 << 20) + r.int(1 << 20);
+      return ["units.c", Buffer.from(unit.repeat(Math.max(1, Math.floor(size / unit.length))))];
+    },
     () => ["syscalls", Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(n, Buffer.from([0x0f, 0x05]))])],
   ];
   return r.pick(kinds)();
