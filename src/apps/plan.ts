@@ -95,11 +95,11 @@ export interface PlanOptions {
   cwd?: string;
 }
 
-export function buildPlan(paths: readonly string[], options: PlanOptions): PortingPlan {
+export async function buildPlan(paths: readonly string[], options: PlanOptions): Promise<PortingPlan> {
   const db = options.db ?? loadDatabase();
   if (!db.surfaces.has(options.target)) throw new UsageError(`unknown target "${options.target}"`);
   const apps = options.apps ?? loadApps(undefined, db);
-  const report = scanPaths(paths, { targets: ["all"], db, failOn: "blocker", ...(options.sysroot !== undefined ? { sysroot: options.sysroot } : {}) });
+  const report = await scanPaths(paths, { targets: ["all"], db, failOn: "blocker", ...(options.sysroot !== undefined ? { sysroot: options.sysroot } : {}) });
   const trees = paths.map((p) => recogniseTree(p, apps)).filter((r): r is Recognised => r !== undefined);
   const recognised = new Map<string, Recognised>();
   for (const t of trees) recognised.set(t.path, t);

@@ -621,8 +621,8 @@ Exit codes: 0 explained; 2 the name is none of these, or a usage error.`,
     .addOption(shared.sysroot())
     .addOption(shared.format(["markdown", "json"], "markdown"))
     .addHelpText("after", "\nInputs: ELF files, C/C++ sources and directories (walked).\n\nExit codes: 0 the plan was written; 2 usage errors (an unknown target), or inputs that could not be read or parsed.")
-    .action((paths: string[], flags: { target: string; sysroot: string; format: string }) => {
-      const plan = buildPlan(paths, { target: flags.target, sysroot: flags.sysroot });
+    .action(async (paths: string[], flags: { target: string; sysroot: string; format: string }) => {
+      const plan = await buildPlan(paths, { target: flags.target, sysroot: flags.sysroot });
       for (const e of plan.errors) io.stderr.write(errorLine(e));
       io.stdout.write(flags.format === "json" ? JSON.stringify(plan, null, 2) + "\n" : formatPlanMarkdown(plan));
       if (plan.errors.length > 0) code = EXIT_ERROR;

@@ -27,7 +27,7 @@ import type { Input } from "../input/expand.js";
 import { fileJson, fileJsonSize, fileJsonText } from "../report/json.js";
 import type { FileJson } from "../report/types.js";
 import type { FailOn, FileReport, InputError, Report, Severity } from "../types.js";
-import { reportShell, rulesFor, scanFile, scanSourceProgram, scanSourceProgramAsync, selectTargets, withRuleSettings } from "./scan.js";
+import { reportShell, rulesFor, scanFile, scanSourceProgramAsync, selectTargets, withRuleSettings } from "./scan.js";
 import { sourceIndex, type SourceIndex } from "./join.js";
 import type { FileBudget, FileOptions, InThreadOptions } from "./scan.js";
 import { BudgetedPool, DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT_MS } from "./pool.js";
@@ -193,39 +193,16 @@ export function asTwin(first: WorkerResult, index: number, path: string): Worker
  * The C/C++ inputs, analysed here as one program before any file is handed out (a call in one file may reach a fork
  * in another): their reports by path. The scan then takes them in path order like any other file's.
  */
-function sourceReports(
-  inputs: readonly Input[],
-  given: readonly string[],
-  scan: (paths: string[]) => ReturnType<typeof scanSourceProgram>,
-): { reports: Map<string, FileReport | InputError>; index?: SourceIndex } {
-  const paths = sourcePaths(inputs);
-  if (paths.length === 0) return { reports: new Map<string, FileReport | InputError>() };
-  return withIndex(inputs, given, paths.length, scan(paths));
-}
-
-/** sourceReports for the scan of a thread that may yield to the event loop (see scanSourceProgramAsync). */
-async function sourceReportsAsync(
+async function sourceReports(
   inputs: readonly Input[],
   given: readonly string[],
   scan: (paths: string[]) => ReturnType<typeof scanSourceProgramAsync>,
 ): Promise<{ reports: Map<string, FileReport | InputError>; index?: SourceIndex }> {
-  const paths = sourcePaths(inputs);
+  const paths = inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
   if (paths.length === 0) return { reports: new Map<string, FileReport | InputError>() };
-  return withIndex(inputs, given, paths.length, await scan(paths));
-}
-
-function sourcePaths(inputs: readonly Input[]): string[] {
-  return inputs.filter((i) => isSourcePath(i.path)).map((i) => i.path);
-}
-
-/** The reports, and where the scan's binaries are placed in these sources (scan/join.ts) when it has any. */
-function withIndex(
-  inputs: readonly Input[],
-  given: readonly string[],
-  sources: number,
-  { reports, functions }: ReturnType<typeof scanSourceProgram>,
-): { reports: Map<string, FileReport | InputError>; index?: SourceIndex } {
-  const index = inputs.length > sources ? sourceIndex(given, reports, functions) : undefined;
+  const { reports, functions } = await scan(paths);
+  // The binaries of the scan are placed in these sources (scan/join.ts).
+  const index = inputs.length > paths.length ? sourceIndex(given, reports, functions) : undefined;
   return index === undefined ? { reports } : { reports, index };
 }
 
@@ -314,7 +291,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   if (options.ignores !== undefined) fileOptions.ignores = options.ignores;
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) errors.push(compile.error);
-  const program = await sourceReportsAsync(inputs, paths, (p) => scanSourceProgramAsync(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const program = await sourceReports(inputs, paths, (p) => scanSourceProgramAsync(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   const sources = program.reports;
   if (program.index !== undefined) fileOptions.sources = program.index;
   const setup: WorkerSetup = {
@@ -521,7 +498,7 @@ function scanInOrder(
 }
 
 /** Expands the paths, scans every file found in this thread and returns one deterministic Report (for `plan`). */
-export function scanPaths(paths: readonly string[], options: InThreadOptions = {}): Report {
+export async function scanPaths(paths: readonly string[], options: InThreadOptions = {}): Promise<Report> {
   const db = options.db ?? loadDatabase();
   const surfaces = selectTargets(db, options.targets);
   const rules = rulesFor(db, options.rules);
@@ -534,7 +511,7 @@ export function scanPaths(paths: readonly string[], options: InThreadOptions = {
   const tally = new SummaryTally(surfaces.map((s) => s.name), failOn);
   const compile = compileDatabaseFor(paths, options.compileCommands, inputs);
   if (compile.error !== undefined) all.push(compile.error);
-  const program = sourceReports(inputs, paths, (p) => scanSourceProgram(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
+  const program = await sourceReports(inputs, paths, (p) => scanSourceProgramAsync(p, db, surfaces, compile.db !== undefined ? { ...fileOptions, compile: compile.db } : fileOptions));
   const sources = program.reports;
   const elfOptions: FileOptions = program.index !== undefined ? { ...fileOptions, sources: program.index } : fileOptions;
   scanInOrder([...inputs].sort(byPath), (path) => sources.get(path) ?? scanFile(path, db, surfaces, elfOptions), false, options.onFile, (r) => {

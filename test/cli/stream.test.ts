@@ -49,9 +49,9 @@ describe("scanning many files", () => {
     assert.deepEqual(pairs, ["a/fork-exec.copy = a/fork-exec", "b/fork-exec = a/fork-exec", "b/origin = a/origin"]);
   });
 
-  it("streams the same bytes as the whole-report formatter, whatever the threads and the destination", () => {
+  it("streams the same bytes as the whole-report formatter, whatever the threads and the destination", async () => {
     const paths = [dir, fixture("sample", "prefork-server")];
-    const whole = formatters.json?.(scanPaths(paths, { failOn: "none" }), { chalk: new Chalk({ level: 0 }) }) ?? "";
+    const whole = formatters.json?.(await scanPaths(paths, { failOn: "none" }), { chalk: new Chalk({ level: 0 }) }) ?? "";
     const report = JSON.parse(whole) as { files: { path: string }[] };
     assert.equal(report.files.length, 7);
     for (const jobs of ["1", "2"]) {
@@ -75,9 +75,9 @@ describe("scanning many files", () => {
     assert.deepEqual([...byName.keys()].sort(), ["a/fork-exec", "a/fork-exec.copy", "a/origin", "a/pthreads", "b/fork-exec", "b/origin"]);
   });
 
-  it("reuses a streamed report for a twin: only the path changes", () => {
+  it("reuses a streamed report for a twin: only the path changes", async () => {
     const path = join(dir, "a", "fork-exec");
-    const report = scanPaths([path], { targets: ["nanos"], failOn: "none" }).files[0];
+    const report = (await scanPaths([path], { targets: ["nanos"], failOn: "none" })).files[0];
     assert.ok(report !== undefined);
     const json = JSON.stringify(report);
     const verdicts = { path, targets: [] };
