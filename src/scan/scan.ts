@@ -397,8 +397,8 @@ export function scanSourceProgram(
 /**
  * scanSourceProgram, letting the event loop run after each file's parse. The binding frees a syntax tree's memory
  * only in a finalizer that Node runs from the event loop once the tree is collected: parsed in one synchronous loop,
- * every tree of the scan stayed until its end (six copies of redis's src/, 47 MB: 937 MB; yielding, 257 MB and 25%
- * faster). The synchronous form is kept for in-thread callers (`unifit plan`, scanBytes' one file).
+ * every tree of the scan stayed until its end (`unifit scan` of six copies of redis's src/, 47 MB: 1,034 MB; yielding,
+ * 353 MB and 23% faster). The synchronous form is kept for scanBytes' one file and for bench/.
  */
 export async function scanSourceProgramAsync(
   paths: readonly string[],

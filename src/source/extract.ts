@@ -354,8 +354,8 @@ function extractFrom(root: SyntaxNode, hasError: boolean, cursor: TreeCursor, te
   /**
    * Calls that end before this index lie in a node without errors (in a tree without any, everywhere). In a tree with
    * errors, each node the walk enters within CLEAN_DEPTH levels of the top and outside such a node is asked (one
-   * node object each, at most MAX_CLEAN_PROBES): finding the ERROR nodes themselves (descendantsOfType) walks the whole tree natively, and
-   * cost a tenth of the parse on redis.
+   * node object each, at most MAX_CLEAN_PROBES): finding the ERROR nodes themselves (descendantsOfType) walks the
+   * whole tree natively, and cost a tenth of the parse on redis.
    */
   let cleanUntil = hasError ? -1 : Infinity;
   let probes = 0;
