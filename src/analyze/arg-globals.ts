@@ -179,7 +179,8 @@ export function globalReader(elf: ElfFile, bytes: Uint8Array, regions: readonly 
         writes.push(...w);
         continue;
       }
-      if (op.writesMemory === true) {
+      // A write through a register (`push qword [rip+X]` writes the stack): of the object, only a read.
+      if (op.writesMemory === true && op.base === undefined) {
         // Another part of the object, when the operand's place and size are known (lock dec of a counter beside it).
         if (passed && op.size !== undefined && op.disp === d && (d + op.size <= addr || d >= addr + size)) continue;
         return undefined;

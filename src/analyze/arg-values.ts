@@ -348,12 +348,23 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
       regs[op.dst as number] = at !== undefined && (listCall !== undefined || readOnlyCall !== undefined) ? { c: [], p: [], u: true, at } : UNKNOWN;
       break;
     }
-    default:
+    default: {
+      const call = op.flow === "call" || op.flow === "icall";
+      // Where a write other than a plain store lands, read before its registers change: a stack slot (`add dword
+      // [rsp+0x28], 1`, `movups [rsp+0x90], xmm0`), somewhere in the stack (an indexed operand), or elsewhere.
+      const onStack = !call && op.writesMemory === true && op.base !== undefined && op.base >= 0 && (regs[op.base] as Val).sp !== undefined;
+      const at = onStack && op.size !== undefined ? slotAt(op.base, op.disp ?? 0) : undefined;
       // A call returns with the stack pointer it was made with (the return address it pushes is popped again). The
       // slots stay readable after it: a compiler reads a slot back after a call only where the callee cannot change
       // it (its outgoing arguments are dead after the call), and a callee that got a stack address is `escaped`.
-      for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0 && !(r === RSP && (op.flow === "call" || op.flow === "icall"))) regs[r] = UNKNOWN;
-      if (op.writesMemory === true && s.escaped && !quiet) s.slots.clear();
+      for (let r = 0; r < isa.regs; r++) if ((op.writes & (1 << r)) !== 0 && !(r === RSP && call)) regs[r] = UNKNOWN;
+      if (op.writesMemory !== true || quiet) break;
+      if (at !== undefined) forgetBytes(s.slots, at, op.size as number);
+      // A write the decoder could not place, or one somewhere in this frame: any slot may have changed.
+      else if (onStack || (!call && op.base === undefined && op.disp === undefined)) s.slots.clear();
+      // Through another pointer (or a global's bytes): a slot only once a stack address escaped.
+      else if (s.escaped) s.slots.clear();
+    }
   }
   const head = lists !== undefined ? (regs[isa.params[lists.param] as number] as Val) : undefined;
   if (op.flow === "call" || op.flow === "icall") {
@@ -368,6 +379,11 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
     s.slots.delete(at + 4);
     if (!s.listSlots.includes(at)) s.listSlots = [...s.listSlots, at].sort((x, y) => x - y);
   }
+}
+
+/** Forgets the slots that a write of `size` bytes at slot offset `at` overlaps (a slot holds at most 8 bytes). */
+function forgetBytes(slots: Map<number, Val>, at: number, size: number): void {
+  for (const k of [...slots.keys()]) if (k > at - 8 && k < at + size) slots.delete(k);
 }
 
 /**
@@ -416,7 +432,10 @@ function touchesList(s: State, op: ValueOp, isa: Isa): boolean {
     case "clobber":
       // Writes to a global's bytes (their place known) cannot reach the heap's nodes; a compare only reads.
       // (A call's own write is its return address: what the callee may write is judged below.)
-      if (op.writesMemory === true && (op.disp === undefined || op.size === undefined) && op.flow !== "call" && op.flow !== "icall") return true;
+      if (op.writesMemory === true && op.flow !== "call" && op.flow !== "icall") {
+        // Through a register: a node unless the register holds a stack address; else a global's bytes, or unplaced.
+        if (op.base !== undefined && op.base >= 0 ? val(op.base)?.sp === undefined : op.disp === undefined || op.size === undefined) return true;
+      }
       if (op.writes !== 0) for (let r = 0; r < isa.regs; r++) if (((op.reads ?? 0) & (1 << r)) !== 0 && isList(r)) return true;
       break;
     default:

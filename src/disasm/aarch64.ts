@@ -421,7 +421,11 @@ function decodeWord(w: number, addr: number, next: number): ValueOp[] {
   const op = (o: Omit<ValueOp, "addr" | "next" | "flow" | "writes"> & Partial<ValueOp>): ValueOp => ({ addr, next, flow: "next", writes: 0, ...o });
   const clobber = (writesMemory = false): ValueOp[] => {
     const o = op({ op: "clobber", writes: writtenRegisters(w) & 0x7fffffff });
-    if (writesMemory) o.writesMemory = true;
+    if (writesMemory) {
+      o.writesMemory = true;
+      // Only stores are clobbers that write memory: each addresses it from its base register, Rn (bits 5-9; 31: sp).
+      o.base = (w >>> 5) & 31;
+    }
     return [o];
   };
   const top = (w >>> 26) & 0x3f;

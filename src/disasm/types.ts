@@ -60,8 +60,11 @@ export interface ValueOp {
    * address, disp is then the address); either: dst = one of `values` (x86-64 `sbb r32, r32`: 0 or -1 by the carry
    * flag, which no analysis here follows); store: [base + disp] = src register or value; push/pop: src/dst; sp-add:
    * rsp += value; or/and/add: dst = (src, or dst when absent) op value (add keeps a stack address one); clobber:
-   * every register in `writes` (a bit mask) is unknown (x86-64: with `writesMemory` and a RIP-relative or absolute
-   * operand, `disp` and `size` say which bytes it writes).
+   * every register in `writes` (a bit mask) is unknown. A clobber that `writesMemory` says where when it can: `base`
+   * the register the written address is formed from, with `disp` and `size` the bytes from it when that is all it
+   * writes (x86-64 `add dword [rsp+0x28], 1`; without `size`, somewhere from it: an indexed operand, an aarch64 store
+   * the ops do not describe); no `base` but `disp` and `size` (x86-64): a RIP-relative or absolute operand's bytes;
+   * neither: anywhere. A call's own write (its return address) is not the callee's.
    */
   op: "const" | "copy" | "load" | "store" | "push" | "pop" | "sp-add" | "or" | "and" | "add" | "lea-stack" | "either" | "clobber";
   dst?: number;

@@ -780,7 +780,7 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
         } else if (x.mnemonic === Mnemonic.Lea && (x.memoryBase === Register.RIP || x.memoryBase === Register.None)) {
           // The address of a global is taken: it may be written through (src/analyze/arg-values.ts reads this).
           Object.assign(op, { takesAddress: true, disp: Number(x.memoryDisplacementU64) });
-        } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
+        } else if (x.mnemonic === Mnemonic.Lea && dst !== undefined && size(r0) === 8 && (x.memoryBase === Register.RSP || x.memoryBase === Register.RBP)) {
           // The address of a stack slot escapes: calls and stores through pointers may change the slots from now on.
           Object.assign(op, { op: "lea-stack", dst });
           // Which slot, when the address is base + displacement (read where a library function is handed it).
@@ -814,15 +814,34 @@ export function decodeValueOps(bytes: Uint8Array, vaddr: number, start: number, 
           }
           u.free();
         }
-        for (const m of inf.usedMemory() as { access: number; free(): void }[]) {
+        // Where it writes memory: the base register of each write, and the one write's place when there is one.
+        let writes = 0;
+        let bases = 0;
+        let placed: { base: number; disp: number; size: number } | undefined;
+        for (const m of inf.usedMemory() as { access: number; base: number; index: number; displacement: bigint; memorySize: number; free(): void }[]) {
           const a = m.access;
-          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) op.writesMemory = true;
+          if (a !== I.OpAccess.Read && a !== I.OpAccess.CondRead && a !== I.OpAccess.NoMemAccess) {
+            writes++;
+            const b = m.base !== Register.RIP && m.base !== Register.None && size(m.base) === 8 ? gpr(m.base) : undefined;
+            if (b !== undefined) {
+              bases |= 1 << b;
+              const n = I.MemorySizeExt.size(m.memorySize);
+              placed = m.index === Register.None && n > 0 ? { base: b, disp: Number(BigInt.asIntN(64, m.displacement)), size: n } : undefined;
+            }
+          }
           m.free();
         }
-        // A write to a RIP-relative or absolute operand (lock dec, a byte store): how many bytes from `disp` it writes.
-        if (op.writesMemory === true && x.memoryIndex === Register.None && (x.memoryBase === Register.RIP || x.memoryBase === Register.None)) {
+        if (writes > 0) op.writesMemory = true;
+        if (writes === 1 && x.memoryIndex === Register.None && (x.memoryBase === Register.RIP || x.memoryBase === Register.None) && bases === 0) {
+          // A write to a RIP-relative or absolute operand (lock dec, a byte store): how many bytes from `disp` it writes.
           const n = I.MemorySizeExt.size(x.memorySize);
           if (n > 0) Object.assign(op, { disp: Number(x.memoryDisplacementU64), size: n });
+        } else if (writes === 1 && placed !== undefined) {
+          // Through a register (`add dword [rsp+0x28], 1`, `movups [rsp+0x90], xmm0`): the bytes written from it.
+          Object.assign(op, placed);
+        } else if (bases !== 0 && (bases & (bases - 1)) === 0) {
+          // Somewhere from one register (an indexed operand, `rep stos` through rdi): which register.
+          op.base = 31 - Math.clz32(bases);
         }
         inf.free();
       } else if (op.dst !== undefined) op.writes = 1 << op.dst;

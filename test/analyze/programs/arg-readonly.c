@@ -1,7 +1,8 @@
 /* A deciding argument kept in a stack slot across a library call handed the address of another local, for
  * test/analyze/argument-rules.test.ts. Built at -O0, each local lives in a slot. kept() hands &on to setsockopt, which
  * only reads it (src/analyze/read-only-calls.ts): the slot holding the domain still holds AF_NETLINK or AF_PACKET at
- * socket(). lost() hands &on to getsockopt, which writes through it and may have written any slot: unknown. */
+ * socket(). lost() hands &on to getsockopt, which writes through it and may have written any slot: unknown. bumped()
+ * adds to the domain's slot in place (x86-64 `addl $1, -4(%rbp)`): never the value stored before the addition. */
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,11 +22,18 @@ __attribute__((noinline, noclone)) static int lost(int fd, int raw) {
   return socket(domain, SOCK_RAW, 0);
 }
 
+__attribute__((noinline, noclone)) static int bumped(void) {
+  int domain = AF_UNIX;
+  domain++; /* AF_INET */
+  return socket(domain, SOCK_STREAM, 0);
+}
+
 int main(int argc, char **argv) {
   (void)argv;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   int a = kept(fd, argc > 1);
   int b = lost(fd, argc > 2);
-  printf("%d %d\n", a >= 0, b >= 0);
+  int d = bumped();
+  printf("%d %d %d\n", a >= 0, b >= 0, d >= 0);
   return 0;
 }
