@@ -277,8 +277,11 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
   const regs = s.regs;
   const { goAbi, listCall, readOnlyCall } = ctx;
   const lists = op.flow === "call" && op.target !== undefined ? listCall?.(op.target) : undefined;
-  // A call that writes none of the caller's memory: the slots and the list's nodes stay what they were.
-  const quiet = op.flow === "call" && op.target !== undefined && readsOnly(regs, readOnlyCall?.(op.target), isa);
+  // A call that writes none of the caller's memory, or only a buffer of the stack whose bytes are known: the other
+  // slots and the list's nodes stay what they were.
+  const callee = op.flow === "call" && op.target !== undefined ? readOnlyCall?.(op.target) : undefined;
+  const filled = callee?.fills !== undefined ? filledBytes(s, callee.fills, isa) : undefined;
+  const quiet = callee !== undefined && (callee.fills === undefined || filled !== undefined) && readsOnly(regs, callee, isa);
   if (s.listSlots.length > 0 && !s.listTouched && lists === undefined && !quiet && touchesList(s, op, isa)) s.listTouched = true;
   const RSP = isa.sp;
   const slotAt = (base: number | undefined, disp: number): number | undefined => {
@@ -372,6 +375,7 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
     for (const r of goAbi ? isa.allButSp : isa.callerSaved) regs[r] = UNKNOWN;
     if ((s.escaped && !quiet) || goAbi) s.slots.clear();
   }
+  if (quiet && filled !== undefined) for (const [from, size] of filled) forgetBytes(s.slots, from, size);
   // The list's head is in the slot whose address the call was handed (a lea of the caller's local `res`).
   const at = head?.at ?? head?.sp;
   if (lists !== undefined && at !== undefined) {
@@ -387,18 +391,38 @@ function forgetBytes(slots: Map<number, Val>, at: number, size: number): void {
 }
 
 /**
- * Whether a call of `callee` (a function of src/analyze/read-only-calls.ts, or none) leaves the caller's memory as it
- * was: the function only reads through its const pointer parameters and keeps none of them, so a stack address or a
- * list pointer handed there changes nothing. One the analysis sees in any other parameter register (a number by the
- * prototype, or past its last parameter) is a value the prototype does not account for: that call is judged as any
- * other is.
+ * Whether a call of `callee` (a function of src/analyze/read-only-calls.ts) leaves the caller's memory as it was: the
+ * function only reads through its const pointer parameters and keeps none of them, so a stack address or a list
+ * pointer handed there changes nothing (a buffer it fills is judged by filledBytes). One the analysis sees in any
+ * other parameter register (a number by the prototype, or past its last parameter) is a value the prototype does not
+ * account for: that call is judged as any other is.
  */
-function readsOnly(regs: readonly Val[], callee: ReadOnlyCall | undefined, isa: Isa): boolean {
-  if (callee === undefined) return false;
+function readsOnly(regs: readonly Val[], callee: ReadOnlyCall, isa: Isa): boolean {
   return isa.params.every((r, i) => {
     const v = regs[r] as Val;
-    return callee.pointers.includes(i) || (v.sp === undefined && v.at === undefined && v.list === undefined);
+    return callee.pointers.includes(i) || callee.fills?.buffer === i || callee.fills?.length === i || (v.sp === undefined && v.at === undefined && v.list === undefined);
   });
+}
+
+/** The most bytes a value-result buffer may hold: a sockaddr_storage is 128, socket options are smaller. */
+const MAX_FILL = 4096;
+
+/**
+ * The stack bytes a call of a function that fills a value-result buffer writes, as [slot offset, size] pairs: the
+ * buffer, as long as the length the caller stored says, and the length itself. Undefined unless both parameters are
+ * stack addresses and the length is a constant of the slot (the call may then write anywhere they point).
+ */
+function filledBytes(s: State, fills: { buffer: number; length: number }, isa: Isa): [number, number][] | undefined {
+  const buffer = s.regs[isa.params[fills.buffer] as number] as Val;
+  const length = s.regs[isa.params[fills.length] as number] as Val;
+  const from = buffer.at ?? buffer.sp;
+  const lengthAt = length.at ?? length.sp;
+  if (from === undefined || lengthAt === undefined) return undefined;
+  const n = s.slots.get(lengthAt);
+  if (n === undefined || n.u || n.p.length > 0 || n.c.length === 0 || n.sp !== undefined || n.list !== undefined || n.t !== undefined) return undefined;
+  const most = Math.max(...n.c);
+  if (most > MAX_FILL) return undefined;
+  return [[from, most], [lengthAt, 4]];
 }
 
 /** What a load of `size` bytes at `offset` in a node of `list` reads: a field's values, the next node, or unknown. */

@@ -4,14 +4,21 @@
 // src/analyze/arg-values.ts keeps its stack slots and a getaddrinfo list's fields across a call of one of them, where
 // an unknown callee handed a stack address may have changed any of them (`setsockopt(s, SOL_SOCKET, SO_REUSEADDR,
 // &on, sizeof on)` inside a `for (p = res; p; p = p->ai_next) socket(p->ai_family, ...)` loop). A function that writes
-// through a pointer (getsockopt's optval, accept's addr, recv's buf), keeps one (setvbuf), calls back into the
-// program, or takes variable arguments (fcntl, ioctl: the third may be a pointer written through) is not listed.
+// through a pointer (accept's addr, recv's buf), keeps one (setvbuf), calls back into the program, or takes variable
+// arguments (fcntl, ioctl: the third may be a pointer written through) is not listed, but for the value-result
+// buffers of getsockname and getsockopt, whose bytes are bounded by the length the caller passes (`fills`).
 
 export interface ReadOnlyCall {
   /** How many parameters the function takes (none is variadic). */
   params: number;
   /** 0-based indices of its pointer parameters, each `const` in the prototype and only read. */
   pointers: readonly number[];
+  /**
+   * A value-result buffer it fills (getsockname, getsockopt): at most as many bytes at its `buffer` parameter as the
+   * socklen_t its `length` parameter points to holds on entry, and a new length there. It keeps neither pointer and
+   * writes nothing else of the caller's; the value analysis forgets those bytes when it knows where they are.
+   */
+  fills?: { buffer: number; length: number };
   /** Upstream file:line of the prototype and of the code that only reads (glibc, then musl). */
   source: string;
 }
@@ -71,6 +78,33 @@ export const READ_ONLY_CALLS: ReadonlyMap<string, ReadOnlyCall> = new Map<string
     params: 1,
     pointers: [],
     source: `${GLIBC} posix/unistd.h:358, sysdeps/unix/sysv/linux/close.c:27; ${MUSL} src/unistd/close.c:13-18`,
+  }],
+  // Value-result buffers. The wrappers are one syscall each and not cancellation points (accept is one: its cleanup
+  // handlers may run the program's code, so it is not listed). The kernel copies at most the length the caller gave
+  // and writes the full length back: Linux net/socket.c move_addr_to_user (getsockname, getpeername) and
+  // net/core/sock.c sock_getsockopt and each protocol's getsockopt (`len = min(len, size)` before the copy); POSIX
+  // says the same of both (the stored address or option value is truncated to the caller's length). gVisor, one of
+  // the targets: google/gvisor 3c5eee17dc45659fb86843531074f38e78e0cc35 pkg/sentry/syscalls/linux/sys_socket.go:143-175
+  // (writeAddress) and :444-493 (GetSockOpt, `n := min(int(optLen), v.SizeBytes())`).
+  ["getsockname", {
+    params: 3,
+    pointers: [],
+    fills: { buffer: 1, length: 2 },
+    source: `${GLIBC} socket/sys/socket.h:116-117, sysdeps/unix/sysv/linux/getsockname.c:26-34; ${MUSL} src/network/getsockname.c:4-7`,
+  }],
+  ["getpeername", {
+    params: 3,
+    pointers: [],
+    fills: { buffer: 1, length: 2 },
+    source: `${GLIBC} socket/sys/socket.h:130-131, sysdeps/unix/sysv/linux/getpeername.c:26-34; ${MUSL} src/network/getpeername.c:4-7`,
+  }],
+  // glibc's 32-bit time fallback (getsockopt.c:35-89) is not built on x86-64 and aarch64 (__ASSUME_TIME64_SYSCALLS);
+  // musl's (:13-39) is skipped there too (SO_RCVTIMEO == SO_RCVTIMEO_OLD) and writes at most the length checked at :19.
+  ["getsockopt", {
+    params: 5,
+    pointers: [],
+    fills: { buffer: 3, length: 4 },
+    source: `${GLIBC} socket/sys/socket.h:255-257, sysdeps/unix/sysv/linux/getsockopt.c:24-33,91-103; ${MUSL} src/network/getsockopt.c:6-41`,
   }],
   // The address of the calling thread's errno (thread-local storage, not the stack or the heap).
   ["__errno_location", {

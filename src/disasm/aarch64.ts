@@ -468,7 +468,8 @@ function decodeWord(w: number, addr: number, next: number): ValueOp[] {
     if (rd === SP && rn === SP) return [op({ op: "sp-add", value })];
     if (rd === SP) return [op({ op: "add", dst: SP, src: rn, value: value >>> 0 })]; // mov sp, x29: still a stack address
     // The frame pointer set from sp stays a stack address; any other register given a stack address lets it escape.
-    if (rn === SP && rd !== FP) return [op({ op: "lea-stack", dst: rd, writes: 1 << rd })];
+    // Which slot, for a 64-bit one (read where a library function is handed it: a list's head, a buffer it fills).
+    if (rn === SP && rd !== FP) return [op(wide ? { op: "lea-stack", dst: rd, base: SP, disp: value, writes: 1 << rd } : { op: "lea-stack", dst: rd, writes: 1 << rd })];
     if (!wide && rn === SP) return clobber();
     return [op({ op: "add", dst: rd, src: rn, value: value >>> 0, writes: 1 << rd })];
   }
