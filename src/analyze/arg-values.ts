@@ -101,16 +101,14 @@ interface Isa {
   callerSaved: readonly number[];
   /** Every register but the stack pointer (Go's register ABI keeps none across a call). */
   allButSp: readonly number[];
-  /** Registers that pass arguments: a stack address in one of them at a call lets the stack escape (aarch64, where the
-   * frame pointer holds one; x86-64 makes every other stack address unknown at once). */
-  argRegs: readonly number[];
-  /** The integer parameter registers, in order (System V rdi, rsi, rdx, rcx, r8, r9; AAPCS64 x0-x7). */
+  /** The integer parameter registers, in order (System V rdi, rsi, rdx, rcx, r8, r9; AAPCS64 x0-x7). A stack address
+   * in one of them at a call lets the stack escape (x86-64 `mov rdi, rsp`, aarch64's frame pointer). */
   params: readonly number[];
   decode: (bytes: Uint8Array, vaddr: number, start: number, end: number) => ValueOp[];
 }
 const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, i) => lo + i);
-const X86: Isa = { regs: 16, sp: 4, callerSaved: [0, 1, 2, 6, 7, 8, 9, 10, 11], allButSp: [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], argRegs: [], params: [7, 6, 2, 1, 8, 9], decode: decodeValueOps };
-const A64: Isa = { regs: 32, sp: 31, callerSaved: [...range(0, 19), 30], allButSp: range(0, 31), argRegs: range(0, 8), params: range(0, 8), decode: decodeValueOpsA64 };
+const X86: Isa = { regs: 16, sp: 4, callerSaved: [0, 1, 2, 6, 7, 8, 9, 10, 11], allButSp: [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], params: [7, 6, 2, 1, 8, 9], decode: decodeValueOps };
+const A64: Isa = { regs: 32, sp: 31, callerSaved: [...range(0, 19), 30], allButSp: range(0, 31), params: range(0, 8), decode: decodeValueOpsA64 };
 
 /** An abstract value: the constants and entry parameters ("L:r": register r on entry at L) it may be, or unknown. */
 interface Val {
@@ -313,6 +311,8 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
     }
     case "store": {
       const k = slotAt(op.base, op.disp ?? 0);
+      // A stack address stored anywhere but the frame may be read back by any code: the stack escapes.
+      if (k === undefined && op.src !== undefined && (regs[op.src] as Val).sp !== undefined) s.escaped = true;
       if (k !== undefined) {
         s.slots.set(k, op.src !== undefined ? (regs[op.src] as Val) : konst(op.value as number));
         // A qword store covers the next dword as well.
@@ -371,7 +371,7 @@ function step(s: State, op: ValueOp, ctx: ValueContext, isa: Isa, global?: (addr
   }
   const head = lists !== undefined ? (regs[isa.params[lists.param] as number] as Val) : undefined;
   if (op.flow === "call" || op.flow === "icall") {
-    if (!quiet && isa.argRegs.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
+    if (!quiet && isa.params.some((r) => (regs[r] as Val).sp !== undefined)) s.escaped = true;
     for (const r of goAbi ? isa.allButSp : isa.callerSaved) regs[r] = UNKNOWN;
     if ((s.escaped && !quiet) || goAbi) s.slots.clear();
   }
