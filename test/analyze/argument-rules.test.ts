@@ -531,15 +531,25 @@ describe("argument values from wrappers' callers and from getaddrinfo's answer",
   });
 });
 
+/** A program of test/analyze/programs built with `flags` for x86-64 and for aarch64. */
+function bothArches(program: string, flags: readonly string[]): { x86: string; a64: string } {
+  const source = join(ROOT, "test", "analyze", "programs", program);
+  return { x86: compile(source, flags), a64: compile(source, flags, "aarch64-linux-gnu-gcc") };
+}
+
+/** Both builds' reports against unikraft (the aarch64 one with the cross sysroot's libraries). */
+function scanBoth({ x86, a64 }: { x86: string; a64: string }): Map<string, FileReport> {
+  return new Map([...scanJson(["--target", "unikraft", x86]), ...scanJson(["--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", a64])]);
+}
+
 describe("stack slots kept across a call that only reads through its pointers (x86-64 and aarch64)", () => {
   // arg-readonly.c at -O0: the domain waits in a slot while the address of another local is handed to setsockopt
   // (it only reads it: src/analyze/read-only-calls.ts) or to getsockopt (it writes as many bytes as the length says).
-  const source = join(ROOT, "test", "analyze", "programs", "arg-readonly.c");
-  const x86 = compile(source, ["-O0"]);
-  const a64 = compile(source, ["-O0"], "aarch64-linux-gnu-gcc");
+  const builds = bothArches("arg-readonly.c", ["-O0"]);
+  const { x86, a64 } = builds;
 
   it("keeps the slot across setsockopt(&on) and getsockopt(&on, &len) of a known len, not of an unknown one", () => {
-    const files = new Map([...scanJson(["--target", "unikraft", x86]), ...scanJson(["--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", a64])]);
+    const files = scanBoth(builds);
     for (const path of [x86, a64]) {
       const f = files.get(path) as FileReport;
       assert.deepEqual(siteModes(f, "socket", "kept"), ["AF_NETLINK", "AF_PACKET"], path);
@@ -559,13 +569,11 @@ describe("stack slots forgotten when a callee is handed the stack (x86-64 and aa
   // arg-handed.c at -O2: x86-64 hands the struct's address as a copy of rsp (`mov rdi, rsp`), which let no stack
   // address escape: the slot kept the AF_UNIX stored before the call, and the scan said socket(AF_UNIX) of a program
   // that opens AF_INET (strace).
-  const source = join(ROOT, "test", "analyze", "programs", "arg-handed.c");
-  const x86 = compile(source, ["-O2"]);
-  const a64 = compile(source, ["-O2"], "aarch64-linux-gnu-gcc");
+  const builds = bothArches("arg-handed.c", ["-O2"]);
 
   it("does not read the value stored before the call back after it", () => {
-    const files = new Map([...scanJson(["--target", "unikraft", x86]), ...scanJson(["--sysroot", "/usr/aarch64-linux-gnu", "--target", "unikraft", a64])]);
-    for (const path of [x86, a64]) assert.deepEqual(siteModes(files.get(path) as FileReport, "socket"), [UNKNOWN], path);
+    const files = scanBoth(builds);
+    for (const path of [builds.x86, builds.a64]) assert.deepEqual(siteModes(files.get(path) as FileReport, "socket"), [UNKNOWN], path);
   });
 });
 
