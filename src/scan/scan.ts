@@ -22,7 +22,7 @@ import { loadRules } from "../rules/load.js";
 import type { Rule } from "../rules/types.js";
 import { LibrarySession } from "../analyze/libraries.js";
 import type { LibraryRoot } from "../analyze/libraries.js";
-import { parseSource, PARSE_MEMORY_BYTES, SourceSkipped } from "../source/index.js";
+import { PARSE_MEMORY_BYTES, readSource, SourceSkipped } from "../source/index.js";
 import type { ParseLimits } from "../source/index.js";
 import { rateRules } from "../verdict/rules.js";
 import { packageInfo } from "../util/package-root.js";
@@ -451,8 +451,9 @@ function* sourceProgramSteps(
     // A program named like a source file is left to the ELF path.
     if (isElfMagic(bytes)) continue;
     let file: SourceFile;
+    let text: string;
     try {
-      file = parseSource(path, bytes, parseLimits(options.budget));
+      ({ file, text } = readSource(path, bytes, parseLimits(options.budget)));
     } catch (e) {
       // Not text, or too hard to parse within the budget: the file's one error line; the others go on.
       if (!(e instanceof SourceSkipped)) throw e;
@@ -460,8 +461,8 @@ function* sourceProgramSteps(
       yield bytes.length >= LARGE_SOURCE_BYTES;
       continue;
     }
-    // Macro bodies are read as Latin-1: only ASCII names and line ends matter there.
-    tree.push({ file, macros: macroDefs(bytes.toString("latin1")) });
+    // The parsed text: a file cut at MAX_PARSE_BYTES has no macros past the cut, as it has no calls there.
+    tree.push({ file, macros: macroDefs(text) });
     inlineByPath.set(path, bytes.includes("unifit-ignore") ? inlineIgnores(bytes.toString("utf8")) : NO_INLINE);
     yield bytes.length >= LARGE_SOURCE_BYTES;
   }

@@ -49,6 +49,11 @@ function mib(n: number): string {
  * and a parse that outgrows `limits`, throw SourceSkipped (one line, for the caller to record as the file's error).
  */
 export function parseSource(path: string, bytes?: Uint8Array, limits: ParseLimits = {}): SourceFile {
+  return readSource(path, bytes, limits).file;
+}
+
+/** parseSource, with the text it parsed (decoded, and cut as the warnings say): for readers of the same text. */
+export function readSource(path: string, bytes?: Uint8Array, limits: ParseLimits = {}): { file: SourceFile; text: string } {
   const data: Uint8Array = bytes ?? readFileSync(path);
   const binary = notText(data);
   if (binary !== undefined) throw new SourceSkipped("NOT_TEXT", binary);
@@ -81,5 +86,5 @@ export function parseSource(path: string, bytes?: Uint8Array, limits: ParseLimit
     warnings.push(`more than ${MAX_FACTS.toLocaleString("en-US")} calls and uses; read up to line ${stoppedAt.line}, column ${stoppedAt.column} only`);
   }
 
-  return { path, language, facts, functions, addresses, warnings, lines: countLines(data), bytes: data.length };
+  return { file: { path, language, facts, functions, addresses, warnings, lines: countLines(data), bytes: data.length }, text };
 }
