@@ -286,18 +286,34 @@ function decode(buf) {
   }
 }
 
-// A full garbage collection before each in-process pass, so that no pass pays for the garbage of the one before
-// (tree-sitter trees hold native memory that V8 does not see, so it collects them late). --expose-gc can be turned on
-// at run time; the gc function then appears in contexts created after that.
+// Before each in-process pass a full garbage collection and two turns of the event loop, and a turn after each file
+// within a pass, for the baseline and unifit alike. The binding frees a tree's native memory only in a finalizer that
+// Node runs from the event loop once the tree is collected: in one synchronous loop every tree of every pass stayed
+// (GBs by the end of the runs), and each parse paid for fresh pages the kernel had to fault in and zero. That slowed
+// tree-sitter's own parse of redis by about 60% (920 -> 1,500 ms of CPU, most of it system time) and unifit's passes
+// by less, so the ratios read better than what a user's scan does. The CLI yields after each file the same way
+// (scanSourceProgramAsync). --expose-gc can be turned on at run time; the gc function then appears in contexts
+// created after that.
 v8.setFlagsFromString("--expose-gc");
 const collectGarbage = vm.runInNewContext("gc");
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+async function settle() {
+  // Twice: the first collection frees the trees' node objects, whose finalizers hold the trees.
+  collectGarbage();
+  await turn();
+  collectGarbage();
+  await turn();
+}
 
 /** Wall seconds and CPU seconds (user + system, this process) taken by fn(file) over every file, in order. */
-function timed(files, fn) {
-  collectGarbage();
+async function timed(files, fn) {
+  await settle();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (const f of files) fn(f);
+  for (const f of files) {
+    fn(f);
+    await turn();
+  }
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
   return { wallS: round(wallS), cpuS: round((c.user + c.system) / 1e6) };
@@ -373,14 +389,15 @@ async function measureSource() {
   // files.
   const treeFiles = files.filter((f) => f.startsWith(path.join(srcRoot, "redis") + path.sep));
   const treeInfo = size(treeFiles);
-  const wholeTree = () => {
-    collectGarbage();
+  // The form the CLI runs: scanSourceProgramAsync yields after each file (see settle above).
+  const wholeTree = async () => {
+    await settle();
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    const out = unifit.scanSourceTree(treeFiles, db, surfaces, { rules });
+    const out = (await unifit.scanSourceProgramAsync(treeFiles, db, surfaces, { rules })).reports;
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
-    if (out.size !== treeFiles.length) fail(`scanSourceTree returned ${out.size} of ${treeFiles.length} files`);
+    if (out.size !== treeFiles.length) fail(`scanSourceProgramAsync returned ${out.size} of ${treeFiles.length} files`);
     return { wallS: round(wallS), cpuS: round((c.user + c.system) / 1e6) };
   };
 
@@ -409,7 +426,7 @@ async function measureSource() {
     // Rotate which mode goes first, so that drift in the machine falls on all of them.
     const order = names.map((_, i) => names[(i + run) % names.length]);
     for (const n of order) {
-      const r = modes[n].run();
+      const r = await modes[n].run();
       res[n].runs.push(r);
       process.stderr.write(`  run ${run + 1}/${opts.runs} source ${modes[n].label}: ${r.wallS.toFixed(2)} s\n`);
     }

@@ -1,6 +1,8 @@
 // A/B of the whole-tree source analysis (issue 12) between two builds, in one process: tree-sitter's parse of
 // redis's .c/.h files (the baseline, as bench/run.mjs does it), then scanSourceTree of build A and of build B over the
-// same files, interleaved (the order reverses every pass), a full GC before each. On a busy machine two builds
+// same files, interleaved (the order reverses every pass), a full GC and two turns of the event loop before each and
+// a turn after each file (as bench/run.mjs does, and for its reason: the binding frees trees only from the event
+// loop); the builds run scanSourceProgramAsync, the form the CLI runs. On a busy machine two builds
 // measured one after the other in separate runs differ by more than the change; interleaved in one process they
 // share the load. Prints per mode the CPU ms of each pass and the medians of the process, of the main thread and of
 // V8's other threads (optimizing compiler, GC helpers; from /proc/self/task, Linux only).
@@ -56,13 +58,20 @@ async function load(dir) {
   const db = u.loadDatabase();
   const opts = { rules: u.loadRules(db) };
   const surfaces = u.selectTargets(db, ["all"]);
-  return () => u.scanSourceTree(files, db, surfaces, opts);
+  return () => u.scanSourceProgramAsync(files, db, surfaces, opts);
 }
-const modes = { parse: () => { for (const f of files) parseOnly(f); }, A: await load(dirA), B: await load(dirB) };
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const parseAll = async () => {
+  for (const f of files) {
+    parseOnly(f);
+    await turn();
+  }
+};
+const modes = { parse: parseAll, A: await load(dirA), B: await load(dirB) };
 // Warm-up, not timed.
-modes.parse();
-modes.A();
-modes.B();
+await modes.parse();
+await modes.A();
+await modes.B();
 
 /** CPU ms of the main thread and of all the others, from the kernel's per-thread counters. */
 function threadCpu() {
@@ -86,10 +95,14 @@ const results = { parse: [], A: [], B: [] };
 for (let i = 0; i < passes; i++) {
   const order = i % 2 === 0 ? ["parse", "A", "B"] : ["B", "A", "parse"];
   for (const m of order) {
+    // Twice: the first collection frees the trees' node objects, whose finalizers hold the trees.
     collectGarbage();
+    await turn();
+    collectGarbage();
+    await turn();
     const t0 = threadCpu();
     const c0 = process.cpuUsage();
-    modes[m]();
+    await modes[m]();
     const c = process.cpuUsage(c0);
     const t1 = threadCpu();
     results[m].push({ cpu: (c.user + c.system) / 1000, main: t1.main - t0.main, other: t1.other - t0.other });
