@@ -78,9 +78,12 @@ export function readSource(path: string, bytes?: Uint8Array, limits: ParseLimits
   const deep = tooDeep(text);
   if (deep !== undefined) throw new SourceSkipped("TOO_DEEP", deep);
   const tree = parseText(language, text, limits);
-  const { facts, functions, parseErrors, addresses, stoppedAt } = extractFacts(tree, text, path, language);
+  const { facts, functions, parseErrors, broken, addresses, stoppedAt } = extractFacts(tree, text, path, language);
   if (parseErrors > 0) {
     warnings.push(`${parseErrors} parse error${parseErrors === 1 ? "" : "s"}; facts from the rest`);
+  } else if (broken) {
+    // Missing or unexpected tokens where the extraction did not look (see extractFacts): not counted.
+    warnings.push("parse errors; facts from the rest");
   }
   if (stoppedAt !== undefined) {
     warnings.push(`more than ${MAX_FACTS.toLocaleString("en-US")} calls and uses; read up to line ${stoppedAt.line}, column ${stoppedAt.column} only`);

@@ -82,7 +82,8 @@ describe("source files that are not C, or too hard to parse", () => {
     assert.ok(r.peakMb < 800, `peak ${r.peakMb} MB`);
     const report = JSON.parse(r.stdout) as { files: { path: string; source?: { warnings?: string[] } }[] };
     const warnings = new Map(report.files.map((f) => [f.path, (f.source?.warnings ?? []).join("; ")]));
-    assert.equal(warnings.get(join(sub, "closers.c")), "1 parse error; facts from the rest");
+    // One ERROR node and no "(" for the walk to enter it by: broken, not counted.
+    assert.equal(warnings.get(join(sub, "closers.c")), "parse errors; facts from the rest");
     assert.match(warnings.get(join(sub, "openers.c")) ?? "", /^\d+ parse errors?; facts from the rest$/);
     assert.match(warnings.get(join(sub, "numbers.c")) ?? "", /; more than 100,000 calls and uses; read up to line 1, column \d+ only$/);
     const alone = runMeasured(["scan", good, "-f", "json", "-q", "--no-cache", "-t", "nanos"]);
